@@ -1,0 +1,175 @@
+"""The one type-preserving wrapper.
+
+Inputs of any supported kind become broadcast ``float64`` ndarrays for the kernels, and the
+kernels' ndarrays go back out in the kind that came in:
+
+===========================  ==================================
+in                           out
+===========================  ==================================
+Python/numpy scalars only    Python ``float`` (``bool``, ``str``)
+list, tuple, ndarray         ndarray of the broadcast shape
+pandas Series                Series with the same index
+===========================  ==================================
+
+pandas is never imported here: a pandas object can only arrive if the caller already
+imported pandas, so ``sys.modules`` tells us whether to look for one.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Kind", "Packed", "as_label_array", "pack", "unpack"]
+
+
+class Kind(enum.Enum):
+    SCALAR = "scalar"
+    ARRAY = "array"
+    SERIES = "series"
+
+
+def _pandas() -> Any:
+    return sys.modules.get("pandas")
+
+
+def is_series(x: object) -> bool:
+    pd = _pandas()
+    return pd is not None and isinstance(x, pd.Series)
+
+
+def is_dataframe(x: object) -> bool:
+    pd = _pandas()
+    return pd is not None and isinstance(x, pd.DataFrame)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Broadcast arrays and what is needed to give results back in the caller's kind."""
+
+    arrays: dict[str, NDArray[Any]]
+    kind: Kind
+    shape: tuple[int, ...]
+    index: Any = None
+
+    def unpack(self, values: NDArray[Any], name: str | None = None) -> Any:
+        return unpack(values, self.kind, self.index, name)
+
+
+def _position(shape: tuple[int, ...], flat: int) -> str:
+    if len(shape) <= 1:
+        return f"index {flat}"
+    return f"position {tuple(int(i) for i in np.unravel_index(flat, shape))}"
+
+
+def _label(index: Any, i: int) -> str:
+    return f"index {index[i]!r}" if index is not None else f"index {i}"
+
+
+def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
+    """Convert one input to a float64 array, naming the parameter and position on failure."""
+    if is_dataframe(value):
+        raise TypeError(f"{name} must be a number, a sequence or a Series, got a DataFrame")
+    if isinstance(value, str | bytes):
+        raise TypeError(f"{name} must be numeric, got the text {value!r}")
+    raw = value.to_numpy() if is_series(value) else value
+    arr = np.asarray(raw)
+    if arr.dtype.kind in "biufc" and arr.dtype.kind != "b":
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{name} must be real, got complex values")
+        return arr.astype(np.float64, copy=False)
+    if arr.dtype.kind == "b":
+        raise TypeError(f"{name} must be numeric, got booleans")
+    # object/str arrays: find the first element that is not a number (error path only)
+    out = np.empty(arr.shape, dtype=np.float64)
+    flat = arr.reshape(-1)
+    out_flat = out.reshape(-1)
+    for i, item in enumerate(flat):
+        if item is None:
+            out_flat[i] = np.nan
+            continue
+        if isinstance(item, str | bytes | bool | np.bool_) or not np.isscalar(item):
+            where = _label(index, i) if index is not None else _position(arr.shape, i)
+            raise TypeError(f"{name} must be numeric; got {item!r} at {where}")
+        try:
+            out_flat[i] = float(item)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            where = _label(index, i) if index is not None else _position(arr.shape, i)
+            raise TypeError(f"{name} must be numeric; got {item!r} at {where}") from None
+    return out
+
+
+def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> Packed:
+    """Convert named inputs to broadcast ndarrays and remember the output kind.
+
+    Parameters
+    ----------
+    values : mapping of str to scalar, sequence, ndarray or Series
+        Numeric inputs, converted to ``float64``.
+    labels : mapping of str to scalar, sequence, ndarray or Series, optional
+        Text inputs (gait, direction, model names), kept as object arrays.
+
+    Raises
+    ------
+    ValueError
+        When Series carry different indexes or shapes cannot be broadcast.
+    TypeError
+        When a numeric input holds text, booleans or a DataFrame.
+    """
+    labels = labels or {}
+    kind = Kind.SCALAR
+    index: Any = None
+    index_owner = ""
+    for name, value in (*values.items(), *labels.items()):
+        if is_series(value):
+            if index is None:
+                index, index_owner = value.index, name
+            elif not value.index.equals(index):
+                raise ValueError(
+                    f"the pandas index of {name} differs from that of {index_owner}; "
+                    "align the Series first (for example with Series.reindex)"
+                )
+            kind = Kind.SERIES
+        elif kind is Kind.SCALAR and not _is_scalar(value):
+            kind = Kind.ARRAY
+    arrays: dict[str, NDArray[Any]] = {
+        name: _to_float(name, value, index) for name, value in values.items()
+    }
+    for name, value in labels.items():
+        arrays[name] = as_label_array(value)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{n} {a.shape}" for n, a in arrays.items() if a.ndim)
+        raise ValueError(f"input shapes cannot be broadcast together: {shapes}") from None
+    if kind is Kind.SERIES and len(shape) != 1:
+        raise ValueError(f"Series inputs combined with arrays must broadcast to 1-D, got {shape}")
+    return Packed(arrays, kind, shape, index)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, int | float | str | np.generic) or value is None
+
+
+def as_label_array(value: Any) -> NDArray[Any]:
+    """Text inputs as an object ndarray (a Series' values, a list, or a 0-d scalar)."""
+    raw = value.to_numpy() if is_series(value) else value
+    arr = np.asarray(raw, dtype=object)
+    return arr
+
+
+def unpack(values: NDArray[Any], kind: Kind, index: Any = None, name: str | None = None) -> Any:
+    """Give a result array back in the caller's kind (see the module docstring)."""
+    if kind is Kind.SERIES:
+        pd = _pandas()
+        return pd.Series(values, index=index, name=name, copy=False)
+    if kind is Kind.SCALAR:
+        item = values.reshape(-1)[0] if values.size else values
+        return item.item() if isinstance(item, np.generic) else item
+    return values

@@ -1,0 +1,173 @@
+"""Oxygen to energy, and resting metabolism.
+
+References
+----------
+.. [1] Weir J.B. de V. (1949). New methods for calculating metabolic rate with special reference
+   to protein metabolism. J Physiol 109(1-2):1-9. :doi:`10.1113/jphysiol.1949.sp004363`
+.. [2] Mifflin M.D., St Jeor S.T., Hill L.A., Scott B.J., Daugherty S.A., Koh Y.O. (1990). A new
+   predictive equation for resting energy expenditure in healthy individuals. Am J Clin Nutr
+   51(2):241-247. :doi:`10.1093/ajcn/51.2.241`
+.. [3] Roza A.M., Shizgal H.M. (1984). The Harris Benedict equation reevaluated: resting energy
+   requirements and the body cell mass. Am J Clin Nutr 40(1):168-182.
+   :doi:`10.1093/ajcn/40.1.168`
+.. [4] Kozey S., Lyden K., Staudenmayer J., Freedson P. (2010). Errors in MET estimates of
+   physical activities using 3.5 ml/kg/min as the baseline oxygen consumption. J Phys Act
+   Health 7(4):508-516.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "KCAL_PER_LITRE_O2",
+    "MINUTES_PER_DAY",
+    "RESTING_VO2_ML_KG_MIN",
+    "harris_benedict_revised",
+    "mifflin_st_jeor",
+    "rmr_to_vo2",
+    "weir_kcal_per_litre",
+]
+
+#: Energy equivalent of oxygen used by ACSM's metabolic calculations [kcal/l].
+KCAL_PER_LITRE_O2 = 5.0
+#: Conventional resting oxygen uptake, 1 MET [ml/kg/min].
+RESTING_VO2_ML_KG_MIN = 3.5
+MINUTES_PER_DAY = 1440.0
+
+
+def weir_kcal_per_litre(rer: Any) -> Any:
+    r"""Energy equivalent of one litre of oxygen from the respiratory exchange ratio (Weir 1949).
+
+    .. math:: e = 3.941 + 1.106\,\mathrm{RER}
+
+    from Weir's :math:`\mathrm{kcal} = 3.941\,\dot VO_2 + 1.106\,\dot VCO_2` (protein term
+    omitted).
+
+    Parameters
+    ----------
+    rer : array_like [1]
+        Respiratory exchange ratio VCO2/VO2, about 0.7 (fat) to 1.0 (carbohydrate).
+
+    Returns
+    -------
+    kcal_per_litre : array_like [kcal/l]
+        4.72 at RER 0.70, 5.05 at RER 1.00.
+
+    References
+    ----------
+    .. [1] Weir J.B. de V. (1949). J Physiol 109(1-2):1-9.
+       :doi:`10.1113/jphysiol.1949.sp004363`
+    """
+    return 3.941 + 1.106 * np.asarray(rer, dtype=np.float64)
+
+
+def _is_male(sex: Any) -> Any:
+    """Boolean array from 'male'/'female' (or 'm'/'f'); raises on anything else."""
+    arr = np.asarray(sex, dtype=object)
+    text = np.char.lower(np.char.strip(arr.astype(str)))
+    male = np.isin(text, ("male", "m"))
+    female = np.isin(text, ("female", "f"))
+    bad = ~(male | female)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad.reshape(-1))[0])
+        raise ValueError(
+            f"sex must be 'male' or 'female' (or 'm'/'f'); got {arr.reshape(-1)[i]!r} "
+            f"at position {i}"
+        )
+    return male
+
+
+def mifflin_st_jeor(mass_kg: Any, height_cm: Any, age_years: Any, sex: Any) -> Any:
+    r"""Resting energy expenditure by Mifflin-St Jeor (1990).
+
+    .. math:: REE = 10\,W + 6.25\,H - 5\,A + s, \qquad s = +5\ \text{(men)},\ -161\ \text{(women)}
+
+    Parameters
+    ----------
+    mass_kg : array_like [kg]
+    height_cm : array_like [cm]
+    age_years : array_like [year]
+        Derived from adults aged 19-78.
+    sex : str or array_like of str
+        "male" or "female".
+
+    Returns
+    -------
+    ree : ndarray [kcal/day]
+
+    References
+    ----------
+    .. [1] Mifflin M.D. et al. (1990). Am J Clin Nutr 51(2):241-247.
+       :doi:`10.1093/ajcn/51.2.241`
+
+    Examples
+    --------
+    >>> float(mifflin_st_jeor(70, 175, 30, "male"))
+    1648.75
+    """
+    s = np.where(_is_male(sex), 5.0, -161.0)
+    return (
+        10.0 * np.asarray(mass_kg) + 6.25 * np.asarray(height_cm) - 5.0 * np.asarray(age_years) + s
+    )
+
+
+def harris_benedict_revised(mass_kg: Any, height_cm: Any, age_years: Any, sex: Any) -> Any:
+    r"""Resting energy expenditure by the revised Harris-Benedict equation (Roza & Shizgal 1984).
+
+    .. math::
+        REE_\text{men} = 88.362 + 13.397\,W + 4.799\,H - 5.677\,A \\
+        REE_\text{women} = 447.593 + 9.247\,W + 3.098\,H - 4.330\,A
+
+    Parameters
+    ----------
+    mass_kg : array_like [kg]
+    height_cm : array_like [cm]
+    age_years : array_like [year]
+    sex : str or array_like of str
+        "male" or "female".
+
+    Returns
+    -------
+    ree : ndarray [kcal/day]
+
+    Notes
+    -----
+    Kozey et al. (2010) correct METs with this equation: corrected MET = MET x 3.5 / RMR,
+    with RMR in ml/kg/min.
+
+    References
+    ----------
+    .. [1] Roza A.M., Shizgal H.M. (1984). Am J Clin Nutr 40(1):168-182.
+       :doi:`10.1093/ajcn/40.1.168`
+    """
+    male = _is_male(sex)
+    w = np.asarray(mass_kg, dtype=np.float64)
+    h = np.asarray(height_cm, dtype=np.float64)
+    a = np.asarray(age_years, dtype=np.float64)
+    men = 88.362 + 13.397 * w + 4.799 * h - 5.677 * a
+    women = 447.593 + 9.247 * w + 3.098 * h - 4.330 * a
+    return np.where(male, men, women)
+
+
+def rmr_to_vo2(rmr_kcal_day: Any, mass_kg: Any, kcal_per_litre: Any = KCAL_PER_LITRE_O2) -> Any:
+    """Resting metabolic rate [kcal/day] to resting oxygen uptake [ml/kg/min].
+
+    Parameters
+    ----------
+    rmr_kcal_day : array_like [kcal/day]
+    mass_kg : array_like [kg]
+    kcal_per_litre : array_like [kcal/l]
+        Energy equivalent of oxygen (5.0 by default; see :func:`weir_kcal_per_litre`).
+
+    Returns
+    -------
+    vo2 : array_like [ml/kg/min]
+
+    References
+    ----------
+    .. [1] Kozey S. et al. (2010). J Phys Act Health 7(4):508-516.
+    """
+    return np.asarray(rmr_kcal_day) / MINUTES_PER_DAY / kcal_per_litre * 1000.0 / mass_kg
