@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Kind", "Packed", "as_label_array", "pack", "unpack"]
+__all__ = ["Kind", "Locator", "Packed", "as_label_array", "pack", "unpack"]
 
 
 class Kind(enum.Enum):
@@ -62,14 +62,19 @@ class Packed:
         return unpack(values, self.kind, self.index, name)
 
 
-def _position(shape: tuple[int, ...], flat: int) -> str:
-    if len(shape) <= 1:
-        return f"index {flat}"
-    return f"position {tuple(int(i) for i in np.unravel_index(flat, shape))}"
+class Locator:
+    """Names the position of flat element ``i`` in the caller's terms (label or position)."""
 
+    def __init__(self, shape: tuple[int, ...], index: Any = None) -> None:
+        self.shape = shape
+        self.index = index
 
-def _label(index: Any, i: int) -> str:
-    return f"index {index[i]!r}" if index is not None else f"index {i}"
+    def __call__(self, i: int) -> str:
+        if self.index is not None:
+            return f"index {self.index[i]!r}"
+        if len(self.shape) <= 1:
+            return f"index {i}" if self.shape else "the scalar input"
+        return f"position {tuple(int(j) for j in np.unravel_index(i, self.shape))}"
 
 
 def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
@@ -80,6 +85,8 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be numeric, got the text {value!r}")
     raw = value.to_numpy() if is_series(value) else value
     arr = np.asarray(raw)
+    if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
+        arr = np.asarray(raw, dtype=object)  # a list: keep each element's own type
     if arr.dtype.kind in "biufc" and arr.dtype.kind != "b":
         if arr.dtype.kind == "c":
             raise TypeError(f"{name} must be real, got complex values")
@@ -88,6 +95,7 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be numeric, got booleans")
     # object/str arrays: find the first element that is not a number (error path only)
     out = np.empty(arr.shape, dtype=np.float64)
+    where = Locator(arr.shape, index)
     flat = arr.reshape(-1)
     out_flat = out.reshape(-1)
     for i, item in enumerate(flat):
@@ -95,13 +103,12 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
             out_flat[i] = np.nan
             continue
         if isinstance(item, str | bytes | bool | np.bool_) or not np.isscalar(item):
-            where = _label(index, i) if index is not None else _position(arr.shape, i)
-            raise TypeError(f"{name} must be numeric; got {item!r} at {where}")
+            shown = repr(str(item)) if isinstance(item, str) else repr(item)
+            raise TypeError(f"{name} must be numeric; got {shown} at {where(i)}")
         try:
             out_flat[i] = float(item)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            where = _label(index, i) if index is not None else _position(arr.shape, i)
-            raise TypeError(f"{name} must be numeric; got {item!r} at {where}") from None
+            raise TypeError(f"{name} must be numeric; got {item!r} at {where(i)}") from None
     return out
 
 

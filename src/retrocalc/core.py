@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
-from ._wrap import Kind, Packed, is_dataframe, pack
+from ._wrap import Kind, Locator, Packed, is_dataframe, pack
 from .exceptions import OutOfRangeError, RangeWarning, UnitWarning
 from .models import REGISTRY, ModelSpec
 from .nomenclature import INPUTS, OUTPUTS
@@ -239,8 +239,8 @@ def estimate(
     --------
     >>> r = estimate(speed_m_s=3.0, mass_kg=70, duration_s=1800, gait="run",
     ...              direction="backward")
-    >>> round(r.energy_net_kcal)
-    477
+    >>> round(r.energy_net_kcal, 1)
+    510.3
     """
     given = {
         "speed_m_s": speed_m_s,
@@ -332,13 +332,23 @@ def _estimate(
     shape = packed.shape
     size = int(np.prod(shape))
 
-    def flat(name: str, default: float | None = None) -> FloatArray:
+    # a non-finite input (NaN, +-inf) is missing: its row gives NaN and is flagged, never raises
+    invalid = np.zeros(size, dtype=bool)
+
+    def flat(name: str, default: float | None = None, required: bool = True) -> FloatArray:
+        nonlocal invalid
         arr = packed.arrays.get(name)
         if arr is None:
             return np.full(size, np.nan if default is None else default)
-        return np.broadcast_to(arr, shape).reshape(-1)
+        values = np.broadcast_to(arr, shape).reshape(-1)
+        bad = ~np.isfinite(values)
+        if np.any(bad):
+            values = np.where(bad, np.nan, values)
+            if required:
+                invalid |= bad
+        return values
 
-    where = _Locator(shape, packed.index if packed.kind is Kind.SERIES else None)
+    where = Locator(shape, packed.index if packed.kind is Kind.SERIES else None)
     speed = flat("speed_m_s")
     mass = flat("mass_kg")
     grade = flat("grade", 0.0)
@@ -351,6 +361,7 @@ def _estimate(
     _warn_units(where, speed, grade, mass)
 
     duration = _duration(where, packed, flat, speed)
+    has_duration = "duration_s" in packed.arrays or "distance_m" in packed.arrays
     kcal_per_l = _kcal_per_litre(where, packed, flat)
     rest_vo2 = _resting_vo2(where, packed, flat, mass, kcal_per_l, rmr_equation, size, shape)
 
@@ -373,7 +384,7 @@ def _estimate(
         single = np.array([_GAIT_CODES[s.gaits[0]] if len(s.gaits) == 1 else -1 for s in _BASE])
         from_model = np.where(model_code >= 0, single[np.maximum(model_code, 0)], -1)
         gait_code = np.where(auto, np.where(from_model >= 0, from_model, by_speed), gait_code)
-    missing = (gait_code < 0) | (dir_code < 0)
+    missing = invalid | (gait_code < 0) | (dir_code < 0)
     run = gait_code == 1
 
     # model: explicit (checked against the gait), else the default for gait and grade
@@ -451,10 +462,10 @@ def _estimate(
     net_w_kg = (gross_fwd - rest_w_kg) * factor
     gross_w_kg = net_w_kg + rest_w_kg
 
-    finite = np.isfinite(gross_w_kg) & np.isfinite(mass) & ~missing
     if policy != "flag" and reasons:
         _apply_policy(policy, reasons, int(np.count_nonzero(out_of_range)), size)
-    in_range = finite & ~out_of_range
+    no_energy = np.isnan(duration) if has_duration else False
+    in_range = ~(missing | out_of_range | no_energy | ~np.isfinite(gross_w_kg))
     if policy == "nan":
         gross_w_kg = np.where(out_of_range, np.nan, gross_w_kg)
         net_w_kg = np.where(out_of_range, np.nan, net_w_kg)
@@ -501,24 +512,7 @@ class _Reason:
     bounds: tuple[float | None, float | None]
 
 
-class _Locator:
-    """Names the position of flat row ``i`` in the caller's terms (index label or position)."""
-
-    def __init__(self, shape: tuple[int, ...], index: Any) -> None:
-        self.shape = shape
-        self.index = index
-
-    def __call__(self, i: int) -> str:
-        if self.index is not None:
-            return f"index {self.index[i]!r}"
-        if len(self.shape) <= 1:
-            return f"index {i}" if self.shape else "the scalar input"
-        return f"position {tuple(int(j) for j in np.unravel_index(i, self.shape))}"
-
-
-def _check(
-    where: _Locator, name: str, values: FloatArray, op: str, bound: float, what: str
-) -> None:
+def _check(where: Locator, name: str, values: FloatArray, op: str, bound: float, what: str) -> None:
     """Raise ValueError for impossible values; NaN passes (it becomes NaN out)."""
     bad = values < bound if op == ">=" else values <= bound
     if np.any(bad):
@@ -530,7 +524,7 @@ def _check(
         )
 
 
-def _warn_units(where: _Locator, speed: FloatArray, grade: FloatArray, mass: FloatArray) -> None:
+def _warn_units(where: Locator, speed: FloatArray, grade: FloatArray, mass: FloatArray) -> None:
     checks = (
         (
             "speed_m_s",
@@ -558,21 +552,21 @@ def _warn_units(where: _Locator, speed: FloatArray, grade: FloatArray, mass: Flo
 
 
 def _duration(
-    where: _Locator, packed: Packed, flat: Callable[..., FloatArray], speed: FloatArray
+    where: Locator, packed: Packed, flat: Callable[..., FloatArray], speed: FloatArray
 ) -> FloatArray:
     if "duration_s" in packed.arrays:
-        duration = flat("duration_s")
+        duration = flat("duration_s", required=False)
         _check(where, "duration_s", duration, ">=", 0.0, "a duration in s")
         return duration
     if "distance_m" in packed.arrays:
-        distance = flat("distance_m")
+        distance = flat("distance_m", required=False)
         _check(where, "distance_m", distance, ">=", 0.0, "a distance in m")
         _check(where, "speed_m_s", speed, ">", 0.0, "needed to turn distance_m into a duration")
         return distance / speed
     return flat("duration_s")  # all NaN: no energy without a duration
 
 
-def _kcal_per_litre(where: _Locator, packed: Packed, flat: Callable[..., FloatArray]) -> Any:
+def _kcal_per_litre(where: Locator, packed: Packed, flat: Callable[..., FloatArray]) -> Any:
     if "rer" not in packed.arrays:
         return np.full(int(np.prod(packed.shape)), energy.KCAL_PER_LITRE_O2)
     rer = flat("rer")
@@ -581,7 +575,7 @@ def _kcal_per_litre(where: _Locator, packed: Packed, flat: Callable[..., FloatAr
 
 
 def _resting_vo2(
-    where: _Locator,
+    where: Locator,
     packed: Packed,
     flat: Callable[..., FloatArray],
     mass: FloatArray,
@@ -622,7 +616,7 @@ def _resting_vo2(
 
 
 def _codes(
-    where: _Locator,
+    where: Locator,
     name: str,
     values: NDArray[Any] | None,
     allowed: Mapping[str, int],
@@ -637,18 +631,14 @@ def _codes(
         return np.full(size, _code_of(where, name, flat[0], allowed, 0), dtype=np.int64)
     text = flat.astype(str)
     uniq, inverse = np.unique(text, return_inverse=True)
-    table = np.array(
-        [
-            _code_of(where, name, u, allowed, int(np.flatnonzero(inverse == j)[0]))
-            for j, u in enumerate(uniq)
-        ],
-        dtype=np.int64,
-    )
-    codes: NDArray[np.int64] = table[inverse.reshape(-1)]
+    inverse = inverse.reshape(-1)
+    first = [int(np.flatnonzero(inverse == j)[0]) for j in range(uniq.size)]
+    table = np.array([_code_of(where, name, flat[i], allowed, i) for i in first], dtype=np.int64)
+    codes: NDArray[np.int64] = table[inverse]
     return np.broadcast_to(codes, (size,)) if codes.size != size else codes
 
 
-def _code_of(where: _Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
+def _code_of(where: Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
     text = str(value).strip().lower()
     if text in allowed:
         return allowed[text]
@@ -659,7 +649,7 @@ def _code_of(where: _Locator, name: str, value: Any, allowed: Mapping[str, int],
     )
 
 
-def _model_codes(where: _Locator, values: NDArray[Any] | None, size: int) -> NDArray[np.int64]:
+def _model_codes(where: Locator, values: NDArray[Any] | None, size: int) -> NDArray[np.int64]:
     """Base-model index per row, -1 where the default applies."""
     if values is None:
         return np.full(size, -1, dtype=np.int64)
@@ -700,7 +690,7 @@ def _range_check(
     spec: ModelSpec,
     sub: Mapping[str, FloatArray],
     rows: Any,
-    where: _Locator,
+    where: Locator,
     reasons: list[_Reason],
 ) -> NDArray[np.bool_]:
     """Rows outside the spec's validity ranges (NaN is not out of range: it is missing)."""

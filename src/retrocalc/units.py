@@ -239,7 +239,7 @@ def pace_to_speed(pace: Any, unit: str | None = None) -> Any:
         parsed = np.empty(uniq.shape, dtype=np.float64)
         for j, item in enumerate(uniq):
             try:
-                parsed[j] = _parse_pace(item, norm_unit)
+                parsed[j] = _parse_pace(str(item), norm_unit)
             except ValueError as exc:
                 i = int(np.flatnonzero(inverse.reshape(-1) == j)[0])
                 where = f"index {index[i]!r}" if index is not None else f"position {i}"

@@ -59,7 +59,7 @@ def acsm_walking(speed: Any, grade: Any) -> Any:
 
     Examples
     --------
-    >>> round(acsm_walking(80 / 60, 0.05), 2)  # 80 m/min up 5 %
+    >>> round(float(acsm_walking(80 / 60, 0.05)), 2)  # 80 m/min up 5 %
     18.7
     """
     s = np.multiply(speed, _M_MIN)
@@ -99,7 +99,7 @@ def acsm_running(speed: Any, grade: Any) -> Any:
 
     Examples
     --------
-    >>> round(acsm_running(3.0, 0.0), 2)  # 180 m/min on the level
+    >>> round(float(acsm_running(3.0, 0.0)), 2)  # 180 m/min on the level
     39.5
     """
     s = np.multiply(speed, _M_MIN)

@@ -122,7 +122,23 @@ def pandolf1977_santee(speed: Any, grade: Any, mass: Any, load: Any, terrain_fac
     .. math::
         M = M_\mathrm{Pandolf} - CF \quad (G < 0), \qquad M = M_\mathrm{Pandolf} \quad (G \ge 0)
 
-    Parameters and returns as :func:`pandolf1977` [W].
+    Parameters
+    ----------
+    speed : array_like [m/s]
+        Walking speed.
+    grade : array_like [1]
+        Gradient as a fraction, negative downhill (field-tested to -0.12).
+    mass : array_like [kg]
+        Body mass.
+    load : array_like [kg]
+        Carried load.
+    terrain_factor : array_like [1]
+        Terrain coefficient :math:`\eta`.
+
+    Returns
+    -------
+    power_gross : array_like [W]
+        Gross metabolic rate of the whole person.
 
     References
     ----------

@@ -1,0 +1,226 @@
+"""Bad input: clear errors naming the parameter; NaN and out-of-range handled, never hidden."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrocalc as rc
+
+BASE_MODELS = [s.name for s in rc.REGISTRY.base()]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"mass_kg": 0.0}, r"mass_kg must be > 0 .*got 0 at the scalar input"),
+        ({"mass_kg": [70, 60, -5]}, r"mass_kg must be > 0 .*got -5 at index 2"),
+        ({"speed_m_s": [1.0, -1.0]}, r"speed_m_s must be >= 0 .*got -1 at index 1"),
+        ({"duration_s": -60}, r"duration_s must be >= 0"),
+        ({"distance_m": -1.0}, r"distance_m must be >= 0"),
+        ({"load_kg": -2.0}, r"load_kg must be >= 0"),
+        ({"terrain_factor": 0.0}, r"terrain_factor must be > 0"),
+        ({"rer": 0.0}, r"rer must be > 0"),
+        ({"resting_vo2_ml_kg_min": -3.5}, r"resting_vo2_ml_kg_min must be > 0"),
+        ({"backward_factor": -1.0, "direction": "backward"}, r"backward_factor must be > 0"),
+        ({"distance_m": 100.0, "speed_m_s": 0.0}, r"speed_m_s must be > 0 .*distance_m"),
+    ],
+)
+def test_impossible_values_raise_value_error(kwargs: dict[str, object], pattern: str) -> None:
+    base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0}
+    base.update(kwargs)
+    with pytest.raises(ValueError, match=pattern):
+        rc.estimate(**base)  # type: ignore[arg-type]
+
+
+def test_error_names_series_label() -> None:
+    mass = pd.Series([70.0, -1.0], index=["ann", "bo"])
+    with pytest.raises(ValueError, match=r"mass_kg .* at index 'bo'"):
+        rc.estimate(speed_m_s=1.4, mass_kg=mass)
+
+
+def test_error_names_2d_position() -> None:
+    with pytest.raises(ValueError, match=r"position \(1, 0\)"):
+        rc.estimate(speed_m_s=[[1.0, 1.0], [-1.0, 1.0]], mass_kg=70)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"gait": "jog"}, r"gait must be one of 'walk', 'run', 'auto'; got 'jog'"),
+        ({"gait": ["walk", "hop"]}, r"got 'hop' at index 1"),
+        ({"direction": "sideways"}, r"direction must be one of 'forward', 'backward'"),
+        ({"model": "acsm"}, r"model must be one of .*got 'acsm'"),
+        ({"model": "backward_running"}, r"direction factor, not a base model"),
+        ({"model": "acsm_walking", "gait": "run"}, r"'acsm_walking' describes walk, .*'run'"),
+        ({"duration_s": 1.0, "distance_m": 1.0}, r"not both"),
+        ({"out_of_range": "ignore"}, r"out_of_range must be"),
+        ({"backward_factor": {"crawl": 2.0}}, r"backward_factor keys"),
+        ({"rmr_equation": "katch", "sex": "m", "age_years": 30, "height_cm": 180}, "rmr_eq"),
+        (
+            {"rmr_equation": "mifflin_st_jeor", "resting_vo2_ml_kg_min": 3.0},
+            r"resting_vo2_ml_kg_min or rmr_equation",
+        ),
+        (
+            {"rmr_equation": "mifflin_st_jeor", "sex": "x", "age_years": 30, "height_cm": 180},
+            r"sex: sex must be 'male' or 'female'",
+        ),
+        (
+            {"rmr_equation": "mifflin_st_jeor", "sex": "f", "age_years": -1, "height_cm": 160},
+            r"age_years must be >= 0",
+        ),
+    ],
+)
+def test_bad_options_raise(kwargs: dict[str, object], pattern: str) -> None:
+    base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0}
+    base.update(kwargs)
+    with pytest.raises(ValueError, match=pattern):
+        rc.estimate(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"speed_m_s": "fast"}, r"speed_m_s must be numeric, got the text 'fast'"),
+        ({"mass_kg": [70, "seventy"]}, r"mass_kg must be numeric; got 'seventy' at index 1"),
+        ({"mass_kg": True}, r"mass_kg must be numeric, got booleans"),
+        ({"grade": 1j}, r"grade must be real"),
+        ({"speed_m_s": None}, r"needs speed_m_s"),
+        ({"mass_kg": None}, r"needs mass_kg"),
+        ({"duration_s": pd.DataFrame({"a": [1]})}, r"duration_s must be .* got a DataFrame"),
+        ({"rmr_equation": "mifflin_st_jeor"}, r"needs sex"),
+    ],
+)
+def test_wrong_types_raise_type_error(kwargs: dict[str, object], pattern: str) -> None:
+    base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0}
+    base.update(kwargs)
+    with pytest.raises(TypeError, match=pattern):
+        rc.estimate(**base)  # type: ignore[arg-type]
+
+
+def test_text_in_series_names_label() -> None:
+    speed = pd.Series([1.0, "x"], index=["a", "b"], dtype=object)
+    with pytest.raises(TypeError, match=r"got 'x' at index 'b'"):
+        rc.estimate(speed_m_s=speed, mass_kg=70)
+
+
+def test_incompatible_shapes() -> None:
+    with pytest.raises(ValueError, match=r"cannot be broadcast"):
+        rc.estimate(speed_m_s=[1.0, 2.0], mass_kg=[60.0, 70.0, 80.0])
+
+
+@pytest.mark.parametrize("model", BASE_MODELS)
+@pytest.mark.parametrize("field", ["speed_m_s", "grade", "mass_kg", "duration_s"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nan_inf_grid(model: str, field: str, bad: float) -> None:
+    """Non-finite inputs never raise; the row is flagged and the others are unaffected."""
+    spec = rc.get_model(model)
+    lo, hi = spec.ranges.get("speed_m_s", (None, None))
+    speed = 1.2 if "walk" in spec.gaits else 3.0
+    inputs: dict[str, object] = {
+        "speed_m_s": speed,
+        "grade": 0.0,
+        "mass_kg": 70.0,
+        "duration_s": 600.0,
+    }
+    if field in ("speed_m_s", "mass_kg") and bad < 0:
+        bad = np.nan  # negative speed or mass is an error, tested elsewhere
+    inputs[field] = [inputs[field], bad]
+    r = rc.estimate(model=model, out_of_range="flag", **inputs)  # type: ignore[arg-type]
+    assert bool(r.in_range[0]) is True
+    assert bool(r.in_range[1]) is False
+    assert np.isfinite(r.energy_net_kcal[0])
+    if field == "duration_s":
+        assert not np.isfinite(r.energy_net_kcal[1])
+        assert np.isfinite(r.met[1])
+    elif not (field == "grade" and "grade" not in spec.inputs):
+        assert not np.isfinite(r.vo2_gross_ml_kg_min[1])
+    del lo, hi
+
+
+def test_missing_labels_give_nan_flagged() -> None:
+    r = rc.estimate(
+        speed_m_s=[1.4, 1.4, 1.4], mass_kg=70, gait=["walk", None, np.nan], duration_s=60
+    )
+    assert list(r.in_range) == [True, False, False]
+    assert np.isnan(r.energy_net_kcal[1:]).all()
+    assert list(r.gait_used) == ["walk", "", ""]
+
+
+def test_range_warning_names_model_input_and_position() -> None:
+    with pytest.warns(rc.RangeWarning, match=r"speed_m_s=2.5 at index 1 .* of lcda2019_walking"):
+        r = rc.estimate(speed_m_s=[1.4, 2.5], mass_kg=70, gait="walk")
+    assert list(r.in_range) == [True, False]
+    assert np.isfinite(r.met).all()  # computed, not clamped or dropped
+
+
+def test_out_of_range_is_not_clamped() -> None:
+    inside = rc.estimate(speed_m_s=1.96, mass_kg=70, gait="walk").met
+    with pytest.warns(rc.RangeWarning):
+        outside = rc.estimate(speed_m_s=2.2, mass_kg=70, gait="walk").met
+    assert outside > inside
+
+
+def test_range_policies() -> None:
+    kwargs = {"speed_m_s": [1.4, 2.5], "mass_kg": 70, "gait": "walk", "duration_s": 60}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flagged = rc.estimate(**kwargs, out_of_range="flag")  # type: ignore[arg-type]
+    assert list(flagged.in_range) == [True, False]
+    nan = rc.estimate(**kwargs, out_of_range="nan")  # type: ignore[arg-type]
+    assert np.isfinite(nan.energy_net_kcal[0])
+    assert np.isnan(nan.energy_net_kcal[1])
+    assert np.isnan(nan.met[1])
+    with pytest.raises(rc.OutOfRangeError, match="lcda2019_walking"):
+        rc.estimate(**kwargs, out_of_range="raise")  # type: ignore[arg-type]
+    assert issubclass(rc.OutOfRangeError, ValueError)
+
+
+def test_backward_downhill_is_flagged() -> None:
+    with pytest.warns(rc.RangeWarning, match=r"grade=-0.05 .* of backward_running"):
+        r = rc.estimate(speed_m_s=3.0, mass_kg=70, grade=-0.05, direction="backward")
+    assert r.in_range is False
+    assert r.energy_net_kcal != r.energy_net_kcal or np.isfinite(r.met)
+
+
+def test_model_without_load_flags_a_load() -> None:
+    with pytest.warns(rc.RangeWarning, match=r"load_kg=10 .* of lcda2019_walking"):
+        r = rc.estimate(speed_m_s=1.3, mass_kg=70, load_kg=10, model="lcda2019_walking")
+    assert r.in_range is False
+    with pytest.warns(rc.RangeWarning, match=r"terrain_factor=1.5 .* of acsm_running"):
+        rc.estimate(speed_m_s=3.0, mass_kg=70, terrain_factor=1.5, gait="run")
+
+
+def test_acsm_downhill_is_out_of_range() -> None:
+    with pytest.warns(rc.RangeWarning, match=r"grade=-0.02 .* \[0, inf\] of acsm_running"):
+        rc.estimate(speed_m_s=3.0, mass_kg=70, grade=-0.02, model="acsm_running")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"speed_m_s": 15.0}, r"speed_m_s=15 .* looks like km/h"),
+        ({"grade": 5.0}, r"grade=5 .* looks like percent"),
+        ({"mass_kg": 12.0}, r"mass_kg=12 .* implausible body mass"),
+    ],
+)
+def test_unit_warnings(kwargs: dict[str, object], pattern: str) -> None:
+    base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0, "out_of_range": "flag"}
+    base.update(kwargs)
+    with pytest.warns(rc.UnitWarning, match=pattern):
+        rc.estimate(**base)  # type: ignore[arg-type]
+
+
+def test_warning_hierarchy_and_stacklevel() -> None:
+    assert issubclass(rc.RangeWarning, rc.RetrocalcWarning)
+    assert issubclass(rc.UnitWarning, rc.RetrocalcWarning)
+    assert issubclass(rc.RetrocalcWarning, UserWarning)
+    with pytest.warns(rc.UnitWarning) as record:
+        rc.estimate(speed_m_s=1.4, mass_kg=10.0)
+    assert record[0].filename == __file__  # points at the caller, not at retrocalc
+    with pytest.warns(rc.RangeWarning) as record:
+        rc.estimate(speed_m_s=2.5, mass_kg=70.0, gait="walk")
+    assert record[0].filename == __file__
