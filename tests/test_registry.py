@@ -41,7 +41,8 @@ def test_spec_is_complete(spec: rc.ModelSpec) -> None:
     assert re.search(r"\(\d{4}\)", spec.citation)
     assert set(spec.inputs) <= set(INPUTS)
     assert set(spec.ranges) <= set(INPUTS)
-    assert set(spec.gaits) <= {"walk", "run"} and spec.gaits
+    assert set(spec.gaits) <= {"walk", "run"}
+    assert spec.gaits
     for lo, hi in spec.ranges.values():
         assert lo is None or hi is None or lo <= hi
     if spec.kind == "base":
@@ -53,7 +54,8 @@ def test_spec_is_complete(spec: rc.ModelSpec) -> None:
         assert spec.doi in doc or spec.doi in (sys.modules[spec.function.__module__].__doc__ or "")
         assert "[" in doc  # units in brackets
     else:
-        assert spec.value is not None and spec.value > 1
+        assert spec.value is not None
+        assert spec.value > 1
         assert spec.directions == ("backward",)
 
 
@@ -65,7 +67,8 @@ def test_unknown_model_lists_names() -> None:
 def test_registry_views() -> None:
     text = str(rc.models())
     for spec in SPECS:
-        assert spec.name in text and spec.doi in text
+        assert spec.name in text
+        assert spec.doi in text
     assert repr(rc.models()).startswith("Registry(")
     frame = rc.models().to_frame()
     assert list(frame.index) == [s.name for s in SPECS]
@@ -101,4 +104,5 @@ def test_model_functions_accept_series_and_scalars() -> None:
 
     s = pd.Series([0.0, 0.1], index=["a", "b"])
     out = rc.models()["minetti2002_running"].function(s)  # type: ignore[misc]
-    assert isinstance(out, pd.Series) and out.index.equals(s.index)
+    assert isinstance(out, pd.Series)
+    assert out.index.equals(s.index)

@@ -98,10 +98,12 @@ def test_pace_arrays_series_missing_and_positions() -> None:
     arr = rc.pace_to_speed(["5:00/km", "", None, "5:00/km", "10:00/mi"])
     assert isinstance(arr, np.ndarray)
     np.testing.assert_allclose(arr[[0, 3, 4]], [1000 / 300, 1000 / 300, 1609.344 / 600])
-    assert np.isnan(arr[1]) and np.isnan(arr[2])
+    assert np.isnan(arr[1])
+    assert np.isnan(arr[2])
     s = pd.Series(["5:00/km", np.nan], index=["x", "y"])
     out = rc.pace_to_speed(s)
-    assert isinstance(out, pd.Series) and out.index.equals(s.index)
+    assert isinstance(out, pd.Series)
+    assert out.index.equals(s.index)
     assert np.isnan(out["y"])
     with pytest.raises(ValueError, match=r"at index 'b'"):
         rc.pace_to_speed(pd.Series(["5:00/km", "oops"], index=["a", "b"]))
@@ -118,4 +120,5 @@ def test_speed_to_pace() -> None:
     out = rc.speed_to_pace([1000 / 300, 0.0, np.nan])
     assert list(out) == ["5:00/km", "", ""]
     s = rc.speed_to_pace(pd.Series([1000 / 240], index=[5]), "min/km")
-    assert isinstance(s, pd.Series) and s[5] == "4:00/km"
+    assert isinstance(s, pd.Series)
+    assert s[5] == "4:00/km"
