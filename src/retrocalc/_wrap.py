@@ -167,8 +167,9 @@ def _is_scalar(value: Any) -> bool:
 def as_label_array(value: Any) -> NDArray[Any]:
     """Text inputs as an object ndarray (a Series' values, a list, or a 0-d scalar)."""
     raw = value.to_numpy() if is_series(value) else value
-    arr = np.asarray(raw, dtype=object)
-    return arr
+    arr = np.asarray(raw)
+    # fixed-width text compares fast; anything else (mixed, None, NaN) stays as objects
+    return arr if arr.dtype.kind == "U" else np.asarray(raw, dtype=object)
 
 
 def unpack(values: NDArray[Any], kind: Kind, index: Any = None, name: str | None = None) -> Any:

@@ -629,12 +629,20 @@ def _codes(
     flat = values.reshape(-1)
     if flat.size == 1:
         return np.full(size, _code_of(where, name, flat[0], allowed, 0), dtype=np.int64)
-    text = flat.astype(str)
-    uniq, inverse = np.unique(text, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    first = [int(np.flatnonzero(inverse == j)[0]) for j in range(uniq.size)]
-    table = np.array([_code_of(where, name, flat[i], allowed, i) for i in first], dtype=np.int64)
-    codes: NDArray[np.int64] = table[inverse]
+    # exact matches are one vectorised comparison per label; only the rest (other spellings,
+    # missing values, errors) are normalised, once per distinct value
+    unmatched_code = -3
+    codes = np.full(flat.shape, unmatched_code, dtype=np.int64)
+    for label, code in allowed.items():
+        codes[flat == label] = code
+    rest = np.flatnonzero(codes == unmatched_code)
+    if rest.size:
+        uniq, inverse = np.unique(flat[rest].astype(str), return_inverse=True)
+        first = [int(rest[np.flatnonzero(inverse == j)[0]]) for j in range(uniq.size)]
+        table = np.array(
+            [_code_of(where, name, flat[i], allowed, i) for i in first], dtype=np.int64
+        )
+        codes[rest] = table[inverse.reshape(-1)]
     return np.broadcast_to(codes, (size,)) if codes.size != size else codes
 
 
@@ -644,9 +652,9 @@ def _code_of(where: Locator, name: str, value: Any, allowed: Mapping[str, int], 
         return allowed[text]
     if text in _MISSING_LABELS:
         return -1
-    raise ValueError(
-        f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r} at {where(i)}"
-    )
+    shown = repr(str(value)) if isinstance(value, str) else repr(value)
+    choices = ", ".join(repr(k) for k, code in allowed.items() if code >= 0)
+    raise ValueError(f"{name} must be one of {choices}; got {shown} at {where(i)}")
 
 
 def _model_codes(where: Locator, values: NDArray[Any] | None, size: int) -> NDArray[np.int64]:
