@@ -106,3 +106,12 @@ def test_model_functions_accept_series_and_scalars() -> None:
     out = rc.models()["minetti2002_running"].function(s)  # type: ignore[misc]
     assert isinstance(out, pd.Series)
     assert out.index.equals(s.index)
+
+
+def test_models_is_callable_and_the_subpackage() -> None:
+    import retrocalc.models as models_module
+    from retrocalc.models import lcda2019_walking
+
+    assert models_module is rc.models
+    assert rc.models.lcda2019_walking is lcda2019_walking  # type: ignore[attr-defined]
+    assert models_module() is rc.REGISTRY

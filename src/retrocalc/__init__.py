@@ -10,6 +10,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import energy, nomenclature, units
 from ._version import __version__
 from .core import (
@@ -25,6 +27,7 @@ from .units import pace_to_speed, speed_to_pace
 
 __all__ = [
     "DEFAULT_MODELS",
+    "REGISTRY",
     "WALK_RUN_TRANSITION_M_S",
     "EstimateResult",
     "ModelSpec",
@@ -46,13 +49,12 @@ __all__ = [
 ]
 
 
-def models() -> Registry:
-    """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI.
+if TYPE_CHECKING:
 
-    Returns
-    -------
-    Registry
-        A read-only mapping of name to :class:`ModelSpec`; ``print()`` it for a table, call
-        ``.to_frame()`` for a pandas DataFrame.
-    """
-    return REGISTRY
+    def models() -> Registry:
+        """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI."""
+        ...
+
+else:
+    # the callable module: rc.models() is the registry, rc.models.<function> the models
+    from . import models

@@ -474,11 +474,12 @@ def _estimate(
 
     power_gross = gross_w_kg * mass
     power_net = net_w_kg * mass
-    energy_gross_kj = power_gross * duration / 1000.0
-    energy_net_kj = power_net * duration / 1000.0
-    vo2_gross = gross_w_kg / w_per_vo2
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a vanishing speed makes duration (from distance) and cost per metre overflow to inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        energy_gross_kj = power_gross * duration / 1000.0
+        energy_net_kj = power_net * duration / 1000.0
         cot = np.where(speed > 0, net_w_kg / np.where(speed > 0, speed, 1.0), np.nan)
+    vo2_gross = gross_w_kg / w_per_vo2
 
     gait_names = np.array([*GAITS, ""], dtype=object)
     model_names = np.array([s.name for s in _BASE], dtype=object)
@@ -562,7 +563,8 @@ def _duration(
         distance = flat("distance_m", required=False)
         _check(where, "distance_m", distance, ">=", 0.0, "a distance in m")
         _check(where, "speed_m_s", speed, ">", 0.0, "needed to turn distance_m into a duration")
-        return distance / speed
+        with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
+            return distance / speed
     return flat("duration_s")  # all NaN: no energy without a duration
 
 

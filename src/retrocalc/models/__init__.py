@@ -2,10 +2,17 @@
 
 Dispatch in :func:`retrocalc.estimate`, :func:`retrocalc.models`, the docs' model table and the
 tests' parametrisation all read :data:`REGISTRY`; nothing else lists the models.
+
+This module is callable: ``retrocalc.models()`` returns :data:`REGISTRY`, while
+``retrocalc.models.lcda2019_walking`` and ``import retrocalc.models`` reach the model functions.
+The public API asks for ``rc.models()``; the layout puts the models in ``retrocalc/models/``; a
+callable module gives both without a function shadowing the package.
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -142,3 +149,14 @@ REGISTRY = Registry(
 def get_model(name: str) -> ModelSpec:
     """Look up a model by name; the KeyError lists the registered names."""
     return REGISTRY[name]
+
+
+class _RegistryModule(types.ModuleType):
+    """``retrocalc.models`` itself: calling it returns the registry."""
+
+    def __call__(self) -> Registry:
+        """The model registry (see :class:`Registry`)."""
+        return REGISTRY
+
+
+sys.modules[__name__].__class__ = _RegistryModule

@@ -95,7 +95,8 @@ SPECS = (
         doi=_DOI,
         function=leger1984_treadmill,
         notes="Level only. Speed in km/h inside the formula. Slope 3.163 as printed in the "
-        "abstract (PMID 6390604).",
+        "abstract (PMID 6390604). The DOI follows the publisher's numbering and "
+        "was not confirmed against the publisher.",
     ),
     ModelSpec(
         name="leger1984_track",

@@ -91,7 +91,7 @@ def pandolf1977(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: An
 
 
 def santee_correction(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: Any) -> Any:
-    r"""Santee et al. (2001) downhill correction factor for the Pandolf equation.
+    r"""Santee et al. (2003) downhill correction factor for the Pandolf equation.
 
     .. math::
         CF = \eta\left[\frac{G\,(W + L)\,v}{3.5} - \frac{(W + L)(G + 6)^2}{W} + 25 - v^2\right]
@@ -183,7 +183,7 @@ SPECS = (
     ),
     ModelSpec(
         name="pandolf1977_santee",
-        title="Pandolf 1977 with Santee 2001 downhill correction",
+        title="Pandolf 1977 with Santee et al. 2003 downhill correction",
         kind="base",
         gaits=("walk",),
         directions=("forward", "backward"),
