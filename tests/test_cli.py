@@ -35,3 +35,16 @@ def test_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--version"])
     assert "retrocalc" in capsys.readouterr().out
+
+
+def test_demo_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    import pandas as pd
+
+    from retrocalc.data import example_path
+
+    assert main(["demo"]) == 0
+    text = capsys.readouterr().out
+    workouts = pd.read_csv(example_path())
+    for description in workouts["description"]:
+        assert description in text  # every shipped workout is reported, none dropped
+    assert f"of {len(workouts)} rows flagged" in text

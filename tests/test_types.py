@@ -169,3 +169,21 @@ def test_every_canonical_input_is_a_keyword() -> None:
     for name in INPUTS:
         assert name in params, name
         assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_pandas_nullable_dtypes_are_missing_not_errors() -> None:
+    df = pd.DataFrame(
+        {
+            "speed_m_s": pd.array([1.4, None, 3.0, 3.0], dtype="Float64"),
+            "mass_kg": pd.array([70, 80, None, 70], dtype="Int64"),
+            "direction": pd.array(["forward", "forward", "forward", None], dtype="string"),
+            "gait": pd.Categorical(["walk", "walk", "run", "run"]),
+        }
+    )
+    out = rc.estimate(df, duration_s=60)
+    assert list(out["in_range"]) == [True, False, False, False]
+    assert np.isfinite(out["energy_net_kcal"].iloc[0])
+    assert out["energy_net_kcal"].iloc[1:].isna().all()
+    assert list(out["gait_used"]) == ["walk", "", "", ""]
+    mixed = rc.estimate(speed_m_s=[1.4, pd.NA], mass_kg=70, gait=["walk", pd.NA])
+    assert list(mixed.in_range) == [True, False]

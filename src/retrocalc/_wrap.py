@@ -83,6 +83,9 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be a number, a sequence or a Series, got a DataFrame")
     if isinstance(value, str | bytes):
         raise TypeError(f"{name} must be numeric, got the text {value!r}")
+    if is_series(value) and value.dtype.kind in "iuf":
+        # nullable Int64/Float64 included: pd.NA becomes NaN
+        return value.to_numpy(dtype=np.float64, na_value=np.nan)
     raw = value.to_numpy() if is_series(value) else value
     arr = np.asarray(raw)
     if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
@@ -98,8 +101,9 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
     where = Locator(arr.shape, index)
     flat = arr.reshape(-1)
     out_flat = out.reshape(-1)
+    na = getattr(_pandas(), "NA", None)
     for i, item in enumerate(flat):
-        if item is None:
+        if item is None or (na is not None and item is na):
             out_flat[i] = np.nan
             continue
         if isinstance(item, str | bytes | bool | np.bool_) or not np.isscalar(item):
@@ -166,10 +170,19 @@ def _is_scalar(value: Any) -> bool:
 
 def as_label_array(value: Any) -> NDArray[Any]:
     """Text inputs as an object ndarray (a Series' values, a list, or a 0-d scalar)."""
-    raw = value.to_numpy() if is_series(value) else value
-    arr = np.asarray(raw)
-    # fixed-width text compares fast; anything else (mixed, None, NaN) stays as objects
-    return arr if arr.dtype.kind == "U" else np.asarray(raw, dtype=object)
+    if is_series(value):
+        return np.asarray(value.to_numpy(dtype=object, na_value=None))
+    arr = np.asarray(value)
+    if arr.dtype.kind == "U":
+        return arr  # fixed-width text compares fast
+    arr = np.asarray(value, dtype=object)
+    na = getattr(_pandas(), "NA", None)
+    if na is not None and arr.size:
+        # pd.NA cannot be compared to a label: treat it as missing, like None
+        is_na = np.frompyfunc(lambda x: x is na, 1, 1)(arr).astype(bool)
+        if np.any(is_na):
+            arr = np.where(is_na, None, arr)
+    return arr
 
 
 def unpack(values: NDArray[Any], kind: Kind, index: Any = None, name: str | None = None) -> Any:
