@@ -85,7 +85,8 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be numeric, got the text {value!r}")
     if is_series(value) and value.dtype.kind in "iuf":
         # nullable Int64/Float64 included: pd.NA becomes NaN
-        return value.to_numpy(dtype=np.float64, na_value=np.nan)
+        converted: NDArray[np.float64] = value.to_numpy(dtype=np.float64, na_value=np.nan)
+        return converted
     raw = value.to_numpy() if is_series(value) else value
     arr = np.asarray(raw)
     if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
@@ -181,7 +182,8 @@ def as_label_array(value: Any) -> NDArray[Any]:
         # pd.NA cannot be compared to a label: treat it as missing, like None
         is_na = np.frompyfunc(lambda x: x is na, 1, 1)(arr).astype(bool)
         if np.any(is_na):
-            arr = np.where(is_na, None, arr)
+            arr = arr.copy()
+            arr[is_na] = None
     return arr
 
 
