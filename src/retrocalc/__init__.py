@@ -17,7 +17,10 @@ from ._version import __version__
 from .core import (
     DEFAULT_MODELS,
     WALK_RUN_TRANSITION_M_S,
+    EstimateOptions,
     EstimateResult,
+    Labels,
+    Numeric,
     RangePolicy,
     estimate,
 )
@@ -29,8 +32,11 @@ __all__ = [
     "DEFAULT_MODELS",
     "REGISTRY",
     "WALK_RUN_TRANSITION_M_S",
+    "EstimateOptions",
     "EstimateResult",
+    "Labels",
     "ModelSpec",
+    "Numeric",
     "OutOfRangeError",
     "RangePolicy",
     "RangeWarning",

@@ -25,9 +25,9 @@ How a row is computed
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,13 +45,44 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MODELS",
     "WALK_RUN_TRANSITION_M_S",
+    "EstimateOptions",
     "EstimateResult",
+    "Labels",
+    "Numeric",
     "RangePolicy",
     "estimate",
 ]
 
 FloatArray = NDArray[np.float64]
 RangePolicy = Literal["warn", "flag", "nan", "raise"]
+#: A numeric input: a number, a sequence, an ndarray or a pandas Series.
+Numeric: TypeAlias = "float | Sequence[float] | NDArray[Any] | pd.Series[Any]"
+#: A text input (gait, direction, model, sex): a string or an array-like of strings.
+Labels: TypeAlias = "str | Sequence[str | None] | NDArray[Any] | pd.Series[Any]"
+
+
+class EstimateOptions(TypedDict, total=False):
+    """Keyword arguments of :func:`estimate` (see its docstring for each)."""
+
+    speed_m_s: Numeric
+    mass_kg: Numeric
+    duration_s: Numeric | None
+    distance_m: Numeric | None
+    grade: Numeric | None
+    gait: Labels | None
+    direction: Labels | None
+    model: Labels | None
+    load_kg: Numeric | None
+    terrain_factor: Numeric | None
+    resting_vo2_ml_kg_min: Numeric | None
+    rmr_equation: Literal["mifflin_st_jeor", "harris_benedict_revised"] | None
+    sex: Labels | None
+    age_years: Numeric | None
+    height_cm: Numeric | None
+    rer: Numeric | None
+    backward_factor: Numeric | Mapping[str, float] | None
+    out_of_range: RangePolicy
+
 
 GAITS = ("walk", "run")
 DIRECTIONS = ("forward", "backward")
@@ -151,29 +182,33 @@ class EstimateResult:
 assert [f.name for f in fields(EstimateResult)] == list(OUTPUTS), "nomenclature out of sync"
 
 
+@overload
+def estimate(data: pd.DataFrame, /, **options: Unpack[EstimateOptions]) -> pd.DataFrame: ...
+@overload
+def estimate(data: None = None, /, **options: Unpack[EstimateOptions]) -> EstimateResult: ...
 def estimate(
-    data: Any = None,
+    data: pd.DataFrame | None = None,
     /,
     *,
-    speed_m_s: Any = None,
-    mass_kg: Any = None,
-    duration_s: Any = None,
-    distance_m: Any = None,
-    grade: Any = None,
-    gait: Any = None,
-    direction: Any = None,
-    model: Any = None,
-    load_kg: Any = None,
-    terrain_factor: Any = None,
-    resting_vo2_ml_kg_min: Any = None,
-    rmr_equation: str | None = None,
-    sex: Any = None,
-    age_years: Any = None,
-    height_cm: Any = None,
-    rer: Any = None,
-    backward_factor: Any = None,
+    speed_m_s: Numeric | None = None,
+    mass_kg: Numeric | None = None,
+    duration_s: Numeric | None = None,
+    distance_m: Numeric | None = None,
+    grade: Numeric | None = None,
+    gait: Labels | None = None,
+    direction: Labels | None = None,
+    model: Labels | None = None,
+    load_kg: Numeric | None = None,
+    terrain_factor: Numeric | None = None,
+    resting_vo2_ml_kg_min: Numeric | None = None,
+    rmr_equation: Literal["mifflin_st_jeor", "harris_benedict_revised"] | None = None,
+    sex: Labels | None = None,
+    age_years: Numeric | None = None,
+    height_cm: Numeric | None = None,
+    rer: Numeric | None = None,
+    backward_factor: Numeric | Mapping[str, float] | None = None,
     out_of_range: RangePolicy = "warn",
-) -> Any:
+) -> EstimateResult | pd.DataFrame:
     """Estimate the metabolic energy of walking or running, forward or backward.
 
     Parameters
@@ -242,7 +277,7 @@ def estimate(
     >>> round(r.energy_net_kcal, 1)
     510.3
     """
-    given = {
+    given: dict[str, Any] = {
         "speed_m_s": speed_m_s,
         "mass_kg": mass_kg,
         "duration_s": duration_s,
