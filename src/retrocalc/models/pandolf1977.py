@@ -22,6 +22,7 @@ branch starts ``eta (11 + v^2 + 36 L / W)`` W above the level value.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -160,45 +161,37 @@ _PANDOLF_CITATION = (
 )
 _INPUTS = ("speed_m_s", "grade", "mass_kg", "load_kg", "terrain_factor")
 
+_PANDOLF = ModelSpec(
+    name="pandolf1977",
+    title="Pandolf et al. 1977 load carriage",
+    kind="base",
+    gaits=("walk",),
+    directions=("forward", "backward"),
+    inputs=_INPUTS,
+    output="power_gross_w",
+    ranges={
+        "speed_m_s": (0.0, 2.0),
+        "grade": (0.0, None),
+        "load_kg": (0.0, 70.0),
+        "terrain_factor": (1.0, None),
+    },
+    citation=_PANDOLF_CITATION,
+    doi="10.1152/jappl.1977.43.4.577",
+    function=pandolf1977,
+    notes="Level and uphill only; loads up to 70 kg; speeds up to about 2 m/s. Terrain "
+    "factors from Soule & Goldman (1972).",
+)
+
 SPECS = (
-    ModelSpec(
-        name="pandolf1977",
-        title="Pandolf et al. 1977 load carriage",
-        kind="base",
-        gaits=("walk",),
-        directions=("forward", "backward"),
-        inputs=_INPUTS,
-        output="power_gross_w",
-        ranges={
-            "speed_m_s": (0.0, 2.0),
-            "grade": (0.0, None),
-            "load_kg": (0.0, 70.0),
-            "terrain_factor": (1.0, None),
-        },
-        citation=_PANDOLF_CITATION,
-        doi="10.1152/jappl.1977.43.4.577",
-        function=pandolf1977,
-        notes="Level and uphill only; loads up to 70 kg; speeds up to about 2 m/s. Terrain "
-        "factors from Soule & Goldman (1972).",
-    ),
-    ModelSpec(
+    _PANDOLF,
+    replace(
+        _PANDOLF,
         name="pandolf1977_santee",
         title="Pandolf 1977 with Santee et al. 2003 downhill correction",
-        kind="base",
-        gaits=("walk",),
-        directions=("forward", "backward"),
-        inputs=_INPUTS,
-        output="power_gross_w",
-        ranges={
-            "speed_m_s": (0.0, 2.0),
-            "grade": (-0.12, None),
-            "load_kg": (0.0, 70.0),
-            "terrain_factor": (1.0, None),
-        },
+        ranges={**_PANDOLF.ranges, "grade": (-0.12, None)},
         citation=_PANDOLF_CITATION
         + "; Santee W.R., Blanchard L.A., Speckman K.L., Gonzalez J.A., Wright R.F. (2003). "
         "Load carriage model development and testing with field data. USARIEM Technical Note",
-        doi="10.1152/jappl.1977.43.4.577",
         function=pandolf1977_santee,
         notes="Santee's correction for grade < 0; field-tested 0 to -12 % at 1.34 m/s. The "
         "correction's primary text was not available to verify its form; it steps up "
