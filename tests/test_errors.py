@@ -224,3 +224,15 @@ def test_warning_hierarchy_and_stacklevel() -> None:
     with pytest.warns(rc.RangeWarning) as record:
         rc.estimate(speed_m_s=2.5, mass_kg=70.0, gait="walk")
     assert record[0].filename == __file__
+
+
+def test_missing_rows_are_not_range_checked() -> None:
+    """A row with no gait is missing, not 'walking at 3 m/s': no RangeWarning for it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = rc.estimate(
+            speed_m_s=[3.0, 3.0], mass_kg=70, gait=["run", None], direction=["backward", None]
+        )
+    assert list(r.in_range) == [True, False]
+    assert list(r.model_used) == ["acsm_running", ""]
+    assert np.isnan(r.met[1])

@@ -450,7 +450,8 @@ def _estimate(
             _BASE_INDEX[DEFAULT_MODELS["walk"]],
         ),
     )
-    model_code = np.where(explicit, model_code, default)
+    # missing rows get no model: they are neither computed nor range-checked
+    model_code = np.where(missing, -1, np.where(explicit, model_code, default))
 
     inputs = {
         "speed_m_s": speed,
@@ -463,12 +464,13 @@ def _estimate(
     w_per_vo2 = j_per_ml / 60.0  # W/kg per ml/kg/min
     rest_w_kg = rest_vo2 * w_per_vo2
 
-    gross_fwd = np.empty(size)
+    gross_fwd = np.full(size, np.nan)
     out_of_range = np.zeros(size, dtype=bool)
     reasons: list[_Reason] = []
-    for code in np.unique(model_code):
+    counts = np.bincount(model_code + 1, minlength=len(_BASE) + 1)[1:]
+    for code in np.flatnonzero(counts):
         spec = _BASE[int(code)]
-        rows = slice(None) if np.all(model_code == code) else np.flatnonzero(model_code == code)
+        rows = slice(None) if counts[code] == size else np.flatnonzero(model_code == code)
         sub = {k: v[rows] for k, v in inputs.items()}
         native = np.asarray(spec.function(*(sub[k] for k in spec.inputs)), dtype=np.float64)  # type: ignore[misc]
         gross_fwd[rows] = _to_gross_w_kg(spec, native, sub, w_per_vo2[rows], rest_w_kg[rows])
@@ -479,7 +481,7 @@ def _estimate(
     if np.any(backward):
         for g, gait_name in enumerate(GAITS):
             spec = _DIRECTION_SPECS[gait_name]
-            sel = backward & (gait_code == g)
+            sel = backward & (gait_code == g) & ~missing
             if not np.any(sel):
                 continue
             rows_idx = np.flatnonzero(sel)
@@ -504,8 +506,6 @@ def _estimate(
     if policy == "nan":
         gross_w_kg = np.where(out_of_range, np.nan, gross_w_kg)
         net_w_kg = np.where(out_of_range, np.nan, net_w_kg)
-    gross_w_kg = np.where(missing, np.nan, gross_w_kg)
-    net_w_kg = np.where(missing, np.nan, net_w_kg)
 
     power_gross = gross_w_kg * mass
     power_net = net_w_kg * mass
@@ -531,7 +531,7 @@ def _estimate(
         "cost_of_transport_j_kg_m": cot,
         "in_range": in_range,
         "gait_used": np.where(missing, "", gait_names[np.where(gait_code >= 0, gait_code, 2)]),
-        "model_used": np.where(missing, "", model_names[model_code]),
+        "model_used": np.where(missing, "", model_names[np.maximum(model_code, 0)]),
     }
     return EstimateResult(
         **{k: packed.unpack(np.asarray(v).reshape(shape), k) for k, v in columns.items()}
