@@ -479,6 +479,7 @@ def _estimate(
     # direction: the factor scales the net (above-rest) part
     factor = np.ones(size)
     if np.any(backward):
+        override = flat("backward_factor") if "backward_factor" in packed.arrays else None
         for g, gait_name in enumerate(GAITS):
             spec = _DIRECTION_SPECS[gait_name]
             sel = backward & (gait_code == g) & ~missing
@@ -487,8 +488,8 @@ def _estimate(
             rows_idx = np.flatnonzero(sel)
             if gait_name in factors:
                 value: Any = float(factors[gait_name])
-            elif "backward_factor" in packed.arrays:
-                value = flat("backward_factor")[rows_idx]
+            elif override is not None:
+                value = override[rows_idx]
             else:
                 value = spec.value
             factor[rows_idx] = value
