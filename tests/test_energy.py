@@ -133,3 +133,20 @@ def test_models_per_row() -> None:
         speed_m_s=3.0, mass_kg=70, model=["acsm_running", "leger1984_track", ""], gait="run"
     )
     assert list(r.model_used) == ["acsm_running", "leger1984_track", "acsm_running"]
+
+
+def test_rmr_missing_sex_is_nan_not_an_error() -> None:
+    out = energy.harris_benedict_revised([70, 70], [175, 175], [30, 30], ["M", None])
+    assert out[0] == pytest.approx(88.362 + 13.397 * 70 + 4.799 * 175 - 5.677 * 30)
+    assert np.isnan(out[1])
+    r = rc.estimate(
+        speed_m_s=[3.0, 3.0],
+        mass_kg=70,
+        gait="run",
+        rmr_equation="mifflin_st_jeor",
+        sex=["female", None],
+        age_years=30,
+        height_cm=165,
+    )
+    assert list(r.in_range) == [True, False]
+    assert np.isnan(r.met[1])

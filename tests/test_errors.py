@@ -54,7 +54,7 @@ def test_error_names_2d_position() -> None:
         ({"gait": ["walk", "hop"]}, r"got 'hop' at index 1"),
         ({"direction": "sideways"}, r"direction must be one of 'forward', 'backward'"),
         ({"model": "acsm"}, r"model must be one of .*got 'acsm'"),
-        ({"model": "backward_running"}, r"direction factor, not a base model"),
+        ({"model": "backward_running"}, r"names a direction factor, not a base model"),
         ({"model": "acsm_walking", "gait": "run"}, r"'acsm_walking' describes walk, .*'run'"),
         ({"duration_s": 1.0, "distance_m": 1.0}, r"not both"),
         ({"out_of_range": "ignore"}, r"out_of_range must be"),
@@ -66,7 +66,7 @@ def test_error_names_2d_position() -> None:
         ),
         (
             {"rmr_equation": "mifflin_st_jeor", "sex": "x", "age_years": 30, "height_cm": 180},
-            r"sex: sex must be 'male' or 'female'",
+            r"sex must be one of 'male', 'm', 'female', 'f'; got 'x' at the scalar input",
         ),
         (
             {"rmr_equation": "mifflin_st_jeor", "sex": "f", "age_years": -1, "height_cm": 160},

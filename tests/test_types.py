@@ -187,3 +187,13 @@ def test_pandas_nullable_dtypes_are_missing_not_errors() -> None:
     assert list(out["gait_used"]) == ["walk", "", "", ""]
     mixed = rc.estimate(speed_m_s=[1.4, pd.NA], mass_kg=70, gait=["walk", pd.NA])
     assert list(mixed.in_range) == [True, False]
+
+
+def test_2d_labels_broadcast_like_numbers() -> None:
+    r = rc.estimate(
+        speed_m_s=[[1.2, 1.4, 3.0]], mass_kg=70, gait=[["walk"], ["run"]], out_of_range="flag"
+    )
+    assert r.gait_used.shape == (2, 3)
+    assert r.gait_used.tolist() == [["walk"] * 3, ["run"] * 3]
+    walk = rc.estimate(speed_m_s=1.4, mass_kg=70, gait="walk")
+    assert r.met[0, 1] == pytest.approx(walk.met)

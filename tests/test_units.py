@@ -107,7 +107,7 @@ def test_pace_arrays_series_missing_and_positions() -> None:
     assert np.isnan(out["y"])
     with pytest.raises(ValueError, match=r"at index 'b'"):
         rc.pace_to_speed(pd.Series(["5:00/km", "oops"], index=["a", "b"]))
-    with pytest.raises(ValueError, match=r"at position 2"):
+    with pytest.raises(ValueError, match=r"at index 2"):
         rc.pace_to_speed(["5:00/km", "5:00/km", "oops"])
     assert rc.pace_to_speed("0:00/km") == math.inf
 

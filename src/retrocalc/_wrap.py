@@ -26,7 +26,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Kind", "Locator", "Packed", "as_label_array", "pack", "unpack"]
+__all__ = [
+    "MISSING_LABELS",
+    "Kind",
+    "Locator",
+    "Packed",
+    "as_label_array",
+    "kind_of",
+    "label_codes",
+    "pack",
+    "unpack",
+]
+
+#: Text that means "no value" in a label or pace column (compared lower-cased and stripped).
+MISSING_LABELS = frozenset({"", "nan", "none", "nat", "<na>"})
 
 
 class Kind(enum.Enum):
@@ -47,6 +60,13 @@ def is_series(x: object) -> bool:
 def is_dataframe(x: object) -> bool:
     pd = _pandas()
     return pd is not None and isinstance(x, pd.DataFrame)
+
+
+def kind_of(value: Any) -> tuple[Kind, Any]:
+    """The output kind one input asks for, and its pandas index (None unless a Series)."""
+    if is_series(value):
+        return Kind.SERIES, value.index
+    return (Kind.SCALAR if _is_scalar(value) else Kind.ARRAY), None
 
 
 @dataclass(frozen=True)
@@ -91,13 +111,15 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
     arr = np.asarray(raw)
     if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
         arr = np.asarray(raw, dtype=object)  # a list: keep each element's own type
-    if arr.dtype.kind in "biufc" and arr.dtype.kind != "b":
-        if arr.dtype.kind == "c":
-            raise TypeError(f"{name} must be real, got complex values")
-        return arr.astype(np.float64, copy=False)
     if arr.dtype.kind == "b":
         raise TypeError(f"{name} must be numeric, got booleans")
-    # object/str arrays: find the first element that is not a number (error path only)
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must be real, got complex values")
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64, copy=False)
+    # object arrays (lists mixing numbers with None or pd.NA, or holding text): element by
+    # element, so that missing values become NaN and text is named with its position
+    # rather than silently parsed; numeric dtypes never come here
     out = np.empty(arr.shape, dtype=np.float64)
     where = Locator(arr.shape, index)
     flat = arr.reshape(-1)
@@ -125,7 +147,7 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
     values : mapping of str to scalar, sequence, ndarray or Series
         Numeric inputs, converted to ``float64``.
     labels : mapping of str to scalar, sequence, ndarray or Series, optional
-        Text inputs (gait, direction, model names), kept as object arrays.
+        Text inputs (gait, direction, model names), see :func:`as_label_array`.
 
     Raises
     ------
@@ -139,16 +161,17 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
     index: Any = None
     index_owner = ""
     for name, value in (*values.items(), *labels.items()):
-        if is_series(value):
+        value_kind, value_index = kind_of(value)
+        if value_kind is Kind.SERIES:
             if index is None:
-                index, index_owner = value.index, name
-            elif not value.index.equals(index):
+                index, index_owner = value_index, name
+            elif not value_index.equals(index):
                 raise ValueError(
                     f"the pandas index of {name} differs from that of {index_owner}; "
                     "align the Series first (for example with Series.reindex)"
                 )
             kind = Kind.SERIES
-        elif kind is Kind.SCALAR and not _is_scalar(value):
+        elif kind is Kind.SCALAR and value_kind is Kind.ARRAY:
             kind = Kind.ARRAY
     arrays: dict[str, NDArray[Any]] = {
         name: _to_float(name, value, index) for name, value in values.items()
@@ -170,7 +193,10 @@ def _is_scalar(value: Any) -> bool:
 
 
 def as_label_array(value: Any) -> NDArray[Any]:
-    """Text inputs as an object ndarray (a Series' values, a list, or a 0-d scalar)."""
+    """Text inputs as an ndarray: fixed-width text as it is, anything else as objects.
+
+    Missing values (None, pd.NA) become None.
+    """
     if is_series(value):
         return np.asarray(value.to_numpy(dtype=object, na_value=None))
     arr = np.asarray(value)
@@ -185,6 +211,53 @@ def as_label_array(value: Any) -> NDArray[Any]:
             arr = arr.copy()
             arr[is_na] = None
     return arr
+
+
+def label_codes(
+    where: Locator,
+    name: str,
+    values: NDArray[Any],
+    allowed: Mapping[str, int],
+    shape: tuple[int, ...] | None = None,
+) -> NDArray[np.int64]:
+    """Flat integer codes of a text input broadcast to ``shape``; -1 for missing values.
+
+    Labels match case-insensitively and ignoring surrounding blanks; anything else raises
+    ValueError naming the parameter, the value, its position and the allowed labels (those
+    with a code >= 0).
+    """
+    shape = values.shape if shape is None else shape
+    size = int(np.prod(shape))
+    if values.size == 1:
+        code = _label_code(where, name, values.reshape(-1)[0], allowed, 0)
+        return np.full(size, code, dtype=np.int64)
+    flat = np.broadcast_to(values, shape).reshape(-1)
+    # exact matches are one vectorised comparison per label; only the rest (other spellings,
+    # missing values, errors) are normalised, once per distinct value
+    unmatched_code = np.iinfo(np.int64).min
+    codes = np.full(flat.shape, unmatched_code, dtype=np.int64)
+    for label, code in allowed.items():
+        codes[flat == label] = code
+    rest = np.flatnonzero(codes == unmatched_code)
+    if rest.size:
+        uniq, inverse = np.unique(flat[rest].astype(str), return_inverse=True)
+        first = [int(rest[np.flatnonzero(inverse == j)[0]]) for j in range(uniq.size)]
+        table = np.array(
+            [_label_code(where, name, flat[i], allowed, i) for i in first], dtype=np.int64
+        )
+        codes[rest] = table[inverse.reshape(-1)]
+    return codes
+
+
+def _label_code(where: Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
+    text = str(value).strip().lower()
+    if text in allowed:
+        return allowed[text]
+    if text in MISSING_LABELS:
+        return -1
+    shown = repr(str(value)) if isinstance(value, str) else repr(value)
+    choices = ", ".join(repr(k) for k, code in allowed.items() if code >= 0)
+    raise ValueError(f"{name} must be one of {choices}; got {shown} at {where(i)}")
 
 
 def unpack(values: NDArray[Any], kind: Kind, index: Any = None, name: str | None = None) -> Any:

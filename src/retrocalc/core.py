@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
-from ._wrap import Kind, Locator, Packed, is_dataframe, pack
+from ._wrap import Kind, Locator, Packed, is_dataframe, label_codes, pack
 from .exceptions import OutOfRangeError, RangeWarning, UnitWarning
 from .models import REGISTRY, ModelSpec
 from .nomenclature import INPUTS, OUTPUTS
@@ -88,7 +88,6 @@ GAITS = ("walk", "run")
 DIRECTIONS = ("forward", "backward")
 _GAIT_CODES = {"walk": 0, "run": 1, "auto": 2}
 _DIRECTION_CODES = {"forward": 0, "backward": 1}
-_MISSING_LABELS = frozenset({"", "nan", "none", "nat", "<na>"})
 
 #: Preferred walk-run transition speed [m/s] used by ``gait="auto"``: about 2.0 m/s forward
 #: (SCIENCE.md; overground walking and running mix from 1.9 to 3.0 m/s) and 1.63 +/- 0.11 m/s
@@ -398,13 +397,11 @@ def _estimate(
     duration = _duration(where, packed, flat, speed)
     has_duration = "duration_s" in packed.arrays or "distance_m" in packed.arrays
     kcal_per_l = _kcal_per_litre(where, packed, flat)
-    rest_vo2 = _resting_vo2(where, packed, flat, mass, kcal_per_l, rmr_equation, size, shape)
+    rest_vo2 = _resting_vo2(where, packed, flat, mass, kcal_per_l, rmr_equation, size)
 
-    gait_code = _codes(where, "gait", packed.arrays.get("gait"), _GAIT_CODES, size, "auto")
-    dir_code = _codes(
-        where, "direction", packed.arrays.get("direction"), _DIRECTION_CODES, size, "forward"
-    )
-    model_code = _model_codes(where, packed.arrays.get("model"), size)
+    gait_code = _labels(where, packed, "gait", _GAIT_CODES, _GAIT_CODES["auto"])
+    dir_code = _labels(where, packed, "direction", _DIRECTION_CODES, _DIRECTION_CODES["forward"])
+    model_code = _model_codes(where, packed)
 
     # gait: explicit, else the only gait of an explicitly named model, else by speed
     backward = dir_code == 1
@@ -620,7 +617,6 @@ def _resting_vo2(
     kcal_per_l: FloatArray,
     equation: str | None,
     size: int,
-    shape: tuple[int, ...],
 ) -> FloatArray:
     if "resting_vo2_ml_kg_min" in packed.arrays:
         rest = flat("resting_vo2_ml_kg_min")
@@ -628,13 +624,10 @@ def _resting_vo2(
         return rest
     if equation is None:
         return np.full(size, energy.RESTING_VO2_ML_KG_MIN)
-    functions = {
-        "mifflin_st_jeor": energy.mifflin_st_jeor,
-        "harris_benedict_revised": energy.harris_benedict_revised,
-    }
-    if equation not in functions:
+    if equation not in energy.RMR_EQUATIONS:
         raise ValueError(
-            f"rmr_equation must be one of {', '.join(map(repr, functions))}, got {equation!r}"
+            f"rmr_equation must be one of {', '.join(map(repr, energy.RMR_EQUATIONS))}, "
+            f"got {equation!r}"
         )
     for name in ("sex", "age_years", "height_cm"):
         if name not in packed.arrays:
@@ -643,72 +636,32 @@ def _resting_vo2(
     height = flat("height_cm")
     _check(where, "age_years", age, ">=", 0.0, "an age in years")
     _check(where, "height_cm", height, ">", 0.0, "a height in cm")
-    sex = np.broadcast_to(packed.arrays["sex"], shape).reshape(-1)
-    try:
-        rmr = functions[equation](mass, height, age, sex)
-    except ValueError as exc:
-        raise ValueError(f"sex: {exc}") from None
+    male = label_codes(where, "sex", packed.arrays["sex"], energy.SEX_CODES, packed.shape)
+    rmr = energy.RMR_EQUATIONS[equation](mass, height, age, male)
     from_rmr: FloatArray = energy.rmr_to_vo2(rmr, mass, kcal_per_l)
     _check(where, "resting rate from rmr_equation", from_rmr, ">", 0.0, "a positive rate")
     return from_rmr
 
 
-def _codes(
-    where: Locator,
-    name: str,
-    values: NDArray[Any] | None,
-    allowed: Mapping[str, int],
-    size: int,
-    default: str,
+def _labels(
+    where: Locator, packed: Packed, name: str, allowed: Mapping[str, int], default: int
 ) -> NDArray[np.int64]:
-    """Integer codes of a text input; -1 for missing values (None, NaN, '')."""
+    """Flat codes of a text input (``default`` where it was not given)."""
+    values = packed.arrays.get(name)
     if values is None:
-        return np.full(size, allowed[default], dtype=np.int64)
-    flat = values.reshape(-1)
-    if flat.size == 1:
-        return np.full(size, _code_of(where, name, flat[0], allowed, 0), dtype=np.int64)
-    # exact matches are one vectorised comparison per label; only the rest (other spellings,
-    # missing values, errors) are normalised, once per distinct value
-    unmatched_code = -3
-    codes = np.full(flat.shape, unmatched_code, dtype=np.int64)
-    for label, code in allowed.items():
-        codes[flat == label] = code
-    rest = np.flatnonzero(codes == unmatched_code)
-    if rest.size:
-        uniq, inverse = np.unique(flat[rest].astype(str), return_inverse=True)
-        first = [int(rest[np.flatnonzero(inverse == j)[0]]) for j in range(uniq.size)]
-        table = np.array(
-            [_code_of(where, name, flat[i], allowed, i) for i in first], dtype=np.int64
-        )
-        codes[rest] = table[inverse.reshape(-1)]
-    return np.broadcast_to(codes, (size,)) if codes.size != size else codes
+        return np.full(int(np.prod(packed.shape)), default, dtype=np.int64)
+    return label_codes(where, name, values, allowed, packed.shape)
 
 
-def _code_of(where: Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
-    text = str(value).strip().lower()
-    if text in allowed:
-        return allowed[text]
-    if text in _MISSING_LABELS:
-        return -1
-    shown = repr(str(value)) if isinstance(value, str) else repr(value)
-    choices = ", ".join(repr(k) for k, code in allowed.items() if code >= 0)
-    raise ValueError(f"{name} must be one of {choices}; got {shown} at {where(i)}")
-
-
-def _model_codes(where: Locator, values: NDArray[Any] | None, size: int) -> NDArray[np.int64]:
+def _model_codes(where: Locator, packed: Packed) -> NDArray[np.int64]:
     """Base-model index per row, -1 where the default applies."""
-    if values is None:
-        return np.full(size, -1, dtype=np.int64)
-    allowed = dict(_BASE_INDEX)
-    for spec in REGISTRY.values():
-        if spec.kind != "base":
-            allowed.setdefault(spec.name, -2)
-    codes = _codes(where, "model", values, allowed, size, next(iter(allowed)))
+    direction_models = {s.name: -2 for s in REGISTRY.values() if s.kind != "base"}
+    codes = _labels(where, packed, "model", {**_BASE_INDEX, **direction_models}, -1)
     if np.any(codes == -2):
         i = int(np.flatnonzero(codes == -2)[0])
         raise ValueError(
-            f"model {str(values.reshape(-1)[min(i, values.size - 1)])!r} at {where(i)} is a "
-            "direction factor, not a base model; use direction='backward' instead"
+            f"model at {where(i)} names a direction factor, not a base model; "
+            "use direction='backward' instead"
         )
     return codes
 

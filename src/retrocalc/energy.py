@@ -17,14 +17,21 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+
+from ._wrap import Locator, as_label_array, label_codes
 
 __all__ = [
     "KCAL_PER_LITRE_O2",
     "MINUTES_PER_DAY",
     "RESTING_VO2_ML_KG_MIN",
+    "RMR_EQUATIONS",
+    "SEX_CODES",
     "harris_benedict_revised",
     "mifflin_st_jeor",
     "rmr_to_vo2",
@@ -64,20 +71,31 @@ def weir_kcal_per_litre(rer: Any) -> Any:
     return 3.941 + 1.106 * np.asarray(rer, dtype=np.float64)
 
 
-def _is_male(sex: Any) -> Any:
-    """Boolean array from 'male'/'female' (or 'm'/'f'); raises on anything else."""
-    arr = np.asarray(sex, dtype=object)
-    text = np.char.lower(np.char.strip(arr.astype(str)))
-    male = np.isin(text, ("male", "m"))
-    female = np.isin(text, ("female", "f"))
-    bad = ~(male | female)
-    if np.any(bad):
-        i = int(np.flatnonzero(bad.reshape(-1))[0])
-        raise ValueError(
-            f"sex must be 'male' or 'female' (or 'm'/'f'); got {arr.reshape(-1)[i]!r} "
-            f"at position {i}"
-        )
-    return male
+#: Codes of the ``sex`` labels (case-insensitive): 1 male, 0 female; missing gives -1.
+SEX_CODES: Mapping[str, int] = MappingProxyType({"male": 1, "m": 1, "female": 0, "f": 0})
+
+
+def _male_codes(sex: Any) -> NDArray[np.int64]:
+    """1 for men, 0 for women, -1 for missing, from 'male'/'female' (or 'm'/'f') labels."""
+    labels = as_label_array(sex)
+    return label_codes(Locator(labels.shape), "sex", labels, SEX_CODES).reshape(labels.shape)
+
+
+def _mifflin(w: Any, h: Any, a: Any, male: NDArray[np.int64]) -> Any:
+    s = np.where(male == 1, 5.0, np.where(male == 0, -161.0, np.nan))
+    return 10.0 * w + 6.25 * h - 5.0 * a + s
+
+
+def _harris_benedict(w: Any, h: Any, a: Any, male: NDArray[np.int64]) -> Any:
+    men = 88.362 + 13.397 * w + 4.799 * h - 5.677 * a
+    women = 447.593 + 9.247 * w + 3.098 * h - 4.330 * a
+    return np.where(male == 1, men, np.where(male == 0, women, np.nan))
+
+
+#: Resting-metabolic-rate equations by name, on coded sex (see :data:`SEX_CODES`) [kcal/day].
+RMR_EQUATIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
+    {"mifflin_st_jeor": _mifflin, "harris_benedict_revised": _harris_benedict}
+)
 
 
 def mifflin_st_jeor(mass_kg: Any, height_cm: Any, age_years: Any, sex: Any) -> Any:
@@ -92,7 +110,7 @@ def mifflin_st_jeor(mass_kg: Any, height_cm: Any, age_years: Any, sex: Any) -> A
     age_years : array_like [year]
         Derived from adults aged 19-78.
     sex : str or array_like of str
-        "male" or "female".
+        "male" or "female" ("m"/"f", any case); a missing value gives NaN.
 
     Returns
     -------
@@ -108,9 +126,11 @@ def mifflin_st_jeor(mass_kg: Any, height_cm: Any, age_years: Any, sex: Any) -> A
     >>> float(mifflin_st_jeor(70, 175, 30, "male"))
     1648.75
     """
-    s = np.where(_is_male(sex), 5.0, -161.0)
-    return (
-        10.0 * np.asarray(mass_kg) + 6.25 * np.asarray(height_cm) - 5.0 * np.asarray(age_years) + s
+    return _mifflin(
+        np.asarray(mass_kg, dtype=np.float64),
+        np.asarray(height_cm, dtype=np.float64),
+        np.asarray(age_years, dtype=np.float64),
+        _male_codes(sex),
     )
 
 
@@ -127,7 +147,7 @@ def harris_benedict_revised(mass_kg: Any, height_cm: Any, age_years: Any, sex: A
     height_cm : array_like [cm]
     age_years : array_like [year]
     sex : str or array_like of str
-        "male" or "female".
+        "male" or "female" ("m"/"f", any case); a missing value gives NaN.
 
     Returns
     -------
@@ -143,13 +163,12 @@ def harris_benedict_revised(mass_kg: Any, height_cm: Any, age_years: Any, sex: A
     .. [1] Roza A.M., Shizgal H.M. (1984). Am J Clin Nutr 40(1):168-182.
        :doi:`10.1093/ajcn/40.1.168`
     """
-    male = _is_male(sex)
-    w = np.asarray(mass_kg, dtype=np.float64)
-    h = np.asarray(height_cm, dtype=np.float64)
-    a = np.asarray(age_years, dtype=np.float64)
-    men = 88.362 + 13.397 * w + 4.799 * h - 5.677 * a
-    women = 447.593 + 9.247 * w + 3.098 * h - 4.330 * a
-    return np.where(male, men, women)
+    return _harris_benedict(
+        np.asarray(mass_kg, dtype=np.float64),
+        np.asarray(height_cm, dtype=np.float64),
+        np.asarray(age_years, dtype=np.float64),
+        _male_codes(sex),
+    )
 
 
 def rmr_to_vo2(rmr_kcal_day: Any, mass_kg: Any, kcal_per_litre: Any = KCAL_PER_LITRE_O2) -> Any:

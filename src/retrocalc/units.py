@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from ._wrap import Kind, as_label_array, is_series, unpack
+from ._wrap import MISSING_LABELS, Locator, as_label_array, kind_of, unpack
 
 __all__ = [
     "KCAL_TO_KJ",
@@ -148,7 +148,6 @@ def kj_to_kcal(energy_kj: Any) -> Any:
 
 
 _UNIT_M = {"km": 1000.0, "mi": MILE_M}
-_MISSING = frozenset({"", "nan", "none", "nat", "<na>"})
 _UNIT_ALIASES: dict[str, PaceUnit] = {
     "km": "km",
     "kilometer": "km",
@@ -175,7 +174,7 @@ def _unit_name(unit: str | None) -> PaceUnit | None:
 
 def _parse_pace(text: str, unit: PaceUnit | None) -> float:
     """Seconds per metre of one pace; raises ValueError with the text on failure."""
-    if text.strip().lower() in _MISSING:
+    if text.strip().lower() in MISSING_LABELS:
         return np.nan
     match = _PACE_RE.match(text)
     if match is None:
@@ -224,11 +223,8 @@ def pace_to_speed(pace: Any, unit: str | None = None) -> Any:
     3.3333
     """
     norm_unit = _unit_name(unit)
-    kind = Kind.SERIES if is_series(pace) else Kind.ARRAY
-    if isinstance(pace, str | int | float) or pace is None:
-        kind = Kind.SCALAR
-    index = pace.index if kind is Kind.SERIES else None
-    raw = pace.to_numpy() if kind is Kind.SERIES else pace
+    kind, index = kind_of(pace)
+    raw = pace if index is None else pace.to_numpy()
     arr = np.asarray(raw)
     if arr.dtype.kind in "iuf":
         s_per_m = _numeric_pace(arr.astype(np.float64), norm_unit)
@@ -242,8 +238,7 @@ def pace_to_speed(pace: Any, unit: str | None = None) -> Any:
                 parsed[j] = _parse_pace(str(item), norm_unit)
             except ValueError as exc:
                 i = int(np.flatnonzero(inverse.reshape(-1) == j)[0])
-                where = f"index {index[i]!r}" if index is not None else f"position {i}"
-                raise ValueError(f"{exc} (at {where})") from None
+                raise ValueError(f"{exc} (at {Locator(text.shape, index)(i)})") from None
         s_per_m = parsed[inverse].reshape(text.shape)
     with np.errstate(divide="ignore"):
         speed = 1.0 / s_per_m
@@ -278,11 +273,8 @@ def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
     """
     norm_unit = _unit_name(unit)
     assert norm_unit is not None
-    kind = Kind.SERIES if is_series(speed_m_s) else Kind.ARRAY
-    if isinstance(speed_m_s, int | float):
-        kind = Kind.SCALAR
-    index = speed_m_s.index if kind is Kind.SERIES else None
-    raw = speed_m_s.to_numpy() if kind is Kind.SERIES else speed_m_s
+    kind, index = kind_of(speed_m_s)
+    raw = speed_m_s if index is None else speed_m_s.to_numpy()
     speed: NDArray[np.float64] = np.asarray(raw, dtype=np.float64)
     ok = np.isfinite(speed) & (speed > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -292,7 +284,7 @@ def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
     minutes, seconds = np.divmod(rem, 60)
     suffix = f"/{norm_unit}"
     mm_ss = np.char.add(np.char.add(":", np.char.zfill(seconds.astype(str), 2)), suffix)
-    short = np.char.add((minutes + 60 * hours).astype(str), mm_ss)
+    short = np.char.add(minutes.astype(str), mm_ss)  # used only below an hour
     long_ = np.char.add(
         np.char.add(hours.astype(str), ":"),
         np.char.add(np.char.zfill(minutes.astype(str), 2), mm_ss),
