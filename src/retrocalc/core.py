@@ -388,10 +388,10 @@ def _estimate(
     grade = flat("grade", 0.0)
     load = flat("load_kg", 0.0)
     terrain = flat("terrain_factor", 1.0)
-    _check(where, "speed_m_s", speed, ">=", 0.0, "a speed in m/s")
-    _check(where, "mass_kg", mass, ">", 0.0, "a body mass in kg")
-    _check(where, "load_kg", load, ">=", 0.0, "a carried load in kg")
-    _check(where, "terrain_factor", terrain, ">", 0.0, "a terrain coefficient (1.0 = paved)")
+    _check(where, "speed_m_s", speed)
+    _check(where, "mass_kg", mass)
+    _check(where, "load_kg", load)
+    _check(where, "terrain_factor", terrain)
     _warn_units(where, speed, grade, mass)
 
     duration = _duration(where, packed, flat, speed)
@@ -546,8 +546,22 @@ class _Reason:
     bounds: tuple[float | None, float | None]
 
 
-def _check(where: Locator, name: str, values: FloatArray, op: str, bound: float, what: str) -> None:
-    """Raise ValueError for impossible values; NaN passes (it becomes NaN out)."""
+def _check(
+    where: Locator,
+    name: str,
+    values: FloatArray,
+    op: str | None = None,
+    bound: float = 0.0,
+    what: str = "",
+) -> None:
+    """Raise ValueError for impossible values; NaN passes (it becomes NaN out).
+
+    Without ``op`` the bound is the input's own, from the nomenclature.
+    """
+    if op is None:
+        var = INPUTS[name]
+        assert var.lower is not None
+        op, bound, what = (">" if var.lower_open else ">="), var.lower, var.expected
     bad = values < bound if op == ">=" else values <= bound
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
@@ -590,11 +604,11 @@ def _duration(
 ) -> FloatArray:
     if "duration_s" in packed.arrays:
         duration = flat("duration_s", required=False)
-        _check(where, "duration_s", duration, ">=", 0.0, "a duration in s")
+        _check(where, "duration_s", duration)
         return duration
     if "distance_m" in packed.arrays:
         distance = flat("distance_m", required=False)
-        _check(where, "distance_m", distance, ">=", 0.0, "a distance in m")
+        _check(where, "distance_m", distance)
         _check(where, "speed_m_s", speed, ">", 0.0, "needed to turn distance_m into a duration")
         with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
             return distance / speed
@@ -605,7 +619,7 @@ def _kcal_per_litre(where: Locator, packed: Packed, flat: Callable[..., FloatArr
     if "rer" not in packed.arrays:
         return np.full(int(np.prod(packed.shape)), energy.KCAL_PER_LITRE_O2)
     rer = flat("rer")
-    _check(where, "rer", rer, ">", 0.0, "a respiratory exchange ratio, about 0.7-1.0")
+    _check(where, "rer", rer)
     return energy.weir_kcal_per_litre(rer)
 
 
@@ -620,7 +634,7 @@ def _resting_vo2(
 ) -> FloatArray:
     if "resting_vo2_ml_kg_min" in packed.arrays:
         rest = flat("resting_vo2_ml_kg_min")
-        _check(where, "resting_vo2_ml_kg_min", rest, ">", 0.0, "a resting VO2 in ml/kg/min")
+        _check(where, "resting_vo2_ml_kg_min", rest)
         return rest
     if equation is None:
         return np.full(size, energy.RESTING_VO2_ML_KG_MIN)
@@ -634,8 +648,8 @@ def _resting_vo2(
             raise TypeError(f"rmr_equation={equation!r} needs {name}")
     age = flat("age_years")
     height = flat("height_cm")
-    _check(where, "age_years", age, ">=", 0.0, "an age in years")
-    _check(where, "height_cm", height, ">", 0.0, "a height in cm")
+    _check(where, "age_years", age)
+    _check(where, "height_cm", height)
     male = label_codes(where, "sex", packed.arrays["sex"], energy.SEX_CODES, packed.shape)
     rmr = energy.RMR_EQUATIONS[equation](mass, height, age, male)
     from_rmr: FloatArray = energy.rmr_to_vo2(rmr, mass, kcal_per_l)

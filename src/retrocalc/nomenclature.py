@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["INPUTS", "OUTPUTS", "Variable"]
+__all__ = ["ALIASES", "INPUTS", "OUTPUTS", "Alias", "Variable"]
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,21 @@ class Variable:
         One-line meaning.
     dtype : {"float", "str", "bool"}
         Kind of values.
+    lower : float, optional
+        Smallest possible value (an impossible value raises ``ValueError``).
+    lower_open : bool
+        True when ``lower`` itself is impossible too (``> lower`` rather than ``>= lower``).
+    expected : str
+        What a valid value is, for error messages.
     """
 
     name: str
     unit: str
     description: str
     dtype: Literal["float", "str", "bool"] = "float"
+    lower: float | None = None
+    lower_open: bool = False
+    expected: str = ""
 
 
 def _table(*variables: Variable) -> dict[str, Variable]:
@@ -41,21 +50,80 @@ def _table(*variables: Variable) -> dict[str, Variable]:
 
 #: Canonical inputs of :func:`retrocalc.estimate`.
 INPUTS: dict[str, Variable] = _table(
-    Variable("speed_m_s", "m/s", "Speed of travel over the ground (or belt speed)."),
-    Variable("mass_kg", "kg", "Body mass, without the carried load."),
-    Variable("duration_s", "s", "Duration of the bout."),
-    Variable("distance_m", "m", "Distance of the bout (alternative to duration_s)."),
+    Variable(
+        "speed_m_s",
+        "m/s",
+        "Speed of travel over the ground (or belt speed).",
+        lower=0.0,
+        expected="a speed in m/s",
+    ),
+    Variable(
+        "mass_kg",
+        "kg",
+        "Body mass, without the carried load.",
+        lower=0.0,
+        lower_open=True,
+        expected="a body mass in kg",
+    ),
+    Variable("duration_s", "s", "Duration of the bout.", lower=0.0, expected="a duration in s"),
+    Variable(
+        "distance_m",
+        "m",
+        "Distance of the bout (alternative to duration_s).",
+        lower=0.0,
+        expected="a distance in m",
+    ),
     Variable("grade", "1", "Gradient as a fraction rise/run; negative downhill (0.05 = 5 %)."),
     Variable("gait", "", "'walk', 'run' or 'auto' (chosen from speed).", "str"),
     Variable("direction", "", "'forward' or 'backward' (retro locomotion).", "str"),
     Variable("model", "", "Name of a registered model; empty for the default.", "str"),
-    Variable("load_kg", "kg", "Mass of the carried load (pack)."),
-    Variable("terrain_factor", "1", "Pandolf terrain coefficient eta (1.0 treadmill/paved)."),
-    Variable("resting_vo2_ml_kg_min", "ml/kg/min", "Measured or assumed resting VO2."),
+    Variable(
+        "load_kg",
+        "kg",
+        "Mass of the carried load (pack).",
+        lower=0.0,
+        expected="a carried load in kg",
+    ),
+    Variable(
+        "terrain_factor",
+        "1",
+        "Pandolf terrain coefficient eta (1.0 treadmill/paved).",
+        lower=0.0,
+        lower_open=True,
+        expected="a terrain coefficient (1.0 = paved)",
+    ),
+    Variable(
+        "resting_vo2_ml_kg_min",
+        "ml/kg/min",
+        "Measured or assumed resting VO2.",
+        lower=0.0,
+        lower_open=True,
+        expected="a resting VO2 in ml/kg/min",
+    ),
     Variable("sex", "", "'male' or 'female' (for resting-metabolic-rate equations).", "str"),
-    Variable("age_years", "year", "Age (for resting-metabolic-rate equations)."),
-    Variable("height_cm", "cm", "Height (for resting-metabolic-rate equations)."),
-    Variable("rer", "1", "Respiratory exchange ratio for Weir's energy equivalent of O2."),
+    Variable(
+        "age_years",
+        "year",
+        "Age (for resting-metabolic-rate equations).",
+        lower=0.0,
+        expected="an age in years",
+    ),
+    Variable(
+        "height_cm",
+        "cm",
+        "Height (for resting-metabolic-rate equations).",
+        lower=0.0,
+        lower_open=True,
+        expected="a height in cm",
+    ),
+    Variable(
+        "rer",
+        "1",
+        "Respiratory exchange ratio for Weir's energy equivalent of O2.",
+        lower=0.0,
+        lower_open=True,
+        expected="a respiratory exchange ratio, about 0.7-1.0",
+    ),
 )
 
 #: Outputs of :func:`retrocalc.estimate` (attributes of the result, DataFrame columns).
@@ -74,3 +142,49 @@ OUTPUTS: dict[str, Variable] = _table(
     Variable("gait_used", "", "Gait applied ('walk' or 'run') after resolving 'auto'.", "str"),
     Variable("model_used", "", "Name of the base model applied to the row.", "str"),
 )
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A column name that carries another unit than its canonical input.
+
+    Parameters
+    ----------
+    name : str
+        Column name as found in files (matched case-insensitively).
+    canonical : str
+        The input of :data:`INPUTS` it stands for.
+    unit : str
+        Its unit.
+    convert : str
+        Name of the function in :mod:`retrocalc.units` that turns it into the canonical unit
+        (``"pace_to_speed"`` takes text such as ``"5:30/km"``).
+    """
+
+    name: str
+    canonical: str
+    unit: str
+    convert: str
+
+
+#: Column names with their unit, accepted by the batch command line and
+#: :func:`retrocalc.estimate_file` besides the canonical :data:`INPUTS`.
+ALIASES: dict[str, Alias] = {
+    a.name: a
+    for a in (
+        Alias("speed_kmh", "speed_m_s", "km/h", "kmh_to_m_s"),
+        Alias("speed_mph", "speed_m_s", "mi/h", "mph_to_m_s"),
+        Alias("pace", "speed_m_s", "text", "pace_to_speed"),
+        Alias("pace_min_km", "speed_m_s", "min/km", "pace_min_km_to_speed"),
+        Alias("pace_min_mi", "speed_m_s", "min/mi", "pace_min_mi_to_speed"),
+        Alias("mass_lb", "mass_kg", "lb", "lb_to_kg"),
+        Alias("load_lb", "load_kg", "lb", "lb_to_kg"),
+        Alias("duration_min", "duration_s", "min", "minutes_to_s"),
+        Alias("duration_h", "duration_s", "h", "hours_to_s"),
+        Alias("distance_km", "distance_m", "km", "km_to_m"),
+        Alias("distance_mi", "distance_m", "mi", "mi_to_m"),
+        Alias("grade_pct", "grade", "%", "percent_to_grade"),
+        Alias("grade_deg", "grade", "deg", "degrees_to_grade"),
+        Alias("height_in", "height_cm", "in", "inches_to_cm"),
+    )
+}

@@ -25,6 +25,8 @@ __all__ = [
     "LB_TO_KG",
     "MILE_M",
     "degrees_to_grade",
+    "hours_to_s",
+    "inches_to_cm",
     "grade_to_degrees",
     "grade_to_percent",
     "kcal_to_kj",
@@ -40,7 +42,10 @@ __all__ = [
     "mi_to_m",
     "minutes_to_s",
     "mph_to_m_s",
+    "pace_min_km_to_speed",
+    "pace_min_mi_to_speed",
     "pace_to_speed",
+    "parse_paces",
     "percent_to_grade",
     "s_to_minutes",
     "speed_to_pace",
@@ -115,6 +120,16 @@ def minutes_to_s(minutes: Any) -> Any:
 def s_to_minutes(seconds: Any) -> Any:
     """Duration [s] to [min]."""
     return seconds / 60.0
+
+
+def hours_to_s(hours: Any) -> Any:
+    """Duration [h] to [s]."""
+    return hours * 3600.0
+
+
+def inches_to_cm(length_in: Any) -> Any:
+    """Length [in] to [cm] (1 in = 2.54 cm exactly)."""
+    return length_in * 2.54
 
 
 def km_to_m(distance_km: Any) -> Any:
@@ -249,6 +264,51 @@ def _numeric_pace(minutes: NDArray[np.float64], unit: PaceUnit | None) -> NDArra
     if unit is None:
         raise ValueError("a numeric pace needs a unit: pace_to_speed(..., unit='km' or 'mi')")
     return minutes * 60.0 / _UNIT_M[unit]
+
+
+def pace_min_km_to_speed(minutes_per_km: Any) -> Any:
+    """Numeric pace [min/km] to speed [m/s] (a zero pace gives ``inf``)."""
+    with np.errstate(divide="ignore"):
+        return 1000.0 / (np.asarray(minutes_per_km, dtype=np.float64) * 60.0)
+
+
+def pace_min_mi_to_speed(minutes_per_mi: Any) -> Any:
+    """Numeric pace [min/mi] to speed [m/s] (a zero pace gives ``inf``)."""
+    with np.errstate(divide="ignore"):
+        return MILE_M / (np.asarray(minutes_per_mi, dtype=np.float64) * 60.0)
+
+
+def parse_paces(texts: Any, unit: str | None = None) -> tuple[NDArray[np.float64], list[str]]:
+    """Parse distinct pace strings one by one, keeping each failure instead of raising.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Distinct pace strings (see :func:`pace_to_speed`).
+    unit : {"km", "mi"}, optional
+        Distance unit for strings without one.
+
+    Returns
+    -------
+    speed_m_s : ndarray [m/s]
+        NaN for missing and malformed paces.
+    errors : list of str
+        ``""`` where the text parsed (or is missing), else why it did not.
+    """
+    norm_unit = _unit_name(unit)
+    speeds = np.empty(len(texts), dtype=np.float64)
+    errors: list[str] = []
+    for j, text in enumerate(texts):
+        try:
+            s_per_m = _parse_pace(str(text), norm_unit)
+        except ValueError as exc:
+            speeds[j] = np.nan
+            errors.append(str(exc))
+            continue
+        with np.errstate(divide="ignore"):
+            speeds[j] = np.float64(1.0) / s_per_m
+        errors.append("")
+    return speeds, errors
 
 
 def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
