@@ -321,7 +321,9 @@ def _estimate(
     backward_factor: Any,
     policy: str,
     index: Any = None,
+    row_reasons: NDArray[np.object_] | None = None,
 ) -> EstimateResult:
+    """The composition; ``row_reasons`` (flat, ``""`` filled) gets why each row is flagged."""
     if policy not in ("warn", "flag", "nan", "raise"):
         raise ValueError(f"out_of_range must be 'warn', 'flag', 'nan' or 'raise', got {policy!r}")
     for name in ("speed_m_s", "mass_kg"):
@@ -471,7 +473,7 @@ def _estimate(
         sub = {k: v[rows] for k, v in inputs.items()}
         native = np.asarray(spec.function(*(sub[k] for k in spec.inputs)), dtype=np.float64)  # type: ignore[misc]
         gross_fwd[rows] = _to_gross_w_kg(spec, native, sub, w_per_vo2[rows], rest_w_kg[rows])
-        out_of_range[rows] |= _range_check(spec, sub, rows, where, reasons)
+        out_of_range[rows] |= _range_check(spec, sub, rows, where, reasons, row_reasons)
 
     # direction: the factor scales the net (above-rest) part
     factor = np.ones(size)
@@ -491,7 +493,7 @@ def _estimate(
                 value = spec.value
             factor[rows_idx] = value
             sub = {k: v[rows_idx] for k, v in inputs.items()}
-            out_of_range[rows_idx] |= _range_check(spec, sub, rows_idx, where, reasons)
+            out_of_range[rows_idx] |= _range_check(spec, sub, rows_idx, where, reasons, row_reasons)
         _check(where, "backward_factor", factor, ">", 0.0, "a positive multiplier")
 
     net_w_kg = (gross_fwd - rest_w_kg) * factor
@@ -705,6 +707,7 @@ def _range_check(
     rows: Any,
     where: Locator,
     reasons: list[_Reason],
+    row_reasons: NDArray[np.object_] | None = None,
 ) -> NDArray[np.bool_]:
     """Rows outside the spec's validity ranges (NaN is not out of range: it is missing)."""
     bounds = dict(spec.ranges)
@@ -735,6 +738,12 @@ def _range_check(
                 )
             )
             bad_any |= bad
+            if row_reasons is not None:
+                at = positions[bad]
+                at = at[row_reasons[at] == ""]  # keep the first reason of a row
+                row_reasons[at] = (
+                    f"{name} outside [{_fmt(lo, '-inf')}, {_fmt(hi, 'inf')}] of {spec.name}"
+                )
     return bad_any
 
 
