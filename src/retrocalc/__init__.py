@@ -5,12 +5,15 @@
 >>> r.in_range
 True
 
-``import retrocalc`` loads numpy only: pandas is imported when a pandas object comes in.
+``import retrocalc`` loads numpy only: pandas is imported when a pandas object comes in,
+matplotlib when ``retrocalc.plot`` is first used. The ``df.retro`` pandas accessor is
+registered as soon as pandas is involved (see :func:`register_accessor`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys as _sys
+from typing import TYPE_CHECKING, Any
 
 from . import energy, nomenclature, units
 from ._version import __version__
@@ -50,6 +53,7 @@ __all__ = [
     "models",
     "nomenclature",
     "pace_to_speed",
+    "register_accessor",
     "speed_to_pace",
     "units",
 ]
@@ -64,3 +68,30 @@ if TYPE_CHECKING:
 else:
     # the callable module: rc.models() is the registry, rc.models.<function> the models
     from . import models
+
+
+def register_accessor() -> None:
+    """Register the ``df.retro`` pandas accessor (imports pandas; safe to call again).
+
+    ``df.retro.estimate(**options)`` forwards to :func:`estimate` and ``df.retro.plot(...)`` to
+    :func:`retrocalc.plot.workout_breakdown`. retrocalc registers it by itself when it is
+    imported after pandas, when :func:`estimate` receives a DataFrame, when a ``to_frame()``
+    imports pandas and when :mod:`retrocalc.plot` is imported; call this only if you imported
+    retrocalc before pandas and want ``df.retro`` before any of those.
+    """
+    from ._accessor import register_accessor as _register
+
+    _register()
+
+
+if "pandas" in _sys.modules:
+    register_accessor()
+
+
+def __getattr__(name: str) -> Any:
+    # retrocalc.plot on first use, so that `import retrocalc` does not import matplotlib
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.plot")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -163,6 +163,7 @@ class EstimateResult:
         """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
         import pandas as pd
 
+        _register_accessor()
         data = self.to_dict()
         index = next((v.index for v in data.values() if isinstance(v, pd.Series)), None)
         flat = {k: np.ravel(np.asarray(v)) for k, v in data.items()}
@@ -176,6 +177,12 @@ class EstimateResult:
                 text = f"<{type(value).__name__} shape {np.shape(value)}>"
             parts.append(f"    {name}={text}")
         return "EstimateResult(\n" + ",\n".join(parts) + ",\n)"
+
+    def _repr_html_(self) -> str:
+        """HTML table with units, for Jupyter (see :mod:`retrocalc._display`)."""
+        from ._display import result_html
+
+        return result_html(self)
 
 
 assert [f.name for f in fields(EstimateResult)] == list(OUTPUTS), "nomenclature out of sync"
@@ -300,6 +307,7 @@ def estimate(
             "estimate() takes a pandas DataFrame as its only positional argument; pass "
             f"other inputs by keyword (got {type(data).__name__})"
         )
+    _register_accessor()  # pandas is loaded: make df.retro available
     for name in INPUTS:
         if name in data.columns:
             if given[name] is not None:
@@ -536,6 +544,13 @@ def _estimate(
     return EstimateResult(
         **{k: packed.unpack(np.asarray(v).reshape(shape), k) for k, v in columns.items()}
     )
+
+
+def _register_accessor() -> None:
+    """Register ``df.retro`` once pandas is loaded (see :mod:`retrocalc._accessor`)."""
+    from ._accessor import register_accessor
+
+    register_accessor()
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,9 @@ class Registry(Mapping[str, ModelSpec]):
         """The registry as a pandas DataFrame indexed by model name (imports pandas)."""
         import pandas as pd
 
+        from .._accessor import register_accessor
+
+        register_accessor()
         rows = self.records()
         for row in rows:
             spec = self._specs[row["name"]]
@@ -131,6 +134,12 @@ class Registry(Mapping[str, ModelSpec]):
 
     def __repr__(self) -> str:
         return f"Registry({', '.join(self._specs)})"
+
+    def _repr_html_(self) -> str:
+        """HTML table with validity ranges, units and sources, for Jupyter."""
+        from .._display import registry_html
+
+        return registry_html(self)
 
 
 #: Every model retrocalc implements.
