@@ -146,9 +146,13 @@ def _curve(
     for k, (lo, hi, ok) in enumerate(segments):
         if not ok and not extrapolate:
             continue
-        # join a segment to the previous one when the same model continues
-        if k > 0 and model_used[lo] == model_used[lo - 1] and (extrapolate or segments[k - 1][2]):
-            lo -= 1
+        # an extrapolated piece reaches to its valid neighbours of the same model, so the curve
+        # is continuous and the solid part covers exactly the in-range points
+        if not ok:
+            if k > 0 and model_used[lo] == model_used[lo - 1]:
+                lo -= 1
+            if hi < x.size and model_used[hi] == model_used[hi - 1]:
+                hi += 1
         kwargs: dict[str, Any] = {"color": color, **style}
         if hi - lo == 1 and ok:
             ax.plot(

@@ -1,0 +1,247 @@
+"""retrocalc.plot: every function returns its Axes, labels carry units, validity is visible."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+
+import retrocalc as rc  # noqa: E402
+from retrocalc import plot  # noqa: E402
+from retrocalc.data import example_path  # noqa: E402
+
+MINETTI_RUN = {
+    "x": [-0.45, -0.2, 0.0, 0.45],
+    "y": [3.92, 1.73, 3.40, 18.93],
+    "yerr": [0.81, 0.36, 0.24, 1.74],
+    "label": "Minetti et al. 2002",
+}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def workouts() -> pd.DataFrame:
+    return pd.read_csv(example_path())
+
+
+PLOTS: dict[str, Callable[..., Axes]] = {
+    "vs_speed": plot.vs_speed,
+    "vs_grade": plot.vs_grade,
+    "ratio_vs_speed": plot.ratio_vs_speed,
+    "ratio_vs_grade": plot.ratio_vs_grade,
+    "compare_models": plot.compare_models,
+}
+
+
+def _lines(ax: Axes) -> list[Any]:
+    """Drawn lines (not the empty legend proxies)."""
+    return [line for line in ax.get_lines() if len(line.get_xdata())]
+
+
+def _has_unit(label: str) -> bool:
+    return re.search(r"\[[^\]]+\]", label) is not None
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_returns_axes_with_units(name: str) -> None:
+    ax = PLOTS[name]()
+    assert isinstance(ax, Axes)
+    assert _has_unit(ax.get_xlabel())
+    assert _has_unit(ax.get_ylabel())
+    assert ax.get_legend() is not None
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_draws_on_the_given_axes(name: str) -> None:
+    fig, ax = plt.subplots()
+    assert PLOTS[name](ax=ax) is ax
+    assert _lines(ax)
+    assert plt.get_fignums() == [fig.number]  # no new figure
+
+
+@pytest.mark.parametrize("name", PLOTS)
+def test_validity_visible(name: str) -> None:
+    ax = PLOTS[name]()
+    styles = {line.get_linestyle() for line in _lines(ax)}
+    assert "-" in styles  # inside the validity ranges
+    assert "--" in styles  # outside: extrapolated
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "in validity range" in legend
+    assert "outside: extrapolated" in legend
+
+
+def test_solid_exactly_inside_the_range() -> None:
+    ax = plot.vs_speed(gaits=["run"], directions=["backward"])
+    solid = [line for line in _lines(ax) if line.get_linestyle() == "-"]
+    assert len(solid) == 1
+    x = solid[0].get_xdata()
+    assert x.min() == pytest.approx(1.75)  # Wright & Weyand's lowest speed
+    assert x.max() == pytest.approx(3.5)  # and highest
+
+
+def test_curve_broken_where_the_model_changes() -> None:
+    # running: ACSM at grade >= 0, Minetti below; no line may join the two
+    ax = plot.vs_grade(gaits=["run"], directions=["forward"])
+    for line in _lines(ax):
+        x = np.asarray(line.get_xdata())
+        assert not (x.min() < 0 < x.max())
+
+
+def test_explicit_grids_and_options() -> None:
+    ax = plot.vs_speed(
+        "energy_net_kcal",
+        gaits=["walk"],
+        directions=["forward"],
+        speed_m_s=[1.0, 1.5, 1.2],
+        duration_s=1800,
+        load_kg=10.0,
+    )
+    assert ax.get_ylabel() == "Net energy per 30 min [kcal]"
+    assert list(_lines(ax)[0].get_xdata()) == [1.0, 1.2, 1.5]
+    ax = plot.vs_grade(
+        "met", gaits=["run"], directions=["forward"], speed_m_s={"run": 2.5}, grade=[0, 0.1]
+    )
+    assert ax.get_ylabel() == "Metabolic equivalents [MET]"
+    assert list(_lines(ax)[0].get_xdata()) == [0.0, 10.0]  # percent
+    ax = plot.vs_grade(speed_m_s=1.5, gaits=["walk"], directions=["forward"])
+    assert "1.5 m/s" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_y_axis_not_dragged_below_zero_by_extrapolation() -> None:
+    # ACSM walking extrapolated downhill goes negative; the axis stays at 0
+    ax = plot.compare_models("walk", models=["acsm_walking", "lcda2019_walking"])
+    assert ax.get_ylim()[0] == 0.0
+
+
+def test_ratio_net_is_the_factor() -> None:
+    ax = plot.ratio_vs_speed(gaits=["run"], basis="net")
+    solid = [line for line in _lines(ax) if line.get_linestyle() == "-"]
+    np.testing.assert_allclose(solid[0].get_ydata(), 1.35)
+    assert "net" in ax.get_ylabel()
+    ax = plot.ratio_vs_grade(gaits=["walk"], basis="net", speed_m_s={"walk": 1.2})
+    solid = [line for line in _lines(ax) if line.get_linestyle() == "-"]
+    np.testing.assert_allclose(solid[0].get_ydata(), 1.5)
+    with pytest.raises(ValueError, match="basis"):
+        plot.ratio_vs_speed(basis="total")  # type: ignore[arg-type]
+
+
+def test_compare_models_with_measured_points() -> None:
+    ax = plot.compare_models("run", measured=MINETTI_RUN)
+    assert len(ax.containers) == 1  # the error bars
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Minetti et al. 2002" in labels
+    assert {"acsm_running", "minetti2002_running", "leger1984_track"} <= set(labels)
+    # Léger & Mercier do not take a grade: only their level point, as a marker
+    markers = [line for line in _lines(ax) if line.get_markerfacecolor() == "none"]
+    assert markers
+    assert all(list(line.get_xdata()) == [0.0] for line in markers)
+
+
+def test_compare_models_against_speed_and_several_point_sets() -> None:
+    unlabelled = pd.DataFrame({"x": [3.0], "y": [40.0]})
+    ax = plot.compare_models(
+        "run",
+        x="speed_m_s",
+        quantity="vo2_gross_ml_kg_min",
+        models=["acsm_running", "leger1984_treadmill"],
+        measured=[unlabelled, {"x": [2.5], "y": [35.0], "label": "b"}],
+    )
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"measured", "b"} <= set(labels)
+    assert len(ax.containers) == 2
+    assert ax.get_ylabel() == "Gross oxygen uptake [ml/kg/min]"
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        plot.vs_speed("gait_used")
+    with pytest.raises(ValueError, match="x must be"):
+        plot.compare_models(x="load_kg")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="energy column"):
+        plot.workout_breakdown(pd.DataFrame(), energy="power_net_w")
+
+
+def test_breakdown_totals(workouts: pd.DataFrame) -> None:
+    done = rc.estimate(workouts, out_of_range="flag")
+    ax = plot.workout_breakdown(done)
+    widths = sum(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(done["energy_net_kcal"].sum())
+    assert _has_unit(ax.get_xlabel())
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == [
+        "backward run",
+        "backward walk",
+        "forward run",
+        "forward walk",
+    ]
+    assert len(ax.get_legend().get_texts()) == len(plot.GRADE_BANDS)
+
+
+def test_breakdown_estimates_when_needed(workouts: pd.DataFrame) -> None:
+    _fig, ax = plt.subplots()
+    frame = workouts.drop(columns=["grade", "direction"])
+    out = plot.workout_breakdown(frame, energy="energy_gross_kj", ax=ax, out_of_range="flag")
+    assert out is ax
+    assert "[kJ]" in ax.get_xlabel()
+    expected = rc.estimate(frame, out_of_range="flag")["energy_gross_kj"].sum()
+    assert sum(p.get_width() for p in ax.patches) == pytest.approx(expected)
+
+
+def test_breakdown_of_nothing() -> None:
+    frame = pd.DataFrame({"energy_net_kcal": [], "gait_used": []})
+    ax = plot.workout_breakdown(frame)
+    assert ax.get_xlim() == (0.0, 1.0)
+
+
+def test_axis_label() -> None:
+    assert plot.axis_label("power_net_w") == "Net metabolic power [W]"
+    assert plot.axis_label("energy_gross_kcal") == "Gross energy over the bout [kcal]"
+    assert plot.axis_label("energy_gross_kcal", 3600) == "Gross energy per 60 min [kcal]"
+
+
+def test_lazy_attribute_and_light_import() -> None:
+    code = (
+        "import sys, retrocalc as rc\n"
+        "assert 'matplotlib' not in sys.modules and 'pandas' not in sys.modules\n"
+        "assert rc.plot.vs_speed is not None\n"
+        "assert 'matplotlib' in sys.modules\n"
+        "try:\n"
+        "    rc.no_such_thing\n"
+        "except AttributeError as e:\n"
+        "    assert 'no_such_thing' in str(e)\n"
+        "else:\n"
+        "    raise SystemExit('no AttributeError')\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={**os.environ, "MPLBACKEND": "Agg"}
+    )
+
+
+def test_missing_matplotlib_names_the_extra() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['matplotlib'] = None\n"
+        "try:\n"
+        "    import retrocalc.plot\n"
+        "except ImportError as e:\n"
+        "    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert "pip install 'retrocalc[plot]'" in out.stdout
