@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 try:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import StrMethodFormatter
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         "retrocalc.plot needs matplotlib, which is not installed; install the plot extra: "
@@ -74,6 +75,12 @@ _COLORS = {
     ("walk", "backward"): "#17becf",
     ("run", "forward"): "#d62728",
     ("run", "backward"): "#ff7f0e",
+}
+_RATIO_COLORS = {
+    ("walk", "gross"): "#17becf",
+    ("walk", "net"): "#0b6e78",
+    ("run", "gross"): "#ff7f0e",
+    ("run", "net"): "#a14c00",
 }
 _NUMERIC = [name for name, v in nomenclature.OUTPUTS.items() if v.dtype == "float"]
 _DASH = (0, (4.0, 2.5))
@@ -168,7 +175,9 @@ def _curve(
         else:
             ax.plot(x[lo:hi], y[lo:hi], linestyle="-" if ok else _DASH, **kwargs)
     # the legend entry: a solid line in the curve's colour, whatever the first segment is
-    ax.plot([], [], color=color, linestyle="-", label=label, **style)
+    # (a marker too for a model drawn only where valid, which may be a single point)
+    proxy: dict[str, Any] = {} if extrapolate else {"marker": marker, "markerfacecolor": "none"}
+    ax.plot([], [], color=color, linestyle="-", label=label, **proxy, **style)
     valid = y[np.asarray(in_range, dtype=bool) & np.isfinite(y)]
     return float(valid.min()) if valid.size else np.inf
 
@@ -183,12 +192,19 @@ def _floor(ax: Axes, lowest: float) -> None:
 
 
 def _validity_legend(ax: Axes, title: str | None = None, **kwargs: Any) -> None:
-    handles, labels = ax.get_legend_handles_labels()
+    """Legend with the two line styles explained, last. The explanations are (empty) artists
+    of the axes, so a legend the caller rebuilds later keeps them."""
     styles: tuple[tuple[str, Any], ...] = ((_SOLID, "-"), (_DASHED, _DASH))
+    for line in list(ax.get_lines()):
+        if line.get_label() in (_SOLID, _DASHED):
+            line.remove()  # re-added below, after every curve drawn so far
     for text, style in styles:
-        if text not in labels:
-            handles.append(Line2D([], [], color="0.4", linestyle=style))
-            labels.append(text)
+        ax.add_line(Line2D([], [], color="0.4", linestyle=style, label=text))
+    handles, labels = ax.get_legend_handles_labels()
+    last = [i for i, t in enumerate(labels) if t in (_SOLID, _DASHED)]
+    order = [i for i in range(len(labels)) if i not in last] + last
+    handles = [handles[i] for i in order]
+    labels = [labels[i] for i in order]
     kwargs.setdefault("loc", "upper left")
     kwargs.setdefault("bbox_to_anchor", (1.01, 1.0))
     ax.legend(handles, labels, title=title, fontsize="small", title_fontsize="small", **kwargs)
@@ -196,8 +212,11 @@ def _validity_legend(ax: Axes, title: str | None = None, **kwargs: Any) -> None:
 
 def _speed_axes(ax: Axes) -> None:
     ax.set_xlabel("Speed [m/s]")
+    if any(getattr(child, "_retrocalc_kmh", False) for child in ax.child_axes):
+        return  # a second plot on the same axes: the km/h axis is there already
     top = ax.secondary_xaxis("top", functions=(m_s_to_kmh, lambda v: np.divide(v, 3.6)))
     top.set_xlabel("Speed [km/h]")
+    top._retrocalc_kmh = True  # type: ignore[attr-defined]
 
 
 def _grade_axes(ax: Axes) -> None:
@@ -405,8 +424,12 @@ def _ratio(basis: str, **kwargs: Any) -> tuple[FloatArray, NDArray[np.bool_], An
     return ratio, np.asarray(bwd.in_range) & np.asarray(fwd.in_range), bwd.model_used
 
 
-def _ratio_label(basis: str) -> str:
-    return f"Backward / forward {basis} metabolic rate [1]"
+def _ratio_label(ax: Axes, basis: str) -> None:
+    label = f"Backward / forward {basis} metabolic rate [1]"
+    previous = ax.get_ylabel()
+    if previous.startswith("Backward / forward") and previous != label:
+        label = "Backward / forward metabolic rate [1]"  # gross and net on one axes
+    ax.set_ylabel(label)
 
 
 def ratio_vs_speed(
@@ -458,9 +481,9 @@ def ratio_vs_speed(
         ratio, ok, models = _ratio(
             basis, speed_m_s=x, mass_kg=mass_kg, grade=grade, gait=gait, **options
         )
-        _curve(ax, x, ratio, ok, models, f"{gait}, {basis}", _COLORS[gait, "backward"])
+        _curve(ax, x, ratio, ok, models, f"{gait}, {basis}", _RATIO_COLORS[gait, basis])
     _speed_axes(ax)
-    ax.set_ylabel(_ratio_label(basis))
+    _ratio_label(ax, basis)
     _validity_legend(ax, f"grade {100 * grade:g} %")
     return ax
 
@@ -511,9 +534,9 @@ def ratio_vs_grade(
             basis, speed_m_s=speeds[gait], mass_kg=mass_kg, grade=x, gait=gait, **options
         )
         label = f"{gait}, {basis}, {speeds[gait]:g} m/s"
-        _curve(ax, 100 * x, ratio, ok, models, label, _COLORS[gait, "backward"])
+        _curve(ax, 100 * x, ratio, ok, models, label, _RATIO_COLORS[gait, basis])
     _grade_axes(ax)
-    ax.set_ylabel(_ratio_label(basis))
+    _ratio_label(ax, basis)
     _validity_legend(ax)
     return ax
 
@@ -711,6 +734,7 @@ def workout_breakdown(
     ax.set_yticks(y, [f"{d} {g}" for d, g in groups])
     ax.set_xlabel(axis_label(energy).replace(" over the bout", ", total"))
     ax.set_xlim(0.0, 1.15 * float(left.max()) if left.max() > 0 else 1.0)
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.legend(
         title="grade band",
         fontsize="small",
