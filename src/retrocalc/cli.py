@@ -1,0 +1,217 @@
+"""The ``retrocalc`` command line (also ``python -m retrocalc``).
+
+``retrocalc estimate INPUT... -o OUTPUT`` runs :func:`retrocalc.batch.estimate_file`;
+``retrocalc models`` lists the registry; ``retrocalc demo`` is ``estimate --example``.
+The options for constant inputs (``--mass-kg 70``, ``--speed-kmh 10``, ``--gait auto``) are
+generated from the nomenclature, so every input and unit alias has one.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any
+
+import click
+
+from . import __version__
+from .batch import BatchError, RowError, _LABEL_CHOICES, estimate_file
+from .data import example_path
+from .energy import RMR_EQUATIONS
+from .models import REGISTRY
+from .nomenclature import ALIASES, INPUTS
+
+__all__ = ["cli", "main"]
+
+_EXIT_USAGE = 2  # a batch that cannot start: missing column, bad option...
+_EXIT_ROW = 1  # --on-error raise stopped at a bad row
+
+
+def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One ``--name`` option per input and unit alias, for columns the files lack."""
+    for name in reversed([*INPUTS, *ALIASES]):
+        canonical = ALIASES[name].canonical if name in ALIASES else name
+        var = INPUTS[canonical]
+        if var.dtype == "str":
+            kind: Any = click.Choice(_LABEL_CHOICES[canonical], case_sensitive=False)
+            unit = ""
+        elif name == "pace":
+            kind, unit = str, " (text such as 5:30/km)"
+        else:
+            kind = float
+            unit = f" [{ALIASES[name].unit if name in ALIASES else var.unit}]"
+        help_text = (
+            f"Constant {canonical}{unit} for files without that column."
+            if name not in ALIASES
+            else f"Constant {canonical} given in {ALIASES[name].unit}{unit if name == 'pace' else ''}."
+        )
+        command = click.option(
+            "--" + name.replace("_", "-"),
+            name,
+            type=kind,
+            default=None,
+            help=help_text,
+            show_default=False,
+        )(command)
+    return command
+
+
+def _column_map(values: Sequence[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in values:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column:
+            raise click.BadParameter(
+                f"{item!r}: expected INPUT=COLUMN, e.g. speed_kmh=Velocity", param_hint="--column"
+            )
+        mapping[name.strip()] = column
+    return mapping
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="retrocalc")
+def cli() -> None:
+    """Energy cost of walking and running, forward and backward, from published models."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM unwinds like Ctrl-C, so the temporary output file is removed
+    raise SystemExit(128 + signum)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="OUTPUT",
+    help="Output .csv, .csv.gz or .parquet; '-' for standard output (the default with --example).",
+)
+@click.option(
+    "--example", is_flag=True, help="Estimate the example workouts shipped with retrocalc."
+)
+@click.option(
+    "-c",
+    "--column",
+    "column_map",
+    multiple=True,
+    metavar="INPUT=COLUMN",
+    help="Read an input (or unit alias) from a column of another name, e.g. speed_kmh=Velocity.",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["keep", "raise"]),
+    default="keep",
+    show_default=True,
+    help="keep: bad rows are written with status=error and the reason; raise: stop at the first.",
+)
+@click.option(
+    "--out-of-range",
+    type=click.Choice(["flag", "nan"]),
+    default="flag",
+    show_default=True,
+    help="Rows outside a model's validity range keep their estimate, or get empty results.",
+)
+@click.option("--rmr-equation", type=click.Choice(list(RMR_EQUATIONS)), default=None)
+@click.option(
+    "--backward-factor", type=float, default=None, help="Replace the backward factor on net cost."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="dask: run the blocks on a Dask cluster (pip install 'retrocalc[dask]').",
+)
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler to use.")
+@click.option(
+    "--block-mb",
+    type=click.FloatRange(min=0.01),
+    default=8.0,
+    show_default=True,
+    help="CSV text per block [MiB]; memory grows with it, not with the file.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@_constant_options
+def estimate(
+    inputs: tuple[str, ...],
+    output: str | None,
+    example: bool,
+    column_map: tuple[str, ...],
+    on_error: str,
+    out_of_range: str,
+    rmr_equation: str | None,
+    backward_factor: float | None,
+    engine: str,
+    scheduler: str | None,
+    block_mb: float,
+    quiet: bool,
+    **constants: Any,
+) -> None:
+    """Estimate the energy of every row of workout files (CSV, CSV.gz or Parquet).
+
+    Writes every input column unchanged and in order, then the results, a status
+    (ok / out_of_range / error) and the reason; one output row per input row, in order.
+    Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),
+    by --column, or given as constants (--mass-kg 70).
+    """
+    if example:
+        inputs = (*inputs, str(example_path()))
+        output = "-" if output is None else output
+    if not inputs:
+        raise click.UsageError("give at least one INPUT file (or --example)")
+    if output is None:
+        raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        summary = estimate_file(
+            list(inputs),
+            output,
+            columns=_column_map(column_map),
+            on_error=on_error,  # type: ignore[arg-type]
+            out_of_range=out_of_range,  # type: ignore[arg-type]
+            rmr_equation=rmr_equation,
+            backward_factor=backward_factor,
+            progress=False if quiet else None,
+            block_bytes=int(block_mb * (1 << 20)),
+            engine=engine,  # type: ignore[arg-type]
+            scheduler=scheduler,
+            **constants,
+        )
+    except RowError as exc:
+        click.echo(f"Error: {exc} (no output written)", err=True)
+        sys.exit(_EXIT_ROW)
+    except BatchError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(_EXIT_USAGE)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if not quiet:
+        click.echo(str(summary), err=True)
+
+
+@cli.command()
+@click.pass_context
+@click.option("-o", "--output", default="-", show_default=True, metavar="OUTPUT")
+def demo(ctx: click.Context, output: str) -> None:
+    """Estimate the example workouts shipped with retrocalc (estimate --example)."""
+    ctx.invoke(estimate, example=True, output=output)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def models(as_json: bool) -> None:
+    """List the registered models: gaits, directions, validity ranges, citation and DOI."""
+    if as_json:
+        click.echo(json.dumps(REGISTRY.records(), indent=2))
+    else:
+        click.echo(str(REGISTRY))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``retrocalc`` command."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")
