@@ -132,7 +132,7 @@ def result_html(result: EstimateResult) -> str:
 
 
 def _bound(x: float | None, unbounded: str) -> str:
-    return unbounded if x is None else f"{x:g}"
+    return unbounded if x is None else f"{x:.4g}"
 
 
 def describe_range(name: str, bounds: tuple[float | None, float | None]) -> str:
@@ -142,6 +142,10 @@ def describe_range(name: str, bounds: tuple[float | None, float | None]) -> str:
     """
     lo, hi = bounds
     unit = unit_label(INPUTS[name].unit) if name in INPUTS else ""
+    if lo is not None and lo == hi:
+        return f"{name} {_bound(lo, '')} {unit}".rstrip() + (
+            " (level only)" if name == "grade" else ""
+        )
     text = f"{name} {_bound(lo, '−∞')} to {_bound(hi, '∞')}"
     if unit:
         text += f" {unit}"

@@ -1,5 +1,10 @@
 """Oxygen to energy, and resting metabolism.
 
+Oxygen converts to energy at 5.0 kcal per litre, or by Weir's equation [1]_ with a respiratory
+exchange ratio. The resting rate is 3.5 ml/kg/min unless measured, or from the Mifflin-St Jeor
+[2]_ or revised Harris-Benedict [3]_ equations; METs over a personal rest are Kozey et al.'s
+corrected METs [4]_.
+
 References
 ----------
 .. [1] Weir J.B. de V. (1949). New methods for calculating metabolic rate with special reference
