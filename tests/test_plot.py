@@ -245,3 +245,22 @@ def test_missing_matplotlib_names_the_extra() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     assert "pip install 'retrocalc[plot]'" in out.stdout
+
+
+def test_two_plots_on_one_axes() -> None:
+    # gross and net ratios together: one km/h axis, a neutral label, explanations once and last
+    ax = plot.ratio_vs_speed(basis="gross")
+    assert plot.ratio_vs_speed(basis="net", ax=ax) is ax
+    assert len(ax.child_axes) == 1
+    assert ax.get_ylabel() == "Backward / forward metabolic rate [1]"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-2:] == ["in validity range", "outside: extrapolated"]
+    assert labels.count("in validity range") == 1
+    assert "run, net" in labels
+    assert "run, gross" in labels
+
+
+def test_module_getattr_in_process() -> None:
+    assert rc.__getattr__("plot") is plot
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        rc.__getattr__("no_such_thing")
