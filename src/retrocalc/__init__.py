@@ -49,6 +49,7 @@ __all__ = [
     "__version__",
     "energy",
     "estimate",
+    "estimate_file",
     "get_model",
     "models",
     "nomenclature",
@@ -60,6 +61,7 @@ __all__ = [
 
 
 if TYPE_CHECKING:
+    from .batch import estimate_file
 
     def models() -> Registry:
         """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI."""
@@ -94,4 +96,9 @@ def __getattr__(name: str) -> Any:
         import importlib
 
         return importlib.import_module(f"{__name__}.plot")
+    # the batch face on first use: it needs the cli extra (polars, pyarrow)
+    if name == "estimate_file":
+        from .batch import estimate_file
+
+        return estimate_file
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

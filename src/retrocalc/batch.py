@@ -347,7 +347,7 @@ class _Reasons:
         pl = _pl()
         self.reason = pl.repeat(None, n, dtype=pl.String, eager=True).alias("error")
 
-    def add(self, bad: pl.Series, message: pl.Expr | str) -> None:
+    def add(self, bad: pl.Series, message: Any) -> None:
         """Give rows ``bad`` (still without a reason) ``message``, an expression evaluated
         only when some row is bad."""
         pl = _pl()
@@ -364,11 +364,10 @@ class _Reasons:
         return np.asarray(self.reason.is_not_null().to_numpy(), dtype=bool)
 
 
-def _quoted(values: pl.Series) -> pl.Expr:
-    """'value' with quotes, for messages (the value as it was in the file)."""
+def _quoted(values: pl.Series) -> Any:
+    """'value' with quotes, for messages (the value as it was in the file); an expression."""
     pl = _pl()
-    result: pl.Expr = pl.format("'{}'", pl.lit(values.cast(pl.String)))
-    return result
+    return pl.format("'{}'", pl.lit(values.cast(pl.String)))
 
 
 def _parse_number(
@@ -460,7 +459,8 @@ def _parse_label(
     )
     codes = norm.replace_strict(choices, range(len(choices)), default=len(choices)).to_numpy()
     vocabulary = np.array([*choices, ""])
-    return vocabulary[codes]
+    labels: NDArray[np.str_] = vocabulary[codes]
+    return labels
 
 
 @dataclass(frozen=True)
@@ -563,11 +563,12 @@ def _solve(
         flagged.add(at if rows is None else rows[at], text)
 
 
-def _texts(reasons: RowReasons) -> pl.Series:
+def _texts(reasons: RowReasons) -> Any:
     """The reasons as text, null where a row has none."""
     pl = _pl()
     table = pl.Series([*reasons.texts, None], dtype=pl.String)
-    return table.gather(np.where(reasons.codes < 0, len(reasons.texts), reasons.codes))
+    texts: Any = table.gather(np.where(reasons.codes < 0, len(reasons.texts), reasons.codes))
+    return texts
 
 
 _STATUS = ("ok", "out_of_range", "error")
@@ -599,7 +600,7 @@ def evaluate_block(
     why = reasons.reason
     if flagged.texts:  # the range each flagged row leaves
         why = why.fill_null(_texts(flagged))
-    columns: dict[str, pl.Series] = {}
+    columns: dict[str, Any] = {}
     for name, var in OUTPUTS.items():
         value = results.get(name)
         if name == "in_range":
@@ -644,14 +645,17 @@ def _is_parquet(path: str) -> bool:
     return path.lower().endswith((".parquet", ".pq"))
 
 
-def _csv_stream(path: str, progress: Callable[[int], None]) -> Any:
+@contextlib.contextmanager
+def _csv_stream(path: str, progress: Callable[[int], None]) -> Iterator[Any]:
+    """The file as a pyarrow stream (gunzipped for .gz) that reports the bytes it reads."""
     import pyarrow as pa
 
-    raw = _CountingReader(open(path, "rb"), progress)  # noqa: SIM115 - closed by pyarrow
-    stream = pa.PythonFile(raw, mode="r")
-    if path.lower().endswith(".gz"):
-        return pa.CompressedInputStream(stream, "gzip")
-    return stream
+    with open(path, "rb") as file, _CountingReader(file, progress) as raw:
+        stream = pa.PythonFile(raw, mode="r")
+        if path.lower().endswith(".gz"):
+            stream = pa.CompressedInputStream(stream, "gzip")
+        with stream:
+            yield stream
 
 
 def _header(path: str) -> list[str]:
@@ -731,8 +735,11 @@ class _Writer:
                 self._parquet = pq.ParquetWriter(self.handle, self._schema)
             self._parquet.write_table(table.cast(self._schema))
         else:
-            compression = "gzip" if self.kind == "csv.gz" else "uncompressed"
-            frame.write_csv(self.handle, include_header=self.first, compression=compression)
+            frame.write_csv(
+                self.handle,
+                include_header=self.first,
+                compression="gzip" if self.kind == "csv.gz" else "uncompressed",
+            )
         self.first = False
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .batch import BatchError, RowError, _LABEL_CHOICES, estimate_file
+from .batch import _LABEL_CHOICES, BatchError, RowError, estimate_file
 from .data import example_path
 from .energy import RMR_EQUATIONS
 from .models import REGISTRY
@@ -43,11 +43,11 @@ def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
         else:
             kind = float
             unit = f" [{ALIASES[name].unit if name in ALIASES else var.unit}]"
-        help_text = (
-            f"Constant {canonical}{unit} for files without that column."
-            if name not in ALIASES
-            else f"Constant {canonical} given in {ALIASES[name].unit}{unit if name == 'pace' else ''}."
-        )
+        if name in ALIASES:
+            given_in = "text such as 5:30/km" if name == "pace" else ALIASES[name].unit
+            help_text = f"Constant {canonical} given in {given_in}."
+        else:
+            help_text = f"Constant {canonical}{unit} for files without that column."
         command = click.option(
             "--" + name.replace("_", "-"),
             name,

@@ -1,0 +1,178 @@
+"""Beyond one machine: the batch estimation on Dask DataFrames and clusters.
+
+:func:`estimate` maps the batch's block evaluation (:func:`retrocalc.batch.evaluate_block`,
+the same code as ``retrocalc estimate``) over the partitions of a Dask DataFrame, with an
+explicit ``meta``. ``retrocalc estimate ... --engine dask [--scheduler ADDRESS]`` reads the
+files with Dask, evaluates the partitions on the cluster and writes them back, in order and
+atomically, through the same writer as the local engine.
+
+Needs the ``dask`` extra: ``pip install 'retrocalc[dask]'``.
+
+Examples
+--------
+Point it at an existing cluster (the workers must see the input files)::
+
+    from distributed import Client
+    import dask.dataframe as dd
+    import retrocalc.dask
+
+    client = Client("tcp://scheduler:8786")
+    ddf = dd.read_csv("s3://bucket/workouts-*.csv", dtype=str, keep_default_na=False)
+    out = retrocalc.dask.estimate(ddf, mass_kg=70)
+    out.to_parquet("s3://bucket/energy/")
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .batch import (
+    BatchError,
+    Source,
+    _is_parquet,
+    _Options,
+    _pl,
+    evaluate_block,
+    resolve_columns,
+)
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    import pandas as pd
+    import polars as pl
+
+__all__ = ["estimate"]
+
+_WINDOW_PER_WORKER = 2  # partitions in flight per worker: parallel, yet bounded memory
+
+
+def _require() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - the extra is part of the install checks
+        raise ImportError("retrocalc.dask needs dask: pip install 'retrocalc[dask]'") from exc
+    return dd
+
+
+def _evaluate_partition(
+    part: pd.DataFrame, plan: Mapping[str, Source], options: _Options
+) -> pd.DataFrame:
+    """One partition: its columns unchanged, then the result columns, status and error."""
+    import pandas as pd
+
+    pl = _pl()
+    frame = pl.from_pandas(part, include_index=False)
+    results, _ = evaluate_block(frame, plan, options)
+    extra = results.to_pandas()
+    extra.index = part.index
+    return pd.concat([part, extra], axis=1)
+
+
+def estimate(
+    ddf: dd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None = None,
+    out_of_range: Literal["flag", "nan"] = "flag",
+    rmr_equation: str | None = None,
+    backward_factor: float | Mapping[str, float] | None = None,
+    **constants: Any,
+) -> dd.DataFrame:
+    """Estimate every row of a Dask DataFrame, as ``retrocalc estimate`` does for files.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Workouts, with inputs found as in :func:`retrocalc.batch.resolve_columns`
+        (canonical names, unit aliases, ``columns`` or constants). Text columns (for example
+        from ``dd.read_csv(..., dtype=str, keep_default_na=False)``) are parsed row by row
+        with the batch's checks.
+    columns, out_of_range, rmr_equation, backward_factor, **constants
+        As in :func:`retrocalc.estimate_file`.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        ``ddf``'s columns, then :data:`retrocalc.batch.RESULT_COLUMNS`; lazy (nothing runs
+        until you compute or write it). Bad rows have ``status="error"`` and the reason.
+
+    Raises
+    ------
+    BatchError
+        A required input is neither a column nor a constant (before any work).
+    """
+    _require()
+    plan = resolve_columns(
+        [str(c) for c in ddf.columns], columns, constants, rmr_equation=rmr_equation
+    )
+    options = _Options(rmr_equation, backward_factor, out_of_range)
+    meta = _evaluate_partition(ddf._meta, plan, options)
+    return ddf.map_partitions(_evaluate_partition, plan, options, meta=meta)
+
+
+def _read(path: str, block_bytes: int) -> dd.DataFrame:
+    dd = _require()
+    if _is_parquet(path):
+        return dd.read_parquet(path)
+    # every column as text, exactly as in the file (the local engine does the same)
+    compressed = path.lower().endswith(".gz")
+    return dd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        blocksize=None if compressed else block_bytes,
+        compression="gzip" if compressed else None,
+    )
+
+
+def run_files(
+    paths: Sequence[str],
+    header: Sequence[str],
+    plan: Mapping[str, Source],
+    options: _Options,
+    block_bytes: int,
+    scheduler: str | None,
+) -> Iterator[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]:
+    """Blocks for the batch writer, evaluated on a Dask cluster, in input order.
+
+    A few partitions per worker are in flight at once, so memory stays bounded while the
+    cluster works in parallel.
+    """
+    from dask.base import compute
+
+    pl = _pl()
+    with contextlib.ExitStack() as stack:
+        workers = 2
+        if scheduler is not None:
+            from distributed import Client
+
+            try:
+                client = stack.enter_context(Client(scheduler, timeout="10s"))
+            except OSError as exc:
+                raise BatchError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+            workers = max(len(client.scheduler_info()["workers"]), 1)
+        window = workers * _WINDOW_PER_WORKER
+        for path in paths:
+            ddf = _read(path, block_bytes)
+            if [str(c) for c in ddf.columns] != list(header):
+                raise BatchError(f"{path}: columns {list(ddf.columns)} differ from {header}")
+            parts = ddf.map_partitions(
+                _evaluate_partition,
+                plan,
+                options,
+                meta=_evaluate_partition(ddf._meta, plan, options),
+            ).to_delayed()
+            first = 0
+            for start in range(0, len(parts), window):
+                for part in compute(*parts[start : start + window]):
+                    frame = pl.from_pandas(part, include_index=False)
+                    inputs = frame.select(header)
+                    results = frame.drop(header)
+                    bad = (results["status"] == "error").to_numpy()
+                    yield path, first, inputs, results, bad
+                    first += frame.height
