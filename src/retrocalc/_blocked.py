@@ -34,7 +34,7 @@ BLOCK_ROWS = 32768
 ENABLED = True
 
 FloatArray = NDArray[np.float64]
-_UNMATCHED = -(2**40)
+_UNMATCHED = -128  # codes are int8: at most a few dozen labels
 _KEY_TYPES = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 _NO_WHERE = Locator((0,))  # errors found here are re-raised, worded, by the reference path
 _NUMERIC = (
@@ -49,6 +49,15 @@ _NUMERIC = (
     "rer",
     "backward_factor",
 )
+
+
+# inputs core._to_gross_w_kg reads, by model output
+_CONVERSION_NEEDS = {
+    "vo2_gross_ml_kg_min": (),
+    "power_gross_w_kg": (),
+    "power_gross_w": ("mass_kg",),
+    "cost_net_j_kg_m": ("speed_m_s",),
+}
 
 
 class Fallback(Exception):
@@ -148,18 +157,19 @@ class _Labels:
 
     def block(self, i0: int, i1: int) -> Any:
         if self.constant is not None:
-            return self.constant
+            return np.int8(self.constant)  # numpy: ~ and & must act on bools as bools
         assert self.values is not None
         values = self.values[i0:i1]
         keys = _keys(values) if self.keyed else None
         if keys is None:
             codes = self._codes(values)
         else:
-            codes = np.full(values.size, _UNMATCHED, dtype=np.int64)
+            codes = np.full(values.size, _UNMATCHED, dtype=np.int8)
             for key, code in self.keyed:
-                np.putmask(codes, keys == key, code)
-            rest = np.flatnonzero(codes == _UNMATCHED)
-            if rest.size:  # other spellings, missing values or errors
+                codes = np.where(keys == key, np.int8(code), codes)
+            unmatched = codes == _UNMATCHED
+            if unmatched.any():  # other spellings, missing values or errors
+                rest = np.flatnonzero(unmatched)
                 codes[rest] = self._codes(values[rest])
         return codes
 
@@ -250,7 +260,8 @@ class _Evaluation:
         if self.model.constant == -2:
             raise Fallback
         self.single = np.array(
-            [core._GAIT_CODES[s.gaits[0]] if len(s.gaits) == 1 else -1 for s in base]
+            [core._GAIT_CODES[s.gaits[0]] if len(s.gaits) == 1 else -1 for s in base],
+            dtype=np.int8,
         )
         self.supports = np.array([[g in s.gaits for g in core.GAITS] for s in base], dtype=bool)
         index = core._BASE_INDEX
@@ -266,8 +277,18 @@ class _Evaluation:
             core.WALK_RUN_TRANSITION_M_S["backward"],
         )
         self.base_bounds = [_bounds(s) for s in base]
+        # inputs each model reads: its own, those with a range, those its conversion needs
+        self.base_needs = [
+            tuple({*s.inputs, *(b[1] for b in bounds), *_CONVERSION_NEEDS[s.output]})
+            for s, bounds in zip(base, self.base_bounds, strict=True)
+        ]
+        # models the defaults can choose (an explicit model column adds its own)
+        self.candidates = sorted(set(self.defaults))
         self.direction_specs = [core._DIRECTION_SPECS[g] for g in core.GAITS]
         self.direction_bounds = [_bounds(s) for s in self.direction_specs]
+        self.direction_needs = tuple(
+            sorted({b[1] for bounds in self.direction_bounds for b in bounds})
+        )
         # (phase, code, bound) -> [count, first position, value, spec name, input, bounds]
         self.reasons: dict[tuple[int, int, int], list[Any]] = {}
         self.flagged = 0
@@ -371,35 +392,34 @@ class _Evaluation:
 
         # gait: explicit, else the only gait of an explicitly named model, else by speed
         backward = direction == 1
-        gait = np.broadcast_to(gait, (n,))
-        auto = gait == 2
-        if auto.any():
+        if np.any(gait == 2):
             threshold = np.where(backward, self.transition[1], self.transition[0])
-            by_speed = np.where(speed >= threshold, 1, 0)
-            from_model = np.where(model >= 0, self.single[np.maximum(model, 0)], -1)
-            gait = np.where(auto, np.where(from_model >= 0, from_model, by_speed), gait)
-        bad_labels = (gait < 0) | (direction < 0)
-        missing = bad_labels if invalid[0] is None else invalid[0] | bad_labels
-        missing = np.broadcast_to(missing, (n,))
-        any_missing = bool(missing.any())
+            by_speed = np.where(speed >= threshold, np.int8(1), np.int8(0))
+            from_model = np.where(model >= 0, self.single[np.maximum(model, 0)], np.int8(-1))
+            gait = np.where(gait == 2, np.where(from_model >= 0, from_model, by_speed), gait)
+        missing: Any = (gait < 0) | (direction < 0)
+        if invalid[0] is not None:
+            missing = missing | invalid[0]
+        any_missing = bool(np.any(missing))
         run = gait == 1
 
         # model: explicit (checked against the gait), else the default for gait and grade
-        explicit = np.broadcast_to(model >= 0, (n,))
-        if explicit.any():
+        explicit = model >= 0
+        any_explicit = bool(np.any(explicit))
+        if any_explicit:
             ok = self.supports[np.maximum(model, 0), np.maximum(gait, 0)]
             if np.any(explicit & ~missing & ~ok):
                 raise Fallback
         walk_default, loaded_default, run_default, downhill_default = self.defaults
         loaded = (load != 0) | (terrain != 1)
-        default = np.where(
-            run,
-            np.where(grade < 0, downhill_default, run_default),
-            np.where(loaded, loaded_default, walk_default),
+        walk_model = np.where(loaded, loaded_default, walk_default).astype(np.int8)
+        codes = np.where(
+            run, np.where(grade < 0, np.int8(downhill_default), np.int8(run_default)), walk_model
         )
-        codes = np.where(explicit, model, default) if explicit.any() else default
+        if any_explicit:
+            codes = np.where(explicit, model, codes)
         if any_missing:
-            codes = np.where(missing, -1, codes)
+            codes = np.where(missing, np.int8(-1), codes)
         codes = np.broadcast_to(codes, (n,))
 
         w_per_vo2 = kcal_per_l * core._J_PER_ML_PER_KCAL_L / 60.0
@@ -415,11 +435,17 @@ class _Evaluation:
         if any_missing:
             gross_fwd.fill(np.nan)
         out_of_range: Any = None
-        counts = np.bincount(codes + 1, minlength=len(self.base) + 1)[1:]
-        for code in np.flatnonzero(counts):
-            spec = self.base[int(code)]
-            rows: Any = slice(None) if counts[code] == n else np.flatnonzero(codes == code)
-            sub = self._subset(values, rows, int(counts[code]))
+        candidates = np.unique(codes) if any_explicit else self.candidates
+        for code in candidates:
+            if code < 0:
+                continue
+            selected = codes == code
+            count = int(np.count_nonzero(selected))
+            if count == 0:
+                continue
+            spec = self.base[code]
+            rows: Any = slice(None) if count == n else np.flatnonzero(selected)
+            sub = self._subset(values, rows, count, self.base_needs[code])
             native = np.asarray(
                 spec.function(*(sub[k] for k in spec.inputs)),  # type: ignore[misc]
                 dtype=np.float64,
@@ -433,30 +459,43 @@ class _Evaluation:
 
         # direction: the factor scales the net (above-rest) part
         factor: Any = 1.0
-        if backward is not False and np.any(backward):
-            factor = np.ones(n)
+        if np.any(backward):
+            backward = np.broadcast_to(backward, (n,))
             override = self.flat.get("backward_factor")
+            uniform = (
+                not self.factors and override is None and "backward_factor" not in self.scalars
+            )
+            factor = (
+                np.where(
+                    backward,
+                    np.where(run, self.direction_specs[1].value, self.direction_specs[0].value),
+                    1.0,
+                )
+                if uniform
+                else np.ones(n)
+            )
             for g, spec in enumerate(self.direction_specs):
-                sel = backward & (gait == g) & ~missing
-                if not sel.any():
-                    continue
+                sel = backward & (run if g == 1 else ~run)
+                if any_missing:
+                    sel &= ~missing
                 rows = np.flatnonzero(sel)
-                gait_name = core.GAITS[g]
-                if gait_name in self.factors:
-                    value: Any = self.factors[gait_name]
-                elif override is not None:
-                    value = override[i0:i1][rows]
-                    value = np.where(np.isfinite(value), value, np.nan)
-                elif "backward_factor" in self.scalars:
-                    value = self.scalars["backward_factor"]
-                else:
-                    value = spec.value
-                factor[rows] = value
-                sub = self._subset(values, rows, rows.size)
+                if not rows.size:
+                    continue
+                if not uniform:
+                    gait_name = core.GAITS[g]
+                    if gait_name in self.factors:
+                        value: Any = self.factors[gait_name]
+                    elif override is not None:
+                        value = override[i0:i1][rows]
+                        value = np.where(np.isfinite(value), value, np.nan)
+                    else:
+                        value = self.scalars.get("backward_factor", spec.value)
+                    factor[rows] = value
+                sub = self._subset(values, rows, rows.size, self.direction_needs)
                 bad = self._range_check(1, g, spec, self.direction_bounds[g], sub, rows, i0, n)
                 if bad is not None:
                     out_of_range = bad if out_of_range is None else out_of_range | bad
-            if np.any(factor <= 0.0):
+            if not uniform and np.any(factor <= 0.0):
                 raise Fallback
 
         o = {name: buf[i0:i1] for name, buf in self.outputs.items()}
@@ -507,10 +546,13 @@ class _Evaluation:
             np.copyto(gait_index, 2, where=missing)
             np.copyto(model_index, len(self.base), where=missing)
 
-    def _subset(self, values: dict[str, Any], rows: Any, count: int) -> dict[str, Any]:
+    def _subset(
+        self, values: dict[str, Any], rows: Any, count: int, needs: tuple[str, ...]
+    ) -> dict[str, Any]:
         """The inputs of the selected rows, scalars broadcast (as the reference path passes)."""
         sub = {}
-        for k, v in values.items():
+        for k in needs:
+            v = values[k]
             if isinstance(v, np.ndarray):
                 sub[k] = v[rows]
             else:

@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, ov
 import numpy as np
 from numpy.typing import NDArray
 
-from . import energy
+from . import _blocked, energy
+from ._scalar import estimate_scalar
 from ._wrap import Kind, Locator, Packed, is_dataframe, label_codes, pack
 from .exceptions import OutOfRangeError, RangeWarning, UnitWarning
 from .models import REGISTRY, ModelSpec
@@ -82,6 +83,7 @@ class EstimateOptions(TypedDict, total=False):
     rer: Numeric | None
     backward_factor: Numeric | Mapping[str, float] | None
     out_of_range: RangePolicy
+    out: Mapping[str, NDArray[Any]] | None
 
 
 GAITS = ("walk", "run")
@@ -214,6 +216,7 @@ def estimate(
     rer: Numeric | None = None,
     backward_factor: Numeric | Mapping[str, float] | None = None,
     out_of_range: RangePolicy = "warn",
+    out: Mapping[str, NDArray[Any]] | None = None,
 ) -> EstimateResult | pd.DataFrame:
     """Estimate the metabolic energy of walking or running, forward or backward.
 
@@ -255,6 +258,12 @@ def estimate(
     out_of_range : {"warn", "flag", "nan", "raise"}, default "warn"
         Inputs outside a validity range: warn (:class:`~retrocalc.RangeWarning`), only flag
         (``in_range`` False), give NaN, or raise :class:`~retrocalc.OutOfRangeError`.
+    out : mapping of str to ndarray, optional
+        Buffers to write results into instead of allocating them, by output name (any
+        subset): C-contiguous, writeable, of the broadcast input shape, float64 for numbers,
+        bool for ``in_range``, object for ``gait_used`` and ``model_used``. The results are
+        these arrays (wrapped in Series for Series inputs). Saves allocating fresh memory when
+        estimating many arrays of one size; the contents are unspecified after an error.
 
     Returns
     -------
@@ -283,6 +292,30 @@ def estimate(
     >>> round(r.energy_net_kcal, 1)
     510.3
     """
+    if data is None and out is None:
+        # plain numbers: a few microseconds in Python arithmetic (None: take the array path)
+        fast = estimate_scalar(
+            speed_m_s,
+            mass_kg,
+            duration_s,
+            distance_m,
+            grade,
+            gait,
+            direction,
+            model,
+            load_kg,
+            terrain_factor,
+            resting_vo2_ml_kg_min,
+            rmr_equation,
+            sex,
+            age_years,
+            height_cm,
+            rer,
+            backward_factor,
+            out_of_range,
+        )
+        if fast is not None:
+            return fast
     given: dict[str, Any] = {
         "speed_m_s": speed_m_s,
         "mass_kg": mass_kg,
@@ -301,7 +334,7 @@ def estimate(
         "rer": rer,
     }
     if data is None:
-        return _estimate(given, rmr_equation, backward_factor, out_of_range)
+        return _estimate(given, rmr_equation, backward_factor, out_of_range, out=out)
     if not is_dataframe(data):
         raise TypeError(
             "estimate() takes a pandas DataFrame as its only positional argument; pass "
@@ -316,11 +349,13 @@ def estimate(
                 )
             given[name] = data[name]
     n = len(data)
-    result = _estimate(given, rmr_equation, backward_factor, out_of_range, index=data.index)
-    out = data.copy()
+    result = _estimate(
+        given, rmr_equation, backward_factor, out_of_range, index=data.index, out=out
+    )
+    frame = data.copy()
     for name, value in result.to_dict().items():
-        out[name] = np.broadcast_to(np.asarray(value), (n,)) if np.ndim(value) == 0 else value
-    return out
+        frame[name] = np.broadcast_to(np.asarray(value), (n,)) if np.ndim(value) == 0 else value
+    return frame
 
 
 def _estimate(
@@ -330,8 +365,12 @@ def _estimate(
     policy: str,
     index: Any = None,
     row_reasons: NDArray[np.object_] | None = None,
+    out: Mapping[str, NDArray[Any]] | None = None,
 ) -> EstimateResult:
-    """The composition; ``row_reasons`` (flat, ``""`` filled) gets why each row is flagged."""
+    """The composition; ``row_reasons`` (flat, ``""`` filled) gets why each row is flagged.
+
+    ``out`` maps output names to buffers the results are written into.
+    """
     if policy not in ("warn", "flag", "nan", "raise"):
         raise ValueError(f"out_of_range must be 'warn', 'flag', 'nan' or 'raise', got {policy!r}")
     for name in ("speed_m_s", "mass_kg"):
@@ -375,6 +414,13 @@ def _estimate(
         packed = Packed(packed.arrays, packed.kind, packed.shape, index)
     shape = packed.shape
     size = int(np.prod(shape))
+    buffers = _blocked.validate_out(out, shape) if out is not None else {}
+    # arrays: the same operations on cache-sized blocks (None: this path words an error)
+    blocked = _blocked.evaluate(packed, factors, policy, row_reasons, buffers)
+    if blocked is not None:
+        return EstimateResult(
+            **{k: packed.unpack(buffers.get(k, v.reshape(shape)), k) for k, v in blocked.items()}
+        )
 
     # a non-finite input (NaN, +-inf) is missing: its row gives NaN and is flagged, never raises
     invalid = np.zeros(size, dtype=bool)
@@ -541,8 +587,13 @@ def _estimate(
         "gait_used": np.where(missing, "", gait_names[np.where(gait_code >= 0, gait_code, 2)]),
         "model_used": np.where(missing, "", model_names[np.maximum(model_code, 0)]),
     }
+    for name, buffer in buffers.items():
+        np.copyto(buffer, np.asarray(columns[name]).reshape(shape))
     return EstimateResult(
-        **{k: packed.unpack(np.asarray(v).reshape(shape), k) for k, v in columns.items()}
+        **{
+            k: packed.unpack(buffers.get(k, np.asarray(v).reshape(shape)), k)
+            for k, v in columns.items()
+        }
     )
 
 
