@@ -164,12 +164,16 @@ class _Labels:
         if keys is None:
             codes = self._codes(values)
         else:
-            codes = np.full(values.size, _UNMATCHED, dtype=np.int8)
+            # sums of masks: np.where is several times slower on these small types
+            codes = np.zeros(values.size, dtype=np.int8)
+            matched = np.zeros(values.size, dtype=bool)
             for key, code in self.keyed:
-                codes = np.where(keys == key, np.int8(code), codes)
-            unmatched = codes == _UNMATCHED
-            if unmatched.any():  # other spellings, missing values or errors
-                rest = np.flatnonzero(unmatched)
+                equal = keys == key
+                matched |= equal
+                if code:
+                    codes += equal.view(np.int8) * np.int8(code)
+            if not matched.all():  # other spellings, missing values or errors
+                rest = np.flatnonzero(~matched)
                 codes[rest] = self._codes(values[rest])
         return codes
 
@@ -392,11 +396,17 @@ class _Evaluation:
 
         # gait: explicit, else the only gait of an explicitly named model, else by speed
         backward = direction == 1
-        if np.any(gait == 2):
-            threshold = np.where(backward, self.transition[1], self.transition[0])
-            by_speed = np.where(speed >= threshold, np.int8(1), np.int8(0))
-            from_model = np.where(model >= 0, self.single[np.maximum(model, 0)], np.int8(-1))
-            gait = np.where(gait == 2, np.where(from_model >= 0, from_model, by_speed), gait)
+        auto = gait == 2
+        if np.any(auto):
+            forward_at, backward_at = self.transition
+            by_speed = speed >= forward_at
+            if np.any(backward):
+                by_speed = by_speed | (backward & (speed >= backward_at))
+            if np.any(model >= 0):
+                from_model = np.where(model >= 0, self.single[np.maximum(model, 0)], np.int8(-1))
+                by_speed = np.where(from_model >= 0, from_model, by_speed)
+            by_speed = np.asarray(by_speed).view(np.int8) if by_speed.dtype == bool else by_speed
+            gait = gait - np.asarray(auto).view(np.int8) * (np.int8(2) - by_speed)
         missing: Any = (gait < 0) | (direction < 0)
         if invalid[0] is not None:
             missing = missing | invalid[0]
@@ -411,10 +421,16 @@ class _Evaluation:
             if np.any(explicit & ~missing & ~ok):
                 raise Fallback
         walk_default, loaded_default, run_default, downhill_default = self.defaults
-        loaded = (load != 0) | (terrain != 1)
-        walk_model = np.where(loaded, loaded_default, walk_default).astype(np.int8)
-        codes = np.where(
-            run, np.where(grade < 0, np.int8(downhill_default), np.int8(run_default)), walk_model
+        loaded = np.asarray((load != 0) | (terrain != 1))
+        walk_model = np.int8(walk_default) + loaded.view(np.int8) * np.int8(
+            loaded_default - walk_default
+        )
+        run8 = np.asarray(run).view(np.int8)
+        down8 = np.asarray(grade < 0).view(np.int8)
+        codes = (
+            walk_model
+            + run8 * (np.int8(run_default) - walk_model)
+            + run8 * down8 * np.int8(downhill_default - run_default)
         )
         if any_explicit:
             codes = np.where(explicit, model, codes)
@@ -457,23 +473,12 @@ class _Evaluation:
             if bad is not None:
                 out_of_range = bad if out_of_range is None else out_of_range | bad
 
-        # direction: the factor scales the net (above-rest) part
-        factor: Any = 1.0
+        # direction: the factor scales the net (above-rest) part; forward rows keep it, as
+        # multiplying by 1.0 would
+        scaled: list[tuple[NDArray[np.intp], Any]] = []
         if np.any(backward):
             backward = np.broadcast_to(backward, (n,))
             override = self.flat.get("backward_factor")
-            uniform = (
-                not self.factors and override is None and "backward_factor" not in self.scalars
-            )
-            factor = (
-                np.where(
-                    backward,
-                    np.where(run, self.direction_specs[1].value, self.direction_specs[0].value),
-                    1.0,
-                )
-                if uniform
-                else np.ones(n)
-            )
             for g, spec in enumerate(self.direction_specs):
                 sel = backward & (run if g == 1 else ~run)
                 if any_missing:
@@ -481,29 +486,28 @@ class _Evaluation:
                 rows = np.flatnonzero(sel)
                 if not rows.size:
                     continue
-                if not uniform:
-                    gait_name = core.GAITS[g]
-                    if gait_name in self.factors:
-                        value: Any = self.factors[gait_name]
-                    elif override is not None:
-                        value = override[i0:i1][rows]
-                        value = np.where(np.isfinite(value), value, np.nan)
-                    else:
-                        value = self.scalars.get("backward_factor", spec.value)
-                    factor[rows] = value
+                gait_name = core.GAITS[g]
+                if gait_name in self.factors:
+                    value: Any = self.factors[gait_name]
+                elif override is not None:
+                    value = override[i0:i1].take(rows)
+                    value = np.where(np.isfinite(value), value, np.nan)
+                else:
+                    value = self.scalars.get("backward_factor", spec.value)
+                if np.any(value <= 0.0):
+                    raise Fallback
+                scaled.append((rows, value))
                 sub = self._subset(values, rows, rows.size, self.direction_needs)
                 bad = self._range_check(1, g, spec, self.direction_bounds[g], sub, rows, i0, n)
                 if bad is not None:
                     out_of_range = bad if out_of_range is None else out_of_range | bad
-            if not uniform and np.any(factor <= 0.0):
-                raise Fallback
 
         o = {name: buf[i0:i1] for name, buf in self.outputs.items()}
         net = o["vo2_net_ml_kg_min"]  # used as scratch, overwritten last
         gross = o["vo2_gross_ml_kg_min"]
         np.subtract(gross_fwd, rest_w_kg, out=net)
-        if isinstance(factor, np.ndarray):
-            np.multiply(net, factor, out=net)
+        for rows, value in scaled:
+            net[rows] = net.take(rows) * value
         np.add(net, rest_w_kg, out=gross)
 
         in_range = o["in_range"]
@@ -554,7 +558,7 @@ class _Evaluation:
         for k in needs:
             v = values[k]
             if isinstance(v, np.ndarray):
-                sub[k] = v[rows]
+                sub[k] = v if isinstance(rows, slice) else v.take(rows)
             else:
                 sub[k] = np.broadcast_to(np.float64(v), (count,))
         return sub
