@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# the main job: the real batch command on the example CSV shipped inside the package
 demo: $(STAMP)
-	$(BIN)/python -m retrocalc demo
+	$(BIN)/retrocalc estimate --example -o example_energy.csv
+	@echo "wrote example_energy.csv: every example workout with its energy, status and reason"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import io
 import os
 import queue
 import sys
@@ -68,6 +67,9 @@ RESULT_COLUMNS: tuple[str, ...] = (*OUTPUTS, "status", "error")
 #: Default size of a block read at once [bytes of CSV text].
 BLOCK_BYTES = 8 << 20
 _PARQUET_BATCH_ROWS = 200_000
+# pyarrow's streaming CSV reader reads up to 32 blocks ahead of its consumer: small blocks
+# keep that bounded (32 MiB), and they are gathered into blocks of block_bytes to estimate
+_READ_BYTES = 1 << 20
 _QUEUE_DEPTH = 2
 
 _LABEL_CHOICES: dict[str, tuple[str, ...]] = {
@@ -376,25 +378,23 @@ def _parse_number(
     """A column of numbers (text or numeric) in the canonical unit; bad rows become NaN."""
     pl = _pl()
     label = column if column == canonical else f"{column} ({canonical})"
-    if values.dtype == pl.String:
-        text = values
-        parsed = text.cast(pl.Float64, strict=False)
-        failed = parsed.is_null() & text.is_not_null()
-        if failed.any():  # surrounding blanks are fine
-            text = text.str.strip_chars()
+    parsed = values.cast(pl.Float64, strict=False)
+    raw = parsed.to_numpy()  # nulls (empty, not a number) become NaN
+    unusable = ~np.isfinite(raw)
+    if unusable.any():  # the reason, worked out on the rare path only
+        if values.dtype == pl.String:
+            text = values.str.strip_chars()  # surrounding blanks are fine
             parsed = text.cast(pl.Float64, strict=False)
-        missing = text.is_null() | text.str.to_lowercase().is_in(_MISSING_TEXT)
+            raw = parsed.to_numpy()
+            missing = text.is_null() | text.str.to_lowercase().is_in(_MISSING_TEXT)
+        else:
+            missing = values.is_null()
+        missing = missing | parsed.is_nan().fill_null(False)
+        reasons.add(missing, f"{label}: missing value")
         not_number = parsed.is_null() & ~missing
-    else:
-        parsed = values.cast(pl.Float64, strict=False)
-        missing = values.is_null()
-        not_number = parsed.is_null() & ~missing
-    missing = missing | parsed.is_nan().fill_null(False)
-    reasons.add(missing, f"{label}: missing value")
-    reasons.add(not_number, pl.format("{}: {} is not a number", pl.lit(label), _quoted(values)))
-    infinite = parsed.is_infinite().fill_null(False)
-    reasons.add(infinite, pl.format("{}: {} is not finite", pl.lit(label), _quoted(values)))
-    raw = parsed.fill_null(np.nan).to_numpy()
+        reasons.add(not_number, pl.format("{}: {} is not a number", pl.lit(label), _quoted(values)))
+        infinite = pl.Series(np.isinf(raw))
+        reasons.add(infinite, pl.format("{}: {} is not finite", pl.lit(label), _quoted(values)))
     out: NDArray[np.float64] = np.asarray(
         getattr(units, ALIASES[alias].convert)(raw) if alias else raw, dtype=np.float64
     )
@@ -431,7 +431,9 @@ def _parse_pace(column: str, values: pl.Series, reasons: _Reasons) -> NDArray[np
     )
     joined = pl.DataFrame({"t": text}).join(table, on="t", how="left", maintain_order="left")
     why = joined["why"].fill_null("")
-    reasons.add(why != "", pl.format("{}: {}", pl.lit(column), pl.lit(why)))
+    reasons.add(
+        why != "", pl.format("{}: {}", pl.lit(column), pl.lit(why.str.strip_prefix("pace ")))
+    )
     out: NDArray[np.float64] = joined["speed"].fill_null(np.nan).to_numpy()
     return out
 
@@ -443,6 +445,11 @@ def _parse_label(
     pl = _pl()
     choices = _LABEL_CHOICES[canonical]
     label = column if column == canonical else f"{column} ({canonical})"
+    vocabulary = np.array([*choices, ""])
+    exact = values.cast(pl.String).cast(pl.Enum(choices), strict=False)
+    if exact.null_count() == 0:  # the usual case: every label spelled as expected
+        spelled: NDArray[np.str_] = vocabulary[exact.to_physical().to_numpy()]
+        return spelled
     norm = values.cast(pl.String).str.strip_chars().str.to_lowercase()
     missing = norm.is_null() | norm.is_in(_MISSING_TEXT)
     if canonical != "model":  # an empty model means the default model
@@ -458,7 +465,6 @@ def _parse_label(
         ),
     )
     codes = norm.replace_strict(choices, range(len(choices)), default=len(choices)).to_numpy()
-    vocabulary = np.array([*choices, ""])
     labels: NDArray[np.str_] = vocabulary[codes]
     return labels
 
@@ -609,7 +615,9 @@ def evaluate_block(
             dtype = pl.String if var.dtype == "str" else pl.Float64
             columns[name] = pl.repeat(None, n, dtype=dtype, eager=True).alias(name)
         elif var.dtype == "str":
-            columns[name] = pl.Series(name, value, dtype=pl.String)
+            text = pl.Series(name, value, dtype=pl.String)
+            # no gait or model for a row without an estimate: an empty cell, as for numbers
+            columns[name] = text.replace("", None) if bad.any() else text
         else:  # no value is an empty cell, not "NaN"
             columns[name] = pl.Series(name, np.where(bad, np.nan, value), nan_to_null=True)
     status = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.uint32)
@@ -621,41 +629,25 @@ def evaluate_block(
 # --------------------------------------------------------------------------- readers
 
 
-class _CountingReader(io.RawIOBase):
-    """A binary file that counts the bytes read (for a progress bar by bytes)."""
-
-    def __init__(self, raw: IO[bytes], progress: Callable[[int], None]) -> None:
-        self._raw, self._progress = raw, progress
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
-        if count:
-            self._progress(count)
-        return int(count or 0)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
 def _is_parquet(path: str) -> bool:
     return path.lower().endswith((".parquet", ".pq"))
 
 
 @contextlib.contextmanager
-def _csv_stream(path: str, progress: Callable[[int], None]) -> Iterator[Any]:
-    """The file as a pyarrow stream (gunzipped for .gz) that reports the bytes it reads."""
+def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
+    """(stream, raw file) as pyarrow native files, gunzipped for .gz.
+
+    Native files, not a Python file object wrapped by pyarrow: through a Python object the
+    reader buffers far ahead (memory grew with the file). ``raw.tell()`` is the progress.
+    """
     import pyarrow as pa
 
-    with open(path, "rb") as file, _CountingReader(file, progress) as raw:
-        stream = pa.PythonFile(raw, mode="r")
+    with pa.OSFile(path, "r") as raw:
         if path.lower().endswith(".gz"):
-            stream = pa.CompressedInputStream(stream, "gzip")
-        with stream:
-            yield stream
+            with pa.CompressedInputStream(raw, "gzip") as stream:
+                yield stream, raw
+        else:
+            yield raw, raw
 
 
 def _header(path: str) -> list[str]:
@@ -668,7 +660,7 @@ def _header(path: str) -> list[str]:
 
         return list(pq.read_schema(path).names)
     try:
-        with _csv_stream(path, lambda _: None) as stream:
+        with _csv_stream(path) as (stream, _):
             reader = pacsv.open_csv(
                 stream,
                 read_options=pacsv.ReadOptions(block_size=1 << 16),
@@ -683,8 +675,8 @@ def _header(path: str) -> list[str]:
 
 def _blocks(
     path: str, header: Sequence[str], block_bytes: int, progress: Callable[[int], None]
-) -> Iterator[pa.RecordBatch]:
-    """Record batches of a file: CSV columns as text, Parquet columns as stored."""
+) -> Iterator[pa.RecordBatch | pa.Table]:
+    """Blocks of a file: CSV columns as text, Parquet columns as stored."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -698,17 +690,30 @@ def _blocks(
             progress(int(size * batch.num_rows / rows))
             yield batch
         return
-    with _csv_stream(path, progress) as stream:
+    with _csv_stream(path) as (stream, raw):
         reader = pacsv.open_csv(
             stream,
-            read_options=pacsv.ReadOptions(block_size=block_bytes, use_threads=False),
+            read_options=pacsv.ReadOptions(block_size=_READ_BYTES, use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
             ),
         )
+        done = 0
+        pending: list[pa.RecordBatch] = []
+        size = 0
         try:
-            yield from reader
+            for batch in reader:
+                pending.append(batch)
+                size += batch.nbytes
+                if size >= block_bytes:
+                    yield pa.Table.from_batches(pending)
+                    pending, size = [], 0
+                position = raw.tell()
+                progress(position - done)
+                done = position
+            if pending:
+                yield pa.Table.from_batches(pending)
         except pa.ArrowInvalid as exc:
             raise BatchError(f"{path}: malformed CSV: {exc}") from None
 
