@@ -573,3 +573,82 @@ def test_python_dash_m_entry_point() -> None:
     proc = subprocess.run([script, "--help"], capture_output=True, text=True, env=env)
     assert proc.returncode == 0
     assert "estimate" in proc.stdout
+
+
+def test_constants_of_every_kind(tmp_path: Path) -> None:
+    src = write(tmp_path / "c.csv", "duration_s\n600\n1200\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, pace="5:00/km", mass_lb=154.3236, direction=" Backward ", gait="run")
+    rows = read_text(out)
+    ref = rc.estimate(
+        speed_m_s=1000 / 300,
+        mass_kg=154.3236 * 0.45359237,
+        duration_s=np.array([600.0, 1200.0]),
+        direction="backward",
+        gait="run",
+    )
+    np.testing.assert_allclose([float(r["energy_net_kcal"]) for r in rows], ref.energy_net_kcal)
+    with pytest.raises(BatchError, match="expected one of 'forward', 'backward'"):
+        estimate_file(src, out, speed_m_s=3, mass_kg=70, direction="sideways")
+    with pytest.raises(BatchError, match="constant pace='fast'"):
+        estimate_file(src, out, pace="fast", mass_kg=70)
+    with pytest.raises(BatchError, match="constant mass_kg='heavy'"):
+        estimate_file(src, out, speed_m_s=3, mass_kg="heavy")
+
+
+def test_parquet_numbers_with_nulls_and_header_only(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "speed_m_s": [3.0, None, 2.5],
+            "mass_kg": [70.0, 70.0, float("nan")],
+            "duration_s": pd.array([600, 600, None], dtype="Int64"),
+        }
+    )
+    src = tmp_path / "n.parquet"
+    frame.to_parquet(src)
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False)
+    rows = read_text(out)
+    assert [r["status"] for r in rows] == ["ok", "error", "error"]
+    assert rows[1]["error"] == "speed_m_s: missing value"
+    assert rows[2]["error"] == "mass_kg: missing value"
+    empty = tmp_path / "e.parquet"
+    frame.iloc[:0].to_parquet(empty)
+    estimate_file(empty, tmp_path / "e.parquet.csv", progress=False)
+    header = (tmp_path / "e.parquet.csv").read_text().splitlines()
+    assert header == [",".join([*frame.columns, *RESULT_COLUMNS])]
+
+
+def test_malformed_csv_structure_fails_loudly_and_writes_nothing(tmp_path: Path) -> None:
+    # a row with more fields than the header cannot be kept column by column: stop, say where
+    src = write(tmp_path / "x.csv", "speed_m_s,mass_kg,duration_s\n3,70,600\n3,70,600,9\n")
+    out = tmp_path / "o.csv"
+    result = run("estimate", str(src), "-o", str(out))
+    assert result.exit_code == 2
+    assert "malformed CSV" in result.stderr
+    assert "3,70,600,9" in result.stderr
+    assert not out.exists()
+    # the same far into the file, after blocks were already written to the temporary file
+    big = write(
+        tmp_path / "y.csv", "speed_m_s,mass_kg,duration_s\n" + "3,70,600\n" * 200_000 + "1,2\n"
+    )
+    with pytest.raises(BatchError, match="malformed CSV"):
+        estimate_file(big, out, block_bytes=1 << 16)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv", "y.csv"]
+
+
+def test_bad_inputs_and_options_are_named(tmp_path: Path) -> None:
+    src = write(tmp_path / "g.csv", GOOD)
+    out = tmp_path / "o.csv"
+    with pytest.raises(BatchError, match="no such file"):
+        estimate_file(tmp_path / "missing.csv", out)
+    with pytest.raises(BatchError, match="no input file"):
+        estimate_file([], out)
+    with pytest.raises(BatchError, match="out_of_range"):
+        estimate_file(src, out, out_of_range="warn")  # type: ignore[arg-type]
+    with pytest.raises(BatchError, match="block_bytes"):
+        estimate_file(src, out, block_bytes=10)
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\x00\xff\xfe" * 10)
+    with pytest.raises(BatchError, match=r"b\.csv"):
+        estimate_file(binary, out)

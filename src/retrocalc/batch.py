@@ -670,7 +670,7 @@ def _header(path: str) -> list[str]:
     except pa.ArrowInvalid as exc:
         if "Empty CSV file" in str(exc):
             raise BatchError(f"{path}: the file is empty (not even a header row)") from None
-        raise BatchError(f"{path}: not a readable CSV file: {exc}") from None
+        raise BatchError(f"{path}: malformed CSV: {exc}") from None
 
 
 def _blocks(
