@@ -112,7 +112,10 @@ def test_dask_needs_the_required_columns() -> None:
         rc_dask.estimate(ddf)
 
 
-def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+def test_unreachable_scheduler_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rc_dask, "_CONNECT_TIMEOUT", "1s")
     src = _workouts(tmp_path / "w.csv", rows=10)
     result = CliRunner().invoke(
         cli,

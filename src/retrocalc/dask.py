@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["estimate"]
 
 _WINDOW_PER_WORKER = 2  # partitions in flight per worker: parallel, yet bounded memory
+_CONNECT_TIMEOUT = "10s"
 
 
 def _require() -> Any:
@@ -152,7 +153,7 @@ def run_files(
             from distributed import Client
 
             try:
-                client = stack.enter_context(Client(scheduler, timeout="10s"))
+                client = stack.enter_context(Client(scheduler, timeout=_CONNECT_TIMEOUT))
             except OSError as exc:
                 raise BatchError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
             workers = max(len(client.scheduler_info()["workers"]), 1)
