@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check clean docs
+.PHONY: demo test lint typecheck check clean docs bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# the benchmark suite: ratios to its references, side by side (docs/performance.md)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,4 +1,7 @@
-"""Core benchmarks: ratios measured side by side in one run.
+"""Core benchmarks: ratios measured side by side in one run (the baseline script).
+
+The suite is ``python -m benchmarks`` (:mod:`benchmarks.suite`); this script is kept because
+it produced the "before" figures of docs/performance.md, and still runs unchanged.
 
 Run: ``.venv/bin/python benchmarks/bench_core.py [rows]``
 

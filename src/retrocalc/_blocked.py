@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._wrap import Kind, Locator, Packed, _label_code, label_codes
-from .models import ModelSpec
+from .models import REGISTRY, ModelSpec
 
 __all__ = ["BLOCK_ROWS", "ENABLED", "evaluate", "validate_out"]
 
@@ -61,7 +61,7 @@ _CONVERSION_NEEDS = {
 }
 
 
-class Fallback(Exception):
+class FallbackError(Exception):
     """The reference path must handle this call (an error or warning to word)."""
 
 
@@ -143,7 +143,7 @@ class _Labels:
             try:
                 self.constant = _label_code(_NO_WHERE, name, values.reshape(-1)[0], allowed, 0)
             except ValueError:
-                raise Fallback from None
+                raise FallbackError from None
             return
         self.constant = None
         self.values = values = np.broadcast_to(values, shape).reshape(-1)
@@ -182,7 +182,7 @@ class _Labels:
         try:
             return label_codes(_NO_WHERE, self.name, values, self.allowed)
         except ValueError:
-            raise Fallback from None
+            raise FallbackError from None
 
 
 def _bounds(spec: ModelSpec) -> list[tuple[int, str, float | None, float | None]]:
@@ -223,7 +223,7 @@ class _Evaluation:
             if a.size == 1:
                 value = float(a.reshape(-1)[0])
                 if not math.isfinite(value):
-                    raise Fallback  # a missing scalar: every row missing
+                    raise FallbackError  # a missing scalar: every row missing
                 self.scalars[name] = value
             else:
                 self.flat[name] = np.broadcast_to(a, packed.shape).reshape(-1)
@@ -240,13 +240,13 @@ class _Evaluation:
             if name in self.scalars:
                 x = self.scalars[name]
                 if x < 0.0 or (lower_open and x == 0.0):
-                    raise Fallback
+                    raise FallbackError
         if self.scalars.get("speed_m_s", 0.0) > 12.0 or self.scalars.get("mass_kg", 20.0) < 20.0:
-            raise Fallback  # unit warnings
+            raise FallbackError  # unit warnings
         if abs(self.scalars.get("grade", 0.0)) > 1.0:
-            raise Fallback
+            raise FallbackError
         if "distance_m" in arrays and self.scalars.get("speed_m_s", 1.0) <= 0.0:
-            raise Fallback
+            raise FallbackError
         self.has_duration = "duration_s" in arrays or "distance_m" in arrays
         base = core._BASE
         self.base = base
@@ -254,7 +254,7 @@ class _Evaluation:
         self.direction = _Labels(
             "direction", arrays.get("direction"), core._DIRECTION_CODES, 0, packed.shape
         )
-        direction_models = {s.name: -2 for s in core.REGISTRY.values() if s.kind != "base"}
+        direction_models = {s.name: -2 for s in REGISTRY.values() if s.kind != "base"}
         self.model = _Labels(
             "model",
             arrays.get("model"),
@@ -263,7 +263,7 @@ class _Evaluation:
             packed.shape,
         )
         if self.model.constant == -2:
-            raise Fallback
+            raise FallbackError
         self.single = np.array(
             [core._GAIT_CODES[s.gaits[0]] if len(s.gaits) == 1 else -1 for s in base],
             dtype=np.int8,
@@ -323,8 +323,8 @@ class _Evaluation:
         ``invalid`` (a one-item list holding a bool array or None) collects missing rows.
         """
         if name in self.scalars:
-            x = self.scalars[name]
-            return x, x, x
+            value = self.scalars[name]
+            return value, value, value
         flat = self.flat.get(name)
         if flat is None:
             return default, default, default
@@ -351,21 +351,21 @@ class _Evaluation:
         terrain, t_lo, _ = self._input("terrain_factor", i0, i1, 1.0, invalid)
         # impossible values raise and unit warnings warn: the reference path words them
         if s_lo < 0.0 or m_lo <= 0.0 or l_lo < 0.0 or t_lo <= 0.0:
-            raise Fallback
+            raise FallbackError
         if s_hi > 12.0 or max(-g_lo, g_hi) > 1.0 or m_lo < 20.0:
-            raise Fallback
+            raise FallbackError
 
         no_energy: Any = False
         if "duration_s" in self.packed.arrays:
             duration, d_lo, _ = self._input("duration_s", i0, i1, math.nan, None)
             if d_lo < 0.0:
-                raise Fallback
+                raise FallbackError
             if not isinstance(duration, float) and (d_lo != d_lo or np.isnan(duration).any()):
                 no_energy = np.isnan(duration)
         elif "distance_m" in self.packed.arrays:
             distance, d_lo, _ = self._input("distance_m", i0, i1, math.nan, None)
             if d_lo < 0.0 or s_lo <= 0.0:
-                raise Fallback
+                raise FallbackError
             with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
                 duration = distance / speed
             if isinstance(duration, np.ndarray):
@@ -377,7 +377,7 @@ class _Evaluation:
         if "rer" in self.packed.arrays:
             rer, r_lo, _ = self._input("rer", i0, i1, math.nan, invalid)
             if r_lo <= 0.0:
-                raise Fallback
+                raise FallbackError
             kcal_per_l: Any = core.energy.weir_kcal_per_litre(rer)
             if isinstance(rer, float):
                 kcal_per_l = float(kcal_per_l)
@@ -387,13 +387,13 @@ class _Evaluation:
             "resting_vo2_ml_kg_min", i0, i1, core.energy.RESTING_VO2_ML_KG_MIN, invalid
         )
         if rest_lo <= 0.0:
-            raise Fallback
+            raise FallbackError
 
         gait = self.gait.block(i0, i1)
         direction = self.direction.block(i0, i1)
         model = self.model.block(i0, i1)
         if isinstance(model, np.ndarray) and np.any(model == -2):
-            raise Fallback
+            raise FallbackError
 
         # gait: explicit, else the only gait of an explicitly named model, else by speed
         backward = direction == 1
@@ -420,7 +420,7 @@ class _Evaluation:
         if any_explicit:
             ok = self.supports[np.maximum(model, 0), np.maximum(gait, 0)]
             if np.any(explicit & ~missing & ~ok):
-                raise Fallback
+                raise FallbackError
         walk_default, loaded_default, run_default, downhill_default = self.defaults
         loaded = np.asarray((load != 0) | (terrain != 1))
         walk_model = np.int8(walk_default) + loaded.view(np.int8) * np.int8(
@@ -496,7 +496,7 @@ class _Evaluation:
                 else:
                     value = self.scalars.get("backward_factor", spec.value)
                 if np.any(value <= 0.0):
-                    raise Fallback
+                    raise FallbackError
                 scaled.append((rows, value))
                 sub = self._subset(values, rows, rows.size, self.direction_needs)
                 bad = self._range_check(1, g, spec, self.direction_bounds[g], sub, rows, i0, n)
@@ -673,5 +673,5 @@ def evaluate(
         if evaluation.size == 0:
             return None
         return evaluation.run()
-    except Fallback:
+    except FallbackError:
         return None

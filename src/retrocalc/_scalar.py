@@ -183,7 +183,7 @@ def _number(x: Any, lo: float, hi: float) -> float | None:
     """``x`` as a float if it is a plain int or float in [lo, hi], else None."""
     t = type(x)
     if t is float:
-        return x if lo <= x <= hi else None  # type: ignore[no-any-return]
+        return x if lo <= x <= hi else None
     if t is int and -_INT_LIMIT < x < _INT_LIMIT:
         f = float(x)
         return f if lo <= f <= hi else None
@@ -226,6 +226,13 @@ def estimate_scalar(
     if policy not in ("warn", "flag", "nan", "raise"):
         return None
     # numbers: plain, finite, possible and free of unit warnings
+    v: Any
+    m: Any
+    g: Any
+    load_kg: Any
+    eta: Any
+    rest_vo2: Any
+    override: Any
     v = speed if type(speed) is float and 0.0 <= speed <= _SPEED_MAX else _number(speed, 0.0, 12.0)
     m = mass if type(mass) is float and _MASS_MIN <= mass <= _BIG else _number(mass, 20.0, _BIG)
     if v is None or m is None:
@@ -238,12 +245,12 @@ def estimate_scalar(
             return None
     load_kg = 0.0
     if load is not None:
-        load_kg = _number(load, 0.0, _BIG)  # type: ignore[assignment]
+        load_kg = _number(load, 0.0, _BIG)
         if load_kg is None:
             return None
     eta = 1.0
     if terrain is not None:
-        eta = _number(terrain, 1e-300, _BIG)  # type: ignore[assignment]
+        eta = _number(terrain, 1e-300, _BIG)
         if eta is None:
             return None
     if duration is not None:
@@ -267,7 +274,7 @@ def estimate_scalar(
         kcal_per_l = 3.941 + 1.106 * r
     rest_vo2 = RESTING_VO2_ML_KG_MIN
     if rest is not None:
-        rest_vo2 = _number(rest, 1e-300, _BIG)  # type: ignore[assignment]
+        rest_vo2 = _number(rest, 1e-300, _BIG)
         if rest_vo2 is None:
             return None
 

@@ -1,0 +1,1 @@
+"""retrocalc's benchmark suite: ``python -m benchmarks`` (see docs/performance.md)."""
