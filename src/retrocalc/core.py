@@ -364,10 +364,10 @@ def _estimate(
     backward_factor: Any,
     policy: str,
     index: Any = None,
-    row_reasons: NDArray[np.object_] | None = None,
+    row_reasons: RowReasons | None = None,
     out: Mapping[str, NDArray[Any]] | None = None,
 ) -> EstimateResult:
-    """The composition; ``row_reasons`` (flat, ``""`` filled) gets why each row is flagged.
+    """The composition; ``row_reasons`` gets why each flagged row is flagged.
 
     ``out`` maps output names to buffers the results are written into.
     """
@@ -604,6 +604,20 @@ def _register_accessor() -> None:
     register_accessor()
 
 
+class RowReasons:
+    """Why each flagged row is flagged: ``texts[codes[i]]``, code -1 for none (the batch's
+    per-row status). Integer codes keep this as cheap as the range check itself."""
+
+    def __init__(self, size: int) -> None:
+        self.codes = np.full(size, -1, dtype=np.int32)
+        self.texts: list[str] = []
+
+    def add(self, rows: NDArray[np.intp], text: str) -> None:
+        rows = rows[self.codes[rows] < 0]  # a row keeps its first reason
+        self.codes[rows] = len(self.texts)
+        self.texts.append(text)
+
+
 @dataclass(frozen=True)
 class _Reason:
     model: str
@@ -773,7 +787,7 @@ def _range_check(
     rows: Any,
     where: Locator,
     reasons: list[_Reason],
-    row_reasons: NDArray[np.object_] | None = None,
+    row_reasons: RowReasons | None = None,
 ) -> NDArray[np.bool_]:
     """Rows outside the spec's validity ranges (NaN is not out of range: it is missing)."""
     bounds = dict(spec.ranges)
@@ -805,10 +819,9 @@ def _range_check(
             )
             bad_any |= bad
             if row_reasons is not None:
-                at = positions[bad]
-                at = at[row_reasons[at] == ""]  # keep the first reason of a row
-                row_reasons[at] = (
-                    f"{name} outside [{_fmt(lo, '-inf')}, {_fmt(hi, 'inf')}] of {spec.name}"
+                row_reasons.add(
+                    positions[bad],
+                    f"{name} outside [{_fmt(lo, '-inf')}, {_fmt(hi, 'inf')}] of {spec.name}",
                 )
     return bad_any
 
