@@ -123,7 +123,7 @@ def _arrays(mix: str, rows: int, repeat: int, sample: int) -> list[Row]:
     # per-row Python and pandas on a subsample, scaled to rows per second
     small = [np.asarray(a[:sample]).tolist() for a in args]
     py_rows = list(zip(*small, strict=True))
-    t_py = best(lambda: [ref.python_row(*r) for r in py_rows], 1)
+    t_py = best(lambda: [ref.python_row(*r) for r in py_rows], 2)
     import pandas as pd
 
     frame = pd.DataFrame({k: v[:sample] for k, v in w.items()})
@@ -131,7 +131,7 @@ def _arrays(mix: str, rows: int, repeat: int, sample: int) -> list[Row]:
     def per_row(r: Any) -> float:
         return float(rc.estimate(**r.to_dict(), out_of_range="flag").energy_net_kcal)
 
-    t_pd = best(lambda: frame.apply(per_row, axis=1), 1)
+    t_pd = best(lambda: frame.apply(per_row, axis=1), 2)
     label = f"arrays, {mix} ({rows:,} rows)"
     lib_rate = _rate(t["lib"], rows)
     return [

@@ -184,6 +184,14 @@ def test_scalar_path_declines_unusual_calls(kw: dict[str, Any]) -> None:
     compare(args)
 
 
+def test_scalar_result_is_a_normal_result() -> None:
+    r = rc.estimate(speed_m_s=3.0, mass_kg=70.0, duration_s=600.0)
+    assert r == rc.EstimateResult(**r.to_dict())
+    assert "EstimateResult(" in repr(r)
+    with pytest.raises(AttributeError):
+        r.met = 1.0  # type: ignore[misc]
+
+
 def test_scalar_models_cover_the_registry() -> None:
     assert set(_scalar.SCALAR_MODELS) == set(BASE_NAMES)
 

@@ -367,6 +367,8 @@ def estimate_scalar(
     e_gross_kj = power_gross * d / 1000.0
     e_net_kj = power_net * d / 1000.0
     vo2_gross = gross / w_per_vo2
+    # the frozen dataclass's __init__ costs ~2 us (object.__setattr__ per field): fill the
+    # instance dict directly, as that __init__ would
     result = t.result.__new__(t.result)
     result.__dict__.update(
         vo2_gross_ml_kg_min=vo2_gross,
