@@ -611,11 +611,16 @@ class RowReasons:
     def __init__(self, size: int) -> None:
         self.codes = np.full(size, -1, dtype=np.int32)
         self.texts: list[str] = []
+        self._code: dict[str, int] = {}
 
     def add(self, rows: NDArray[np.intp], text: str) -> None:
         rows = rows[self.codes[rows] < 0]  # a row keeps its first reason
-        self.codes[rows] = len(self.texts)
-        self.texts.append(text)
+        if rows.size == 0:
+            return
+        code = self._code.setdefault(text, len(self.texts))
+        if code == len(self.texts):  # each text once, however many blocks repeat it
+            self.texts.append(text)
+        self.codes[rows] = code
 
 
 @dataclass(frozen=True)
