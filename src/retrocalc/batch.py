@@ -557,16 +557,18 @@ def _solve(
         _solve(given, options, n, rows[:half], results, flagged, errors)
         _solve(given, options, n, rows[half:], results, flagged, errors)
         return
-    target = slice(None) if rows is None else rows
+    if rows is None:  # the whole block at once (the usual case): keep the arrays, no copy
+        results.update({k: np.broadcast_to(v, (size,)) for k, v in result.items()})
+        flagged.codes, flagged.texts = why.codes, why.texts
+        return
     for name, value in result.items():
         if name not in results:
             results[name] = np.empty(n, dtype=np.asarray(value).dtype)
             if results[name].dtype.kind == "f":
                 results[name][:] = np.nan
-        results[name][target] = np.broadcast_to(value, (size,))
+        results[name][rows] = np.broadcast_to(value, (size,))
     for code, text in enumerate(why.texts):
-        at = np.flatnonzero(why.codes == code)
-        flagged.add(at if rows is None else rows[at], text)
+        flagged.add(rows[np.flatnonzero(why.codes == code)], text)
 
 
 def _texts(reasons: RowReasons) -> Any:
@@ -619,7 +621,9 @@ def evaluate_block(
             # no gait or model for a row without an estimate: an empty cell, as for numbers
             columns[name] = text.replace("", None) if bad.any() else text
         else:  # no value is an empty cell, not "NaN"
-            columns[name] = pl.Series(name, np.where(bad, np.nan, value), nan_to_null=True)
+            number = np.where(bad, np.nan, value) if bad.any() else value
+            has_nan = bool(np.isnan(number).any())
+            columns[name] = pl.Series(name, number, nan_to_null=has_nan)
     status = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.uint32)
     columns["status"] = pl.Series("status", _STATUS, dtype=pl.String).gather(status)
     columns["error"] = why.alias("error")

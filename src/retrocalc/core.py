@@ -390,25 +390,13 @@ def _estimate(
         backward_factor = None
 
     numeric = {
-        k: given[k]
-        for k in (
-            "speed_m_s",
-            "mass_kg",
-            "duration_s",
-            "distance_m",
-            "grade",
-            "load_kg",
-            "terrain_factor",
-            "resting_vo2_ml_kg_min",
-            "age_years",
-            "height_cm",
-            "rer",
-        )
-        if given[k] is not None
+        k: given[k] for k, var in INPUTS.items() if var.dtype == "float" and given[k] is not None
     }
     if backward_factor is not None:
         numeric["backward_factor"] = backward_factor
-    labels = {k: given[k] for k in ("gait", "direction", "model", "sex") if given[k] is not None}
+    labels = {
+        k: given[k] for k, var in INPUTS.items() if var.dtype == "str" and given[k] is not None
+    }
     packed = pack(numeric, labels)
     if index is not None and packed.kind is Kind.SCALAR:
         packed = Packed(packed.arrays, packed.kind, packed.shape, index)
