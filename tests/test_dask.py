@@ -133,3 +133,15 @@ def test_unreachable_scheduler_is_a_clear_error(
     assert result.exit_code == 2
     assert "cannot connect" in result.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_dask_engine_shows_progress(
+    tmp_path: Path, cluster: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _workouts(tmp_path / "w.csv", rows=500)
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    summary = rc.estimate_file(
+        src, tmp_path / "o.csv", engine="dask", scheduler=address, progress=True
+    )
+    assert summary.rows == 500
+    assert "retrocalc" in capsys.readouterr().err

@@ -963,31 +963,27 @@ def estimate_file(
         output=out,
         columns={k: s.describe() for k, s in plans[0].items()},
     )
-    if engine == "dask":
-        from .dask import run_files
-
-        blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]
-        blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler)
-        _write_all(blocks, out, kind, on_error, summary, None)
-    elif engine == "local":
-        total = sum(os.path.getsize(p) for p in paths)
-        bar = _progress_bar(total, progress)
-        try:
-            stop = threading.Event()
-            try:
-                # three stages in three threads: read, estimate, write
-                read = _threaded(
-                    _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
-                )
-                blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
-                _write_all(blocks, out, kind, on_error, summary, stop)
-            finally:
-                stop.set()
-        finally:
-            if bar is not None:
-                bar.close()
-    else:
+    if engine not in ("local", "dask"):
         raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
+    bar = _progress_bar(sum(os.path.getsize(p) for p in paths), progress)
+    blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]
+    stop = threading.Event()
+    try:
+        if engine == "dask":
+            from .dask import run_files
+
+            update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
+            blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler, update)
+        else:  # three stages in three threads: read, estimate, write
+            read = _threaded(
+                _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
+            )
+            blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
+        _write_all(blocks, out, kind, on_error, summary, stop)
+    finally:
+        stop.set()
+        if bar is not None:
+            bar.close()
     summary.elapsed_s = time.perf_counter() - start
     return summary
 

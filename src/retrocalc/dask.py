@@ -25,7 +25,8 @@ Point it at an existing cluster (the workers must see the input files)::
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -138,8 +139,11 @@ def run_files(
     options: _Options,
     block_bytes: int,
     scheduler: str | None,
+    progress: Callable[[int], None] = lambda _: None,
 ) -> Iterator[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]:
     """Blocks for the batch writer, evaluated on a Dask cluster, in input order.
+
+    ``progress`` gets each file's size [bytes] shared out over its partitions as they arrive.
 
     A few partitions per worker are in flight at once, so memory stays bounded while the
     cluster works in parallel.
@@ -169,11 +173,13 @@ def run_files(
                 meta=_evaluate_partition(ddf._meta, plan, options),
             ).to_delayed()
             first = 0
+            share = os.path.getsize(path) // max(len(parts), 1)
             for start in range(0, len(parts), window):
                 for part in compute(*parts[start : start + window]):
                     frame = pl.from_pandas(part, include_index=False)
                     inputs = frame.select(header)
                     results = frame.drop(header)
                     bad = (results["status"] == "error").to_numpy()
+                    progress(share)
                     yield path, first, inputs, results, bad
                     first += frame.height
