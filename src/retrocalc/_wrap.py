@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Text that means "no value" in a label or pace column (compared lower-cased and stripped).
-MISSING_LABELS = frozenset({"", "nan", "none", "nat", "<na>"})
+MISSING_LABELS = frozenset({"", "nan", "none", "nat", "<na>", "na", "null", "n/a"})
 
 
 class Kind(enum.Enum):

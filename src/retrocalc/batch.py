@@ -43,6 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy, units
+from ._wrap import MISSING_LABELS
 from .core import _DIRECTION_CODES, _GAIT_CODES, RowReasons, _estimate
 from .exceptions import RetrocalcWarning
 from .models import REGISTRY
@@ -78,7 +79,7 @@ _LABEL_CHOICES: dict[str, tuple[str, ...]] = {
     "sex": tuple(energy.SEX_CODES),
     "model": tuple(s.name for s in REGISTRY.base()),
 }
-_MISSING_TEXT = ("", "nan", "none", "nat", "<na>", "na", "null", "n/a")
+_MISSING_TEXT = sorted(MISSING_LABELS)  # the library's own list of texts meaning "no value"
 _REQUIRED = ("speed_m_s", "mass_kg")
 _DURATION_INPUTS = ("duration_s", "distance_m")
 
@@ -979,7 +980,7 @@ def estimate_file(
                 _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
             )
             blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
-        _write_all(blocks, out, kind, on_error, summary, stop)
+        _write_all(blocks, out, kind, on_error, summary)
     finally:
         stop.set()
         if bar is not None:
@@ -1048,7 +1049,6 @@ def _write_all(
     kind: Literal["csv", "csv.gz", "parquet"],
     on_error: OnError,
     summary: BatchSummary,
-    stop: threading.Event | None,
 ) -> None:
     with contextlib.ExitStack() as stack:
         if out == "-":
