@@ -115,3 +115,27 @@ def test_models_is_callable_and_the_subpackage() -> None:
     assert models_module is rc.models
     assert rc.models.lcda2019_walking is lcda2019_walking  # type: ignore[attr-defined]
     assert models_module() is rc.REGISTRY
+
+
+def test_input_bounds_from_the_nomenclature() -> None:
+    import math
+
+    import numpy as np
+
+    from retrocalc.nomenclature import INPUTS
+
+    assert INPUTS["grade"].bound == ""
+    assert INPUTS["grade"].impossible(-5.0) is False  # no lower bound: nothing is impossible
+    assert INPUTS["mass_kg"].bound == "> 0"
+    assert INPUTS["speed_m_s"].bound == ">= 0"
+    for var in INPUTS.values():
+        if var.lower is None:
+            continue
+        assert var.impossible(var.lower) == var.lower_open
+        assert not var.impossible(var.lower + 1.0)
+        assert var.impossible(var.lower - 1.0)
+        assert not var.impossible(math.nan)  # missing, not impossible
+        np.testing.assert_array_equal(
+            var.impossible(np.array([var.lower - 1.0, np.nan, var.lower + 1.0])),
+            [True, False, False],
+        )

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from ._wrap import Kind, Locator, Packed, _label_code, label_codes
 from .models import REGISTRY, ModelSpec
+from .nomenclature import INPUTS
 
 __all__ = ["BLOCK_ROWS", "ENABLED", "evaluate", "validate_out"]
 
@@ -227,20 +228,9 @@ class _Evaluation:
                 self.scalars[name] = value
             else:
                 self.flat[name] = np.broadcast_to(a, packed.shape).reshape(-1)
-        for name, lower_open in (
-            ("speed_m_s", False),
-            ("mass_kg", True),
-            ("duration_s", False),
-            ("distance_m", False),
-            ("load_kg", False),
-            ("terrain_factor", True),
-            ("resting_vo2_ml_kg_min", True),
-            ("rer", True),
-        ):
-            if name in self.scalars:
-                x = self.scalars[name]
-                if x < 0.0 or (lower_open and x == 0.0):
-                    raise FallbackError
+        for name, x in self.scalars.items():
+            if name in INPUTS and INPUTS[name].impossible(x):
+                raise FallbackError  # the reference path words the error
         if self.scalars.get("speed_m_s", 0.0) > 12.0 or self.scalars.get("mass_kg", 20.0) < 20.0:
             raise FallbackError  # unit warnings
         if abs(self.scalars.get("grade", 0.0)) > 1.0:
@@ -350,7 +340,8 @@ class _Evaluation:
         load, l_lo, _ = self._input("load_kg", i0, i1, 0.0, invalid)
         terrain, t_lo, _ = self._input("terrain_factor", i0, i1, 1.0, invalid)
         # impossible values raise and unit warnings warn: the reference path words them
-        if s_lo < 0.0 or m_lo <= 0.0 or l_lo < 0.0 or t_lo <= 0.0:
+        lows = {"speed_m_s": s_lo, "mass_kg": m_lo, "load_kg": l_lo, "terrain_factor": t_lo}
+        if any(INPUTS[name].impossible(low) for name, low in lows.items()):
             raise FallbackError
         if s_hi > 12.0 or max(-g_lo, g_hi) > 1.0 or m_lo < 20.0:
             raise FallbackError
@@ -358,13 +349,13 @@ class _Evaluation:
         no_energy: Any = False
         if "duration_s" in self.packed.arrays:
             duration, d_lo, _ = self._input("duration_s", i0, i1, math.nan, None)
-            if d_lo < 0.0:
+            if INPUTS["duration_s"].impossible(d_lo):
                 raise FallbackError
             if not isinstance(duration, float) and (d_lo != d_lo or np.isnan(duration).any()):
                 no_energy = np.isnan(duration)
         elif "distance_m" in self.packed.arrays:
             distance, d_lo, _ = self._input("distance_m", i0, i1, math.nan, None)
-            if d_lo < 0.0 or s_lo <= 0.0:
+            if INPUTS["distance_m"].impossible(d_lo) or s_lo <= 0.0:
                 raise FallbackError
             with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
                 duration = distance / speed
@@ -376,7 +367,7 @@ class _Evaluation:
             duration = math.nan
         if "rer" in self.packed.arrays:
             rer, r_lo, _ = self._input("rer", i0, i1, math.nan, invalid)
-            if r_lo <= 0.0:
+            if INPUTS["rer"].impossible(r_lo):
                 raise FallbackError
             kcal_per_l: Any = core.energy.weir_kcal_per_litre(rer)
             if isinstance(rer, float):
@@ -386,7 +377,7 @@ class _Evaluation:
         rest_vo2, rest_lo, _ = self._input(
             "resting_vo2_ml_kg_min", i0, i1, core.energy.RESTING_VO2_ML_KG_MIN, invalid
         )
-        if rest_lo <= 0.0:
+        if INPUTS["resting_vo2_ml_kg_min"].impossible(rest_lo):
             raise FallbackError
 
         gait = self.gait.block(i0, i1)

@@ -318,14 +318,10 @@ def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
                 number = float(getattr(units, ALIASES[alias].convert)(number))
     except (TypeError, ValueError) as exc:
         raise BatchError(f"constant {name}={value!r}: {exc}") from None
-    ok = np.isfinite(number) and (
-        var.lower is None or (number > var.lower if var.lower_open else number >= var.lower)
-    )
-    if not ok:
-        op = ">" if var.lower_open else ">="
+    if not np.isfinite(number) or var.impossible(number):
         raise BatchError(
             f"constant {name}={value!r} is impossible: expected a finite number "
-            f"{op} {var.lower:g} ({var.expected})"
+            f"{var.bound} ({var.expected})"
         )
     return number
 
@@ -401,17 +397,13 @@ def _parse_number(
     )
     var = INPUTS[canonical]
     if var.lower is not None:
-        with np.errstate(invalid="ignore"):
-            bad = out <= var.lower if var.lower_open else out < var.lower
-        op = ">" if var.lower_open else ">="
         reasons.add(
-            pl.Series(bad),
+            pl.Series(var.impossible(out)),
             pl.format(
-                "{}: {} is impossible: must be {} {} ({})",
+                "{}: {} is impossible: must be {} ({})",
                 pl.lit(label),
                 _quoted(values),
-                pl.lit(op),
-                pl.lit(f"{var.lower:g}"),
+                pl.lit(var.bound),
                 pl.lit(var.expected),
             ),
         )

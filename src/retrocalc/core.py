@@ -635,16 +635,14 @@ def _check(
     """
     if op is None:
         var = INPUTS[name]
-        assert var.lower is not None
-        op, bound, what = (">" if var.lower_open else ">="), var.lower, var.expected
-    bad = values < bound if op == ">=" else values <= bound
+        bad, rule, what = var.impossible(values), var.bound, var.expected
+    else:
+        bad, rule = (values < bound if op == ">=" else values <= bound), f"{op} {bound:g}"
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         count = int(np.count_nonzero(bad))
         more = f" ({count} values in all)" if count > 1 else ""
-        raise ValueError(
-            f"{name} must be {op} {bound:g} ({what}); got {values[i]:g} at {where(i)}{more}"
-        )
+        raise ValueError(f"{name} must be {rule} ({what}); got {values[i]:g} at {where(i)}{more}")
 
 
 def _warn_units(where: Locator, speed: FloatArray, grade: FloatArray, mass: FloatArray) -> None:

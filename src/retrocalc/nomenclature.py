@@ -8,7 +8,7 @@ face, the docs and the naming tests all read :data:`INPUTS` and :data:`OUTPUTS`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = ["ALIASES", "INPUTS", "OUTPUTS", "Alias", "Variable"]
 
@@ -42,6 +42,23 @@ class Variable:
     lower: float | None = None
     lower_open: bool = False
     expected: str = ""
+
+    @property
+    def bound(self) -> str:
+        """The lower bound as a rule, e.g. ``"> 0"`` (``""`` without one)."""
+        if self.lower is None:
+            return ""
+        return f"{'>' if self.lower_open else '>='} {self.lower:g}"
+
+    def impossible(self, values: Any) -> Any:
+        """True where a value breaks the lower bound; NaN does not (it is missing).
+
+        Works on floats and arrays alike (the comparison is the array's own); plain
+        ``False`` for a quantity without a lower bound.
+        """
+        if self.lower is None:
+            return False
+        return values <= self.lower if self.lower_open else values < self.lower
 
 
 def _table(*variables: Variable) -> dict[str, Variable]:
