@@ -17,7 +17,7 @@ or ``retrocalc.plot`` does.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -298,30 +298,22 @@ def vs_speed(
     """
     _check_quantity(quantity)
     ax = _axes(ax)
-    lowest = np.inf
-    for gait in gaits:
+
+    def along_speed(gait: str) -> tuple[FloatArray, dict[str, Any], str]:
         x = _grid("speed_m_s", SPEED_GRID[gait], speed_m_s)
-        for direction in directions:
-            r = _estimate(
-                speed_m_s=x,
-                mass_kg=mass_kg,
-                grade=grade,
-                duration_s=duration_s,
-                gait=gait,
-                direction=direction,
-                model=model,
-                **options,
-            )
-            low = _curve(
-                ax,
-                x,
-                getattr(r, quantity),
-                r.in_range,
-                r.model_used,
-                f"{direction} {gait}",
-                _COLORS[gait, direction],
-            )
-            lowest = min(lowest, low)
+        return x, {"speed_m_s": x, "grade": grade}, ""
+
+    lowest = _families(
+        ax,
+        quantity,
+        gaits,
+        directions,
+        along_speed,
+        mass_kg=mass_kg,
+        duration_s=duration_s,
+        model=model,
+        **options,
+    )
     _floor(ax, lowest)
     _speed_axes(ax)
     ax.set_ylabel(axis_label(quantity, duration_s))
@@ -376,34 +368,54 @@ def vs_grade(
     ax = _axes(ax)
     x = _grid("grade", GRADE_GRID, grade)
     speeds = _per_gait(speed_m_s, GRADE_SPEED)
-    lowest = np.inf
-    for gait in gaits:
-        for direction in directions:
-            r = _estimate(
-                speed_m_s=speeds[gait],
-                mass_kg=mass_kg,
-                grade=x,
-                duration_s=duration_s,
-                gait=gait,
-                direction=direction,
-                model=model,
-                **options,
-            )
-            low = _curve(
-                ax,
-                100 * x,
-                getattr(r, quantity),
-                r.in_range,
-                r.model_used,
-                f"{direction} {gait}, {speeds[gait]:g} m/s",
-                _COLORS[gait, direction],
-            )
-            lowest = min(lowest, low)
+
+    def along_grade(gait: str) -> tuple[FloatArray, dict[str, Any], str]:
+        return 100 * x, {"speed_m_s": speeds[gait], "grade": x}, f", {speeds[gait]:g} m/s"
+
+    lowest = _families(
+        ax,
+        quantity,
+        gaits,
+        directions,
+        along_grade,
+        mass_kg=mass_kg,
+        duration_s=duration_s,
+        model=model,
+        **options,
+    )
     _floor(ax, lowest)
     _grade_axes(ax)
     ax.set_ylabel(axis_label(quantity, duration_s))
     _validity_legend(ax, f"{mass_kg:g} kg")
     return ax
+
+
+def _families(
+    ax: Axes,
+    quantity: str,
+    gaits: Sequence[str],
+    directions: Sequence[str],
+    along: Callable[[str], tuple[FloatArray, dict[str, Any], str]],
+    **common: Any,
+) -> float:
+    """One curve per gait and direction; ``along(gait)`` gives the x drawn, the inputs that
+    vary and a label suffix. Returns the lowest y drawn."""
+    lowest = np.inf
+    for gait in gaits:
+        x, inputs, suffix = along(gait)
+        for direction in directions:
+            r = _estimate(gait=gait, direction=direction, **inputs, **common)
+            low = _curve(
+                ax,
+                x,
+                getattr(r, quantity),
+                r.in_range,
+                r.model_used,
+                f"{direction} {gait}{suffix}",
+                _COLORS[gait, direction],
+            )
+            lowest = min(lowest, low)
+    return float(lowest)
 
 
 def _per_gait(value: float | Mapping[str, float] | None, default: Mapping[str, float]) -> Any:
