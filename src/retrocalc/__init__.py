@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys as _sys
 from typing import TYPE_CHECKING, Any
 
-from . import energy, nomenclature, units
+from . import _wrap, energy, nomenclature, units
 from ._version import __version__
 from .core import (
     DEFAULT_MODELS,
@@ -86,8 +86,9 @@ def register_accessor() -> None:
     _register()
 
 
+_wrap.PANDAS_HOOKS.append(register_accessor)
 if "pandas" in _sys.modules:
-    register_accessor()
+    _wrap.pandas()
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "MISSING_LABELS",
+    "PANDAS_HOOKS",
     "Kind",
     "Locator",
     "Packed",
@@ -35,6 +36,7 @@ __all__ = [
     "kind_of",
     "label_codes",
     "pack",
+    "pandas",
     "unpack",
 ]
 
@@ -50,6 +52,23 @@ class Kind(enum.Enum):
 
 def _pandas() -> Any:
     return sys.modules.get("pandas")
+
+
+#: Called once when retrocalc first meets pandas (the face registers ``df.retro`` here).
+PANDAS_HOOKS: list[Callable[[], None]] = []
+
+
+def pandas() -> Any:
+    """pandas, imported on demand; the first time, the hooks run (``df.retro`` registers).
+
+    The one place where retrocalc brings pandas in: every module that needs pandas asks
+    here, so the accessor is registered in one place, whatever the order of imports.
+    """
+    import pandas as pd
+
+    while PANDAS_HOOKS:
+        PANDAS_HOOKS.pop(0)()
+    return pd
 
 
 def is_series(x: object) -> bool:
@@ -85,11 +104,17 @@ class Packed:
 class Locator:
     """Names the position of flat element ``i`` in the caller's terms (label or position)."""
 
-    def __init__(self, shape: tuple[int, ...], index: Any = None) -> None:
+    def __init__(self, shape: tuple[int, ...], index: Any = None, offset: int = 0) -> None:
         self.shape = shape
         self.index = index
+        self.offset = offset
+
+    def shifted(self, offset: int) -> Locator:
+        """The same locator for positions counted from flat position ``offset``."""
+        return Locator(self.shape, self.index, offset)
 
     def __call__(self, i: int) -> str:
+        i += self.offset
         if self.index is not None:
             return f"index {self.index[i]!r}"
         if len(self.shape) <= 1:
@@ -183,6 +208,8 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
     except ValueError:
         shapes = ", ".join(f"{n} {a.shape}" for n, a in arrays.items() if a.ndim)
         raise ValueError(f"input shapes cannot be broadcast together: {shapes}") from None
+    if kind is Kind.SERIES:
+        pandas()  # pandas is in use: make df.retro available
     if kind is Kind.SERIES and len(shape) != 1:
         raise ValueError(f"Series inputs combined with arrays must broadcast to 1-D, got {shape}")
     return Packed(arrays, kind, shape, index)

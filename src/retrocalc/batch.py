@@ -43,8 +43,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy, units
+from . import engine as evaluation
 from ._wrap import MISSING_LABELS
-from .core import _DIRECTION_CODES, _GAIT_CODES, RowReasons, _estimate
+from .composition.rules import DIRECTION_CODES, GAIT_CODES
+from .engine import RowReasons
 from .exceptions import RetrocalcWarning
 from .models import REGISTRY
 from .nomenclature import ALIASES, INPUTS, OUTPUTS
@@ -74,8 +76,8 @@ _READ_BYTES = 1 << 20
 _QUEUE_DEPTH = 2
 
 _LABEL_CHOICES: dict[str, tuple[str, ...]] = {
-    "gait": tuple(_GAIT_CODES),
-    "direction": tuple(_DIRECTION_CODES),
+    "gait": tuple(GAIT_CODES),
+    "direction": tuple(DIRECTION_CODES),
     "sex": tuple(energy.SEX_CODES),
     "model": tuple(s.name for s in REGISTRY.base()),
 }
@@ -462,13 +464,6 @@ def _parse_label(
     return labels
 
 
-@dataclass(frozen=True)
-class _Options:
-    rmr_equation: str | None
-    backward_factor: Any
-    out_of_range: str
-
-
 def _inputs_of(
     frame: pl.DataFrame, plan: Mapping[str, Source], reasons: _Reasons
 ) -> dict[str, Any]:
@@ -501,7 +496,7 @@ def _take(given: Mapping[str, Any], rows: NDArray[np.intp]) -> dict[str, Any]:
 
 
 def _run_estimate(
-    given: dict[str, Any], options: _Options, n: int
+    given: dict[str, Any], options: evaluation.Options, n: int
 ) -> tuple[dict[str, NDArray[Any]], RowReasons, RowReasons]:
     """estimate() on a block; a row it still rejects is isolated by bisection.
 
@@ -518,7 +513,7 @@ def _run_estimate(
 
 def _solve(
     given: dict[str, Any],
-    options: _Options,
+    options: evaluation.Options,
     n: int,
     rows: NDArray[np.intp] | None,
     results: dict[str, NDArray[Any]],
@@ -534,13 +529,12 @@ def _solve(
         with warnings.catch_warnings():
             # units and ranges are reported per row in status/error, not as warnings
             warnings.simplefilter("ignore", RetrocalcWarning)
-            result = _estimate(
-                part,
-                options.rmr_equation,
-                options.backward_factor,
-                options.out_of_range,
-                row_reasons=why,
-            ).to_dict()
+            columns = evaluation.evaluate(part, options, row_reasons=why)
+            result = {
+                **columns.outputs,
+                "gait_used": columns.names("gait_used"),
+                "model_used": columns.names("model_used"),
+            }
     except (ValueError, TypeError) as exc:
         if rows is not None and size == 1:
             errors.add(rows, str(exc))
@@ -576,7 +570,7 @@ _STATUS = ("ok", "out_of_range", "error")
 
 
 def evaluate_block(
-    frame: pl.DataFrame, plan: Mapping[str, Source], options: _Options
+    frame: pl.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> tuple[pl.DataFrame, NDArray[np.bool_]]:
     """Result columns (plus status and error) for one block of rows.
 
@@ -950,7 +944,7 @@ def estimate_file(
         resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
         for p, h in zip(paths, headers, strict=True)
     ]
-    options = _Options(rmr_equation, backward_factor, out_of_range)
+    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
     summary = BatchSummary(
         inputs=paths,
         output=out,
@@ -1017,7 +1011,7 @@ def _read_files(
 def _evaluate_blocks(
     blocks: Iterable[tuple[str, int, pl.DataFrame]],
     plan: Mapping[str, Source],
-    options: _Options,
+    options: evaluation.Options,
 ) -> Iterator[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]:
     """(path, first row, input block, result block, error mask) for every block, in order."""
     for path, first, frame in blocks:

@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from . import engine as evaluation
 from .batch import (
     BatchError,
     Source,
     _is_parquet,
-    _Options,
     _pl,
     evaluate_block,
     resolve_columns,
@@ -62,7 +62,7 @@ def _require() -> Any:
 
 
 def _evaluate_partition(
-    part: pd.DataFrame, plan: Mapping[str, Source], options: _Options
+    part: pd.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> pd.DataFrame:
     """One partition: its columns unchanged, then the result columns, status and error."""
     import pandas as pd
@@ -111,7 +111,7 @@ def estimate(
     plan = resolve_columns(
         [str(c) for c in ddf.columns], columns, constants, rmr_equation=rmr_equation
     )
-    options = _Options(rmr_equation, backward_factor, out_of_range)
+    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
     meta = _evaluate_partition(ddf._meta, plan, options)
     return ddf.map_partitions(_evaluate_partition, plan, options, meta=meta)
 
@@ -136,7 +136,7 @@ def run_files(
     paths: Sequence[str],
     header: Sequence[str],
     plan: Mapping[str, Source],
-    options: _Options,
+    options: evaluation.Options,
     block_bytes: int,
     scheduler: str | None,
     progress: Callable[[int], None] = lambda _: None,

@@ -22,6 +22,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._fa import where
 from ._wrap import Locator, as_label_array, label_codes
 
 __all__ = [
@@ -86,15 +88,16 @@ def _male_codes(sex: Any) -> NDArray[np.int64]:
     return label_codes(Locator(labels.shape), "sex", labels, SEX_CODES).reshape(labels.shape)
 
 
-def _mifflin(w: Any, h: Any, a: Any, male: NDArray[np.int64]) -> Any:
-    s = np.where(male == 1, 5.0, np.where(male == 0, -161.0, np.nan))
+# The equations on coded sex, written with plain operators: a row of floats or arrays.
+def _mifflin(w: Any, h: Any, a: Any, male: Any) -> Any:
+    s = where(male == 1, 5.0, where(male == 0, -161.0, math.nan))
     return 10.0 * w + 6.25 * h - 5.0 * a + s
 
 
-def _harris_benedict(w: Any, h: Any, a: Any, male: NDArray[np.int64]) -> Any:
+def _harris_benedict(w: Any, h: Any, a: Any, male: Any) -> Any:
     men = 88.362 + 13.397 * w + 4.799 * h - 5.677 * a
     women = 447.593 + 9.247 * w + 3.098 * h - 4.330 * a
-    return np.where(male == 1, men, np.where(male == 0, women, np.nan))
+    return where(male == 1, men, where(male == 0, women, math.nan))
 
 
 #: Resting-metabolic-rate equations by name, on coded sex (see :data:`SEX_CODES`) [kcal/day].
@@ -194,4 +197,6 @@ def rmr_to_vo2(rmr_kcal_day: Any, mass_kg: Any, kcal_per_litre: Any = KCAL_PER_L
     ----------
     .. [1] Kozey S. et al. (2010). J Phys Act Health 7(4):508-516.
     """
-    return np.asarray(rmr_kcal_day) / MINUTES_PER_DAY / kcal_per_litre * 1000.0 / mass_kg
+    if not (type(rmr_kcal_day) is float or isinstance(rmr_kcal_day, np.ndarray)):
+        rmr_kcal_day = np.asarray(rmr_kcal_day)
+    return rmr_kcal_day / MINUTES_PER_DAY / kcal_per_litre * 1000.0 / mass_kg

@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "pip install 'retrocalc[plot]'"
     ) from exc
 
-from . import nomenclature
+from . import _wrap, nomenclature
 from .core import estimate
 from .models import REGISTRY
 from .units import m_s_to_kmh
@@ -757,12 +757,5 @@ def workout_breakdown(
     return ax
 
 
-def _register() -> None:
-    # df.retro.plot forwards here; make sure the accessor exists if pandas is loaded
-    if "pandas" in sys.modules:
-        from ._accessor import register_accessor
-
-        register_accessor()
-
-
-_register()
+if "pandas" in sys.modules:  # df.retro.plot forwards here: make df.retro exist
+    _wrap.pandas()

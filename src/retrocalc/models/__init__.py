@@ -107,11 +107,9 @@ class Registry(Mapping[str, ModelSpec]):
 
     def to_frame(self) -> Any:
         """The registry as a pandas DataFrame indexed by model name (imports pandas)."""
-        import pandas as pd
+        from .._wrap import pandas
 
-        from .._accessor import register_accessor
-
-        register_accessor()
+        pd = pandas()
         rows = self.records()
         for row in rows:
             spec = self._specs[row["name"]]

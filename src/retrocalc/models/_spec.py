@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-__all__ = ["Bounds", "ModelSpec", "Output"]
+import numpy as np
+
+from .._fa import is_scalar
+
+__all__ = ["Bounds", "ModelSpec", "Output", "Spread", "model_function"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: What a base model's function returns (its native, published quantity).
 Output = Literal[
@@ -20,6 +29,76 @@ Output = Literal[
 
 #: Inclusive bounds; None is unbounded on that side.
 Bounds = tuple[float | None, float | None]
+
+#: Native output -> gross metabolic power per kg body mass [W/kg], from the native value, the
+#: speed [m/s], the body mass [kg], W/kg per ml/kg/min of O2 and the resting rate [W/kg].
+#: Plain operators: the same conversion serves a float and a block of rows.
+TO_GROSS_W_KG: Mapping[str, Callable[[Any, Any, Any, Any, Any], Any]] = MappingProxyType(
+    {
+        "vo2_gross_ml_kg_min": lambda native, v, m, w_per_vo2, rest: native * w_per_vo2,
+        "power_gross_w_kg": lambda native, v, m, w_per_vo2, rest: native,
+        "power_gross_w": lambda native, v, m, w_per_vo2, rest: native / m,
+        "cost_net_j_kg_m": lambda native, v, m, w_per_vo2, rest: native * v + rest,
+    }
+)
+#: The inputs each conversion reads besides the native value.
+_CONVERSION_READS = {
+    "vo2_gross_ml_kg_min": (),
+    "power_gross_w_kg": (),
+    "power_gross_w": ("mass_kg",),
+    "cost_net_j_kg_m": ("speed_m_s",),
+    "net_factor": (),
+}
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A model's published spread: the standard error of the estimate (or residual SE).
+
+    Attributes
+    ----------
+    value : float
+        The spread, in ``unit``.
+    unit : str
+        Its unit (``"W/kg"``, ``"ml/kg/min"``, ``"1"`` for a fraction of the net cost).
+    basis : str
+        What it is: "SEE level walking", "residual SE", "between-person SD"...
+    source : str
+        Where it is published.
+    """
+
+    value: float
+    unit: str
+    basis: str
+    source: str
+
+
+def model_function(kernel: F) -> F:
+    """Make a model's plain-operator kernel a public function of any input kind.
+
+    The kernel is written with plain operators, so it takes Python floats (fast, no numpy)
+    and ndarrays alike; the engines call it as it is (``function.kernel``). The public
+    function also takes lists, nested lists and pandas Series and gives back the kind it got
+    (float, ndarray of the broadcast shape, Series with the index), through the one
+    type-preserving wrapper (:mod:`retrocalc._wrap`).
+    """
+    from .._wrap import pack
+
+    names = tuple(inspect.signature(kernel).parameters)
+
+    @functools.wraps(kernel)
+    def public(*args: Any) -> Any:
+        if all(is_scalar(a) and type(a) is not bool for a in args):
+            return kernel(*(float(a) for a in args))
+        packed = pack(dict(zip(names, args, strict=True)))
+        with np.errstate(all="ignore"):  # NaN and inf in give NaN or inf out, silently
+            value = np.asarray(kernel(*packed.arrays.values()), dtype=np.float64)
+        if value.shape != packed.shape:
+            value = np.array(np.broadcast_to(value, packed.shape))
+        return packed.unpack(value)
+
+    public.kernel = kernel  # type: ignore[attr-defined]
+    return public  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -55,6 +134,8 @@ class ModelSpec:
         The factor of a direction model.
     notes : str
         Provenance of coefficients and ranges, caveats.
+    see : Spread or None
+        The published standard error of the estimate (None: none published).
     """
 
     name: str
@@ -70,9 +151,68 @@ class ModelSpec:
     function: Callable[..., Any] | None = None
     value: float | None = None
     notes: str = ""
+    see: Spread | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
+
+    @property
+    def kernel(self) -> Callable[..., Any]:
+        """The plain-operator model function the engines call (floats or ndarrays)."""
+        assert self.function is not None, f"{self.name} has no function"
+        kernel: Callable[..., Any] = getattr(self.function, "kernel", self.function)
+        return kernel
+
+    @functools.cached_property
+    def bounds(self) -> Mapping[str, Bounds]:
+        """The validity rule: :attr:`ranges`, and for a base model without a load or terrain
+        input, load 0 and terrain factor 1 (it describes neither)."""
+        bounds = dict(self.ranges)
+        if self.kind == "base":
+            if "load_kg" not in self.inputs:
+                bounds["load_kg"] = (0.0, 0.0)
+            if "terrain_factor" not in self.inputs:
+                bounds["terrain_factor"] = (1.0, 1.0)
+        return MappingProxyType(bounds)
+
+    @functools.cached_property
+    def checks(self) -> tuple[tuple[int, str, float, float], ...]:
+        """:attr:`bounds` as (position, input, low, high) with -inf/inf for no bound."""
+        inf = float("inf")
+        return tuple(
+            (j, name, -inf if lo is None else lo, inf if hi is None else hi)
+            for j, (name, (lo, hi)) in enumerate(self.bounds.items())
+        )
+
+    @functools.cached_property
+    def inside(self) -> Callable[[Mapping[str, float]], bool]:
+        """Predicate: one row of floats lies inside :attr:`bounds` (NaN does not).
+
+        Built once from the bounds into a single comparison chain: the plain-float front
+        checks a row in a fraction of a microsecond.
+        """
+        terms = [f"{lo!r} <= v[{name!r}] <= {hi!r}" for _, name, lo, hi in self.checks]
+        source = "lambda v: " + (" and ".join(terms) or "True")
+        predicate: Callable[[Mapping[str, float]], bool] = eval(source, {"inf": float("inf")})
+        return predicate
+
+    @functools.cached_property
+    def arguments(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+        """Picks the model function's positional arguments out of a mapping of inputs."""
+        names = self.inputs
+        if len(names) == 1:
+            name = names[0]
+            return lambda values: (values[name],)
+        return operator.itemgetter(*names)
+
+    @functools.cached_property
+    def reads(self) -> tuple[str, ...]:
+        """Every input the model's evaluation reads: its own, its ranges', its conversion's."""
+        return tuple(dict.fromkeys((*self.inputs, *self.bounds, *_CONVERSION_READS[self.output])))
+
+    def to_gross_w_kg(self, native: Any, speed: Any, mass: Any, w_per_vo2: Any, rest: Any) -> Any:
+        """The native output as gross metabolic power per kg body mass [W/kg]."""
+        return TO_GROSS_W_KG[self.output](native, speed, mass, w_per_vo2, rest)
 
     @property
     def doi_url(self) -> str:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._spec import ModelSpec
+from ._spec import ModelSpec, model_function
 
 __all__ = ["SPECS", "acsm_running", "acsm_walking"]
 
@@ -27,6 +25,7 @@ _DOI = "10.1249/FIT.0000000000000577"
 _M_MIN = 60.0  # m/min per m/s
 
 
+@model_function
 def acsm_walking(speed: Any, grade: Any) -> Any:
     r"""ACSM walking equation: gross oxygen uptake.
 
@@ -62,10 +61,11 @@ def acsm_walking(speed: Any, grade: Any) -> Any:
     >>> round(float(acsm_walking(80 / 60, 0.05)), 2)  # 80 m/min up 5 %
     18.7
     """
-    s = np.multiply(speed, _M_MIN)
+    s = speed * _M_MIN
     return 3.5 + 0.1 * s + 1.8 * s * grade
 
 
+@model_function
 def acsm_running(speed: Any, grade: Any) -> Any:
     r"""ACSM running equation: gross oxygen uptake.
 
@@ -102,7 +102,7 @@ def acsm_running(speed: Any, grade: Any) -> Any:
     >>> round(float(acsm_running(3.0, 0.0)), 2)  # 180 m/min on the level
     39.5
     """
-    s = np.multiply(speed, _M_MIN)
+    s = speed * _M_MIN
     return 3.5 + 0.2 * s + 0.9 * s * grade
 
 

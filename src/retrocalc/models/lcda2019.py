@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._spec import ModelSpec
+from ._spec import ModelSpec, Spread, model_function
 
 __all__ = ["SPECS", "lcda2019_walking"]
 
 
+@model_function
 def lcda2019_walking(speed: Any, grade: Any) -> Any:
     r"""LCDA walking equation: gross metabolic power per kg body mass.
 
@@ -49,12 +48,12 @@ def lcda2019_walking(speed: Any, grade: Any) -> Any:
     .. [1] Looney D.P. et al. (2019). Med Sci Sports Exerc 51(9):1954-1960.
        :doi:`10.1249/MSS.0000000000002002`
     """
-    g = np.multiply(grade, 100.0)
+    g = grade * 100.0
     return (
         1.44
-        + 1.94 * np.power(speed, 0.43)
-        + 0.24 * np.power(speed, 4)
-        + 0.34 * speed * g * (1.0 - np.power(1.05, 1.0 - np.power(1.1, g + 32.0)))
+        + 1.94 * speed**0.43
+        + 0.24 * speed**4
+        + 0.34 * speed * g * (1.0 - 1.05 ** (1.0 - 1.1 ** (g + 32.0)))
     )
 
 
@@ -76,5 +75,11 @@ SPECS = (
         doi="10.1249/MSS.0000000000002002",
         function=lcda2019_walking,
         notes="SEE 0.20 W/kg level, 0.42 W/kg graded. Grade in percent inside the formula.",
+        see=Spread(
+            0.42,
+            "W/kg",
+            "SEE on grades (0.20 W/kg on the level)",
+            "Looney et al. 2019, validation against measured walking",
+        ),
     ),
 )

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from ._spec import ModelSpec
+from ._spec import ModelSpec, model_function
 
 __all__ = ["SPECS", "leger1984_track", "leger1984_treadmill"]
 
@@ -26,6 +24,7 @@ _DOI = "10.2165/00007256-198401040-00003"
 _KMH = 3.6  # km/h per m/s
 
 
+@model_function
 def leger1984_treadmill(speed: Any) -> Any:
     r"""Gross VO2 of level treadmill running (Léger & Mercier 1984).
 
@@ -48,10 +47,11 @@ def leger1984_treadmill(speed: Any) -> Any:
     .. [1] Léger L., Mercier D. (1984). Sports Med 1(4):270-277.
        :doi:`10.2165/00007256-198401040-00003`
     """
-    v = np.multiply(speed, _KMH)
+    v = speed * _KMH
     return 2.209 + 3.163 * v
 
 
+@model_function
 def leger1984_track(speed: Any) -> Any:
     r"""Gross VO2 of level track running, with air resistance (Léger & Mercier 1984).
 
@@ -74,7 +74,7 @@ def leger1984_track(speed: Any) -> Any:
     .. [1] Léger L., Mercier D. (1984). Sports Med 1(4):270-277.
        :doi:`10.2165/00007256-198401040-00003`
     """
-    v = np.multiply(speed, _KMH)
+    v = speed * _KMH
     return 2.209 + 3.163 * v + 0.000525542 * v**3
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._spec import ModelSpec
+from .._fa import horner
+from ._spec import ModelSpec, model_function
 
 __all__ = ["SPECS", "minetti2002_running", "minetti2002_walking"]
 
@@ -26,13 +27,7 @@ _WALK = (280.5, -58.7, -76.8, 51.9, 19.6, 2.5)
 _RUN = (155.4, -30.4, -43.3, 46.3, 19.5, 3.6)
 
 
-def _horner(coefs: tuple[float, ...], x: Any) -> Any:
-    acc: Any = coefs[0]
-    for c in coefs[1:]:
-        acc = acc * x + c
-    return acc
-
-
+@model_function
 def minetti2002_walking(grade: Any) -> Any:
     r"""Net metabolic cost of walking per metre against gradient (Minetti et al. 2002).
 
@@ -54,9 +49,10 @@ def minetti2002_walking(grade: Any) -> Any:
     .. [1] Minetti A.E. et al. (2002). J Appl Physiol 93(3):1039-1046.
        :doi:`10.1152/japplphysiol.01177.2001`
     """
-    return _horner(_WALK, grade)
+    return horner(_WALK, grade)
 
 
+@model_function
 def minetti2002_running(grade: Any) -> Any:
     r"""Net metabolic cost of running per metre against gradient (Minetti et al. 2002).
 
@@ -77,7 +73,7 @@ def minetti2002_running(grade: Any) -> Any:
     .. [1] Minetti A.E. et al. (2002). J Appl Physiol 93(3):1039-1046.
        :doi:`10.1152/japplphysiol.01177.2001`
     """
-    return _horner(_RUN, grade)
+    return horner(_RUN, grade)
 
 
 SPECS = (

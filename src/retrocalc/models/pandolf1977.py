@@ -26,9 +26,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
-
-from ._spec import ModelSpec
+from .._fa import any_, where
+from ._spec import ModelSpec, model_function
 
 __all__ = ["SPECS", "TERRAIN_FACTORS", "pandolf1977", "pandolf1977_santee", "santee_correction"]
 
@@ -47,6 +46,7 @@ TERRAIN_FACTORS = MappingProxyType(
 )
 
 
+@model_function
 def pandolf1977(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: Any) -> Any:
     r"""Pandolf load-carriage equation: gross metabolic rate.
 
@@ -81,16 +81,17 @@ def pandolf1977(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: An
     .. [1] Pandolf K.B., Givoni B., Goldman R.F. (1977). J Appl Physiol 43(4):577-581.
        :doi:`10.1152/jappl.1977.43.4.577`
     """
-    g = np.multiply(grade, 100.0)
-    total = np.add(mass, load)
-    ratio = np.divide(load, mass)
+    g = grade * 100.0
+    total = mass + load
+    ratio = load / mass
     return (
         1.5 * mass
-        + 2.0 * total * ratio**2
-        + terrain_factor * total * (1.5 * np.square(speed) + 0.35 * speed * g)
+        + 2.0 * total * (ratio * ratio)
+        + terrain_factor * total * (1.5 * (speed * speed) + 0.35 * speed * g)
     )
 
 
+@model_function
 def santee_correction(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: Any) -> Any:
     r"""Santee et al. (2003) downhill correction factor for the Pandolf equation.
 
@@ -110,13 +111,15 @@ def santee_correction(speed: Any, grade: Any, mass: Any, load: Any, terrain_fact
        data. USARIEM Technical Note (details unverified; the form is as reproduced in the
        literature, see the module notes).
     """
-    g = np.multiply(grade, 100.0)
-    total = np.add(mass, load)
+    g = grade * 100.0
+    total = mass + load
+    g6 = g + 6.0
     return terrain_factor * (
-        g * total * speed / 3.5 - total * (g + 6.0) ** 2 / mass + (25.0 - np.square(speed))
+        g * total * speed / 3.5 - total * (g6 * g6) / mass + (25.0 - speed * speed)
     )
 
 
+@model_function
 def pandolf1977_santee(speed: Any, grade: Any, mass: Any, load: Any, terrain_factor: Any) -> Any:
     r"""Pandolf equation with Santee's correction on downhill grades.
 
@@ -147,12 +150,12 @@ def pandolf1977_santee(speed: Any, grade: Any, mass: Any, load: Any, terrain_fac
        :doi:`10.1152/jappl.1977.43.4.577`
     .. [2] Santee W.R. et al. (2003). USARIEM Technical Note (bibliographic details unverified).
     """
-    base = pandolf1977(speed, grade, mass, load, terrain_factor)
-    downhill = np.less(grade, 0.0)
-    if not np.any(downhill):
+    base = pandolf1977.kernel(speed, grade, mass, load, terrain_factor)  # type: ignore[attr-defined]
+    downhill = grade < 0.0
+    if not any_(downhill):
         return base
-    cf = santee_correction(speed, grade, mass, load, terrain_factor)
-    return np.where(downhill, base - cf, base)
+    cf = santee_correction.kernel(speed, grade, mass, load, terrain_factor)  # type: ignore[attr-defined]
+    return where(downhill, base - cf, base)
 
 
 _PANDOLF_CITATION = (

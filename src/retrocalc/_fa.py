@@ -1,0 +1,72 @@
+"""Float-or-array helpers: one expression serves a Python float and an ndarray block.
+
+The models and the composition are written with plain operators (``+ - * / **``), which mean
+the same IEEE operations on Python floats and on ndarrays. The few things operators cannot say
+alike for both (a conditional, "any", "not", finiteness) are here. A Python ``bool`` or
+``float`` takes the plain-Python branch (no numpy call: a numpy call on a scalar costs about a
+microsecond); anything else is treated as an ndarray.
+
+Numbers are identical on both routes except where a non-integer power is computed: Python's
+``**`` on floats calls the C library's ``pow`` and numpy uses its own (SIMD) routine; the two
+differ by at most one unit in the last place for a few per cent of arguments (see
+``tests/test_composition.py``, which bounds the scalar/array difference).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["any_", "finite", "horner", "is_scalar", "lowest", "not_", "where"]
+
+_SCALARS = (bool, float, int)
+
+
+def is_scalar(x: Any) -> bool:
+    """True for a Python number or bool (the plain-float route)."""
+    return type(x) in _SCALARS
+
+
+def where(condition: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``condition`` holds, else ``b`` (``a if condition else b`` for a bool)."""
+    if type(condition) is bool:
+        return a if condition else b
+    return np.where(condition, a, b)
+
+
+def any_(condition: Any) -> bool:
+    """True if the condition holds anywhere."""
+    if type(condition) is bool:
+        return condition
+    return bool(np.any(condition))
+
+
+def not_(condition: Any) -> Any:
+    """Logical not of a bool or a boolean array."""
+    if type(condition) is bool:
+        return not condition
+    return ~condition
+
+
+def finite(x: Any) -> Any:
+    """True where ``x`` is finite."""
+    if type(x) is float or type(x) is int:
+        return math.isfinite(x)
+    return np.isfinite(x)
+
+
+def lowest(x: Any) -> float:
+    """The smallest value, NaN ignored (NaN if all are NaN)."""
+    if type(x) is float or type(x) is int:
+        return float(x)
+    return float(np.fmin.reduce(x)) if x.size else math.inf
+
+
+def horner(coefs: tuple[float, ...], x: Any) -> Any:
+    """The polynomial with ``coefs`` (highest power first) at ``x``, by Horner's rule."""
+    acc: Any = coefs[0]
+    for c in coefs[1:]:
+        acc = acc * x + c
+    return acc

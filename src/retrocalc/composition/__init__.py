@@ -1,0 +1,398 @@
+"""The composition, written once: one row of floats or one block of rows to every output.
+
+:func:`evaluate` strings together the rules (:mod:`.rules`), the physics (:mod:`.physics`)
+and the validation (:mod:`.validate`). The engines (:mod:`retrocalc.engine`) call it: the
+plain-float front with Python floats for one bout, the array engine once per block of rows
+(constants stay Python floats, so a block mixes both). Nothing else computes an estimate.
+
+How a row is computed
+---------------------
+1. **Missing and impossible.** A non-finite number makes its row missing (NaN out, flagged);
+   an impossible one (negative speed, zero mass...) raises ``ValueError``.
+2. **Gait** (:func:`.rules.resolve_gait`) and **base model** (:func:`.rules.choose_model`).
+3. **Forward gross power** from the model's native output; rows outside its validity flagged.
+4. **Direction.** Backward multiplies the net forward rate by the factor of the gait (or
+   ``backward_factor``); rows outside the factor's validity flagged.
+5. **Rest and energy.** Rest 3.5 ml/kg/min unless measured or from an RMR equation; O2 at
+   5.0 kcal/l or by Weir with an RER; every output by :func:`.physics.derive`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .._fa import finite, not_, where
+from .._wrap import Locator
+from ..energy import RESTING_VO2_ML_KG_MIN
+from . import physics, rules
+from .validate import Flags, check
+
+__all__ = ["Context", "evaluate"]
+
+_NAN = math.nan
+
+
+class Context:
+    """What is constant over one call: options, and where findings accumulate.
+
+    Attributes
+    ----------
+    policy : {"warn", "flag", "nan", "raise"}
+        Out-of-range policy.
+    flags : Flags
+        Range and unit findings, reasons and warnings, over all blocks of the call.
+    where : Locator
+        Names flat positions in the caller's terms.
+    rmr_equation : str or None
+        Name in :data:`retrocalc.energy.RMR_EQUATIONS`.
+    factors : mapping of str to float
+        Backward factors by gait given as a mapping (``{"run": 1.4}``).
+    """
+
+    __slots__ = ("factors", "flags", "policy", "rmr_equation", "where")
+
+    def __init__(
+        self,
+        policy: str,
+        flags: Flags,
+        where: Locator,
+        rmr_equation: str | None = None,
+        factors: Mapping[str, float] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.flags = flags
+        self.where = where
+        self.rmr_equation = rmr_equation
+        self.factors = factors or {}
+
+
+def _number(x: Any, default: Any, missing: list[Any] | None) -> Any:
+    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows."""
+    if x is None:
+        return default
+    if type(x) is float:
+        if math.isfinite(x):
+            return x
+        if missing is not None:
+            missing[0] = True if missing[0] is False else missing[0] | True
+        return _NAN
+    lo, hi = x.min(), x.max()
+    if math.isfinite(lo) and math.isfinite(hi):
+        return x
+    bad = ~np.isfinite(x)
+    if missing is not None:
+        missing[0] = bad if missing[0] is False else missing[0] | bad
+    return np.where(bad, np.nan, x)
+
+
+def _block_inputs(
+    rows: Mapping[str, Any], ctx: Context, offset: int, missing: list[Any]
+) -> tuple[Any, ...]:
+    """A block's numbers: non-finite values missing, impossible ones refused, suspect units
+    and the resting rate worked out."""
+    where_ = ctx.where
+    flags = ctx.flags
+    speed = _number(rows["speed_m_s"], _NAN, missing)
+    mass = _number(rows["mass_kg"], _NAN, missing)
+    grade = _number(rows.get("grade"), 0.0, missing)
+    load = _number(rows.get("load_kg"), 0.0, missing)
+    terrain = _number(rows.get("terrain_factor"), 1.0, missing)
+    for name, value in (
+        ("speed_m_s", speed),
+        ("mass_kg", mass),
+        ("load_kg", load),
+        ("terrain_factor", terrain),
+    ):
+        check(where_, name, value, offset)
+    flags.units_of("speed_m_s", speed, offset)
+    flags.units_of("grade", grade, offset)
+    flags.units_of("mass_kg", mass, offset)
+
+    # duration: given, or from distance and speed; without either, energies are NaN
+    duration: Any = rows.get("duration_s")
+    distance: Any = rows.get("distance_m")
+    if duration is not None:
+        duration = _number(duration, _NAN, None)
+        check(where_, "duration_s", duration, offset)
+    elif distance is not None:
+        distance = _number(distance, _NAN, None)
+        check(where_, "distance_m", distance, offset)
+        rule = (">", 0.0, "needed to turn distance_m into a duration")
+        check(where_, "speed_m_s", speed, offset, rule)
+    with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
+        duration = physics.duration(duration, distance, speed)
+    no_energy: Any = False
+    if rows.get("duration_s") is not None or distance is not None:
+        no_energy = duration != duration
+
+    rer = _number(rows.get("rer"), None, missing)
+    if rer is not None:
+        check(where_, "rer", rer, offset)
+    kcal_l = physics.kcal_per_litre(rer)
+    rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
+    if rest_vo2 is not None:
+        check(where_, "resting_vo2_ml_kg_min", rest_vo2, offset)
+    elif ctx.rmr_equation is not None:
+        age = _number(rows["age_years"], _NAN, missing)
+        height = _number(rows["height_cm"], _NAN, missing)
+        check(where_, "age_years", age, offset)
+        check(where_, "height_cm", height, offset)
+        rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
+        positive = (">", 0.0, "a positive rate")
+        check(where_, "resting rate from rmr_equation", rest_vo2, offset, positive)
+    else:
+        rest_vo2 = RESTING_VO2_ML_KG_MIN
+    return speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2
+
+
+def evaluate(
+    rows: Mapping[str, Any],
+    ctx: Context,
+    n: int = 1,
+    offset: int = 0,
+    block: bool = False,
+) -> dict[str, Any]:
+    """Every output of :func:`retrocalc.estimate` for one row or one block of rows.
+
+    The stages are those of the module docstring, each stated once; a stage that needs a
+    different statement for one row of floats than for a block of rows (a loop over the
+    models present, masks) says both side by side, with the same rules, models, physics
+    and wording.
+
+    Parameters
+    ----------
+    rows : mapping of str to float, ndarray or None
+        Numeric inputs by canonical name (None: not given), ``backward_factor`` (an
+        override), and the label codes ``gait``, ``direction``, ``model`` and ``sex``
+        (int or integer ndarray, -1 missing).
+    ctx : Context
+    n : int
+        Rows in the block (1 for a row of floats).
+    offset : int
+        Flat position of the block's first row, for messages.
+    block : bool
+        True for a block of rows (the array engine); False for one row of finite Python
+        floats inside the plain ranges (:func:`.validate.plain`), from the plain-float front.
+
+    Returns
+    -------
+    dict
+        The numeric outputs, ``in_range``, and the codes ``gait_code`` (-1 missing) and
+        ``model_code`` (index into :data:`.rules.BASE`, -1 missing).
+    """
+    flags = ctx.flags
+    direction = rows["direction"]
+    model = rows["model"]
+    backward = direction == 1
+
+    # 1. numbers (missing, impossible, suspect units), duration, O2 equivalent, rest
+    if block:
+        missing: list[Any] = [False]
+        speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2 = _block_inputs(
+            rows, ctx, offset, missing
+        )
+    else:  # the front checked them: nothing impossible, suspect or missing
+        speed = rows["speed_m_s"]
+        mass = rows["mass_kg"]
+        grade = rows.get("grade", 0.0)
+        load = rows.get("load_kg", 0.0)
+        terrain = rows.get("terrain_factor", 1.0)
+        duration = physics.duration(rows.get("duration_s"), rows.get("distance_m"), speed)
+        no_energy = False
+        kcal_l = physics.kcal_per_litre(rows.get("rer"))
+        rest_vo2 = rows.get("resting_vo2_ml_kg_min", RESTING_VO2_ML_KG_MIN)
+    w_per_vo2 = physics.w_kg_per_vo2(kcal_l)
+    rest_w_kg = rest_vo2 * w_per_vo2
+    values = {
+        "speed_m_s": speed,
+        "grade": grade,
+        "mass_kg": mass,
+        "load_kg": load,
+        "terrain_factor": terrain,
+    }
+
+    # 2. gait and base model
+    gait = rules.resolve_gait(rows["gait"], speed, backward, model)
+    if block:
+        miss: Any = np.broadcast_to((gait < 0) | (direction < 0), (n,))
+        if missing[0] is not False:
+            miss = miss | missing[0]
+        any_missing = bool(np.any(miss))
+        explicit = model >= 0
+        if np.any(explicit):
+            bad = explicit & ~miss & ~rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
+            if np.any(bad):
+                i = int(np.flatnonzero(np.broadcast_to(bad, (n,)))[0])
+                _refuse_model(_at(model, i, n), _at(gait, i, n), ctx.where(offset + i))
+        codes = rules.choose_model(gait, grade, load, terrain, model)
+        if any_missing:
+            codes = np.where(miss, -1, codes)
+        codes = np.broadcast_to(codes, (n,))
+    else:
+        miss = any_missing = False
+        if model >= 0 and not rules.supports(model, gait):
+            _refuse_model(model, gait, ctx.where(offset))
+        codes = rules.choose_model(gait, grade, load, terrain, model)
+
+    # 3. forward gross power per kg from the base model; rows outside its validity flagged
+    if block:
+        gross_fwd, out_of_range = _forward_block(
+            codes, values, w_per_vo2, rest_w_kg, flags, n, offset, any_missing
+        )
+    else:
+        spec = rules.BASE[codes]
+        native = spec.kernel(*spec.arguments(values))
+        gross_fwd = spec.to_gross_w_kg(native, speed, mass, w_per_vo2, rest_w_kg)
+        out_of_range = flags.outside((0, codes), spec, values)
+
+    # 4. direction: backward scales the net (above-rest) part by the gait's factor
+    net: Any = gross_fwd - rest_w_kg
+    if block:
+        if np.any(backward):
+            net, out_of_range = _backward_block(
+                net, rows, ctx, values, backward, gait, miss, any_missing, out_of_range, n, offset
+            )
+    elif backward:
+        spec = rules.DIRECTION_SPECS[gait]
+        factor = ctx.factors.get(rules.GAITS[gait], rows.get("backward_factor", spec.value))
+        out_of_range = flags.outside((1, gait), spec, values) | out_of_range
+        net = net * factor
+    gross = net + rest_w_kg
+
+    # 5. validity flag, the NaN policy, every output
+    in_range: Any = finite(gross)
+    if any_missing:
+        in_range = in_range & ~miss
+    if out_of_range is not False:
+        in_range = in_range & not_(out_of_range)
+        flags.flagged += 1 if out_of_range is True else int(np.count_nonzero(out_of_range))
+        if ctx.policy == "nan":
+            gross = where(out_of_range, _NAN, gross)
+            net = where(out_of_range, _NAN, net)
+    if no_energy is not False:
+        in_range = in_range & ~no_energy
+    if block:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+    else:  # Python floats do not warn (and a zero speed is guarded)
+        result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+    result["in_range"] = in_range
+    result["gait_code"] = np.where(miss, -1, gait) if any_missing else gait
+    result["model_code"] = codes
+    return result
+
+
+def _at(codes: Any, i: int, n: int) -> int:
+    """Row ``i``'s code (a constant or a block array)."""
+    return codes if type(codes) is int else int(np.broadcast_to(codes, (n,))[i])
+
+
+def _refuse_model(model: int, gait: int, where: str) -> None:
+    spec = rules.BASE[model]
+    raise ValueError(
+        f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is "
+        f"{rules.GAITS[gait]!r} at {where}"
+    )
+
+
+def _forward_block(
+    codes: Any,
+    values: Mapping[str, Any],
+    w_per_vo2: Any,
+    rest_w_kg: Any,
+    flags: Flags,
+    n: int,
+    offset: int,
+    any_missing: bool,
+) -> tuple[Any, Any]:
+    """Forward gross W/kg of a block, each base model on its rows; rows out of range."""
+    gross_fwd = np.empty(n)
+    if any_missing:
+        gross_fwd.fill(np.nan)
+    out_of_range: Any = False
+    for code in np.unique(codes) if np.any(codes != codes[0]) else codes[:1]:
+        if code < 0:
+            continue
+        spec = rules.BASE[code]
+        selected = codes == code
+        count = int(np.count_nonzero(selected))
+        sel: Any = None if count == n else np.flatnonzero(selected)
+        sub = _subset(values, sel, count, spec.reads)
+        native = spec.kernel(*spec.arguments(sub))
+        part = spec.to_gross_w_kg(
+            native,
+            sub.get("speed_m_s"),
+            sub.get("mass_kg"),
+            _take(w_per_vo2, sel),
+            _take(rest_w_kg, sel),
+        )
+        if sel is None:
+            gross_fwd[:] = part
+        else:
+            gross_fwd[sel] = part
+        bad = flags.outside((0, int(code)), spec, sub, n, sel, offset)
+        if bad is not False:
+            out_of_range = bad if out_of_range is False else out_of_range | bad
+    return gross_fwd, out_of_range
+
+
+def _backward_block(
+    net: Any,
+    rows: Mapping[str, Any],
+    ctx: Context,
+    values: Mapping[str, Any],
+    backward: Any,
+    gait: Any,
+    miss: Any,
+    any_missing: bool,
+    out_of_range: Any,
+    n: int,
+    offset: int,
+) -> tuple[Any, Any]:
+    """Net W/kg of a block with the backward rows scaled by their gait's factor."""
+    override = rows.get("backward_factor")
+    for g, spec in enumerate(rules.DIRECTION_SPECS):
+        mask = np.broadcast_to(backward & (gait == g), (n,))
+        if any_missing:
+            mask = mask & ~miss
+        sel = np.flatnonzero(mask)
+        if not sel.size:
+            continue
+        gait_name = rules.GAITS[g]
+        if gait_name in ctx.factors:
+            factor: Any = ctx.factors[gait_name]  # checked with the options
+        elif override is not None:
+            factor = _number(_take(override, sel), _NAN, None)
+            positive = (">", 0.0, "a positive multiplier")
+            check(ctx.where, "backward_factor", factor, offset, positive)
+        else:
+            factor = spec.value
+        sub = _subset(values, sel, sel.size, spec.reads)
+        bad = ctx.flags.outside((1, g), spec, sub, n, sel, offset)
+        if bad is not False:
+            out_of_range = bad if out_of_range is False else out_of_range | bad
+        net[sel] = net.take(sel) * factor
+    return net, out_of_range
+
+
+def _take(x: Any, rows: Any) -> Any:
+    return x if rows is None or not isinstance(x, np.ndarray) else x.take(rows)
+
+
+def _subset(
+    values: Mapping[str, Any], rows: Any, count: int, needs: tuple[str, ...]
+) -> dict[str, Any]:
+    """The inputs a model reads, for the selected rows of a block; constants broadcast (so
+    that range checks see one value per row)."""
+    sub: dict[str, Any] = {}
+    for k in needs:
+        v = values[k]
+        if isinstance(v, np.ndarray):
+            sub[k] = v if rows is None else v.take(rows)
+        else:
+            sub[k] = np.broadcast_to(np.float64(v), (count,))
+    return sub

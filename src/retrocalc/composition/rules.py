@@ -1,0 +1,153 @@
+"""The rules: gaits, directions, the walk-run transition and the default-model table.
+
+Each rule is stated once, as data and one function over a row of floats or a block of rows.
+Labels arrive as integer codes (:data:`GAIT_CODES`, :data:`DIRECTION_CODES`, model index in
+:data:`BASE`; -1 missing): the engines turn text into codes, the result turns codes back into
+names only when asked.
+
+=======================  ========================================================
+walking                  ``lcda2019_walking``; ``pandolf1977_santee`` with a load
+                         or a terrain factor other than 1
+running, grade >= 0      ``acsm_running``
+running, grade < 0       ``minetti2002_running``
+=======================  ========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ..models import REGISTRY, ModelSpec
+
+__all__ = [
+    "BASE",
+    "BASE_INDEX",
+    "DEFAULT_MODELS",
+    "DIRECTIONS",
+    "DIRECTION_CODES",
+    "DIRECTION_SPECS",
+    "GAITS",
+    "GAIT_CODES",
+    "MODEL_CODES",
+    "WALK_RUN_TRANSITION_M_S",
+    "choose_model",
+    "resolve_gait",
+]
+
+GAITS = ("walk", "run")
+DIRECTIONS = ("forward", "backward")
+#: Codes of the gait labels; 2 is "auto", resolved by :func:`resolve_gait`.
+GAIT_CODES: Mapping[str, int] = MappingProxyType({"walk": 0, "run": 1, "auto": 2})
+DIRECTION_CODES: Mapping[str, int] = MappingProxyType({"forward": 0, "backward": 1})
+
+#: Preferred walk-run transition speed [m/s] used by ``gait="auto"``: about 2.0 m/s forward
+#: (SCIENCE.md; overground walking and running mix from 1.9 to 3.0 m/s) and 1.63 +/- 0.11 m/s
+#: backward (Hreljac et al. 2005, J Sports Sci Med 4:446-454).
+WALK_RUN_TRANSITION_M_S: Mapping[str, float] = MappingProxyType({"forward": 2.0, "backward": 1.63})
+
+#: Default base model per gait and condition (evidence in docs/science.md).
+DEFAULT_MODELS: Mapping[str, str] = MappingProxyType(
+    {
+        "walk": "lcda2019_walking",
+        "walk_loaded": "pandolf1977_santee",
+        "run": "acsm_running",
+        "run_downhill": "minetti2002_running",
+    }
+)
+
+#: The base models in registry order; a model code is an index into this tuple.
+BASE: tuple[ModelSpec, ...] = tuple(REGISTRY.base())
+BASE_INDEX: Mapping[str, int] = MappingProxyType({s.name: i for i, s in enumerate(BASE)})
+#: ``model=`` labels: base models by index; a direction model's name is -2 (refused).
+MODEL_CODES: Mapping[str, int] = MappingProxyType(
+    {**BASE_INDEX, **{s.name: -2 for s in REGISTRY.values() if s.kind != "base"}}
+)
+#: The direction model (backward factor) of each gait, by gait code.
+DIRECTION_SPECS: tuple[ModelSpec, ...] = tuple(
+    next(s for s in REGISTRY.values() if s.kind == "direction" and g in s.gaits) for g in GAITS
+)
+
+# per base model: its only gait's code (-1 for several), and which gaits it describes
+_SINGLE = tuple(GAIT_CODES[s.gaits[0]] if len(s.gaits) == 1 else -1 for s in BASE)
+_SINGLE_ARRAY = np.array(_SINGLE, dtype=np.int8)
+_SUPPORTS = tuple(tuple(g in s.gaits for g in GAITS) for s in BASE)
+_SUPPORTS_ARRAY = np.array(_SUPPORTS, dtype=bool)
+_DEFAULTS = tuple(
+    BASE_INDEX[DEFAULT_MODELS[k]] for k in ("walk", "walk_loaded", "run", "run_downhill")
+)
+_FORWARD_AT = WALK_RUN_TRANSITION_M_S["forward"]
+_BACKWARD_AT = WALK_RUN_TRANSITION_M_S["backward"]
+
+
+def resolve_gait(gait: Any, speed: Any, backward: Any, model: Any) -> Any:
+    """Gait codes with "auto" resolved.
+
+    An explicit gait stays; "auto" becomes the only gait of an explicitly named model, else
+    running at or above :data:`WALK_RUN_TRANSITION_M_S` for the direction. Missing stays -1.
+
+    Parameters
+    ----------
+    gait, backward, model : int or ndarray
+        Gait codes, backward flags (bool) and model codes (-1 for the default).
+    speed : float or ndarray [m/s]
+    """
+    if type(gait) is int and type(speed) is float:  # one row
+        if gait != 2:
+            return gait
+        if model >= 0 and _SINGLE[model] >= 0:
+            return _SINGLE[model]
+        return 1 if speed >= (_BACKWARD_AT if backward else _FORWARD_AT) else 0
+    auto = gait == 2
+    if not np.any(auto):
+        return gait
+    # int8 mask arithmetic: several times faster than np.where on these small types
+    by_speed = np.asarray(speed >= _FORWARD_AT)
+    if np.any(backward):
+        by_speed = np.asarray(by_speed | (backward & (speed >= _BACKWARD_AT)))
+    if np.any(model >= 0):
+        from_model = np.where(model >= 0, _SINGLE_ARRAY[np.maximum(model, 0)], np.int8(-1))
+        by_speed = np.where(from_model >= 0, from_model, by_speed)
+    by_speed = by_speed.view(np.int8) if by_speed.dtype == bool else by_speed
+    return gait - np.asarray(auto).view(np.int8) * (np.int8(2) - by_speed)
+
+
+def supports(model: Any, gait: Any) -> Any:
+    """True where the (explicit) model describes the gait; codes must be >= 0."""
+    if type(model) is int and type(gait) is int:
+        return _SUPPORTS[model][gait]
+    return _SUPPORTS_ARRAY[model, gait]
+
+
+def choose_model(gait: Any, grade: Any, load: Any, terrain: Any, model: Any) -> Any:
+    """Base-model codes: the explicit model, else the default for gait, grade and load.
+
+    Parameters
+    ----------
+    gait : int or ndarray
+        Resolved gait codes (0 walk, 1 run; rows with -1 must be masked by the caller).
+    grade : float or ndarray [1]
+    load : float or ndarray [kg]
+    terrain : float or ndarray [1]
+    model : int or ndarray
+        Explicit model codes, -1 for the default.
+    """
+    walk, walk_loaded, run, run_downhill = _DEFAULTS
+    one_row = type(grade) is float and type(load) is float and type(terrain) is float
+    if one_row and type(gait) is int and type(model) is int:
+        if model >= 0:
+            return model
+        if gait == 1:
+            return run_downhill if grade < 0.0 else run
+        return walk_loaded if (load != 0.0 or terrain != 1.0) else walk
+    loaded = np.asarray((load != 0) | (terrain != 1))
+    walk_model = np.int8(walk) + loaded.view(np.int8) * np.int8(walk_loaded - walk)
+    run8 = np.asarray(gait == 1).view(np.int8)
+    down8 = np.asarray(grade < 0).view(np.int8)
+    codes = (
+        walk_model + run8 * (np.int8(run) - walk_model) + run8 * down8 * np.int8(run_downhill - run)
+    )
+    return np.where(model >= 0, model, codes) if np.any(model >= 0) else codes
