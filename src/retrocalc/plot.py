@@ -23,20 +23,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-try:
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import StrMethodFormatter
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "retrocalc.plot needs matplotlib, which is not installed; install the plot extra: "
-        "pip install 'retrocalc[plot]'"
-    ) from exc
-
 from . import nomenclature
+from ._extras import require
 from .core import estimate
 from .models import REGISTRY
 from .units import m_s_to_kmh
+
+require("plot", feature="retrocalc.plot")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
