@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,8 +30,8 @@ def test_array_result_units_under_names_and_truncation() -> None:
     speeds = np.linspace(1.0, 4.0, 25)
     r = rc.estimate(speed_m_s=speeds, mass_kg=70, duration_s=3600, out_of_range="flag")
     html = r._repr_html_()
-    assert "energy_net_kcal<br><small>[kcal]</small>" in html
-    assert "cost_of_transport_j_kg_m<br><small>[J/kg/m]</small>" in html
+    assert "energy_<wbr>net_<wbr>kcal<br><small>[kcal]</small>" in html
+    assert "cost_<wbr>of_<wbr>transport_<wbr>j_<wbr>kg_<wbr>m<br><small>[J/kg/m]</small>" in html
     assert "in_range<br>" not in html  # no unit for flags
     assert "EstimateResult: 25 estimates" in html
     assert html.count("<tr>") == 1 + _display.MAX_ROWS + 1  # header, rows, the ellipsis
@@ -100,3 +102,38 @@ def test_describe_range_unbounded() -> None:
     assert _display.describe_range("grade", (0.0, None)) == "grade 0 to ∞ (0 to ∞ %)"
     assert _display.describe_range("load_kg", (None, 70.0)) == "load_kg −∞ to 70 kg"
     assert _display.describe_range("other", (1.0, 2.0)) == "other 1 to 2"
+
+
+def _unbreakable_runs(html: str) -> list[str]:
+    """Text runs of the header cells that a browser cannot wrap (no blank, <br> or <wbr>)."""
+    head = re.search(r"<thead>(.*)</thead>", html)
+    assert head is not None
+    text = re.sub(r"<(br|wbr)>", " ", head.group(1))
+    text = re.sub(r"<[^>]+>", " ", text)
+    return text.split()
+
+
+def test_array_result_fits_a_notebook_width() -> None:
+    r = rc.estimate(speed_m_s=np.linspace(1.0, 4.0, 25), mass_kg=70, out_of_range="flag")
+    html = r._repr_html_()
+    # a box no wider than the notebook, scrolling, around the table
+    assert html.startswith(f'<div style="{_display.SCROLL_STYLE}"><table>')
+    assert html.endswith("</table></div>")
+    assert "max-width:100%" in _display.SCROLL_STYLE
+    assert "overflow:auto" in _display.SCROLL_STYLE
+    # every column name can wrap: no run longer than a unit such as [ml/kg/min]
+    runs = _unbreakable_runs(html)
+    assert max(len(run) for run in runs) <= 12, max(runs, key=len)
+    assert "cost_<wbr>of_<wbr>transport_<wbr>j_<wbr>kg_<wbr>m" in html
+    # the rows are capped, and the caption says so
+    assert "first 5 and last 5 shown" in html
+    assert html.count("<tr>") == 1 + _display.MAX_ROWS + 1
+
+
+def test_short_array_result_says_nothing_is_hidden() -> None:
+    r = rc.estimate(speed_m_s=[1.0, 1.2], mass_kg=70)
+    assert "shown" not in r._repr_html_()
+
+
+def test_registry_table_scrolls_too() -> None:
+    assert rc.models()._repr_html_().startswith(f'<div style="{_display.SCROLL_STYLE}">')

@@ -264,3 +264,86 @@ def test_module_getattr_in_process() -> None:
     assert rc.__getattr__("plot") is plot
     with pytest.raises(AttributeError, match="no_such_thing"):
         rc.__getattr__("no_such_thing")
+
+
+@pytest.fixture
+def finite_acsm_running() -> Iterator[None]:
+    """ACSM running with finite upper bounds, as the registry will give it (the bounds here are
+    made up for the test: 4/3 to 5 m/s, level to +15 %)."""
+    from types import MappingProxyType
+
+    spec = rc.get_model("acsm_running")
+    saved = spec.ranges
+    ranges = {"speed_m_s": (80 / 60, 5.0), "grade": (0.0, 0.15)}
+    object.__setattr__(spec, "ranges", MappingProxyType(ranges))  # frozen: a test-only patch
+    try:
+        yield
+    finally:
+        object.__setattr__(spec, "ranges", saved)
+
+
+def _solid_and_dashed(ax: Axes) -> tuple[list[Any], list[Any]]:
+    # curves only: not the vertical line marking grade 0
+    lines = [ln for ln in _lines(ax) if np.ptp(np.asarray(ln.get_xdata(), dtype=float)) > 0]
+    return (
+        [ln for ln in lines if ln.get_linestyle() == "-"],
+        [ln for ln in lines if ln.get_linestyle() == "--"],
+    )
+
+
+@pytest.mark.usefixtures("finite_acsm_running")
+def test_dashed_beyond_a_finite_upper_speed() -> None:
+    ax = plot.vs_speed(gaits=["run"], directions=["forward"], grade=0.05)
+    solid, dashed = _solid_and_dashed(ax)
+    assert len(solid) == 1
+    x = solid[0].get_xdata()
+    assert x.min() == 80 / 60  # the bounds themselves are grid points, not rounded
+    assert x.max() == 5.0
+    above = [ln for ln in dashed if max(ln.get_xdata()) > 5.0]
+    assert len(above) == 1
+    assert min(above[0].get_xdata()) == 5.0  # continuous with the solid part
+    assert max(above[0].get_xdata()) == pytest.approx(plot.SPEED_GRID["run"][1])
+
+
+@pytest.mark.usefixtures("finite_acsm_running")
+def test_dashed_beyond_a_finite_upper_grade() -> None:
+    ax = plot.vs_grade(gaits=["run"], directions=["forward"])
+    solid, dashed = _solid_and_dashed(ax)
+    uphill = [ln for ln in solid if min(ln.get_xdata()) >= 0]
+    assert len(uphill) == 1
+    assert min(uphill[0].get_xdata()) == 0.0
+    assert max(uphill[0].get_xdata()) == pytest.approx(15.0)  # percent on the axis
+    steep = [ln for ln in dashed if max(ln.get_xdata()) > 15.0]
+    assert len(steep) == 1
+    assert min(steep[0].get_xdata()) == pytest.approx(15.0)
+    assert max(steep[0].get_xdata()) == pytest.approx(45.0)
+
+
+@pytest.mark.usefixtures("finite_acsm_running")
+def test_compare_models_dashes_beyond_finite_bounds() -> None:
+    ax = plot.compare_models("run", x="speed_m_s", models=["acsm_running"])
+    solid, dashed = _solid_and_dashed(ax)
+    assert max(solid[0].get_xdata()) == 5.0
+    assert any(max(ln.get_xdata()) > 5.0 for ln in dashed)
+
+
+def test_range_ends_are_exact_grid_points() -> None:
+    # 80 m/min is 1.333... m/s: a rounded grid point would fall just outside the range and
+    # leave the first valid stretch dashed
+    grid = plot._grid("speed_m_s", (1.2, 6.0))
+    for spec in rc.REGISTRY.values():
+        for end in spec.ranges.get("speed_m_s", (None, None)):
+            if end is not None and 1.2 < end < 6.0:
+                assert end in grid, (spec.name, end)
+    assert np.all(np.diff(grid) > 1e-9)  # sorted, no near-duplicates
+
+
+def test_breakdown_wording_gross_and_net(workouts: pd.DataFrame) -> None:
+    # "total" means gross (rest included) everywhere in retrocalc: a net axis never says it
+    done = rc.estimate(workouts, out_of_range="flag")
+    net = plot.workout_breakdown(done).get_xlabel()
+    assert net == "Net energy (active, above rest), all workouts [kcal]"
+    assert "total" not in net.lower()
+    plt.close("all")
+    gross = plot.workout_breakdown(done, energy="energy_gross_kj").get_xlabel()
+    assert gross == "Gross energy (total, rest included), all workouts [kJ]"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import retrocalc as rc
 from retrocalc import units as u
@@ -122,3 +126,176 @@ def test_speed_to_pace() -> None:
     s = rc.speed_to_pace(pd.Series([1000 / 240], index=[5]), "min/km")
     assert isinstance(s, pd.Series)
     assert s[5] == "4:00/km"
+
+
+# --- durations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1:02:03", 1 * 3600 + 2 * 60 + 3),
+        ("01:02:03", 1 * 3600 + 2 * 60 + 3),
+        ("45:10", 45 * 60 + 10),
+        ("75:30", 75 * 60 + 30),  # MM:SS: the minutes may pass an hour
+        ("0:45:10.5", 45 * 60 + 10.5),
+        ("00:29:51.2", 29 * 60 + 51.2),
+        ("12:34:56.789", 12 * 3600 + 34 * 60 + 56.789),
+        ("  1:00:00 ", 3600),
+        ("1 day, 2:03:04", 86400 + 2 * 3600 + 3 * 60 + 4),  # str(timedelta)
+        ("2 days, 0:00:01", 2 * 86400 + 1),
+        ("0 days 00:45:10", 45 * 60 + 10),  # str(pd.Timedelta)
+        ("0 days 00:00:01.500000", 1.5),
+        ("1800", 1800),
+        ("90.5", 90.5),
+    ],
+)
+def test_duration_texts(text: str, seconds: float) -> None:
+    assert u.parse_durations(text) == pytest.approx(seconds, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("1:60:00", r"duration '1:60:00' has 60 minutes after the hours"),
+        ("5:75", r"75 seconds; expected fewer than 60"),
+        ("-5:00", r"is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s'"),
+        ("1:2:3:4", r"is not of the form"),
+        ("1h30", r"is not of the form"),
+        ("5:3x", r"is not of the form"),
+        ("1 day, 25:00", r"is not of the form"),
+        ("x days 1:00:00", r"is not of the form"),
+        (":30", r"is not of the form"),
+        (".", r"is not of the form"),
+    ],
+)
+def test_bad_duration_texts(text: str, pattern: str) -> None:
+    with pytest.raises(ValueError, match=pattern):
+        u.parse_durations(text)
+
+
+def test_bad_duration_position_and_long_text() -> None:
+    with pytest.raises(ValueError, match=r"at index 'b'"):
+        u.parse_durations(pd.Series(["1:00", "oops"], index=["a", "b"]))
+    with pytest.raises(ValueError, match=r"at index 2"):
+        u.parse_durations(["1:00", "1:00", "oops"])
+    with pytest.raises(ValueError, match="is not of the form") as info:
+        u.parse_durations("x" * 100_000)
+    assert len(str(info.value)) < 200  # the text is quoted shortened
+
+
+def test_durations_of_every_kind() -> None:
+    assert u.parse_durations(dt.timedelta(hours=1, seconds=1.5)) == 3601.5
+    assert isinstance(u.parse_durations(dt.timedelta(minutes=1)), float)
+    assert u.parse_durations(pd.Timedelta("1h 2min")) == 3720.0
+    assert u.parse_durations(np.timedelta64(90, "s")) == 90.0
+    assert u.parse_durations(1800) == 1800.0
+    arr = u.parse_durations(np.array([1, 2, 3], dtype="timedelta64[m]"))
+    np.testing.assert_array_equal(arr, [60.0, 120.0, 180.0])
+    s = pd.Series(pd.to_timedelta(["1h", None, "30s"]), index=[7, 8, 9])
+    out = u.parse_durations(s)
+    assert isinstance(out, pd.Series)
+    assert out.index.equals(s.index)
+    assert out[7] == 3600.0
+    assert np.isnan(out[8])
+    mixed = np.array([dt.timedelta(seconds=5), "1:00", 7.5, None, np.nan], dtype=object)
+    np.testing.assert_array_equal(u.parse_durations(mixed), [5.0, 60.0, 7.5, np.nan, np.nan])
+    grid = u.parse_durations([["1:00", "2:00"], ["", "0:01:00"]])
+    assert grid.shape == (2, 2)
+    np.testing.assert_array_equal(grid, [[60.0, 120.0], [np.nan, 60.0]])
+    assert u.parse_durations([]).shape == (0,)
+
+
+def test_durations_refused() -> None:
+    with pytest.raises(ValueError, match=r"must not be negative; got -5 s"):
+        u.parse_durations(dt.timedelta(seconds=-5))
+    with pytest.raises(ValueError, match=r"must not be negative; got -60 s at index 1"):
+        u.parse_durations(np.array([0, -1], dtype="timedelta64[m]"))
+    with pytest.raises(ValueError, match=r"at index 1"):
+        u.parse_durations([5.0, -1.0])
+    with pytest.raises(TypeError, match=r"datetime64"):
+        u.parse_durations(np.array(["2024-01-01T10:00"], dtype="datetime64[m]"))
+    with pytest.raises(TypeError, match=r"booleans"):
+        u.parse_durations([True, False])
+
+
+@given(
+    st.integers(0, 99), st.integers(0, 59), st.integers(0, 59), st.sampled_from(["", ".5", ".25"])
+)
+def test_duration_clock_property(h: int, m: int, s: int, frac: str) -> None:
+    expected = h * 3600 + m * 60 + s + (float(frac) if frac else 0.0)
+    assert u.parse_durations(f"{h}:{m:02d}:{s:02d}{frac}") == pytest.approx(expected)
+    if h == 0:
+        assert u.parse_durations(f"{m}:{s:02d}{frac}") == pytest.approx(expected)
+
+
+@given(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=999)))
+def test_str_of_timedelta_round_trips(delta: dt.timedelta) -> None:
+    # Python's own total_seconds() is the independent value; str() is what a CSV holds
+    assert u.parse_durations(str(delta)) == pytest.approx(delta.total_seconds(), abs=1e-6)
+    assert u.parse_durations(str(pd.Timedelta(delta))) == pytest.approx(
+        delta.total_seconds(), abs=1e-6
+    )
+
+
+def test_each_distinct_duration_text_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    parse = u._parse_duration
+
+    def counting(text: str) -> float:
+        seen.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(u, "_parse_duration", counting)
+    out = u.parse_durations(np.array(["1:00", "2:00", "1:00"] * 50_000))
+    assert sorted(seen) == ["1:00", "2:00"]
+    assert out.sum() == 50_000 * (60 + 120 + 60)
+
+
+def test_parse_duration_texts_keeps_failures() -> None:
+    seconds, errors = u.parse_duration_texts(["1:00", "bad", ""])
+    assert seconds[0] == 60.0
+    assert np.isnan(seconds[1:]).all()
+    assert errors[0] == errors[2] == ""
+    assert "duration 'bad' is not of the form" in errors[1]
+
+
+# --- parsing time is linear in the text's length ---------------------------------------
+
+
+def _fastest(func: object, text: str, repeat: int = 15) -> float:
+    import time
+
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with contextlib.suppress(ValueError):
+            func(text)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("func", "make"),
+    [
+        (lambda t: u._parse_pace(t, "km"), lambda n: "5:30" + " " * n + "x"),
+        (lambda t: u._parse_pace(t, None), lambda n: "5:30 min" + " " * n + "/km x"),
+        (u._parse_duration, lambda n: "1:02:03" + " " * n + "x"),
+        (u._parse_duration, lambda n: "1" * n + ":"),
+        (u._parse_duration, lambda n: " " * n + "1 day" + " " * n),
+    ],
+)
+def test_parsing_scales_linearly(func: object, make: object) -> None:
+    # Not a speed target: a complexity check of the parser of one text. Ten times the text may
+    # take about ten times as long; a backtracking pattern (the old pace regex: optional blanks
+    # on both sides of an optional group) takes about a hundred times as long, and minutes at
+    # 120 KB.
+    small = _fastest(func, make(12_000))  # type: ignore[operator]
+    large = _fastest(func, make(120_000))  # type: ignore[operator]
+    assert large < 40 * max(small, 1e-6)
+
+
+def test_a_padded_120_kb_pace_in_an_array_is_an_error_not_a_hang() -> None:
+    texts = ["5:30/km", "5:30" + " " * 120_000 + "x"]
+    with pytest.raises(ValueError, match=r"is not of the form .* \(at index 1\)"):
+        rc.pace_to_speed(texts)

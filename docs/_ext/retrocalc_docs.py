@@ -1,9 +1,15 @@
 """Sphinx extension: the model table, generated from ``retrocalc.REGISTRY`` at build time.
 
-``.. retrocalc-models::`` (in MyST: a ``{retrocalc-models}`` fence) writes a summary table and one
-entry per registered model with its equation (taken from the model function's docstring),
-validity ranges with units, native output, citation, DOI and notes. Nothing about a model is
-typed into the docs by hand, so the page cannot drift from the code.
+``.. retrocalc-models::`` (in MyST: a ``{retrocalc-models}`` fence) writes the defaults, a summary
+table and one entry per registered model with its equation (taken from the model function's
+docstring), every symbol of the equation with its unit, validity ranges with units, native
+output, what it is the default for, citation, DOI, second sources and notes.
+
+``.. retrocalc-activity-types::`` writes the table of :mod:`retrocalc.activity_types`.
+
+The symbol tables (:data:`SYMBOLS`), the wording of the defaults (:data:`DEFAULT_USE`) and the
+second sources (:data:`SECOND_SOURCES`) are kept here, keyed by model name, until the model
+specifications carry them; ``tests/test_docs.py`` checks that every registered model has them.
 """
 
 from __future__ import annotations
@@ -16,9 +22,95 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from retrocalc import REGISTRY
+from retrocalc import DEFAULT_MODELS, REGISTRY
 from retrocalc._display import describe_range
+from retrocalc.activity_types import ACTIVITY_TYPES
 from retrocalc.models import ModelSpec
+
+#: Every symbol of each model's equation: (TeX, meaning, unit). Units as the equation takes
+#: them, which is not always retrocalc's (speed in m/min for ACSM, km/h for Léger & Mercier,
+#: grade in percent for LCDA and Pandolf); the model functions convert.
+_DIRECTION_SYMBOLS = [
+    (r"\dot E_\mathrm{backward}", "gross metabolic rate moving backward", "W"),
+    (r"\dot E_\mathrm{forward}", "gross metabolic rate of the forward base model", "W"),
+    (r"\dot E_\mathrm{rest}", "resting metabolic rate", "W"),
+    ("f", "backward factor on the net (above rest) rate", "1"),
+]
+_ACSM = [
+    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
+    ("S", "speed", "m/min"),
+    ("G", "grade, rise/run as a fraction (0.05 for 5 %)", "1"),
+]
+_PANDOLF = [
+    ("M", "gross metabolic rate", "W"),
+    ("W", "body mass", "kg"),
+    ("L", "load carried", "kg"),
+    (r"\eta", "terrain factor (1 on a treadmill or blacktop)", "1"),
+    ("v", "walking speed", "m/s"),
+    ("G", "grade in percent (5 for 5 %)", "%"),
+]
+_LEGER = [
+    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
+    ("v", "running speed", "km/h"),
+]
+SYMBOLS: dict[str, list[tuple[str, str, str]]] = {
+    "lcda2019_walking": [
+        (r"\dot M", "gross metabolic power per kg body mass", "W/kg"),
+        ("v", "walking speed", "m/s"),
+        ("G", "grade in percent, negative downhill (5 for 5 %)", "%"),
+    ],
+    "acsm_walking": _ACSM,
+    "acsm_running": _ACSM,
+    "minetti2002_walking": [
+        ("C_w", "net energy cost of walking per kg and metre", "J/kg/m"),
+        ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
+    ],
+    "minetti2002_running": [
+        ("C_r", "net energy cost of running per kg and metre", "J/kg/m"),
+        ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
+    ],
+    "pandolf1977": _PANDOLF,
+    "pandolf1977_santee": [
+        ("M", "gross metabolic rate", "W"),
+        (r"M_\mathrm{Pandolf}", "the rate of pandolf1977 for the same inputs", "W"),
+        ("CF", "Santee's downhill correction (see santee_correction)", "W"),
+        ("G", "grade in percent, negative downhill", "%"),
+    ],
+    "leger1984_treadmill": _LEGER,
+    "leger1984_track": _LEGER,
+    "backward_running": _DIRECTION_SYMBOLS,
+    "backward_walking": _DIRECTION_SYMBOLS,
+}
+
+#: What each entry of ``retrocalc.DEFAULT_MODELS`` is the default for.
+DEFAULT_USE: dict[str, str] = {
+    "walk": "walking without a load, level, uphill and downhill",
+    "walk_loaded": "walking with a load (load_kg > 0) or on rough ground (terrain_factor > 1)",
+    "run": "running on the level and uphill (grade >= 0)",
+    "run_downhill": "running downhill (grade < 0)",
+}
+
+#: Sources besides a model's primary citation: (reference, DOI or "" when there is none).
+SECOND_SOURCES: dict[str, list[tuple[str, str]]] = {
+    "pandolf1977_santee": [
+        (
+            "Santee W.R., Blanchard L.A., Speckman K.L., Gonzalez J.A., Wright R.F. (2003). "
+            "Load carriage model development and testing with field data. USARIEM Technical "
+            "Note (a technical report without a DOI; the downhill correction's form is taken "
+            "from secondary sources)",
+            "",
+        ),
+    ],
+    "backward_running": [
+        (
+            "Rasica L., Porcelli S., Minetti A.E., Pavei G. (2020). Biomechanical and metabolic "
+            "aspects of backward (and forward) running on uphill gradients: another clue "
+            "towards an almost inelastic rebound. Eur J Appl Physiol 120(11):2507-2515 "
+            "(+35 % on average from 0 to +25 %, n = 8: the grade range)",
+            "10.1007/s00421-020-04474-7",
+        ),
+    ],
+}
 
 OUTPUT_TEXT = {
     "vo2_gross_ml_kg_min": "gross oxygen uptake [ml/kg/min]",
@@ -88,11 +180,49 @@ def _year(spec: ModelSpec) -> str:
     return "n.d."
 
 
+def symbols(spec: ModelSpec) -> list[str]:
+    """The "where" table of an equation: symbol, meaning, unit."""
+    out = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 15 65 20",
+        "",
+        "   * - symbol",
+        "     - meaning",
+        "     - unit",
+    ]
+    for tex, meaning, unit in SYMBOLS[spec.name]:
+        out += [f"   * - :math:`{tex}`", f"     - {meaning}", f"     - {unit}"]
+    return [*out, ""]
+
+
+def defaults() -> list[str]:
+    """Which model ``rc.estimate`` uses when ``model=`` is not given."""
+    out = [
+        ".. list-table:: Defaults (``retrocalc.DEFAULT_MODELS``)",
+        "   :header-rows: 1",
+        "   :widths: 20 50 30",
+        "",
+        "   * - key",
+        "     - used for",
+        "     - model",
+    ]
+    for key, name in DEFAULT_MODELS.items():
+        out += [
+            f"   * - ``{key}``",
+            f"     - {DEFAULT_USE[key]}",
+            f"     - :ref:`{name} <model-{name}>`",
+        ]
+    return [*out, ""]
+
+
 def entry(spec: ModelSpec) -> list[str]:
     out = [f".. _model-{spec.name}:", "", f".. rubric:: ``{spec.name}``: {spec.title}", ""]
     math = equation(spec)
     if math:
         out += [".. math::", ""] + [f"   {m}" for m in math] + [""]
+        out += ["where", "", *symbols(spec)]
+    uses = [DEFAULT_USE[k] for k, name in DEFAULT_MODELS.items() if name == spec.name]
     out += [
         f"- **kind:** {spec.kind} ({', '.join(spec.gaits)}; "
         f"directions {', '.join(spec.directions)})",
@@ -103,6 +233,15 @@ def entry(spec: ModelSpec) -> list[str]:
     ranges = "; ".join(describe_range(k, v) for k, v in spec.ranges.items())
     out.append(f"- **valid for:** {ranges}")
     out.append(f"- **source:** {spec.citation}" + (f". :doi:`{spec.doi}`" if spec.doi else ""))
+    for text, doi in SECOND_SOURCES.get(spec.name, []):
+        out.append(f"- **second source:** {text}" + (f". :doi:`{doi}`" if doi else ""))
+    out.append(
+        "- **default for:** " + "; ".join(uses)
+        if uses
+        else "- **default for:** nothing (choose it with ``model=``)"
+        if spec.kind == "base"
+        else f"- **applied:** to every backward {spec.gaits[0]} (``backward_factor=`` changes f)"
+    )
     if spec.notes:
         out.append(f"- **notes:** {spec.notes}")
     return [*out, ""]
@@ -115,7 +254,7 @@ class ModelsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         specs = list(REGISTRY.values())
-        lines = [*summary(specs), ""]
+        lines = [*defaults(), *summary(specs), ""]
         for spec in specs:
             lines += entry(spec)
         container = nodes.container()
@@ -123,6 +262,41 @@ class ModelsDirective(SphinxDirective):
         return container.children
 
 
+def activity_table() -> list[str]:
+    """The table of :data:`retrocalc.activity_types.ACTIVITY_TYPES`."""
+    out = [
+        ".. list-table:: Activity types (matched ignoring case, spaces, ``-`` and ``_``)",
+        "   :header-rows: 1",
+        "   :widths: 30 15 15 40",
+        "",
+        "   * - activity type",
+        "     - gait",
+        "     - direction",
+        "     - written so by",
+    ]
+    for row in ACTIVITY_TYPES:
+        out += [
+            f"   * - ``{row.name}``",
+            f"     - {row.gait}",
+            f"     - {row.direction}",
+            f"     - {row.source}",
+        ]
+    return [*out, ""]
+
+
+class ActivityTypesDirective(SphinxDirective):
+    """The activity type table."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container()
+        source = "retrocalc.activity_types.ACTIVITY_TYPES"
+        self.state.nested_parse(StringList(activity_table(), source=source), 0, container)
+        return container.children
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("retrocalc-models", ModelsDirective)
+    app.add_directive("retrocalc-activity-types", ActivityTypesDirective)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

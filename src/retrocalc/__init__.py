@@ -61,6 +61,8 @@ __all__ = [
 
 
 if TYPE_CHECKING:
+    from . import activity_types as activity_types
+    from . import plot as plot
     from .batch import estimate_file
 
     def models() -> Registry:
@@ -91,15 +93,29 @@ if "pandas" in _sys.modules:
     _wrap.pandas()
 
 
+#: Names reached on first use (see ``__getattr__``): submodules with optional or heavier
+#: imports, so that ``import retrocalc`` stays light.
+_LAZY_MODULES = ("activity_types", "plot")
+
+
 def __getattr__(name: str) -> Any:
     # retrocalc.plot on first use, so that `import retrocalc` does not import matplotlib
-    if name == "plot":
+    if name in _LAZY_MODULES:
         import importlib
 
-        return importlib.import_module(f"{__name__}.plot")
-    # the batch face on first use: it needs the cli extra (polars, pyarrow)
+        return importlib.import_module(f"{__name__}.{name}")
+    # the batch face on first use; calling it without the cli extra (polars, pyarrow) raises an
+    # ImportError that names the extra
     if name == "estimate_file":
-        from .batch import estimate_file
+        from ._extras import needs
+        from .batch import estimate_file as run
 
-        return estimate_file
+        checked = needs("cli", "tqdm", "pyarrow", "polars", feature="rc.estimate_file")(run)
+        globals()["estimate_file"] = checked  # once: the same object on every access
+        return checked
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the public API only: not the typing helpers and submodules imported along the way
+    return sorted({*__all__, *_LAZY_MODULES})

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_ROWS",
+    "SCROLL_STYLE",
     "describe_range",
     "format_value",
     "registry_html",
@@ -70,17 +71,32 @@ def _table(caption: str, header: list[str], rows: list[str]) -> str:
     )
 
 
+#: Style of the box around wide tables: as wide as the notebook at most, scrolling sideways
+#: (and down, past a screenful) rather than widening the page.
+SCROLL_STYLE = "max-width:100%;overflow:auto;max-height:32em"
+
+
+def _scroll(html: str) -> str:
+    return f'<div style="{SCROLL_STYLE}">{html}</div>'
+
+
+def _breakable(name: str) -> str:
+    """An escaped name that may wrap after each underscore (``cost_of_transport_j_kg_m``)."""
+    return "_<wbr>".join(escape(part) for part in name.split("_"))
+
+
 def _header(name: str) -> str:
     unit = unit_label(OUTPUTS[name].unit)
     suffix = f"<br><small>[{escape(unit)}]</small>" if unit else ""
-    return f"{escape(name)}{suffix}"
+    return f"{_breakable(name)}{suffix}"
 
 
 def result_html(result: EstimateResult) -> str:
     """An :class:`~retrocalc.EstimateResult` as an HTML table with units.
 
     One estimate gives one row per quantity (name, value, unit, meaning); many give one
-    column per quantity, units under the names, and the first and last ``MAX_ROWS / 2`` rows.
+    column per quantity, units under the names, and the first and last ``MAX_ROWS / 2`` rows,
+    in a box no wider than the notebook that scrolls sideways (names wrap at underscores).
     """
     data = result.to_dict()
     if all(np.ndim(v) == 0 and not is_series(v) for v in data.values()):
@@ -108,8 +124,8 @@ def result_html(result: EstimateResult) -> str:
         labels = [str(i) for i in np.ndindex(*shape)]
     else:
         labels = [str(i) for i in range(size)]
+    half = MAX_ROWS // 2
     if size > MAX_ROWS:
-        half = MAX_ROWS // 2
         shown: list[int | None] = [*range(half), None, *range(size - half, size)]
     else:
         shown = list(range(size))
@@ -126,9 +142,10 @@ def result_html(result: EstimateResult) -> str:
         f"EstimateResult: {size} estimates"
         + (f", shape {shape}" if len(shape) > 1 else "")
         + f"; {in_range} of {size} in range"
+        + (f"; first {half} and last {half} shown" if size > MAX_ROWS else "")
     )
     header = [escape(str(getattr(index, "name", None) or ""))] + [_header(k) for k in flat]
-    return _table(caption, header, rows)
+    return _scroll(_table(caption, header, rows))
 
 
 def _bound(x: float | None, unbounded: str) -> str:
@@ -186,4 +203,4 @@ def registry_html(registry: Registry | Mapping[str, ModelSpec]) -> str:
             )
         )
     header = ["name", "model", "kind", "gaits", "valid for", "factor", "source"]
-    return _table(f"{len(rows)} registered models", header, rows)
+    return _scroll(_table(f"{len(rows)} registered models", header, rows))

@@ -15,14 +15,17 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
-import click
-
 from . import __version__
+from ._extras import require
 from .batch import _LABEL_CHOICES, BatchError, RowError, estimate_file
 from .data import example_path
 from .energy import RMR_EQUATIONS
 from .models import REGISTRY
 from .nomenclature import ALIASES, INPUTS
+
+require("cli", feature="retrocalc.cli (the command line)")
+
+import click  # noqa: E402
 
 __all__ = ["cli", "main"]
 
@@ -187,6 +190,11 @@ def estimate(
         sys.exit(_EXIT_ROW)
     except BatchError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(_EXIT_USAGE)
+    except ModuleNotFoundError as exc:
+        if "pip install 'retrocalc[" not in str(exc):
+            raise  # not a missing extra (see retrocalc._extras): a bug to report
+        click.echo(f"Error: {exc}", err=True)  # e.g. --engine dask without the dask extra
         sys.exit(_EXIT_USAGE)
     finally:
         signal.signal(signal.SIGTERM, previous)

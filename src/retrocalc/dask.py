@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import engine as evaluation
+from ._extras import require
 from .batch import (
     BatchError,
     Source,
@@ -54,10 +55,9 @@ _CONNECT_TIMEOUT = "10s"
 
 
 def _require() -> Any:
-    try:
-        import dask.dataframe as dd
-    except ImportError as exc:  # pragma: no cover - the extra is part of the install checks
-        raise ImportError("retrocalc.dask needs dask: pip install 'retrocalc[dask]'") from exc
+    require("dask", feature="retrocalc.dask (--engine dask)")
+    import dask.dataframe as dd
+
     return dd
 
 
@@ -148,6 +148,7 @@ def run_files(
     A few partitions per worker are in flight at once, so memory stays bounded while the
     cluster works in parallel.
     """
+    _require()
     from dask.base import compute
 
     pl = _pl()

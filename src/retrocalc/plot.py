@@ -23,20 +23,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-try:
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import StrMethodFormatter
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
-        "retrocalc.plot needs matplotlib, which is not installed; install the plot extra: "
-        "pip install 'retrocalc[plot]'"
-    ) from exc
-
 from . import _wrap, nomenclature
+from ._extras import require
 from .core import estimate
 from .models import REGISTRY
 from .units import m_s_to_kmh
+
+require("plot", feature="retrocalc.plot")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import StrMethodFormatter  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -236,8 +233,17 @@ def _grid(name: str, bounds: tuple[float, float], given: Any = None) -> FloatArr
         for b in spec.ranges.get(name, (None, None))
         if b is not None and lo < b < hi
     ]
-    extra = [*ends, 0.0] if lo < 0 < hi else ends
-    return np.unique(np.round(np.r_[np.linspace(lo, hi, _N), extra], 10))
+    if lo < 0 < hi:
+        ends.append(0.0)
+    exact = np.unique(np.asarray(ends, dtype=np.float64))
+    grid = np.linspace(lo, hi, _N)
+    # the range ends go in exactly as registered (80 m/min is 1.333... m/s; a rounded grid
+    # point would fall just outside the range and leave the first valid stretch dashed);
+    # grid points within a hair of an end give way to it
+    if exact.size:
+        near = np.abs(grid[:, None] - exact[None, :]).min(axis=1) < 1e-9 * (hi - lo)
+        grid = grid[~near]
+    return np.unique(np.r_[grid, exact])
 
 
 def _estimate(**kwargs: Any) -> Any:
@@ -673,6 +679,15 @@ def _bands(grade: FloatArray, bands: Sequence[tuple[str, float, float]]) -> NDAr
     return code
 
 
+def _breakdown_label(energy: str) -> str:
+    """x label of :func:`workout_breakdown`. In retrocalc's vocabulary *total* means *gross*
+    (rest included) and *active* means *net*, so the sum of net energies is never "total"."""
+    unit = nomenclature.OUTPUTS[energy].unit
+    if "_gross_" in energy:
+        return f"Gross energy (total, rest included), all workouts [{unit}]"
+    return f"Net energy (active, above rest), all workouts [{unit}]"
+
+
 def workout_breakdown(
     workouts: pd.DataFrame,
     *,
@@ -681,7 +696,10 @@ def workout_breakdown(
     ax: Axes | None = None,
     **options: Any,
 ) -> Axes:
-    """Total energy of a set of workouts by direction and gait, stacked by grade band.
+    """Energy of a set of workouts summed by direction and gait, stacked by grade band.
+
+    The sum is of net (active) energy by default, or of gross (total, rest included) energy
+    with ``energy="energy_gross_kcal"``; the axis label says which.
 
     Parameters
     ----------
@@ -689,7 +707,7 @@ def workout_breakdown(
         Workouts with canonical columns. If ``energy`` is not a column yet, the frame is first
         passed to :func:`retrocalc.estimate` with ``options``.
     energy : str, default "energy_net_kcal"
-        Energy column to total: ``energy_{net,gross}_{kcal,kj}``.
+        Energy column to sum: ``energy_{net,gross}_{kcal,kj}``.
     bands : sequence of (label, low, high), default :data:`GRADE_BANDS`
         Grade bands, ``low <= grade < high`` as fractions. A missing grade counts as level (0).
     ax : matplotlib.axes.Axes, optional
@@ -699,7 +717,7 @@ def workout_breakdown(
     Returns
     -------
     matplotlib.axes.Axes
-        Horizontal stacked bars, one per direction and gait, with the total at each bar's end.
+        Horizontal stacked bars, one per direction and gait, with the bar's sum at its end.
     """
     if not energy.startswith("energy_"):
         raise ValueError(
@@ -744,7 +762,7 @@ def workout_breakdown(
             fontsize="small",
         )
     ax.set_yticks(y, [f"{d} {g}" for d, g in groups])
-    ax.set_xlabel(axis_label(energy).replace(" over the bout", ", total"))
+    ax.set_xlabel(_breakdown_label(energy))
     ax.set_xlim(0.0, 1.15 * float(left.max()) if left.max() > 0 else 1.0)
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.legend(

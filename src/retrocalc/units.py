@@ -12,7 +12,7 @@ Exact definitions: 1 mile = 1609.344 m (international mile), 1 lb = 0.45359237 k
 
 from __future__ import annotations
 
-import re
+import datetime as _dt
 from typing import Any, Literal
 
 import numpy as np
@@ -45,6 +45,8 @@ __all__ = [
     "pace_min_km_to_speed",
     "pace_min_mi_to_speed",
     "pace_to_speed",
+    "parse_duration_texts",
+    "parse_durations",
     "parse_paces",
     "percent_to_grade",
     "s_to_minutes",
@@ -170,12 +172,48 @@ _UNIT_ALIASES: dict[str, PaceUnit] = {
     "mi": "mi",
     "mile": "mi",
 }
-# "5:30/km", "5:30 /km", "5:30 min/km", "1:02:03/mi", "5:30.5 min/mile", "5:30" (unit given)
-_PACE_RE = re.compile(
-    r"""^\s*(?:(?P<h>\d+):)??(?P<m>\d+):(?P<s>\d{1,2}(?:\.\d*)?)\s*
-        (?:(?:min)?\s*/\s*(?P<unit>km|kilometers?|kilometres?|mi|miles?))?\s*$""",
-    re.VERBOSE | re.IGNORECASE,
-)
+# the unit words a pace string may end with ("5:30/km", "8:45 min/miles")
+_PACE_UNIT_WORDS: dict[str, PaceUnit] = {
+    **_UNIT_ALIASES,
+    "kilometers": "km",
+    "kilometres": "km",
+    "miles": "mi",
+}
+# Pace and duration texts are parsed by hand with str methods (strip, partition, split), each
+# a single pass: the time is linear in the text's length whatever the text. (A regular
+# expression with optional blanks on both sides of an optional group, as this module used
+# before, backtracks quadratically on a pace followed by many blanks and a stray letter.)
+_SHOWN = 40  # characters of a bad text quoted in an error message
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
+def _seconds_field(field: str) -> float | None:
+    """``"SS"`` or ``"SS.fff"`` (one or two digits before the point) as seconds, else None."""
+    whole, point, fraction = field.partition(".")
+    if not (1 <= len(whole) <= 2 and whole.isdecimal()):
+        return None
+    if point and fraction and not fraction.isdecimal():
+        return None
+    return float(field)
+
+
+def _clock(text: str) -> tuple[int, int, float, int] | None:
+    """``"M:SS"`` or ``"H:MM:SS"`` (seconds may have decimals) as (hours, minutes, seconds,
+    number of fields), or None when the text is not a clock."""
+    fields = text.split(":", 3)
+    if len(fields) not in (2, 3):
+        return None
+    *whole, last = fields
+    if not all(f.isdecimal() for f in whole):
+        return None
+    seconds = _seconds_field(last)
+    if seconds is None:
+        return None
+    hours = int(whole[0]) if len(whole) == 2 else 0
+    return hours, int(whole[-1]), seconds, len(fields)
 
 
 def _unit_name(unit: str | None) -> PaceUnit | None:
@@ -188,24 +226,39 @@ def _unit_name(unit: str | None) -> PaceUnit | None:
 
 
 def _parse_pace(text: str, unit: PaceUnit | None) -> float:
-    """Seconds per metre of one pace; raises ValueError with the text on failure."""
-    if text.strip().lower() in MISSING_LABELS:
+    """Seconds per metre of one pace; raises ValueError with the text on failure.
+
+    Accepts ``"5:30/km"``, ``"5:30 /km"``, ``"5:30 min/km"``, ``"1:02:03/mi"``,
+    ``"5:30.5 min/mile"`` and ``"5:30"`` (with ``unit``); blanks around the text and its parts
+    are ignored, letters in any case.
+    """
+    stripped = text.strip()
+    if stripped.lower() in MISSING_LABELS:
         return np.nan
-    match = _PACE_RE.match(text)
-    if match is None:
-        raise ValueError(
-            f"pace {text!r} is not of the form 'M:SS/km', 'M:SS/mi', 'M:SS min/km' or 'H:MM:SS/mi'"
-        )
-    found = match["unit"]
-    found_unit = _unit_name(found) if found else None
+    bad = ValueError(
+        f"pace {_shown(text)} is not of the form 'M:SS/km', 'M:SS/mi', 'M:SS min/km' or "
+        "'H:MM:SS/mi'"
+    )
+    clock_text, slash, unit_text = stripped.partition("/")
+    clock_text = clock_text.rstrip()
+    found_unit: PaceUnit | None = None
+    if slash:
+        if clock_text[-3:].lower() == "min":
+            clock_text = clock_text[:-3].rstrip()
+        found_unit = _PACE_UNIT_WORDS.get(unit_text.strip().lower())
+        if found_unit is None:
+            raise bad
+    clock = _clock(clock_text)
+    if clock is None:
+        raise bad
     if found_unit is None and unit is None:
-        raise ValueError(f"pace {text!r} has no unit: write '/km' or '/mi', or pass unit=")
+        raise ValueError(f"pace {_shown(text)} has no unit: write '/km' or '/mi', or pass unit=")
     if found_unit is not None and unit is not None and found_unit != unit:
-        raise ValueError(f"pace {text!r} says /{found_unit} but unit={unit!r} was passed")
-    seconds = float(match["s"])
+        raise ValueError(f"pace {_shown(text)} says /{found_unit} but unit={unit!r} was passed")
+    hours, minutes, seconds, _ = clock
     if seconds >= 60.0:
-        raise ValueError(f"pace {text!r} has {seconds:g} seconds; expected fewer than 60")
-    total = int(match["h"] or 0) * 3600.0 + int(match["m"]) * 60.0 + seconds
+        raise ValueError(f"pace {_shown(text)} has {seconds:g} seconds; expected fewer than 60")
+    total = hours * 3600.0 + minutes * 60.0 + seconds
     chosen = found_unit if found_unit is not None else unit
     assert chosen is not None  # both None was rejected above
     return total / _UNIT_M[chosen]
@@ -309,6 +362,174 @@ def parse_paces(texts: Any, unit: str | None = None) -> tuple[NDArray[np.float64
             speeds[j] = np.float64(1.0) / s_per_m
         errors.append("")
     return speeds, errors
+
+
+def _parse_duration(text: str) -> float:
+    """Seconds of one duration text; raises ValueError with the text on failure.
+
+    ``"H:MM:SS"``, ``"MM:SS"``, either with decimal seconds, a leading day count as Python
+    (``"1 day, 2:03:04"``) and pandas (``"0 days 00:45:10"``) write them, or a plain number
+    of seconds.
+    """
+    stripped = text.strip()
+    if stripped.lower() in MISSING_LABELS:
+        return np.nan
+    days = 0
+    clock_text = stripped
+    head, day, tail = stripped.partition("day")
+    if day:
+        if not head.strip().isdecimal():
+            raise _bad_duration(text)
+        days = int(head)
+        clock_text = tail.removeprefix("s").lstrip().removeprefix(",").lstrip()
+    elif _is_plain_number(stripped):
+        return float(stripped)
+    clock = _clock(clock_text)
+    if clock is None:
+        raise _bad_duration(text)
+    hours, minutes, seconds, fields = clock
+    if days and fields != 3:
+        raise _bad_duration(text)  # after a day count comes H:MM:SS, as Python writes it
+    if seconds >= 60.0:
+        raise ValueError(f"duration {_shown(text)} has {seconds:g} seconds; expected fewer than 60")
+    if fields == 3 and minutes >= 60:
+        raise ValueError(
+            f"duration {_shown(text)} has {minutes} minutes after the hours; expected fewer than 60"
+        )
+    return days * 86400.0 + hours * 3600.0 + minutes * 60.0 + seconds
+
+
+def _is_plain_number(text: str) -> bool:
+    """``"1800"``, ``"1800.5"``, ``".5"``: digits with at most one decimal point."""
+    whole, _, fraction = text.partition(".")
+    return (
+        (whole == "" or whole.isdecimal())
+        and (fraction == "" or fraction.isdecimal())
+        and (whole + fraction) != ""
+    )
+
+
+def _bad_duration(text: str) -> ValueError:
+    return ValueError(
+        f"duration {_shown(text)} is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s' "
+        "(or a number of seconds)"
+    )
+
+
+def parse_durations(durations: Any) -> Any:
+    """Convert durations to seconds.
+
+    Parameters
+    ----------
+    durations : str, timedelta, number, sequence, ndarray or Series
+        Any of
+
+        - text: ``"1:02:03"`` (H:MM:SS), ``"45:10"`` (MM:SS, minutes may exceed 59),
+          ``"0:45:10.5"`` (decimal seconds), ``"1 day, 2:03:04"`` (Python's
+          ``str(timedelta)``), ``"0 days 00:45:10"`` (pandas), or a number of seconds such as
+          ``"1800"``;
+        - :class:`datetime.timedelta` (also :class:`pandas.Timedelta`);
+        - numpy ``timedelta64`` values and pandas timedelta Series;
+        - numbers, taken as seconds.
+
+        Missing values (None, NaN, NaT and the texts retrocalc reads as missing, such as
+        ``""`` and ``"n/a"``) give NaN.
+
+    Returns
+    -------
+    duration_s : float, ndarray or Series
+        Duration [s]; a float for one value, an ndarray of the same shape for a sequence or
+        ndarray, a Series with the same index for a Series.
+
+    Raises
+    ------
+    ValueError
+        Naming the first malformed or negative duration and its position.
+    TypeError
+        For dates and times of day (``datetime64``), which are not durations, and booleans.
+
+    Notes
+    -----
+    Timedelta arrays are converted by one numpy division; text is parsed once per distinct
+    value (a column of a million rows with a few thousand distinct times costs a few thousand
+    parses), by hand rather than with a regular expression, in time linear in its length.
+
+    Examples
+    --------
+    >>> parse_durations("1:02:03")
+    3723.0
+    >>> parse_durations(["45:10", "0:00:30.5", None]).tolist()
+    [2710.0, 30.5, nan]
+    """
+    if isinstance(durations, _dt.timedelta):
+        return _checked_seconds(np.asarray(durations.total_seconds()), durations)
+    kind, index = kind_of(durations)
+    raw = durations if index is None else durations.to_numpy()
+    arr = np.asarray(raw)
+    where = Locator(arr.shape, index)
+    if arr.dtype.kind == "b":
+        raise TypeError("durations must be times or numbers of seconds, got booleans")
+    if arr.dtype.kind == "M":
+        raise TypeError(
+            "durations must be times such as '1:02:03' or timedeltas, got dates/times of day "
+            "(datetime64); subtract the start time first"
+        )
+    if arr.dtype.kind == "m":
+        seconds = arr / np.timedelta64(1, "s")  # NaT gives NaN
+    elif arr.dtype.kind in "iuf":
+        seconds = arr.astype(np.float64)
+    else:
+        # each distinct text once; timedelta objects become their str(), which parses
+        text = as_label_array(raw).astype(str)
+        uniq, inverse = np.unique(text, return_inverse=True)
+        parsed = np.empty(uniq.shape, dtype=np.float64)
+        for j, item in enumerate(uniq):
+            try:
+                parsed[j] = _parse_duration(str(item))
+            except ValueError as exc:
+                i = int(np.flatnonzero(inverse.reshape(-1) == j)[0])
+                raise ValueError(f"{exc} (at {where(i)})") from None
+        seconds = parsed[inverse.reshape(-1)].reshape(text.shape)
+    return unpack(_checked_seconds(seconds, durations, where), kind, index, "duration_s")
+
+
+def _checked_seconds(seconds: NDArray[np.float64], given: Any, where: Locator | None = None) -> Any:
+    negative = np.flatnonzero(np.asarray(seconds).reshape(-1) < 0)
+    if negative.size:
+        i = int(negative[0])
+        at = f" at {where(i)}" if where is not None else ""
+        raise ValueError(f"durations must not be negative; got {seconds.reshape(-1)[i]:g} s{at}")
+    if np.ndim(seconds) == 0 and isinstance(given, _dt.timedelta):
+        return float(seconds)
+    return seconds
+
+
+def parse_duration_texts(texts: Any) -> tuple[NDArray[np.float64], list[str]]:
+    """Parse distinct duration texts one by one, keeping each failure instead of raising.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Distinct duration texts (see :func:`parse_durations`).
+
+    Returns
+    -------
+    duration_s : ndarray [s]
+        NaN for missing and malformed durations.
+    errors : list of str
+        ``""`` where the text parsed (or is missing), else why it did not.
+    """
+    seconds = np.empty(len(texts), dtype=np.float64)
+    errors: list[str] = []
+    for j, text in enumerate(texts):
+        try:
+            seconds[j] = _parse_duration(str(text))
+        except ValueError as exc:
+            seconds[j] = np.nan
+            errors.append(str(exc))
+            continue
+        errors.append("")
+    return seconds, errors
 
 
 def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
