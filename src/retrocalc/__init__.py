@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_MODELS",
     "REGISTRY",
     "WALK_RUN_TRANSITION_M_S",
+    "Calibration",
     "EstimateOptions",
     "EstimateResult",
     "Labels",
@@ -47,21 +48,43 @@ __all__ = [
     "RetrocalcWarning",
     "UnitWarning",
     "__version__",
+    "calibrate",
+    "compare_models",
     "energy",
+    "equivalent_speed",
     "estimate",
     "estimate_file",
+    "estimate_hr",
     "get_model",
+    "interval",
     "models",
     "nomenclature",
     "pace_to_speed",
     "register_accessor",
+    "speed_for",
     "speed_to_pace",
     "units",
 ]
 
+# name -> module of the public names imported on first use (see __getattr__)
+_LAZY = {
+    "Calibration": "calibration",
+    "calibrate": "calibration",
+    "compare_models": "compare",
+    "equivalent_speed": "inverse",
+    "estimate_hr": "heart_rate",
+    "interval": "uncertainty",
+    "speed_for": "inverse",
+}
+
 
 if TYPE_CHECKING:
     from .batch import estimate_file
+    from .calibration import Calibration, calibrate
+    from .compare import compare_models
+    from .heart_rate import estimate_hr
+    from .inverse import equivalent_speed, speed_for
+    from .uncertainty import interval
 
     def models() -> Registry:
         """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI."""
@@ -101,4 +124,8 @@ def __getattr__(name: str) -> Any:
         from .batch import estimate_file
 
         return estimate_file
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

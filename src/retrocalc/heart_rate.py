@@ -64,7 +64,11 @@ HR_MODELS = {s.name: s for s in SPECS}
 #: Resting heart rate used by the blend when none is given [1/min]: the lower end of the
 #: conventional adult resting range (60-100 bpm).
 DEFAULT_RESTING_HR_BPM = 60.0
-_LOW, _HIGH = HR_MODELS["keytel2005"].ranges["heart_rate_fraction_of_max"]
+_BAND = HR_MODELS["keytel2005"].ranges["heart_rate_fraction_of_max"]
+assert _BAND[0] is not None and _BAND[1] is not None
+#: Keytel's heart-rate band as fractions of HRmax (57 % and 90 %).
+_LOW: float = _BAND[0]
+_HIGH: float = _BAND[1]
 
 
 def tanaka_hr_max(age_years: Any) -> Any:
@@ -294,8 +298,8 @@ def _estimate_hr(given: dict[str, Any], policy: str) -> HeartRateResult:
             f"got {hr_rest[i]:g} at {where(i)}"
         )
 
+    vo2max = flat("vo2max_ml_kg_min") if with_vo2max else np.full(size, np.nan)
     if with_vo2max:
-        vo2max = flat("vo2max_ml_kg_min")
 
         def kj_min(h: FloatArray) -> FloatArray:
             return np.asarray(keytel2005_vo2max(h, mass, age, vo2max, male), dtype=np.float64)
@@ -326,7 +330,11 @@ def _estimate_hr(given: dict[str, Any], policy: str) -> HeartRateResult:
         checks.append(("vo2max_ml_kg_min", vo2max))
     for name, x in checks:
         lo, hi = spec.ranges[name]
-        bad = ((x < lo) if lo is not None else False) | ((x > hi) if hi is not None else False)
+        bad = np.zeros(size, dtype=bool)
+        if lo is not None:
+            bad |= x < lo
+        if hi is not None:
+            bad |= x > hi
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
             reasons.append(

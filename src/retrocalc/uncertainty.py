@@ -158,8 +158,7 @@ SPREADS: Mapping[str, ModelSpread] = MappingProxyType(
     {
         "lcda2019_walking": ModelSpread(
             model="lcda2019_walking",
-            published="SEE 0.20 W/kg level (bias -0.02), 0.42 W/kg graded (bias 0.09); "
-            "95 people",
+            published="SEE 0.20 W/kg level (bias -0.02), 0.42 W/kg graded (bias 0.09); 95 people",
             basis="SEE",
             source="Looney et al. (2019), Med Sci Sports Exerc 51(9):1954-1960",
             doi="10.1249/MSS.0000000000002002",
@@ -263,9 +262,7 @@ def _z(level: float) -> float:
     return NormalDist().inv_cdf(0.5 + level / 2.0)
 
 
-def person_sd_w_kg(
-    net_forward_w_kg: Any, model_name: Any, grade: Any = 0.0
-) -> FloatArray:
+def person_sd_w_kg(net_forward_w_kg: Any, model_name: Any, grade: Any = 0.0) -> FloatArray:
     """The model's person-to-person SD of gross power per kg [W/kg], before direction.
 
     Parameters
@@ -291,9 +288,7 @@ def person_sd_w_kg(
     for name in np.unique(names[names != None].astype(str)):  # noqa: E711
         rows = names == name
         if name not in SPREADS:
-            raise ValueError(
-                f"no spread recorded for model {name!r}; known: {', '.join(SPREADS)}"
-            )
+            raise ValueError(f"no spread recorded for model {name!r}; known: {', '.join(SPREADS)}")
         spread = SPREADS[name]
         if spread.absolute_w_kg is not None:
             level_sd, graded_sd = spread.absolute_w_kg
@@ -443,7 +438,9 @@ def interval_columns(
             return result[name]
         return default
 
-    get = (lambda n: result[n]) if frame else (lambda n: getattr(result, n))
+    def get(name: str) -> Any:
+        return result[name] if frame else getattr(result, name)
+
     mass = column("mass_kg", mass_kg)
     power_gross = get("power_gross_w")
     vo2_gross = get("vo2_gross_ml_kg_min")
@@ -491,9 +488,11 @@ def interval_columns(
         import pandas as pd
 
         index = result.index if frame else sample.index
-        return {k: pd.Series(np.asarray(v).reshape(-1), index=index, name=k) for k, v in out.items()}
-    kind = Kind.SCALAR if np.ndim(sample) == 0 else Kind.ARRAY
-    return {k: unpack(np.asarray(v), kind) for k, v in out.items()}
+        return {
+            k: pd.Series(np.asarray(v).reshape(-1), index=index, name=k) for k, v in out.items()
+        }
+    out_kind = Kind.SCALAR if np.ndim(sample) == 0 else Kind.ARRAY
+    return {k: unpack(np.asarray(v), out_kind) for k, v in out.items()}
 
 
 def _is_series(x: Any) -> bool:

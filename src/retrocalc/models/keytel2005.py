@@ -69,9 +69,7 @@ COEFFICIENTS_VO2MAX: Mapping[str, Mapping[str, float]] = MappingProxyType(
 
 def _by_sex(male: Any, name: str, table: Mapping[str, Mapping[str, float]]) -> Any:
     m = np.asarray(male)
-    return np.where(
-        m == 1, table["male"][name], np.where(m == 0, table["female"][name], np.nan)
-    )
+    return np.where(m == 1, table["male"][name], np.where(m == 0, table["female"][name], np.nan))
 
 
 def keytel2005(heart_rate_bpm: Any, mass_kg: Any, age_years: Any, male: Any) -> Any:
