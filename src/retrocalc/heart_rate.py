@@ -65,7 +65,8 @@ HR_MODELS = {s.name: s for s in SPECS}
 #: conventional adult resting range (60-100 bpm).
 DEFAULT_RESTING_HR_BPM = 60.0
 _BAND = HR_MODELS["keytel2005"].ranges["heart_rate_fraction_of_max"]
-assert _BAND[0] is not None and _BAND[1] is not None
+assert _BAND[0] is not None
+assert _BAND[1] is not None
 #: Keytel's heart-rate band as fractions of HRmax (57 % and 90 %).
 _LOW: float = _BAND[0]
 _HIGH: float = _BAND[1]

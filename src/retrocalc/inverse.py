@@ -425,7 +425,7 @@ def equivalent_speed(
         grade=to_grade,
         gait=gait if to_gait is None else to_gait,
         direction=to_direction,
-        model=to_model,
+        model=model if to_model is None else to_model,
         within_range=within_range,
         full_output=full_output,
         **options,
