@@ -384,7 +384,8 @@ def equivalent_speed(
     grade, direction, gait, model
         The given conditions (``gait`` "walk" or "run").
     to_grade, to_direction, to_gait, to_model
-        The conditions of the answer; ``to_gait`` defaults to ``gait``.
+        The conditions of the answer; ``to_gait`` defaults to ``gait`` and ``to_model`` to
+        ``model`` (a GAP with ``model="minetti2002_running"`` is Minetti's on both sides).
     mass_kg : float, array_like or Series [kg], default 70
         Body mass; it cancels for every model but Pandolf's with a load.
     within_range : bool, default True
