@@ -57,9 +57,14 @@ def test_every_solver_round_trips(
     model: str, gait: str, speed: float, grade: float, direction: str
 ) -> None:
     r = rc.estimate(
-        speed_m_s=speed, mass_kg=70, grade=grade, gait=gait, direction=direction,
-        model=model, out_of_range="flag",
-    )  # fmt: skip
+        speed_m_s=speed,
+        mass_kg=70,
+        grade=grade,
+        gait=gait,
+        direction=direction,
+        model=model,
+        out_of_range="flag",
+    )
     for quantity, value in (
         ("power_gross_w", r.power_gross_w),
         ("power_net_w", r.power_net_w),
@@ -67,9 +72,15 @@ def test_every_solver_round_trips(
         ("kcal_per_h", r.power_gross_w * 3.6 / 4.184),
     ):
         v = speed_for(
-            value, quantity=quantity, mass_kg=70, grade=grade, gait=gait,
-            direction=direction, model=model, within_range=False,
-        )  # fmt: skip
+            value,
+            quantity=quantity,
+            mass_kg=70,
+            grade=grade,
+            gait=gait,
+            direction=direction,
+            model=model,
+            within_range=False,
+        )
         assert v == pytest.approx(speed, abs=1e-7), quantity
 
 
@@ -84,13 +95,24 @@ def test_round_trip_speed_to_energy_to_speed(
 ) -> None:
     direction = "backward" if backward else "forward"
     e = rc.estimate(
-        speed_m_s=speed, mass_kg=mass, grade=grade, gait="run", direction=direction,
-        duration_s=1800, out_of_range="flag",
-    ).energy_gross_kcal  # fmt: skip
+        speed_m_s=speed,
+        mass_kg=mass,
+        grade=grade,
+        gait="run",
+        direction=direction,
+        duration_s=1800,
+        out_of_range="flag",
+    ).energy_gross_kcal
     v = speed_for(
-        e, quantity="energy_gross_kcal", duration_s=1800, mass_kg=mass, grade=grade,
-        gait="run", direction=direction, within_range=False,
-    )  # fmt: skip
+        e,
+        quantity="energy_gross_kcal",
+        duration_s=1800,
+        mass_kg=mass,
+        grade=grade,
+        gait="run",
+        direction=direction,
+        within_range=False,
+    )
     assert v == pytest.approx(speed, abs=1e-7)
 
 
@@ -98,9 +120,13 @@ def test_round_trip_speed_to_energy_to_speed(
 def test_round_trip_target_to_speed_to_target_walking(target: float, grade: float) -> None:
     # LCDA has no closed form: the bracketed root
     res = speed_for(
-        target, quantity="power_gross_w", mass_kg=70, grade=grade, gait="walk",
+        target,
+        quantity="power_gross_w",
+        mass_kg=70,
+        grade=grade,
+        gait="walk",
         full_output=True,
-    )  # fmt: skip
+    )
     if res.status == "ok":
         back = rc.estimate(speed_m_s=res.speed_m_s, mass_kg=70, grade=grade, gait="walk")
         assert back.power_gross_w == pytest.approx(target, rel=1e-8)
@@ -154,9 +180,7 @@ def test_acsm_gap_is_the_published_linear_form(speed: float, grade: float) -> No
 @given(speed=st.floats(1.0, 3.0), grade=st.floats(-0.4, 0.25))
 def test_minetti_gap_is_the_cost_ratio(speed: float, grade: float) -> None:
     # same power: C(i) v = C(0) v0, rest cancels
-    gap = equivalent_speed(
-        speed, grade=grade, model="minetti2002_running", within_range=False
-    )
+    gap = equivalent_speed(speed, grade=grade, model="minetti2002_running", within_range=False)
     assert gap == pytest.approx(speed * minetti_run(grade) / minetti_run(0.0), rel=1e-9)
 
 

@@ -60,7 +60,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from ._wrap import Kind, as_label_array, pack, unpack
+from ._wrap import Kind, pack, unpack
 
 __all__ = [
     "DIRECTION_SPREADS",
@@ -279,7 +279,7 @@ def person_sd_w_kg(net_forward_w_kg: Any, model_name: Any, grade: Any = 0.0) -> 
     ndarray [W/kg]
     """
     net = np.asarray(net_forward_w_kg, dtype=np.float64)
-    names = np.asarray(as_label_array(model_name), dtype=object)
+    names = np.asarray(model_name, dtype=object)
     g = np.asarray(grade, dtype=np.float64)
     shape = np.broadcast_shapes(net.shape, names.shape, g.shape)
     net, names, g = (np.broadcast_to(a, shape) for a in (net, names, g))
@@ -449,9 +449,10 @@ def interval_columns(
     with np.errstate(invalid="ignore", divide="ignore"):
         w_per_vo2 = gross_w_kg / np.asarray(vo2_gross, dtype=np.float64)
     rest_w_kg = (np.asarray(vo2_gross, dtype=np.float64) - np.asarray(vo2_net)) * w_per_vo2
-    models = np.asarray(as_label_array(get("model_used")), dtype=object)
-    gaits = np.asarray(as_label_array(get("gait_used")), dtype=object)
-    missing = (models == "") | (models == None)  # noqa: E711
+    # plain text arrays (a 0-d object array would not pass as a label input)
+    models = np.asarray(get("model_used"), dtype=object).astype(str)
+    gaits = np.asarray(get("gait_used"), dtype=object).astype(str)
+    missing = (models == "") | (models == "None")
     models = np.where(missing, "lcda2019_walking", models)
     gaits = np.where(missing, "walk", gaits)
     lower, upper = interval(
@@ -459,7 +460,7 @@ def interval_columns(
         rest_w_kg,
         models,
         gaits,
-        np.asarray(as_label_array(column("direction", direction)), dtype=object),
+        np.asarray(column("direction", direction), dtype=object).astype(str),
         level,
         grade=np.nan_to_num(np.asarray(column("grade", grade), dtype=np.float64)),
         backward_factor=column("backward_factor", backward_factor),
