@@ -147,22 +147,9 @@ def test_scalar_path_taken_for_every_model(model: str, direction: str) -> None:
     args.update(direction=direction, load_kg=5.0 if "load_kg" in spec.inputs else None)
     fast = _scalar.estimate_scalar(
         *(args.get(k) for k in ("speed_m_s", "mass_kg", "duration_s")),
-        None,
-        0.03,
-        None,
-        direction,
-        model,
-        args["load_kg"],
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        "flag",
-    )
+        None, 0.03, None, direction, model, args["load_kg"], None, None,
+        None, None, None, None, None, None, "flag",
+    )  # fmt: skip
     assert fast is not None
     kw = {k: v for k, v in args.items() if v is not None}
     with reference_path():
@@ -190,26 +177,9 @@ def test_scalar_path_taken_for_every_model(model: str, direction: str) -> None:
 )
 def test_scalar_path_declines_unusual_calls(kw: dict[str, Any]) -> None:
     args: dict[str, Any] = {"speed_m_s": 3.0, "mass_kg": 70.0, "out_of_range": "flag", **kw}
-    order = [
-        "speed_m_s",
-        "mass_kg",
-        "duration_s",
-        "distance_m",
-        "grade",
-        "gait",
-        "direction",
-        "model",
-        "load_kg",
-        "terrain_factor",
-        "resting_vo2_ml_kg_min",
-        "rmr_equation",
-        "sex",
-        "age_years",
-        "height_cm",
-        "rer",
-        "backward_factor",
-        "out_of_range",
-    ]
+    order = ["speed_m_s", "mass_kg", "duration_s", "distance_m", "grade", "gait", "direction",
+             "model", "load_kg", "terrain_factor", "resting_vo2_ml_kg_min", "rmr_equation", "sex",
+             "age_years", "height_cm", "rer", "backward_factor", "out_of_range"]  # fmt: skip
     assert _scalar.estimate_scalar(*(args.get(k) for k in order)) is None
     compare(args)
 
@@ -420,7 +390,7 @@ def test_out_with_series_and_dataframe() -> None:
         ({"met": np.empty((4, 2))[:, 0]}, ValueError, r"out\['met'\] must be C-contiguous"),
         ({"met": np.empty(4), "power_net_w": None}, TypeError, r"out\['power_net_w'\]"),
     ],
-)
+)  # fmt: skip
 def test_out_errors_name_the_parameter(out: Any, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
         rc.estimate(**INPUTS, out=out)
