@@ -13,6 +13,12 @@ MODULES = [
     "retrocalc.units",
     "retrocalc.energy",
     "retrocalc.models.acsm",
+    "retrocalc.models.keytel2005",
+    "retrocalc.calibration",
+    "retrocalc.compare",
+    "retrocalc.heart_rate",
+    "retrocalc.inverse",
+    "retrocalc.uncertainty",
 ]
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_MODELS",
     "REGISTRY",
     "WALK_RUN_TRANSITION_M_S",
+    "Calibration",
     "EstimateOptions",
     "EstimateResult",
     "Labels",
@@ -47,23 +48,45 @@ __all__ = [
     "RetrocalcWarning",
     "UnitWarning",
     "__version__",
+    "calibrate",
+    "compare_models",
     "energy",
+    "equivalent_speed",
     "estimate",
     "estimate_file",
+    "estimate_hr",
     "get_model",
+    "interval",
     "models",
     "nomenclature",
     "pace_to_speed",
     "register_accessor",
+    "speed_for",
     "speed_to_pace",
     "units",
 ]
+
+# name -> module of the public names imported on first use (see __getattr__)
+_LAZY = {
+    "Calibration": "calibration",
+    "calibrate": "calibration",
+    "compare_models": "compare",
+    "equivalent_speed": "inverse",
+    "estimate_hr": "heart_rate",
+    "interval": "uncertainty",
+    "speed_for": "inverse",
+}
 
 
 if TYPE_CHECKING:
     from . import activity_types as activity_types
     from . import plot as plot
     from .batch import estimate_file
+    from .calibration import Calibration, calibrate
+    from .compare import compare_models
+    from .heart_rate import estimate_hr
+    from .inverse import equivalent_speed, speed_for
+    from .uncertainty import interval
 
     def models() -> Registry:
         """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI."""
@@ -113,9 +136,13 @@ def __getattr__(name: str) -> Any:
         checked = needs("cli", "tqdm", "pyarrow", "polars", feature="rc.estimate_file")(run)
         globals()["estimate_file"] = checked  # once: the same object on every access
         return checked
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     # the public API only: not the typing helpers and submodules imported along the way
-    return sorted({*__all__, *_LAZY_MODULES})
+    return sorted({*__all__, *_LAZY_MODULES, *_LAZY})

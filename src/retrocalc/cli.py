@@ -18,6 +18,7 @@ from typing import Any
 from . import __version__
 from ._extras import require
 from .batch import _LABEL_CHOICES, BatchError, RowError, estimate_file
+from .cli_pace import pace
 from .data import example_path
 from .energy import RMR_EQUATIONS
 from .models import REGISTRY
@@ -218,6 +219,9 @@ def models(as_json: bool) -> None:
         click.echo(json.dumps(REGISTRY.records(), indent=2))
     else:
         click.echo(str(REGISTRY))
+
+
+cli.add_command(pace)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

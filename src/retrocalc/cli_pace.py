@@ -1,0 +1,250 @@
+"""``retrocalc pace``: the speed for a target, or an equivalent speed, for a value or a file.
+
+Two questions, chosen by the options given:
+
+* ``--target 600 --quantity kcal_per_h``: the speed that reaches the target
+  (:func:`retrocalc.inverse.speed_for`);
+* ``--pace 5:00/km`` (or ``--speed-kmh``, ``--speed-m-s``) with ``--to-grade`` and/or
+  ``--to-direction``: the equivalent speed (:func:`retrocalc.inverse.equivalent_speed`),
+  e.g. grade-adjusted pace or the backward pace that costs the same.
+
+With ``--input FILE`` (CSV) every row is answered; columns of the same names as the options
+(``target``, ``speed_m_s``, ``pace``, ``grade``, ``mass_kg``, ``gait``, ``direction``,
+``to_grade``, ``to_direction``) override the constants. The output CSV is the input plus
+``speed_m_s_out``, ``pace_out``, ``status`` and ``reason``, written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from .inverse import QUANTITIES, equivalent_speed, speed_for
+from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
+
+__all__ = ["pace"]
+
+
+def _speed_text(v: float, unit: str) -> str:
+    if not np.isfinite(v):
+        return "no speed"
+    return f"{v:.3f} m/s = {v * 3.6:.2f} km/h = {speed_to_pace(v, unit)}"
+
+
+def _write_atomic(frame: Any, output: str) -> None:
+    if output == "-":
+        click.echo(frame.to_csv(index=False), nl=False)
+        return
+    target = Path(output)
+    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".part")
+    try:
+        with os.fdopen(fd, "w", newline="") as handle:
+            frame.to_csv(handle, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("pace")
+@click.option("--target", type=float, default=None, help="Target value (see --quantity).")
+@click.option(
+    "--quantity",
+    type=click.Choice(list(QUANTITIES)),
+    default="kcal_per_h",
+    show_default=True,
+    help="What --target is.",
+)
+@click.option("--duration-min", type=float, default=None, help="Bout duration for energy targets.")
+@click.option("--pace", "pace_text", default=None, help="Given pace, e.g. 5:00/km or 8:00/mi.")
+@click.option("--speed-kmh", type=float, default=None, help="Given speed [km/h].")
+@click.option("--speed-m-s", type=float, default=None, help="Given speed [m/s].")
+@click.option("--mass-kg", type=float, default=70.0, show_default=True)
+@click.option("--grade", type=float, default=0.0, show_default=True, help="Fraction, 0.05 = 5 %.")
+@click.option("--gait", type=click.Choice(["walk", "run"]), default="run", show_default=True)
+@click.option(
+    "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
+)
+@click.option("--model", default=None, help="Registered base model (default as estimate).")
+@click.option(
+    "--to-grade", type=float, default=None, help="Grade of the equivalent speed (default 0)."
+)
+@click.option(
+    "--to-direction",
+    type=click.Choice(["forward", "backward"]),
+    default=None,
+    help="Direction of the equivalent speed.",
+)
+@click.option("--unit", type=click.Choice(["km", "mi"]), default="km", show_default=True)
+@click.option("-i", "--input", "input_path", default=None, help="CSV with one question per row.")
+@click.option("-o", "--output", default="-", show_default=True, help="Output CSV ('-': stdout).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable answer for one value.")
+def pace(
+    target: float | None,
+    quantity: str,
+    duration_min: float | None,
+    pace_text: str | None,
+    speed_kmh: float | None,
+    speed_m_s: float | None,
+    mass_kg: float,
+    grade: float,
+    gait: str,
+    direction: str,
+    model: str | None,
+    to_grade: float | None,
+    to_direction: str | None,
+    unit: str,
+    input_path: str | None,
+    output: str,
+    as_json: bool,
+) -> None:
+    """Speed for a target (kcal/h, W, MET, energy) or the equivalent speed elsewhere.
+
+    \b
+    retrocalc pace --target 600 --quantity kcal_per_h --mass-kg 70
+    retrocalc pace --pace 5:00/km --grade 0.08              # grade-adjusted pace
+    retrocalc pace --pace 5:00/km --to-direction backward   # backward pace, same cost
+    """
+    given = {
+        "target": target,
+        "pace": pace_text,
+        "speed_kmh": speed_kmh,
+        "speed_m_s": speed_m_s,
+    }
+    try:
+        if input_path is not None:
+            _answer_file(input_path, output, given, locals())
+            return
+        speeds = [k for k in ("pace", "speed_kmh", "speed_m_s") if given[k] is not None]
+        if (target is None) == (not speeds) or len(speeds) > 1:
+            raise click.UsageError(
+                "give either --target (speed for a target) or one of --pace, --speed-kmh, "
+                "--speed-m-s (equivalent speed), or --input FILE"
+            )
+        common: dict[str, Any] = {"mass_kg": mass_kg, "model": model}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if target is not None:
+                result = speed_for(
+                    target,
+                    quantity=quantity,
+                    grade=grade,
+                    gait=gait,
+                    direction=direction,
+                    duration_s=None if duration_min is None else duration_min * 60.0,
+                    full_output=True,
+                    **common,
+                )
+                question = f"{target:g} {QUANTITIES[quantity]}, {direction} {gait}"
+            else:
+                v = (
+                    float(pace_to_speed(pace_text, unit))
+                    if pace_text is not None
+                    else float(kmh_to_m_s(speed_kmh))
+                    if speed_kmh is not None
+                    else float(speed_m_s)  # type: ignore[arg-type]
+                )
+                result = equivalent_speed(
+                    v,
+                    grade=grade,
+                    direction=direction,
+                    gait=gait,
+                    to_grade=0.0 if to_grade is None else to_grade,
+                    to_direction=direction if to_direction is None else to_direction,
+                    mass_kg=mass_kg,
+                    model=model,
+                    full_output=True,
+                )
+                question = (
+                    f"{_speed_text(v, unit)} {direction} at grade {grade:g} -> "
+                    f"{to_direction or direction} at grade {to_grade or 0.0:g}"
+                )
+    except (ValueError, TypeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    answer = float(result.speed_m_s)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "speed_m_s": answer if np.isfinite(answer) else None,
+                    "pace": speed_to_pace(answer, unit) if np.isfinite(answer) else None,
+                    "status": result.status,
+                    "reason": result.reason,
+                    "model_used": result.model_used,
+                    "in_range": bool(result.in_range),
+                }
+            )
+        )
+        return
+    click.echo(f"{question}: {_speed_text(answer, unit)} ({result.model_used}, {result.status})")
+    if result.reason:
+        click.echo(f"  {result.reason}")
+
+
+def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, Any]) -> None:
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from None
+
+    def col(name: str, default: Any) -> Any:
+        return frame[name].to_numpy() if name in frame.columns else default
+
+    n = len(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if "target" in frame.columns or given["target"] is not None:
+            result = speed_for(
+                np.broadcast_to(np.asarray(col("target", given["target"]), dtype=float), (n,)),
+                quantity=opts["quantity"],
+                mass_kg=col("mass_kg", opts["mass_kg"]),
+                grade=col("grade", opts["grade"]),
+                gait=col("gait", opts["gait"]),
+                direction=col("direction", opts["direction"]),
+                model=opts["model"],
+                duration_s=None if opts["duration_min"] is None else opts["duration_min"] * 60.0,
+                full_output=True,
+            )
+        else:
+            if "speed_m_s" in frame.columns:
+                v = frame["speed_m_s"].to_numpy(dtype=float)
+            elif "pace" in frame.columns:
+                v = np.asarray(pace_to_speed(frame["pace"].to_numpy(), opts["unit"]), dtype=float)
+            else:
+                raise click.ClickException(
+                    f"{path} needs a column target, speed_m_s or pace (or give --target)"
+                )
+            result = equivalent_speed(
+                v,
+                grade=col("grade", opts["grade"]),
+                direction=col("direction", opts["direction"]),
+                gait=col("gait", opts["gait"]),
+                to_grade=col("to_grade", 0.0 if opts["to_grade"] is None else opts["to_grade"]),
+                to_direction=col(
+                    "to_direction",
+                    opts["direction"] if opts["to_direction"] is None else opts["to_direction"],
+                ),
+                mass_kg=col("mass_kg", opts["mass_kg"]),
+                model=opts["model"],
+                full_output=True,
+            )
+    out = frame.copy()
+    speed = np.broadcast_to(np.asarray(result.speed_m_s, dtype=float), (n,))
+    out["speed_m_s_out"] = speed
+    finite = np.isfinite(speed)
+    paces = np.full(n, "", dtype=object)
+    if np.any(finite):
+        paces[finite] = np.asarray(speed_to_pace(speed[finite], opts["unit"]), dtype=object)
+    out["pace_out"] = paces
+    out["status"] = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
+    out["reason"] = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
+    _write_atomic(out, output)
