@@ -122,6 +122,12 @@ def compare_blocks(kw: dict[str, Any], block: int) -> None:
         blocked = outcome(lambda: rc.estimate(**kw))
     finally:
         engine.BLOCK_ROWS = saved
+    if blocked[0] == default[0] == "error" and blocked[1] != default[1]:
+        # blocks stop at the first problem they meet: with two bad rows of different kinds,
+        # smaller blocks may meet the other one first. Both are errors of the call.
+        assert issubclass(blocked[1][0], ValueError)
+        assert issubclass(default[1][0], ValueError)
+        return
     assert_same(blocked, default)
 
 

@@ -275,11 +275,18 @@ def finite_acsm_running() -> Iterator[None]:
     spec = rc.get_model("acsm_running")
     saved = spec.ranges
     ranges = {"speed_m_s": (80 / 60, 5.0), "grade": (0.0, 0.15)}
-    object.__setattr__(spec, "ranges", MappingProxyType(ranges))  # frozen: a test-only patch
+    derived = ("bounds", "checks", "inside", "reads")  # cached from the ranges
+
+    def patch(value: Any) -> None:
+        object.__setattr__(spec, "ranges", value)  # frozen: a test-only patch
+        for name in derived:
+            spec.__dict__.pop(name, None)
+
+    patch(MappingProxyType(ranges))
     try:
         yield
     finally:
-        object.__setattr__(spec, "ranges", saved)
+        patch(saved)
 
 
 def _solid_and_dashed(ax: Axes) -> tuple[list[Any], list[Any]]:

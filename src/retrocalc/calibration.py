@@ -247,7 +247,6 @@ class Calibration:
                 if name in out.columns:
                     out[name] = out[name].to_numpy(dtype=np.float64) * s
             return out
-        from dataclasses import replace
 
         changes: dict[str, Any] = {}
         for name, s in scale.items():
@@ -258,7 +257,7 @@ class Calibration:
                 changes[name] = value * s
             else:
                 changes[name] = np.asarray(value) * s.reshape(np.shape(value))
-        return replace(result, **changes)
+        return result.replace(**changes)
 
 
 def calibrate(

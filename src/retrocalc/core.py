@@ -130,6 +130,13 @@ class EstimateResult:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"EstimateResult is read-only: cannot set {name!r}")
 
+    def replace(self, **changes: Any) -> EstimateResult:
+        """A copy with some outputs replaced (as :func:`dataclasses.replace` would)."""
+        unknown = set(changes) - set(OUTPUTS)
+        if unknown:
+            raise TypeError(f"EstimateResult has no outputs {sorted(unknown)}")
+        return EstimateResult._of({**self.to_dict(), **changes})
+
     def to_dict(self) -> dict[str, Any]:
         """Attributes as a dict keyed by output name, in the nomenclature's order."""
         return {name: getattr(self, name) for name in OUTPUTS}
