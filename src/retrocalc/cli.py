@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 from ._extras import require
-from .batch import _LABEL_CHOICES, BatchError, RowError, estimate_file
+from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file
 from .cli_pace import pace
 from .data import example_path
 from .energy import RMR_EQUATIONS
@@ -40,7 +40,7 @@ def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
         canonical = ALIASES[name].canonical if name in ALIASES else name
         var = INPUTS[canonical]
         if var.dtype == "str":
-            kind: Any = click.Choice(_LABEL_CHOICES[canonical], case_sensitive=False)
+            kind: Any = click.Choice(LABEL_CHOICES[canonical], case_sensitive=False)
             unit = ""
         elif name == "pace":
             kind, unit = str, " (text such as 5:30/km)"

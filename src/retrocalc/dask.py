@@ -37,9 +37,9 @@ from ._extras import require
 from .batch import (
     BatchError,
     Source,
-    _is_parquet,
-    _pl,
     evaluate_block,
+    is_parquet,
+    load_polars,
     resolve_columns,
 )
 
@@ -67,7 +67,7 @@ def _evaluate_partition(
     """One partition: its columns unchanged, then the result columns, status and error."""
     import pandas as pd
 
-    pl = _pl()
+    pl = load_polars()
     frame = pl.from_pandas(part, include_index=False)
     results, _ = evaluate_block(frame, plan, options)
     extra = results.to_pandas()
@@ -118,7 +118,7 @@ def estimate(
 
 def _read(path: str, block_bytes: int) -> dd.DataFrame:
     dd = _require()
-    if _is_parquet(path):
+    if is_parquet(path):
         return dd.read_parquet(path)
     # every column as text, exactly as in the file (the local engine does the same)
     compressed = path.lower().endswith(".gz")
@@ -151,7 +151,7 @@ def run_files(
     _require()
     from dask.base import compute
 
-    pl = _pl()
+    pl = load_polars()
     with contextlib.ExitStack() as stack:
         workers = 2
         if scheduler is not None:

@@ -1,0 +1,54 @@
+"""Workout files in, energy out: streaming batch estimation with one output row per input row.
+
+:func:`estimate_file` reads CSV (also gzip-compressed) or Parquet files in blocks, finds the
+inputs of :func:`retrocalc.estimate` among their columns (canonical names or the unit-carrying
+aliases of :data:`retrocalc.nomenclature.ALIASES`), estimates every row and writes every input
+column unchanged, then the result columns, then ``status`` (``ok``, ``out_of_range`` or
+``error``) and ``error`` (why). Memory stays flat: at most a few blocks are in flight.
+
+Layout, one module per job: :mod:`.types` (errors, sources, summary), :mod:`.plan` (which
+column gives each input), :mod:`.parse` (cells to numbers and labels, with reasons),
+:mod:`.evaluate` (one block through :func:`retrocalc.engine.evaluate`), :mod:`.io` (streamed
+readers, writers, the atomic output file) and :mod:`.pipeline` (the three-thread run).
+
+Design
+------
+* **I/O by pyarrow and polars, never by hand.** pyarrow's streaming CSV reader parses blocks
+  (quotes, CRLF, BOM, newlines inside quotes) with every column read as text, so input columns
+  go back out exactly as they came in; polars parses the numbers and writes CSV fast (pandas'
+  ``to_csv`` is an order of magnitude slower here); pyarrow writes Parquet.
+* **Row errors never stop a batch.** Text that is not a number, missing values, impossible
+  values (negative speed...) and unknown labels are found column by column with vectorised
+  checks, the row is marked ``error`` with its reason and estimated as missing. Anything
+  :func:`retrocalc.estimate` still rejects is isolated by bisection, so one bad row cannot
+  take its block down.
+* **Atomic output.** Results go to a hidden temporary file beside the output and are renamed
+  over it only at the end; an interrupted or failed run leaves no partial output.
+* **Three stages overlap.** Reading, estimating and writing run in their own threads with
+  small bounded queues (the heavy work releases the GIL).
+"""
+
+from __future__ import annotations
+
+from .evaluate import evaluate_block
+from .io import atomic_output, is_parquet
+from .parse import load_polars
+from .pipeline import estimate_file, expand_inputs
+from .plan import resolve_columns
+from .types import LABEL_CHOICES, RESULT_COLUMNS, BatchError, BatchSummary, RowError, Source
+
+__all__ = [
+    "LABEL_CHOICES",
+    "RESULT_COLUMNS",
+    "BatchError",
+    "BatchSummary",
+    "RowError",
+    "Source",
+    "atomic_output",
+    "estimate_file",
+    "evaluate_block",
+    "expand_inputs",
+    "is_parquet",
+    "load_polars",
+    "resolve_columns",
+]

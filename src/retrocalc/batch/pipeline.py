@@ -1,0 +1,312 @@
+"""The pipeline: inputs expanded, blocks read, evaluated and written in three threads."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import engine as evaluation
+from .evaluate import evaluate_block
+from .io import _blocks, _header, _output_kind, _Writer, atomic_output, is_parquet
+from .parse import load_polars
+from .plan import resolve_columns
+from .types import _QUEUE_DEPTH, BLOCK_BYTES, BatchError, BatchSummary, OnError, RowError, Source
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def _threaded(items: Iterable[T], depth: int, stop: threading.Event) -> Iterator[T]:
+    """Produce ``items`` in a background thread, at most ``depth`` ahead."""
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(_DONE)
+        except BaseException as exc:  # handed to the consumer
+            buffer.put(exc)
+
+    thread = threading.Thread(target=produce, daemon=True, name="retrocalc-worker")
+    thread.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        # stop and join the producer: exiting while it runs native code aborts the process
+        stop.set()
+        while thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                buffer.get(timeout=0.05)
+        thread.join()
+
+
+def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Input paths with globs expanded (sorted), in the order given."""
+    items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
+    paths: list[str] = []
+    for item in items:
+        text = os.fspath(item)
+        if glob.has_magic(text):
+            matches = sorted(glob.glob(text))
+            if not matches:
+                raise BatchError(f"input {text!r}: no file matches")
+            paths += matches
+        else:
+            if not os.path.isfile(text):
+                raise BatchError(f"input {text!r}: no such file")
+            paths.append(text)
+    if not paths:
+        raise BatchError("no input file given")
+    return paths
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def estimate_file(
+    inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    *,
+    columns: Mapping[str, str] | None = None,
+    on_error: OnError = "keep",
+    out_of_range: Literal["flag", "nan"] = "flag",
+    rmr_equation: str | None = None,
+    backward_factor: float | Mapping[str, float] | None = None,
+    progress: bool | None = None,
+    block_bytes: int = BLOCK_BYTES,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    **constants: Any,
+) -> BatchSummary:
+    """Estimate the energy of every row of workout files and write them with the results.
+
+    Parameters
+    ----------
+    inputs : path, glob or sequence of them
+        CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``) files with the same columns.
+    output : path
+        ``.csv``, ``.csv.gz`` or ``.parquet``; ``"-"`` writes CSV to standard output. Written
+        atomically; never one of the inputs.
+    columns : mapping, optional
+        ``{input or alias: file column}`` where names differ, e.g. ``{"speed_kmh": "Velocity"}``.
+    on_error : {"keep", "raise"}
+        ``"keep"`` writes bad rows with ``status="error"`` and the reason; ``"raise"`` stops at
+        the first bad row with :class:`RowError` (naming the file, row and column) and
+        leaves no output.
+    out_of_range : {"flag", "nan"}
+        Rows outside a model's validity range keep their estimate (``"flag"``) or get NaN;
+        either way their status is ``out_of_range`` with the range in ``error``.
+    rmr_equation, backward_factor
+        As in :func:`retrocalc.estimate`.
+    progress : bool, optional
+        A progress bar on standard error; default when standard error is a terminal.
+    block_bytes : int [bytes]
+        CSV text read per block: memory grows with it, not with the file.
+    engine : {"local", "dask"}
+        ``"dask"`` runs the blocks on a Dask cluster (:mod:`retrocalc.dask`).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``engine="dask"``).
+    **constants
+        Values for inputs the files lack, by canonical or alias name:
+        ``mass_kg=70``, ``gait="auto"``, ``direction="backward"``, ``mass_lb=154``.
+
+    Returns
+    -------
+    BatchSummary
+        Row counts by status, total energies [kcal], elapsed time [s].
+
+    Raises
+    ------
+    BatchError
+        Before any work: a required column missing (naming it and listing the columns
+        found), files whose columns differ, a bad option, output equal to an input.
+    RowError
+        With ``on_error="raise"``, at the first bad row.
+
+    Examples
+    --------
+    >>> from retrocalc.data import example_path
+    >>> summary = estimate_file(example_path(), "-", progress=False)  # doctest: +SKIP
+    """
+    start = time.perf_counter()
+    if on_error not in ("keep", "raise"):
+        raise BatchError(f"on_error must be 'keep' or 'raise', got {on_error!r}")
+    if out_of_range not in ("flag", "nan"):
+        raise BatchError(f"out_of_range must be 'flag' or 'nan', got {out_of_range!r}")
+    if block_bytes < 1 << 10:
+        raise BatchError(f"block_bytes must be at least 1024, got {block_bytes}")
+    paths = expand_inputs(inputs)
+    out = os.fspath(output)
+    kind = _output_kind(out)
+    if out != "-":
+        for path in paths:
+            if _same_file(path, out):
+                raise BatchError(f"output {out!r} is one of the inputs; refusing to overwrite it")
+    headers = [_header(p) for p in paths]
+    for path, header in zip(paths[1:], headers[1:], strict=True):
+        if header != headers[0]:
+            raise BatchError(
+                f"{path}: its columns {header} differ from those of {paths[0]}: {headers[0]}"
+            )
+    plans = [
+        resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
+        for p, h in zip(paths, headers, strict=True)
+    ]
+    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    summary = BatchSummary(
+        inputs=paths,
+        output=out,
+        columns={k: s.describe() for k, s in plans[0].items()},
+    )
+    if engine not in ("local", "dask"):
+        raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
+    bar = _progress_bar(sum(os.path.getsize(p) for p in paths), progress)
+    blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]
+    stop = threading.Event()
+    try:
+        if engine == "dask":
+            from ..dask import run_files
+
+            update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
+            blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler, update)
+        else:  # three stages in three threads: read, estimate, write
+            read = _threaded(
+                _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
+            )
+            blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
+        _write_all(blocks, out, kind, on_error, summary)
+    finally:
+        stop.set()
+        if bar is not None:
+            bar.close()
+    summary.elapsed_s = time.perf_counter() - start
+    return summary
+
+
+def _read_files(
+    paths: Sequence[str],
+    header: Sequence[str],
+    block_bytes: int,
+    bar: Any,
+    stop: threading.Event,
+) -> Iterator[tuple[str, int, pl.DataFrame]]:
+    """(path, first row, input block) for every block of every file, in order.
+
+    A file with a header and no rows gives one empty block, so the output has its header.
+    """
+    pl = load_polars()
+    update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
+    for path in paths:
+        first = 0
+        for batch in _blocks(path, header, block_bytes, update):
+            if stop.is_set():
+                return
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            yield path, first, frame
+            first += frame.height
+        if first == 0:
+            if is_parquet(path):
+                import pyarrow.parquet as pq
+
+                empty = pl.from_arrow(pq.read_schema(path).empty_table())
+            else:
+                empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+            assert isinstance(empty, pl.DataFrame)
+            yield path, 0, empty
+
+
+def _evaluate_blocks(
+    blocks: Iterable[tuple[str, int, pl.DataFrame]],
+    plan: Mapping[str, Source],
+    options: evaluation.Options,
+) -> Iterator[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]:
+    """(path, first row, input block, result block, error mask) for every block, in order."""
+    for path, first, frame in blocks:
+        results, bad = evaluate_block(frame, plan, options)
+        yield path, first, frame, results, bad
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="retrocalc")
+
+
+def _write_all(
+    blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]],
+    out: str,
+    kind: Literal["csv", "csv.gz", "parquet"],
+    on_error: OnError,
+    summary: BatchSummary,
+) -> None:
+    with contextlib.ExitStack() as stack:
+        if out == "-":
+            handle: IO[bytes] = sys.stdout.buffer
+        else:
+            handle = stack.enter_context(atomic_output(out))
+        writer = _Writer(handle, kind)
+        for path, first, frame, results, bad in blocks:
+            if on_error == "raise" and bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise RowError(path, first + i + 1, str(results["error"][i]))
+            writer.write(frame.hstack(results))
+            _tally(summary, results)
+        writer.close()
+        if out == "-":
+            handle.flush()
+
+
+def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:
+    pl = load_polars()
+    counts = results.select(
+        ok=(pl.col("status") == "ok").sum(),
+        out_of_range=(pl.col("status") == "out_of_range").sum(),
+        error=(pl.col("status") == "error").sum(),
+        gross=pl.col("energy_gross_kcal").fill_nan(None).sum(),
+        net=pl.col("energy_net_kcal").fill_nan(None).sum(),
+    ).row(0, named=True)
+    summary.rows += results.height
+    summary.ok += int(counts["ok"])
+    summary.out_of_range += int(counts["out_of_range"])
+    summary.error += int(counts["error"])
+    summary.energy_gross_kcal += float(counts["gross"] or 0.0)
+    summary.energy_net_kcal += float(counts["net"] or 0.0)

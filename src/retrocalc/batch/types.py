@@ -1,0 +1,129 @@
+"""Batch types and constants: errors, column sources, the run summary."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from .. import energy
+from .._wrap import MISSING_LABELS
+from ..composition.rules import DIRECTION_CODES, GAIT_CODES
+from ..models import REGISTRY
+from ..nomenclature import ALIASES, OUTPUTS
+
+if TYPE_CHECKING:
+    pass
+
+
+OnError = Literal["keep", "raise"]
+#: Columns appended to every input row, in this order.
+RESULT_COLUMNS: tuple[str, ...] = (*OUTPUTS, "status", "error")
+#: Default size of a block read at once [bytes of CSV text].
+BLOCK_BYTES = 8 << 20
+_PARQUET_BATCH_ROWS = 200_000
+# pyarrow's streaming CSV reader reads up to 32 blocks ahead of its consumer: small blocks
+# keep that bounded (32 MiB), and they are gathered into blocks of block_bytes to estimate
+_READ_BYTES = 1 << 20
+_QUEUE_DEPTH = 2
+
+LABEL_CHOICES: dict[str, tuple[str, ...]] = {
+    "gait": tuple(GAIT_CODES),
+    "direction": tuple(DIRECTION_CODES),
+    "sex": tuple(energy.SEX_CODES),
+    "model": tuple(s.name for s in REGISTRY.base()),
+}
+_MISSING_TEXT = sorted(MISSING_LABELS)  # the library's own list of texts meaning "no value"
+_REQUIRED = ("speed_m_s", "mass_kg")
+_DURATION_INPUTS = ("duration_s", "distance_m")
+
+
+class BatchError(ValueError):
+    """A batch cannot start or go on: missing column, bad option, unreadable file."""
+
+
+class RowError(BatchError):
+    """A row is bad and ``on_error="raise"`` was asked for.
+
+    Attributes
+    ----------
+    path : str
+        The input file.
+    row : int
+        Its data row number (1 = the first row after the header).
+    reason : str
+        What is wrong, naming the column.
+    """
+
+    def __init__(self, path: str, row: int, reason: str) -> None:
+        self.path, self.row, self.reason = path, row, reason
+        super().__init__(f"{path}: data row {row}: {reason}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one input of :func:`retrocalc.estimate` comes from in a file.
+
+    Exactly one of ``column`` (a column of the file, in ``alias``'s unit if given) and
+    ``constant`` is set.
+    """
+
+    canonical: str
+    column: str | None = None
+    alias: str | None = None
+    constant: Any = None
+
+    def describe(self) -> str:
+        if self.column is None:
+            return f"{self.canonical} = {self.constant!r} (constant)"
+        unit = f" [{ALIASES[self.alias].unit}]" if self.alias else ""
+        return f"{self.canonical} <- column {self.column!r}{unit}"
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did (also printed by the command line).
+
+    Attributes
+    ----------
+    inputs : list of str
+        Input files, in the order read.
+    output : str
+        Output file (``"-"`` for standard output).
+    rows, ok, out_of_range, error : int
+        Rows read and written, and how many have each status.
+    energy_gross_kcal, energy_net_kcal : float [kcal]
+        Totals over the rows with energy (``ok`` and ``out_of_range``).
+    elapsed_s : float [s]
+        Wall time of the run.
+    columns : dict
+        How each input was found (``describe`` of each :class:`Source`).
+    """
+
+    inputs: list[str]
+    output: str
+    rows: int = 0
+    ok: int = 0
+    out_of_range: int = 0
+    error: int = 0
+    energy_gross_kcal: float = 0.0
+    energy_net_kcal: float = 0.0
+    elapsed_s: float = 0.0
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rows_per_s(self) -> float:
+        """Throughput [rows/s]."""
+        return self.rows / self.elapsed_s if self.elapsed_s > 0 else float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain data (JSON-ready)."""
+        return {**asdict(self), "rows_per_s": self.rows_per_s}
+
+    def __str__(self) -> str:
+        return (
+            f"retrocalc: {self.rows:,} rows -> {self.output}\n"
+            f"  ok {self.ok:,} | out_of_range {self.out_of_range:,} | error {self.error:,}\n"
+            f"  energy: {self.energy_gross_kcal:,.0f} kcal gross (total), "
+            f"{self.energy_net_kcal:,.0f} kcal net (active)\n"
+            f"  {self.elapsed_s:.2f} s, {self.rows_per_s:,.0f} rows/s"
+        )
