@@ -49,11 +49,14 @@ __all__ = [
     "__version__",
     "energy",
     "estimate",
+    "estimate_activities",
+    "estimate_activity",
     "estimate_file",
     "get_model",
     "models",
     "nomenclature",
     "pace_to_speed",
+    "read_activity",
     "register_accessor",
     "speed_to_pace",
     "units",
@@ -61,6 +64,7 @@ __all__ = [
 
 
 if TYPE_CHECKING:
+    from .activity import estimate_activities, estimate_activity, read_activity
     from .batch import estimate_file
 
     def models() -> Registry:
@@ -101,4 +105,9 @@ def __getattr__(name: str) -> Any:
         from .batch import estimate_file
 
         return estimate_file
+    # activities on first use: they need the activity extra (fitdecode, defusedxml)
+    if name in ("read_activity", "estimate_activity", "estimate_activities"):
+        from . import activity
+
+        return getattr(activity, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

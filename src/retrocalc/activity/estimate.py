@@ -121,10 +121,10 @@ def _distance(act: Activity, elapsed: FloatArray, notes: list[str]) -> FloatArra
 def _times(act: Activity, distance: FloatArray, notes: list[str]) -> FloatArray:
     elapsed = act.samples["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
-    if timed.sum() < 2 or np.ptp(elapsed[timed]) <= 0:
+    if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
         raise ActivityError(
             f"{act.source}: {int(timed.sum())} of {elapsed.size} points have a time and they "
-            "span no duration: no speed, so no energy (give the streams' times)"
+            "span less than 1 s: no speed, so no energy (give the streams' times)"
         )
     if not timed.all():
         elapsed[~timed] = np.interp(distance[~timed], distance[timed], elapsed[timed])

@@ -26,7 +26,8 @@ barometric altitude"). The defaults follow the two published choices: resampling
 as pandas-xyz (after NREL TP-5400-61109, Wood et al. 2014) and a 60 m boxcar as kcals for
 ordinary runs (Crowell, bioRxiv 2021, doi:10.1101/2021.04.03.438339, the only one checked,
 indirectly, against race results; 200 m for rugged trails). The settings are recorded with
-every result. Filtered gain and loss are summed from the filtered profile.
+every result. Filtered gain and loss are summed from the filtered profile between its
+extrema more prominent than ``gain_threshold_m`` (5 m, pandas-xyz's threshold).
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class GradeSettings:
         Threshold in robust standard deviations, default 3.
     despike_min_m : float [m]
         Smallest deviation ever treated as a spike, default 5.
+    gain_threshold_m : float [m]
+        Gain and loss count only rises and falls between extrema of the filtered profile
+        more prominent than this (pandas-xyz's 5 m; Runalyze uses 3 m); 0 sums every step.
+        Grade, and so energy, does not depend on it.
     """
 
     resample_m: float = 5.0
@@ -68,6 +73,7 @@ class GradeSettings:
     despike_half_window: int = 15
     despike_sigma: float = 3.0
     despike_min_m: float = 5.0
+    gain_threshold_m: float = 5.0
 
     def __post_init__(self) -> None:
         if not self.resample_m > 0:
@@ -140,6 +146,18 @@ def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
     return np.asarray(uniform_filter1d(profile, width, mode="nearest"), dtype=np.float64)
 
 
+def _significant(profile: FloatArray, threshold: float) -> FloatArray:
+    """The profile's ends and its extrema more prominent than ``threshold`` [m], in order."""
+    if threshold <= 0 or profile.size < 3:
+        return profile
+    from scipy.signal import find_peaks
+
+    peaks, _ = find_peaks(profile, prominence=threshold)
+    troughs, _ = find_peaks(-profile, prominence=threshold)
+    keep = np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs]))
+    return profile[keep]
+
+
 def filtered_grade(
     distance_m: FloatArray, altitude_m: FloatArray, settings: GradeSettings | None = None
 ) -> GradeProfile:
@@ -174,7 +192,7 @@ def filtered_grade(
         grid = np.array([unique[0], unique[-1]])
     smooth = _low_pass(np.interp(grid, unique, mean_z), settings)
     slope = np.gradient(smooth, grid)
-    steps = np.diff(smooth)
+    steps = np.diff(_significant(smooth, settings.gain_threshold_m))
     grade = np.interp(np.nan_to_num(distance_m, nan=unique[0]), grid, slope)
     altitude = np.interp(np.nan_to_num(distance_m, nan=unique[0]), grid, smooth)
     return GradeProfile(

@@ -287,7 +287,7 @@ def check_times(activity: Activity) -> None:
         )
     elapsed = samples["elapsed_s"].to_numpy()
     finite = elapsed[np.isfinite(elapsed)]
-    if finite.size and np.ptp(finite) == 0 and len(samples) > 1:
+    if finite.size and np.ptp(finite) < 1.0 and len(samples) > 1:
         activity.warnings.append(
-            "all points carry the same time (zero duration): no speed can be derived"
+            "all points carry the same time (zero duration, under 1 s): no speed can be derived"
         )
