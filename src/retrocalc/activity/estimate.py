@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..exceptions import ActivityWarning
+from ..exceptions import ActivityWarning, UnitWarning
 from .gait import GAIT_BANDS_M_S, auto_gait
 from .grade import GradeSettings, filtered_grade, raw_grade
 from .pauses import STATES, PauseSettings, interval_states
@@ -135,19 +135,28 @@ def _times(act: Activity, distance: FloatArray, notes: list[str]) -> FloatArray:
     return elapsed
 
 
-def _speed(act: Activity, elapsed: FloatArray, distance: FloatArray, use_device: bool) -> FloatArray:
+def _speed(
+    act: Activity, elapsed: FloatArray, distance: FloatArray, use_device: bool, stop: float
+) -> tuple[FloatArray, FloatArray]:
+    """(speed for the energy, speed for the pause rules) per interval [m/s]."""
     dt = np.diff(elapsed, prepend=elapsed[0])
     dd = np.diff(distance, prepend=distance[0])
-    # ratio of sums over a centred window: GPS distance steps are noisy second by second
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(dt > 0, dd / dt, 0.0)
+    # ratio of sums over a centred window (GPS distance steps are noisy second by second),
+    # leaving out still intervals so that a stop does not slow its neighbours
+    still = step < stop
     kernel = np.ones(_SPEED_WINDOW)
     with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.convolve(dd, kernel, "same") / np.convolve(dt, kernel, "same")
-        step = np.where(dt > 0, dd / dt, np.nan)
-    derived = np.where(np.isfinite(derived), derived, np.nan_to_num(step))
+        derived = np.convolve(np.where(still, 0, dd), kernel, "same") / np.convolve(
+            np.where(still, 0, dt), kernel, "same"
+        )
+    derived = np.where(still | ~np.isfinite(derived), step, derived)
     device = act.samples["speed_m_s"].to_numpy(np.float64)
     if use_device:
-        return np.where(np.isfinite(device), device, derived)
-    return derived
+        ok = np.isfinite(device)
+        return np.where(ok, device, derived), np.where(ok, device, step)
+    return derived, step
 
 
 def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
@@ -248,9 +257,12 @@ def estimate_activity(
     distance = _distance(act, provisional, notes)
     elapsed = _times(act, distance, notes)
     dt = np.diff(elapsed, prepend=elapsed[0])
-    speed = _speed(act, elapsed, distance, device_speed)
+    speed, rule_speed = _speed(
+        act, elapsed, distance, device_speed, pause_settings.stop_speed_m_s
+    )
     segment = s["segment"].to_numpy(np.int64)
-    state = interval_states(elapsed, distance, speed, segment, _timer_events(act), pause_settings)
+    events = _timer_events(act)
+    state = interval_states(elapsed, distance, rule_speed, segment, events, pause_settings)
     moving = state == 0
 
     altitude = s["altitude_m"].to_numpy(np.float64)
@@ -271,16 +283,11 @@ def estimate_activity(
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
-    result = estimate(
-        speed_m_s=v,
-        mass_kg=mass_kg,
-        duration_s=dt,
-        grade=np.where(moving, g, 0.0),
-        gait=gaits,
-        direction=dirs,
-        out_of_range="flag",
-        **options,
-    ).to_dict()
+    with warnings.catch_warnings():
+        # a GPS glitch of 15 m/s or a raw grade of 150 % is not a unit mix-up: such samples
+        # are flagged out of range instead
+        warnings.simplefilter("ignore", UnitWarning)
+        result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
     _rest_for_pauses(result, moving, dt)
 
     table = s.copy()
@@ -335,6 +342,30 @@ _PASSED = frozenset(
         "backward_factor",
     }
 )
+
+
+def _call(
+    estimate: Any,
+    v: FloatArray,
+    mass_kg: float,
+    dt: FloatArray,
+    g: FloatArray,
+    gaits: Any,
+    dirs: Any,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The one vectorised call of :func:`retrocalc.estimate` for every interval."""
+    out = estimate(
+        speed_m_s=v,
+        mass_kg=mass_kg,
+        duration_s=dt,
+        grade=g,
+        gait=gaits,
+        direction=dirs,
+        out_of_range="flag",
+        **options,
+    )
+    return dict(out.to_dict())
 
 
 def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: FloatArray) -> None:

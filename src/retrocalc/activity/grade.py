@@ -143,7 +143,14 @@ def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
         return np.asarray(savgol_filter(profile, width, 2, mode="interp"), dtype=np.float64)
     from scipy.ndimage import uniform_filter1d
 
-    return np.asarray(uniform_filter1d(profile, width, mode="nearest"), dtype=np.float64)
+    # odd reflection at both ends keeps a steady slope steady up to the first and last metre
+    # (an even or "nearest" padding flattens the grade there)
+    half = width // 2
+    padded = np.concatenate(
+        [2 * profile[0] - profile[half:0:-1], profile, 2 * profile[-1] - profile[-2 : -half - 2 : -1]]
+    )
+    smooth = uniform_filter1d(padded, width, mode="nearest")[half : half + profile.size]
+    return np.asarray(smooth, dtype=np.float64)
 
 
 def _significant(profile: FloatArray, threshold: float) -> FloatArray:
@@ -187,9 +194,9 @@ def filtered_grade(
     # samples at one distance (standing) become their mean altitude
     unique, inverse = np.unique(d, return_inverse=True)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
-    grid = np.arange(unique[0], unique[-1] + settings.resample_m / 2, settings.resample_m)
-    if grid.size < 2:
-        grid = np.array([unique[0], unique[-1]])
+    # a uniform grid from the first to the last distance, step at most resample_m
+    count = int(np.ceil((unique[-1] - unique[0]) / settings.resample_m)) + 1
+    grid = np.linspace(unique[0], unique[-1], max(count, 2))
     smooth = _low_pass(np.interp(grid, unique, mean_z), settings)
     slope = np.gradient(smooth, grid)
     steps = np.diff(_significant(smooth, settings.gain_threshold_m))

@@ -93,7 +93,9 @@ def summarise(
         "models": ",".join(sorted(set(table["model_used"][moving].astype(str)))),
     }
     for row in by_gait.itertuples(index=False):  # at most 5 rows (gait x direction + pause)
-        key = "pause" if row.gait == "pause" else f"{row.gait}_{row.direction}"
+        if row.gait == "pause":
+            continue  # paused_s and pause_gross_kcal above
+        key = f"{row.gait}_{row.direction}"
         summary[f"{key}_s"] = summary.get(f"{key}_s", 0.0) + float(row.time_s)
         summary[f"{key}_net_kcal"] = summary.get(f"{key}_net_kcal", 0.0) + float(
             row.energy_net_kcal
