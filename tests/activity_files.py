@@ -53,10 +53,14 @@ def write_gpx(track: Track, path: Path, *, sport: str = "running", prefix: str =
         for i in np.flatnonzero(track.segment == s):
             ext = ""
             if track.hr is not None:
-                ext = (f"<extensions><{prefix}:TrackPointExtension><{prefix}:hr>{int(track.hr[i])}"
-                       f"</{prefix}:hr></{prefix}:TrackPointExtension></extensions>")
-            pts.append(f'<trkpt lat="{LAT0:.8f}" lon="{track.lon[i]:.8f}"><ele>{track.z[i]:.2f}'
-                       f"</ele><time>{_iso(track.t[i])}</time>{ext}</trkpt>")
+                ext = (
+                    f"<extensions><{prefix}:TrackPointExtension><{prefix}:hr>{int(track.hr[i])}"
+                    f"</{prefix}:hr></{prefix}:TrackPointExtension></extensions>"
+                )
+            pts.append(
+                f'<trkpt lat="{LAT0:.8f}" lon="{track.lon[i]:.8f}"><ele>{track.z[i]:.2f}'
+                f"</ele><time>{_iso(track.t[i])}</time>{ext}</trkpt>"
+            )
         segs.append("<trkseg>" + "\n".join(pts) + "</trkseg>")
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="tests" '
@@ -71,7 +75,11 @@ def write_gpx(track: Track, path: Path, *, sport: str = "running", prefix: str =
 def write_tcx(track: Track, path: Path, *, sport: str = "Running") -> Path:
     pts = []
     for i in range(track.t.size):
-        hr = "" if track.hr is None else f"<HeartRateBpm><Value>{int(track.hr[i])}</Value></HeartRateBpm>"
+        hr = (
+            ""
+            if track.hr is None
+            else f"<HeartRateBpm><Value>{int(track.hr[i])}</Value></HeartRateBpm>"
+        )
         pts.append(
             f"<Trackpoint><Time>{_iso(track.t[i])}</Time><Position><LatitudeDegrees>{LAT0}"
             f"</LatitudeDegrees><LongitudeDegrees>{track.lon[i]:.8f}</LongitudeDegrees></Position>"
@@ -83,7 +91,8 @@ def write_tcx(track: Track, path: Path, *, sport: str = "Running") -> Path:
         'xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
         f'<Activities><Activity Sport="{sport}"><Id>{_iso(0)}</Id>'
         f'<Lap StartTime="{_iso(0)}"><TotalTimeSeconds>{track.t[-1]}</TotalTimeSeconds>'
-        f"<DistanceMeters>{track.d[-1]}</DistanceMeters><Track>" + "".join(pts)
+        f"<DistanceMeters>{track.d[-1]}</DistanceMeters><Track>"
+        + "".join(pts)
         + "</Track></Lap><Creator><Name>test device</Name></Creator></Activity></Activities>"
         "</TrainingCenterDatabase>",
         encoding="utf-8",

@@ -16,12 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import retrocalc as rc
+from activity_files import Track, steady, write_fit, write_gpx, write_tcx
 from retrocalc.activity import ActivityError, GradeSettings
 from retrocalc.activity.gait import auto_gait
 from retrocalc.activity.grade import despike, filtered_grade
 from retrocalc.exceptions import ActivityWarning
-
-from activity_files import Track, steady, write_fit, write_gpx, write_tcx
 
 pytest.importorskip("fitdecode")
 pytest.importorskip("defusedxml")
@@ -49,7 +48,9 @@ def test_steady_run_matches_one_estimate_of_the_whole_bout(kind: str, tmp_path: 
 
 
 @pytest.mark.parametrize("kind", sorted(WRITERS))
-def test_noisy_five_percent_hill_within_3_percent_of_clean_profile(kind: str, tmp_path: Path) -> None:
+def test_noisy_five_percent_hill_within_3_percent_of_clean_profile(
+    kind: str, tmp_path: Path
+) -> None:
     # GPS-like altitude noise, sd 3 m: the filtered estimate stays within 3 % of the clean
     # profile's energy; the naive per-sample grade does not
     clean = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=1200, grade=0.05, gait="run")
@@ -210,7 +211,7 @@ def test_unknown_content_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ActivityError, match="nope.fit: cannot read"):
+    with pytest.raises(ActivityError, match=r"nope\.fit: cannot read"):
         rc.read_activity(tmp_path / "nope.fit")
 
 
@@ -218,7 +219,7 @@ def test_truncated_fit_keeps_records_and_warns(tmp_path: Path) -> None:
     path = write_fit(steady(3.0, 300), tmp_path / "full.fit")
     cut = tmp_path / "cut.fit"
     cut.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3])
-    with pytest.warns(ActivityWarning, match="cut.fit"):
+    with pytest.warns(ActivityWarning, match=r"cut\.fit"):
         act = rc.read_activity(cut)
     assert 100 < len(act.samples) < 301
 
@@ -228,7 +229,7 @@ def test_zero_duration_is_an_error_when_estimating(tmp_path: Path) -> None:
     path = write_gpx(track, tmp_path / "still.gpx")
     with pytest.warns(ActivityWarning, match="same time"):
         act = rc.read_activity(path)
-    with pytest.raises(ActivityError, match="still.gpx"):
+    with pytest.raises(ActivityError, match=r"still\.gpx"):
         rc.estimate_activity(act, mass_kg=70)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from activity_files import steady, write_fit, write_gpx, write_tcx
 
 import retrocalc as rc
+from activity_files import steady, write_fit, write_gpx, write_tcx
 
 click = pytest.importorskip("click")
 pytest.importorskip("fitdecode")
@@ -39,7 +39,12 @@ def test_cli_folder_to_csv_with_a_bad_file_as_a_row(folder: Path, tmp_path: Path
                                    "-j", "1", "-q"])  # fmt: skip
     assert res.exit_code == 1  # one file failed
     table = pd.read_csv(out)
-    assert list(table["file"].map(lambda f: Path(f).name)) == ["a.gpx", "b.tcx", "broken.fit", "c.fit"]
+    assert list(table["file"].map(lambda f: Path(f).name)) == [
+        "a.gpx",
+        "b.tcx",
+        "broken.fit",
+        "c.fit",
+    ]
     assert list(table["status"]) == ["ok", "ok", "error", "ok"]
     assert "broken.fit" in table.loc[2, "reason"]
     whole = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=300, gait="run")
@@ -49,7 +54,9 @@ def test_cli_folder_to_csv_with_a_bad_file_as_a_row(folder: Path, tmp_path: Path
 
 def test_parallel_equals_serial_and_athletes_table(folder: Path, tmp_path: Path) -> None:
     athletes = tmp_path / "athletes.csv"
-    athletes.write_text("athlete,date,mass_kg\nann,2020-01-01,60\nann,2024-04-01,62\nann,2025-01-01,99\n")
+    athletes.write_text(
+        "athlete,date,mass_kg\nann,2020-01-01,60\nann,2024-04-01,62\nann,2025-01-01,99\n"
+    )
     one = rc.estimate_activities(folder, athletes=athletes, processes=1, progress=False)
     two = rc.estimate_activities(folder, athletes=athletes, processes=2, progress=False)
     pd.testing.assert_frame_equal(one, two)

@@ -38,15 +38,17 @@ def main() -> None:
         if leg == seg_break:
             t += 60.0
             parts.append([])
-        n = int(round(length / v))
+        n = round(length / v)
         for _ in range(n):
             t += 1.0
             d += v
             z += g * v
             lat = LAT0
-            lon = LON0 + (d if d <= 2500 else 5000 - d) / (M_PER_DEG_LAT * math.cos(math.radians(LAT0)))
+            lon = LON0 + (d if d <= 2500 else 5000 - d) / (
+                M_PER_DEG_LAT * math.cos(math.radians(LAT0))
+            )
             ele = 400.0 + z + rng.normal(0.0, 1.5)
-            hr = int(round(100 + 25 * v + 400 * max(g, 0)))
+            hr = round(100 + 25 * v + 400 * max(g, 0))
             when = (START + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%SZ")
             parts[-1].append(
                 f'   <trkpt lat="{lat:.7f}" lon="{lon:.7f}"><ele>{ele:.1f}</ele><time>{when}</time>'

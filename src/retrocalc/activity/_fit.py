@@ -144,7 +144,9 @@ def _fit_times(raw: Any) -> tuple[pd.DatetimeIndex, np.ndarray[Any, Any], bool]:
         unix = secs + FIT_EPOCH_S
         time = pd.to_datetime(unix, unit="s", utc=True)
     else:
-        time = pd.DatetimeIndex(np.full(secs.size, np.datetime64("NaT"), "datetime64[ns]"), tz="UTC")
+        time = pd.DatetimeIndex(
+            np.full(secs.size, np.datetime64("NaT"), "datetime64[ns]"), tz="UTC"
+        )
     return time, secs, absolute
 
 
@@ -162,7 +164,9 @@ def _build(
     if not absolute and np.isfinite(secs).any():
         notes.append("FIT times are relative to the device's clock: no UTC time")
     t0 = secs[np.isfinite(secs)][0] if np.isfinite(secs).any() else np.nan
-    altitude = np.where(np.isnan(col["enhanced_altitude"]), col["altitude"], col["enhanced_altitude"])
+    altitude = np.where(
+        np.isnan(col["enhanced_altitude"]), col["altitude"], col["enhanced_altitude"]
+    )
     speed = np.where(np.isnan(col["enhanced_speed"]), col["speed"], col["enhanced_speed"])
     cadence = col["cadence"] + np.nan_to_num(col["fractional_cadence"])
     lap_index = np.zeros(len(table), np.int64)

@@ -44,7 +44,7 @@ _EMPTY = ["nan"] * len(_NAMES)
 
 def _defused() -> Any:
     try:
-        import defusedxml.ElementTree as det
+        import defusedxml.ElementTree as det  # noqa: N813
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError(
             "reading GPX and TCX safely needs defusedxml: pip install 'retrocalc[activity]'"
@@ -137,16 +137,21 @@ def _tcx_lap(elem: Any, local: dict[str, str]) -> tuple[Any, ...]:
         short = local.get(child.tag) or child.tag.rpartition("}")[2]
         if short in ("TotalTimeSeconds", "DistanceMeters"):
             values[short] = child.text
-    return elem.attrib.get("StartTime"), values.get("TotalTimeSeconds"), values.get("DistanceMeters")
+    return (
+        elem.attrib.get("StartTime"),
+        values.get("TotalTimeSeconds"),
+        values.get("DistanceMeters"),
+    )
 
 
 def _floats(texts: list[list[str]], notes: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
     try:
-        return np.array(texts, dtype=np.float64)
+        out: np.ndarray[Any, np.dtype[np.float64]] = np.array(texts, dtype=np.float64)
     except ValueError:
         table = pd.DataFrame(texts).apply(pd.to_numeric, errors="coerce")
         notes.append("some numbers could not be read and were left empty")
-        return table.to_numpy(dtype=np.float64)
+        out = table.to_numpy(dtype=np.float64)
+    return out
 
 
 def _build(
@@ -161,7 +166,9 @@ def _build(
     kind: str,
 ) -> Activity:
     table = _floats(rows, notes)
-    time = pd.DatetimeIndex(pd.to_datetime(times, utc=True, format="ISO8601", errors="coerce"))
+    time = pd.DatetimeIndex(
+        pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
+    )
     columns: dict[str, Any] = {n: table[:, i] for i, n in enumerate(_NAMES)}
     columns.update(time=time, segment=np.asarray(segments), lap=np.asarray(lap_of))
     samples = make_samples(columns, len(rows))
@@ -171,11 +178,15 @@ def _build(
             pd.to_datetime([s for s, *_ in laps], utc=True, format="ISO8601", errors="coerce")
         )
         first = samples["time"].dropna()
-        t0 = first.iloc[0] if not first.empty else pd.NaT
+        start_s = (
+            (start - first.iloc[0]).total_seconds()
+            if not first.empty
+            else np.full(len(laps), np.nan)
+        )
         lap_frame = pd.DataFrame(
             {
                 "start_time": start,
-                "start_s": (start - t0).total_seconds(),
+                "start_s": start_s,
                 "elapsed_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
                 "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
                 "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),

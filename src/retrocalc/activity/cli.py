@@ -20,24 +20,54 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 @click.command("activity")
 @click.argument("inputs", nargs=-1, metavar="FILES|GLOB|FOLDER...")
-@click.option("-o", "--output", default=None, metavar="OUTPUT",
-              help="Summary .csv, .csv.gz or .parquet; '-' for standard output.")
-@click.option("--samples", "samples_dir", default=None, metavar="DIR",
-              help="Also write each activity's per-sample table into DIR.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="OUTPUT",
+    help="Summary .csv, .csv.gz or .parquet; '-' for standard output.",
+)
+@click.option(
+    "--samples",
+    "samples_dir",
+    default=None,
+    metavar="DIR",
+    help="Also write each activity's per-sample table into DIR.",
+)
 @click.option("--example", is_flag=True, help="Run on the example activity shipped with retrocalc.")
-@click.option("--mass-kg", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Body mass [kg] for every activity.")
-@click.option("--athletes", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="CSV of athlete,date,mass_kg; an activity's athlete is its folder's name.")
+@click.option(
+    "--mass-kg",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Body mass [kg] for every activity.",
+)
+@click.option(
+    "--athletes",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV of athlete,date,mass_kg; an activity's athlete is its folder's name.",
+)
 @click.option("--athlete", default=None, help="Athlete of every file (instead of folder names).")
-@click.option("--direction", type=click.Choice(["forward", "backward"]), default="forward",
-              show_default=True)
-@click.option("--gait", type=click.Choice(["auto", "walk", "run"]), default="auto",
-              show_default=True)
-@click.option("--grade", type=click.Choice(["filtered", "raw", "level"]), default="filtered",
-              show_default=True, help="Grade from filtered altitude (raw: for comparison only).")
-@click.option("-j", "--processes", type=click.IntRange(min=1), default=None,
-              help="Worker processes [default: CPUs].")
+@click.option(
+    "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
+)
+@click.option(
+    "--gait", type=click.Choice(["auto", "walk", "run"]), default="auto", show_default=True
+)
+@click.option(
+    "--grade",
+    type=click.Choice(["filtered", "raw", "level"]),
+    default="filtered",
+    show_default=True,
+    help="Grade from filtered altitude (raw: for comparison only).",
+)
+@click.option(
+    "-j",
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: CPUs].",
+)
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler to use.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")

@@ -228,7 +228,8 @@ def estimate_activity(
     >>> import retrocalc as rc
     >>> from retrocalc.data import example_path
     >>> r = rc.estimate_activity(example_path("example_activity.gpx"), mass_kg=70)
-    >>> r.summary["distance_m"] > 1000, r.summary["energy_gross_kcal"] > r.summary["energy_net_kcal"]
+    >>> s = r.summary
+    >>> s["distance_m"] > 1000, s["energy_gross_kcal"] > s["energy_net_kcal"]
     (True, True)
     """
     from .. import estimate
@@ -257,9 +258,7 @@ def estimate_activity(
     distance = _distance(act, provisional, notes)
     elapsed = _times(act, distance, notes)
     dt = np.diff(elapsed, prepend=elapsed[0])
-    speed, rule_speed = _speed(
-        act, elapsed, distance, device_speed, pause_settings.stop_speed_m_s
-    )
+    speed, rule_speed = _speed(act, elapsed, distance, device_speed, pause_settings.stop_speed_m_s)
     segment = s["segment"].to_numpy(np.int64)
     events = _timer_events(act)
     state = interval_states(elapsed, distance, rule_speed, segment, events, pause_settings)
@@ -294,7 +293,7 @@ def estimate_activity(
     table["elapsed_s"] = elapsed
     table["distance_m"] = distance
     table["dt_s"] = dt
-    table["state"] = pd.Categorical.from_codes(state, categories=list(STATES))
+    table["state"] = pd.Categorical.from_codes(state.astype(np.int64), categories=pd.Index(STATES))
     table["speed_used_m_s"] = v
     table["grade"] = g
     table["grade_raw"] = g_raw

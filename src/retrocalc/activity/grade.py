@@ -132,7 +132,7 @@ def despike(altitude: FloatArray, settings: GradeSettings) -> tuple[FloatArray, 
 
 
 def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
-    width = int(round(settings.window_m / settings.resample_m))
+    width = round(settings.window_m / settings.resample_m)
     width += 1 - width % 2  # odd: centred
     if width < 3 or profile.size < 3:
         return profile
@@ -140,17 +140,24 @@ def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
     if settings.method == "savgol":
         from scipy.signal import savgol_filter
 
-        return np.asarray(savgol_filter(profile, width, 2, mode="interp"), dtype=np.float64)
+        filtered: FloatArray = np.asarray(
+            savgol_filter(profile, width, 2, mode="interp"), np.float64
+        )
+        return filtered
     from scipy.ndimage import uniform_filter1d
 
     # odd reflection at both ends keeps a steady slope steady up to the first and last metre
     # (an even or "nearest" padding flattens the grade there)
     half = width // 2
     padded = np.concatenate(
-        [2 * profile[0] - profile[half:0:-1], profile, 2 * profile[-1] - profile[-2 : -half - 2 : -1]]
+        [
+            2 * profile[0] - profile[half:0:-1],
+            profile,
+            2 * profile[-1] - profile[-2 : -half - 2 : -1],
+        ]
     )
-    smooth = uniform_filter1d(padded, width, mode="nearest")[half : half + profile.size]
-    return np.asarray(smooth, dtype=np.float64)
+    smooth: FloatArray = np.asarray(uniform_filter1d(padded, width, mode="nearest"), np.float64)
+    return smooth[half : half + profile.size]
 
 
 def _significant(profile: FloatArray, threshold: float) -> FloatArray:
@@ -161,8 +168,9 @@ def _significant(profile: FloatArray, threshold: float) -> FloatArray:
 
     peaks, _ = find_peaks(profile, prominence=threshold)
     troughs, _ = find_peaks(-profile, prominence=threshold)
-    keep = np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs]))
-    return profile[keep]
+    keep = np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs])).astype(np.intp)
+    out: FloatArray = profile[keep]
+    return out
 
 
 def filtered_grade(

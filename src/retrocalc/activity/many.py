@@ -194,12 +194,13 @@ def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[s
         import dask.bag as db
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("engine='dask' needs dask: pip install 'retrocalc[dask]'") from None
-    bag = db.from_sequence(list(files), npartitions=max(1, min(len(files), 64)))
+    parts = max(1, min(len(files), 64))
+    bag = db.from_sequence(list(files), npartitions=parts)  # type: ignore[no-untyped-call]
     mapped = bag.map(_one, job)
     if scheduler:
         from distributed import Client
 
-        with Client(scheduler) as client:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
             return list(client.compute(mapped).result())
     return list(mapped.compute(scheduler="processes"))
 

@@ -146,7 +146,9 @@ class Activity:
         for name in COLUMNS[1:]:
             if name in frame:
                 columns[name] = frame[name].to_numpy()
-        return cls(samples=make_samples(columns, len(frame)), source=source, sport=norm_sport(sport))
+        return cls(
+            samples=make_samples(columns, len(frame)), source=source, sport=norm_sport(sport)
+        )
 
 
 def _empty_laps() -> pd.DataFrame:
@@ -179,7 +181,7 @@ def make_samples(columns: dict[str, Any], n: int) -> pd.DataFrame:
     elapsed = columns.get("elapsed_s")
     if elapsed is None:
         index = pd.DatetimeIndex(time)
-        timed = index[~index.isna()]
+        timed = index[np.asarray(index.notna())]
         elapsed = (
             (index - timed[0]).total_seconds().to_numpy(np.float64)
             if len(timed)
@@ -211,7 +213,9 @@ def _sniff(head: bytes, name: str) -> str:
     raise ActivityError(f"{name}: not a FIT, GPX or TCX file (unrecognised content)")
 
 
-def read_activity(source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None) -> Activity:  # noqa: A002
+def read_activity(
+    source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None
+) -> Activity:
     """Read a FIT, GPX or TCX recording.
 
     Parameters

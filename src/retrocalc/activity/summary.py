@@ -92,17 +92,13 @@ def summarise(
         "out_of_range_share": share,
         "models": ",".join(sorted(set(table["model_used"][moving].astype(str)))),
     }
-    for row in by_gait.itertuples(index=False):  # at most 5 rows (gait x direction + pause)
-        if row.gait == "pause":
+    for rec in by_gait.to_dict("records"):  # at most 5 rows (gait x direction + pause)
+        if rec["gait"] == "pause":
             continue  # paused_s and pause_gross_kcal above
-        key = f"{row.gait}_{row.direction}"
-        summary[f"{key}_s"] = summary.get(f"{key}_s", 0.0) + float(row.time_s)
-        summary[f"{key}_net_kcal"] = summary.get(f"{key}_net_kcal", 0.0) + float(
-            row.energy_net_kcal
-        )
-        summary[f"{key}_gross_kcal"] = summary.get(f"{key}_gross_kcal", 0.0) + float(
-            row.energy_gross_kcal
-        )
+        key = f"{rec['gait']}_{rec['direction']}"
+        summary[f"{key}_s"] = float(rec["time_s"])
+        summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
+        summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
     summary["warnings"] = "; ".join(notes)
     return ActivityResult(
         samples=table,
