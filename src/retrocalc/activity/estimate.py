@@ -289,19 +289,21 @@ def estimate_activity(
         result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
     _rest_for_pauses(result, moving, dt)
 
-    table = s.copy()
-    table["elapsed_s"] = elapsed
-    table["distance_m"] = distance
-    table["dt_s"] = dt
-    table["state"] = pd.Categorical.from_codes(state.astype(np.int64), categories=pd.Index(STATES))
-    table["speed_used_m_s"] = v
-    table["grade"] = g
-    table["grade_raw"] = g_raw
-    table["altitude_filtered_m"] = profile.altitude_m
-    table["gait"] = np.where(moving, gaits, "pause")
-    table["direction"] = dirs
-    for name, values in result.items():
-        table[name] = values
+    columns: dict[str, Any] = {name: s[name].to_numpy() for name in s.columns}
+    columns.update(
+        elapsed_s=elapsed,
+        distance_m=distance,
+        dt_s=dt,
+        state=pd.Categorical.from_codes(state.astype(np.int64), categories=pd.Index(STATES)),
+        speed_used_m_s=v,
+        grade=g,
+        grade_raw=g_raw,
+        altitude_filtered_m=profile.altitude_m,
+        gait=np.where(moving, gaits, "pause"),
+        direction=dirs,
+        **result,
+    )
+    table = pd.DataFrame(columns, index=s.index)
 
     share = float((~table["in_range"].to_numpy(bool) & moving).sum() / max(moving.sum(), 1))
     if share > 0 and out_of_range == "warn":
