@@ -72,6 +72,7 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
     events: list[tuple[Any, str]] = []
     meta: dict[str, Any] = {}
     notes: list[str] = []
+    plans: dict[tuple[Any, int], list[tuple[int, int]]] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -86,11 +87,20 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
                     continue
                 kind = frame.name
                 if kind == "record":
+                    fields = frame.fields
+                    # which positions of this definition hold the wanted fields: computed
+                    # once per definition (plus its length: compressed timestamps append one)
+                    key = (frame.def_mesg, len(fields))  # the dict keeps it alive
+                    plan = plans.get(key)
+                    if plan is None:
+                        plan = plans[key] = [
+                            (i, _INDEX[f.name]) for i, f in enumerate(fields) if f.name in _INDEX
+                        ]
                     row = _NAN_ROW.copy()
-                    for f in frame.fields:
-                        j = _INDEX.get(f.name)
-                        if j is not None and f.value is not None:
-                            row[j] = f.value
+                    for i, j in plan:
+                        value = fields[i].value
+                        if value is not None:
+                            row[j] = value
                     rows.append(row)
                 elif kind == "event":
                     if _value(frame, "event") == "timer":
