@@ -304,8 +304,9 @@ def estimate_activity(
         **result,
     )
     table = pd.DataFrame(columns, index=s.index)
+    in_range = np.asarray(result["in_range"], dtype=bool)
 
-    share = float((~table["in_range"].to_numpy(bool) & moving).sum() / max(moving.sum(), 1))
+    share = float((~in_range & moving).sum() / max(moving.sum(), 1))
     if share > 0 and out_of_range == "warn":
         warnings.warn(
             f"{act.source}: {share:.1%} of the moving samples lie outside a model's validity "
@@ -326,7 +327,9 @@ def estimate_activity(
     }
     from .summary import summarise
 
-    return summarise(act, table, profile, settings, notes, share)
+    columns["moving"] = moving
+    columns["model_used"] = np.asarray(result["model_used"], dtype=object)
+    return summarise(act, table, columns, profile, settings, notes, share)
 
 
 _PASSED = frozenset(

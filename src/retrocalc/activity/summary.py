@@ -16,13 +16,14 @@ __all__ = ["summarise"]
 _KCAL = ["energy_gross_kcal", "energy_net_kcal"]
 
 
-def _splits(table: pd.DataFrame, key: np.ndarray[Any, Any], name: str) -> pd.DataFrame:
+def _splits(
+    cols: dict[str, Any], moving: np.ndarray[Any, Any], key: np.ndarray[Any, Any], name: str
+) -> pd.DataFrame:
     """Sums per integer key (km or lap) with bincount: no per-group Python work."""
-    moving = (table["state"] == "moving").to_numpy()
-    dt = table["dt_s"].to_numpy(np.float64)
-    z = table["altitude_filtered_m"].to_numpy(np.float64)
+    dt = cols["dt_s"]
+    z = cols["altitude_filtered_m"]
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
-    distance = table["distance_m"].to_numpy(np.float64)
+    distance = cols["distance_m"]
     codes, index = np.unique(key, return_inverse=True)
     columns = {
         "distance_m": np.diff(distance, prepend=distance[0]),
@@ -30,8 +31,8 @@ def _splits(table: pd.DataFrame, key: np.ndarray[Any, Any], name: str) -> pd.Dat
         "elapsed_s": dt,
         "gain_m": np.clip(dz, 0, None),
         "loss_m": np.clip(-dz, 0, None),
-        "energy_gross_kcal": np.nan_to_num(table["energy_gross_kcal"].to_numpy(np.float64)),
-        "energy_net_kcal": np.nan_to_num(table["energy_net_kcal"].to_numpy(np.float64)),
+        "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
+        "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
     }
     out = pd.DataFrame(
         {name: codes, **{k: np.bincount(index, v, codes.size) for k, v in columns.items()}}
@@ -44,34 +45,39 @@ def _splits(table: pd.DataFrame, key: np.ndarray[Any, Any], name: str) -> pd.Dat
 def summarise(
     act: Activity,
     table: pd.DataFrame,
+    cols: dict[str, Any],
     profile: GradeProfile,
     settings: dict[str, Any],
     notes: list[str],
     share: float,
 ) -> ActivityResult:
-    """Build the :class:`ActivityResult` of an estimated table."""
-    moving = (table["state"] == "moving").to_numpy()
-    dt = table["dt_s"].to_numpy(np.float64)
-    distance = table["distance_m"].to_numpy(np.float64)
+    """Build the :class:`ActivityResult` from the per-sample columns (numpy arrays)."""
+    moving = cols["moving"]
+    dt = cols["dt_s"]
+    distance = cols["distance_m"]
     dd = np.diff(distance, prepend=distance[0])
     km = np.floor(distance / 1000.0).astype(np.int64)
-    splits_km = _splits(table, km, "km")
-    splits_lap = _splits(table, table["lap"].to_numpy(), "lap")
+    splits_km = _splits(cols, moving, km, "km")
+    splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
 
-    frame = pd.DataFrame(
+    gait = np.asarray(cols["gait"], dtype=object)
+    direction = np.asarray(cols["direction"], dtype=object)
+    pairs, index = np.unique(gait + "|" + direction, return_inverse=True)
+    gross_s = np.nan_to_num(cols["energy_gross_kcal"])
+    net_s = np.nan_to_num(cols["energy_net_kcal"])
+    by_gait = pd.DataFrame(
         {
-            "gait": table["gait"].to_numpy(object),
-            "direction": table["direction"].to_numpy(object),
-            "time_s": dt,
-            "distance_m": np.where(moving, dd, 0.0),
-            "energy_gross_kcal": table["energy_gross_kcal"].to_numpy(np.float64),
-            "energy_net_kcal": table["energy_net_kcal"].to_numpy(np.float64),
+            "gait": [p.split("|")[0] for p in pairs],  # a handful of pairs
+            "direction": [p.split("|")[1] for p in pairs],
+            "time_s": np.bincount(index, dt, pairs.size),
+            "distance_m": np.bincount(index, np.where(moving, dd, 0.0), pairs.size),
+            "energy_gross_kcal": np.bincount(index, gross_s, pairs.size),
+            "energy_net_kcal": np.bincount(index, net_s, pairs.size),
         }
     )
-    by_gait = frame.groupby(["gait", "direction"], sort=True).sum().reset_index()
 
-    gross = float(np.nansum(table["energy_gross_kcal"]))
-    net = float(np.nansum(table["energy_net_kcal"]))
+    gross = float(gross_s.sum())
+    net = float(net_s.sum())
     start = act.start_time
     summary: dict[str, Any] = {
         "source": act.source,
@@ -80,7 +86,7 @@ def summarise(
         "sub_sport": act.sub_sport,
         "device": act.device,
         "start_time": None if start is None else start.isoformat(),
-        "samples": len(table),
+        "samples": int(dt.size),
         "elapsed_s": float(dt.sum()),
         "moving_s": float(dt[moving].sum()),
         "paused_s": float(dt[~moving].sum()),
@@ -91,9 +97,9 @@ def summarise(
         "energy_net_kcal": net,
         "energy_gross_kj": gross * 4.184,
         "energy_net_kj": net * 4.184,
-        "pause_gross_kcal": float(np.nansum(table["energy_gross_kcal"].to_numpy()[~moving])),
+        "pause_gross_kcal": float(gross_s[~moving].sum()),
         "out_of_range_share": share,
-        "models": ",".join(sorted(set(table["model_used"][moving].astype(str)))),
+        "models": ",".join(sorted({str(m) for m in np.unique(cols["model_used"][moving])})),
     }
     for rec in by_gait.to_dict("records"):  # at most 5 rows (gait x direction + pause)
         if rec["gait"] == "pause":
