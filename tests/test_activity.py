@@ -246,3 +246,15 @@ def test_lazy_import_and_settings_errors() -> None:
         warnings.simplefilter("error")
         with pytest.raises(TypeError, match="speed_m_s"):
             rc.estimate_activity(pd.DataFrame({"elapsed_s": [0, 1]}), mass_kg=70, speed_m_s=3)
+
+
+@pytest.mark.parametrize(
+    "name", ["retrocalc.activity", "retrocalc.activity.read", "retrocalc.activity.estimate"]
+)
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
