@@ -53,6 +53,8 @@ __all__ = [
     "energy",
     "equivalent_speed",
     "estimate",
+    "estimate_activities",
+    "estimate_activity",
     "estimate_file",
     "estimate_hr",
     "get_model",
@@ -60,6 +62,7 @@ __all__ = [
     "models",
     "nomenclature",
     "pace_to_speed",
+    "read_activity",
     "register_accessor",
     "speed_for",
     "speed_to_pace",
@@ -68,6 +71,9 @@ __all__ = [
 
 # name -> module of the public names imported on first use (see __getattr__)
 _LAZY = {
+    "estimate_activities": "activity",
+    "estimate_activity": "activity",
+    "read_activity": "activity",
     "Calibration": "calibration",
     "calibrate": "calibration",
     "compare_models": "compare",
@@ -81,6 +87,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from . import activity_types as activity_types
     from . import plot as plot
+    from .activity import estimate_activities, estimate_activity, read_activity
     from .batch import estimate_file
     from .calibration import Calibration, calibrate
     from .compare import compare_models

@@ -224,6 +224,17 @@ def models(as_json: bool) -> None:
 cli.add_command(pace)
 
 
+def _add_activity() -> None:
+    try:
+        from .activity.cli import activity
+    except ImportError:  # pragma: no cover - pandas or click missing: no activity command
+        return
+    cli.add_command(activity)
+
+
+_add_activity()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``retrocalc`` command."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")

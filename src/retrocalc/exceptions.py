@@ -6,7 +6,7 @@ silence or escalate all of them at once (``warnings.simplefilter("error", Retroc
 
 from __future__ import annotations
 
-__all__ = ["OutOfRangeError", "RangeWarning", "RetrocalcWarning", "UnitWarning"]
+__all__ = ["ActivityWarning", "OutOfRangeError", "RangeWarning", "RetrocalcWarning", "UnitWarning"]
 
 
 class RetrocalcWarning(UserWarning):
@@ -22,6 +22,14 @@ class RangeWarning(RetrocalcWarning):
 
 class UnitWarning(RetrocalcWarning):
     """An input value looks like it is in the wrong unit (km/h for m/s, percent for a fraction)."""
+
+
+class ActivityWarning(RetrocalcWarning):
+    """An activity file was read or estimated with a problem worked around.
+
+    Truncated FIT, undefined messages, points without time, no altitude, pauses without a
+    timer...: the result is still returned and the reason is also kept in its ``warnings``.
+    """
 
 
 class OutOfRangeError(ValueError):

@@ -1,0 +1,169 @@
+"""Activity benchmark: read + grade + estimate against the bare parsers, and many files.
+
+Run: ``.venv/bin/python benchmarks/bench_activity.py [--files 1000] [--repeat 5]``
+
+All in one run, side by side (these machines are shared and noisy: compare the ratios):
+
+* one 1-hour 1 Hz activity (3,601 points, a hilly route with GPS-like altitude noise, heart
+  rate) written as FIT, GPX and TCX by the tests' writers (``tests/activity_files.py``);
+  retrocalc's ``read_activity`` + ``estimate_activity`` (read, grade filter, pauses, gait,
+  one vectorised estimate, summary) against fitdecode's bare decode (iterating every frame),
+  gpxpy's ``parse`` and tcxreader's ``read`` (parse only, no energy). Best of ``--repeat``.
+* ``--files`` five-minute GPX activities through :func:`retrocalc.estimate_activities` on 1
+  and on 2 processes, and the peak memory (RSS of the parent and its workers, sampled every
+  50 ms) at a quarter of the files and at all of them: it must not grow with the files.
+
+Needs the ``bench`` extra (gpxpy, tcxreader), the ``test`` extra (fit-tool) and psutil.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import retrocalc as rc  # noqa: E402
+from activity_files import Track, steady, write_fit, write_gpx, write_tcx  # noqa: E402
+
+
+def hour_track(seconds: int = 3600) -> Track:
+    t = np.arange(seconds + 1, dtype=float)
+    speed = 2.9 + 0.3 * np.sin(t / 300)
+    d = np.concatenate([[0.0], np.cumsum(speed[1:])])
+    z = 200 + 40 * np.sin(d / 1500) + np.random.default_rng(0).normal(0, 2.0, t.size)
+    return Track(t, d, z, hr=np.round(140 + 10 * np.sin(t / 200)))
+
+
+def best(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def ours(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rc.estimate_activity(rc.read_activity(path), mass_kg=70)
+
+
+def bare_fit(path: Path) -> None:
+    import fitdecode
+
+    with fitdecode.FitReader(str(path)) as reader:
+        for _ in reader:
+            pass
+
+
+def bare_gpx(path: Path) -> None:
+    import gpxpy
+
+    with open(path, encoding="utf-8") as handle:
+        gpxpy.parse(handle)
+
+
+def bare_tcx(path: Path) -> None:
+    from tcxreader.tcxreader import TCXReader
+
+    TCXReader().read(str(path))
+
+
+class PeakRSS:
+    """Peak resident memory of this process and its children, sampled in a thread [MiB]."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.proc = psutil.Process()
+        self.peak = 0.0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            total = 0
+            for p in [self.proc, *self.proc.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except Exception:  # a worker that just ended
+                    continue
+            self.peak = max(self.peak, total / 2**20)
+            time.sleep(0.05)
+
+    def __enter__(self) -> PeakRSS:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def many(folder: Path, n: int, processes: int) -> tuple[float, float]:
+    files = sorted(folder.glob("*.gpx"))[:n]
+    with PeakRSS() as mem:
+        start = time.perf_counter()
+        table = rc.estimate_activities(files, mass_kg=70, processes=processes, progress=False)
+        elapsed = time.perf_counter() - start
+    assert (table["status"] == "ok").all()
+    return elapsed, mem.peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        track = hour_track()
+        paths = {
+            "fit": write_fit(track, root / "hour.fit"),
+            "gpx": write_gpx(track, root / "hour.gpx"),
+            "tcx": write_tcx(track, root / "hour.tcx"),
+        }
+        bare = {"fit": bare_fit, "gpx": bare_gpx, "tcx": bare_tcx}
+        names = {"fit": "fitdecode decode", "gpx": "gpxpy.parse", "tcx": "tcxreader.read"}
+        print("One 1-hour 1 Hz activity (3,601 points), best of", args.repeat)
+        print("| format | retrocalc read+grade+estimate [s] | bare parse [s] | ratio |")
+        print("|---|---|---|---|")
+        for kind, path in paths.items():
+            t_ours = best(lambda p=path: ours(p), args.repeat)
+            t_bare = best(lambda p=path, k=kind: bare[k](p), args.repeat)
+            print(f"| {kind.upper()} | {t_ours:.3f} | {t_bare:.3f} ({names[kind]}) | "
+                  f"{t_ours / t_bare:.2f}x |")  # fmt: skip
+        folder = root / "many"
+        folder.mkdir()
+        one = steady(3.0, 300, grade=0.02)
+        one.z = one.z + np.random.default_rng(1).normal(0, 1.5, one.z.size)
+        template = write_gpx(one, folder / "0000.gpx").read_bytes()
+        for i in range(1, args.files):
+            (folder / f"{i:04d}.gpx").write_bytes(template)
+        quarter = max(1, args.files // 4)
+        print(f"\n{args.files} five-minute GPX activities (301 points each)")
+        print("| files | processes | time [s] | files/s | peak RSS parent+workers [MiB] |")
+        print("|---|---|---|---|---|")
+        results = {}
+        for n, procs in ((args.files, 1), (args.files, 2), (quarter, 2)):
+            elapsed, peak = many(folder, n, procs)
+            results[(n, procs)] = elapsed
+            print(f"| {n} | {procs} | {elapsed:.2f} | {n / elapsed:.0f} | {peak:.0f} |")
+        speedup = results[(args.files, 1)] / results[(args.files, 2)]
+        print(f"\n2 processes vs 1: {speedup:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

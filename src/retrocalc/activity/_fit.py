@@ -1,0 +1,246 @@
+"""FIT files through fitdecode (MIT): only the messages and fields an estimate needs.
+
+Values are decoded without fitdecode's data processor (no datetime objects per record): the
+times stay FIT seconds and are converted in one vectorised step. A FIT time below
+0x10000000 is relative to the device's clock (FIT profile, ``date_time``); such files get
+elapsed times but no UTC time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from .read import Activity, ActivityError, make_samples, norm_sport
+
+__all__ = ["read_fit"]
+
+#: Seconds from the Unix epoch to the FIT epoch, 1989-12-31T00:00:00Z.
+FIT_EPOCH_S = 631065600
+#: FIT times below this are seconds of the device's clock, not UTC (FIT profile, date_time).
+_MIN_ABSOLUTE = 0x10000000
+#: Semicircles to degrees: 180 / 2**31 (FIT profile).
+SEMICIRCLE_DEG = 180.0 / 2**31
+
+_RECORD_FIELDS = (
+    "timestamp",
+    "position_lat",
+    "position_long",
+    "distance",
+    "enhanced_altitude",
+    "altitude",
+    "enhanced_speed",
+    "speed",
+    "heart_rate",
+    "cadence",
+    "fractional_cadence",
+)
+#: A record further than this from the file's median time is corrupt [s].
+_WILD_S = 7 * 86400.0
+_INDEX = {name: i for i, name in enumerate(_RECORD_FIELDS)}
+_NAN_ROW = [np.nan] * len(_RECORD_FIELDS)
+
+
+def _import_fitdecode() -> Any:
+    try:
+        import fitdecode
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "reading FIT files needs fitdecode: pip install 'retrocalc[activity]'"
+        ) from None
+    return fitdecode
+
+
+def _value(message: Any, name: str) -> Any:
+    try:
+        return message.get_value(name, fallback=None)
+    except Exception:  # a field fitdecode cannot resolve is treated as absent
+        return None
+
+
+def read_fit(stream: IO[bytes], name: str) -> Activity:
+    """Decode the records, laps, timer events, sport and device of a FIT file."""
+    fitdecode = _import_fitdecode()
+    from fitdecode.processors import DataProcessorBase
+
+    data_frame = fitdecode.FIT_FRAME_DATA
+    rows: list[list[Any]] = []
+    laps: list[tuple[Any, Any, Any, Any]] = []
+    events: list[tuple[Any, str]] = []
+    meta: dict[str, Any] = {}
+    notes: list[str] = []
+    plans: dict[tuple[Any, int], list[tuple[int, int]]] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            reader = fitdecode.FitReader(
+                stream,
+                processor=DataProcessorBase(),
+                check_crc=fitdecode.CrcCheck.WARN,
+                error_handling=fitdecode.ErrorHandling.WARN,
+            )
+            for frame in reader:
+                if frame.frame_type != data_frame:
+                    continue
+                kind = frame.name
+                if kind == "record":
+                    fields = frame.fields
+                    # which positions of this definition hold the wanted fields: computed
+                    # once per definition (plus its length: compressed timestamps append one)
+                    key = (frame.def_mesg, len(fields))  # the dict keeps it alive
+                    plan = plans.get(key)
+                    if plan is None:
+                        plan = plans[key] = [
+                            (i, _INDEX[f.name]) for i, f in enumerate(fields) if f.name in _INDEX
+                        ]
+                    row = _NAN_ROW.copy()
+                    for i, j in plan:
+                        value = fields[i].value
+                        if value is not None:
+                            row[j] = value
+                    rows.append(row)
+                elif kind == "event":
+                    if _value(frame, "event") == "timer":
+                        etype = str(_value(frame, "event_type") or "")
+                        state = "start" if etype == "start" else "stop" if "stop" in etype else ""
+                        if state:
+                            events.append((_value(frame, "timestamp"), state))
+                elif kind == "lap":
+                    laps.append(
+                        (
+                            _value(frame, "start_time"),
+                            _value(frame, "total_elapsed_time"),
+                            _value(frame, "total_timer_time"),
+                            _value(frame, "total_distance"),
+                        )
+                    )
+                elif kind in ("sport", "session"):
+                    meta.setdefault("sport", _value(frame, "sport"))
+                    meta.setdefault("sub_sport", _value(frame, "sub_sport"))
+                elif kind == "file_id":
+                    maker = _value(frame, "manufacturer")
+                    product = _value(frame, "garmin_product") or _value(frame, "product")
+                    parts = [str(p) for p in (maker, product) if p is not None]
+                    meta["device"] = " ".join(parts) or None
+        except fitdecode.FitHeaderError as exc:
+            if not rows:
+                raise ActivityError(f"{name}: not a readable FIT file ({exc})") from None
+            notes.append(f"FIT header error after {len(rows)} records ({exc}); kept them")
+        except fitdecode.FitEOFError:
+            notes.append(f"truncated FIT file: kept the {len(rows)} records read before its end")
+        except fitdecode.FitError as exc:
+            notes.append(
+                f"FIT decoding stopped ({exc}); kept the {len(rows)} records read before it"
+            )
+    for w in caught:
+        text = str(w.message)
+        if "CRC" in text.upper():
+            text = "FIT checksum mismatch (file altered or truncated): " + text
+        notes.append(text)
+    if not rows:
+        raise ActivityError(f"{name}: the FIT file holds no record messages")
+    return _build(rows, laps, events, meta, notes, name)
+
+
+def _fit_times(raw: Any) -> tuple[pd.DatetimeIndex, np.ndarray[Any, Any], bool]:
+    """FIT seconds -> (UTC times, elapsed seconds, whether the times are absolute)."""
+    secs = np.asarray(raw, dtype=np.float64)
+    finite = secs[np.isfinite(secs)]
+    absolute = bool(finite.size) and bool(finite.min() >= _MIN_ABSOLUTE)
+    if absolute:
+        unix = secs + FIT_EPOCH_S
+        time = pd.to_datetime(unix, unit="s", utc=True)
+    else:
+        time = pd.DatetimeIndex(
+            np.full(secs.size, np.datetime64("NaT"), "datetime64[ns]"), tz="UTC"
+        )
+    return time, secs, absolute
+
+
+def _build(
+    rows: list[list[Any]],
+    laps: list[tuple[Any, Any, Any, Any]],
+    events: list[tuple[Any, str]],
+    meta: dict[str, Any],
+    notes: list[str],
+    name: str,
+) -> Activity:
+    table = _clean(np.array(rows, dtype=np.float64), notes)
+    col = {n: table[:, i] for n, i in _INDEX.items()}
+    time, secs, absolute = _fit_times(col["timestamp"])
+    if not absolute and np.isfinite(secs).any():
+        notes.append("FIT times are relative to the device's clock: no UTC time")
+    t0 = secs[np.isfinite(secs)][0] if np.isfinite(secs).any() else np.nan
+    altitude = np.where(
+        np.isnan(col["enhanced_altitude"]), col["altitude"], col["enhanced_altitude"]
+    )
+    speed = np.where(np.isnan(col["enhanced_speed"]), col["speed"], col["enhanced_speed"])
+    cadence = col["cadence"] + np.nan_to_num(col["fractional_cadence"])
+    lap_index = np.zeros(len(table), np.int64)
+    lap_frame = _lap_frame(laps, t0)
+    if len(lap_frame) > 1:
+        starts = lap_frame["start_s"].to_numpy()
+        lap_index = np.clip(np.searchsorted(starts, secs - t0, side="right") - 1, 0, None)
+    samples = make_samples(
+        {
+            "time": time,
+            "elapsed_s": secs - t0,
+            "distance_m": col["distance"],
+            "latitude_deg": col["position_lat"] * SEMICIRCLE_DEG,
+            "longitude_deg": col["position_long"] * SEMICIRCLE_DEG,
+            "altitude_m": altitude,
+            "speed_m_s": speed,
+            "heart_rate_bpm": col["heart_rate"],
+            "cadence_rpm": cadence,
+            "lap": lap_index,
+        },
+        len(table),
+    )
+    ev = [(float(t) - t0, e) for t, e in events if isinstance(t, int | float)]
+    return Activity(
+        samples=samples,
+        source=name,
+        format="fit",
+        sport=norm_sport(meta.get("sport")),
+        sub_sport=None if meta.get("sub_sport") is None else str(meta["sub_sport"]),
+        device=meta.get("device"),
+        laps=lap_frame,
+        timer_events=pd.DataFrame(ev, columns=["elapsed_s", "event"]),
+        warnings=notes,
+    )
+
+
+def _clean(table: np.ndarray[Any, Any], notes: list[str]) -> np.ndarray[Any, Any]:
+    """Merge records split over one timestamp; drop records with impossible times."""
+    ts = table[:, 0]
+    finite = np.isfinite(ts)
+    if finite.any():
+        # a corrupt record decodes to a time years away (strava-android fixture: 2085)
+        wild = finite & (np.abs(ts - np.median(ts[finite])) > _WILD_S)
+        if wild.any():
+            notes.append(f"dropped {int(wild.sum())} records with an impossible time")
+            table, ts = table[~wild], ts[~wild]
+    same = np.zeros(len(ts), bool)
+    same[1:] = ts[1:] == ts[:-1]
+    if same.any():
+        # some apps write position and distance as two records of one second (Strava)
+        group = np.cumsum(~same)
+        table = pd.DataFrame(table).groupby(group, sort=False).first().to_numpy(np.float64)
+    return table
+
+
+def _lap_frame(laps: list[tuple[Any, Any, Any, Any]], t0: float) -> pd.DataFrame:
+    start = np.array([np.nan if s is None else s for s, *_ in laps], dtype=np.float64)
+    time, _, absolute = _fit_times(start)
+    return pd.DataFrame(
+        {
+            "start_time": time if absolute else pd.NaT,
+            "start_s": start - t0,
+            "elapsed_s": np.array([np.nan if e is None else e for _, e, _, _ in laps], float),
+            "timer_s": np.array([np.nan if e is None else e for _, _, e, _ in laps], float),
+            "distance_m": np.array([np.nan if e is None else e for *_, e in laps], float),
+        }
+    ).sort_values("start_s", kind="stable", ignore_index=True)

@@ -1,0 +1,128 @@
+"""``retrocalc activity FILES|GLOB|FOLDER -o summary.csv`` (see :func:`estimate_activities`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from types import FrameType
+
+import click
+
+from .many import estimate_activities
+
+__all__ = ["activity"]
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds: temporary outputs are removed
+
+
+@click.command("activity")
+@click.argument("inputs", nargs=-1, metavar="FILES|GLOB|FOLDER...")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="OUTPUT",
+    help="Summary .csv, .csv.gz or .parquet; '-' for standard output.",
+)
+@click.option(
+    "--samples",
+    "samples_dir",
+    default=None,
+    metavar="DIR",
+    help="Also write each activity's per-sample table into DIR.",
+)
+@click.option("--example", is_flag=True, help="Run on the example activity shipped with retrocalc.")
+@click.option(
+    "--mass-kg",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Body mass [kg] for every activity.",
+)
+@click.option(
+    "--athletes",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV of athlete,date,mass_kg; an activity's athlete is its folder's name.",
+)
+@click.option("--athlete", default=None, help="Athlete of every file (instead of folder names).")
+@click.option(
+    "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
+)
+@click.option(
+    "--gait", type=click.Choice(["auto", "walk", "run"]), default="auto", show_default=True
+)
+@click.option(
+    "--grade",
+    type=click.Choice(["filtered", "raw", "level"]),
+    default="filtered",
+    show_default=True,
+    help="Grade from filtered altitude (raw: for comparison only).",
+)
+@click.option(
+    "-j",
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: CPUs].",
+)
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler to use.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def activity(
+    inputs: tuple[str, ...],
+    output: str | None,
+    samples_dir: str | None,
+    example: bool,
+    mass_kg: float | None,
+    athletes: str | None,
+    athlete: str | None,
+    direction: str,
+    gait: str,
+    grade: str,
+    processes: int | None,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Energy of GPS watch recordings (FIT, GPX, TCX): one summary row per activity.
+
+    A file that cannot be read is a row with status=error and the reason; the batch goes on.
+    Outputs are written atomically. Exit status 1 when any file failed.
+    """  # fmt: skip
+    if example:
+        from ..data import example_path
+
+        inputs = (*inputs, str(example_path("example_activity.gpx")))
+        output = "-" if output is None else output
+        mass_kg = 70.0 if mass_kg is None and athletes is None else mass_kg
+    if not inputs:
+        raise click.UsageError("give at least one FILE, GLOB or FOLDER (or --example)")
+    if output is None:
+        raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
+    if mass_kg is None and athletes is None:
+        raise click.UsageError("give --mass-kg or --athletes")
+    if output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise click.UsageError(f"output {output!r}: its folder does not exist")
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        table = estimate_activities(
+            list(inputs), output, mass_kg=mass_kg, athletes=athletes, athlete=athlete,
+            samples_dir=samples_dir, processes=processes, engine=engine,  # type: ignore[arg-type]
+            scheduler=scheduler, progress=False if quiet else None,
+            direction=direction, gait=gait, grade=grade,
+        )  # fmt: skip
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    failed = int((table["status"] != "ok").sum())
+    if not quiet:
+        click.echo(f"{len(table)} activities, {len(table) - failed} ok, {failed} failed", err=True)
+        for row in table[table["status"] != "ok"].itertuples():
+            click.echo(f"  {row.file}: {row.reason}", err=True)
+    if failed:
+        sys.exit(1)

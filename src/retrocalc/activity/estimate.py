@@ -1,0 +1,390 @@
+"""From a recording to energy: per-sample estimates and a summary.
+
+Per sample, in order: distance (the device's, else haversine between positions within a
+segment, else the device speed integrated), times for untimed points (interpolated over
+distance), speed (the device's, else distance over time on a 5-interval window), pauses
+(:mod:`.pauses`), grade (:mod:`.grade`), gait (:mod:`.gait`), then **one** vectorised call of
+:func:`retrocalc.estimate` for every interval with its duration. The energy of an interval is
+the library's; a pause gets no net energy and the resting rate as gross energy (rest is still
+gross energy), with the resting rate that :func:`retrocalc.estimate` used (gross - net).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..exceptions import ActivityWarning, UnitWarning
+from .gait import GAIT_BANDS_M_S, auto_gait
+from .grade import GradeSettings, filtered_grade, raw_grade
+from .pauses import STATES, PauseSettings, interval_states
+from .read import Activity, ActivityError, read_activity
+
+__all__ = ["ActivityResult", "estimate_activity"]
+
+FloatArray = NDArray[np.float64]
+#: Mean Earth radius [m] (IUGG), for the haversine distance.
+EARTH_RADIUS_M = 6_371_008.8
+_SPEED_WINDOW = 5  # intervals in the derived-speed window
+_ENERGY = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
+
+
+@dataclass
+class ActivityResult:
+    """Energy of one recording.
+
+    Attributes
+    ----------
+    samples : pandas.DataFrame
+        The recording's columns plus ``dt_s`` [s] (the interval ending at the sample),
+        ``state`` (moving or why not, :data:`retrocalc.activity.pauses.STATES`),
+        ``speed_used_m_s``, ``grade`` (filtered), ``grade_raw``, ``altitude_filtered_m``,
+        ``gait``, ``direction`` and every output of :func:`retrocalc.estimate` for the
+        interval (energies over ``dt_s``; a pause has net 0 and the resting rate as gross).
+    summary : dict
+        Totals: ``moving_s``, ``elapsed_s``, ``paused_s``, ``distance_m``, ``gain_m``,
+        ``loss_m``, gross/net kcal and kJ (gross includes rest during pauses, also given as
+        ``pause_gross_kcal``), ``out_of_range_share`` (moving samples out of a model's
+        validity range), ``models``, per gait and direction time and energy
+        (``run_forward_s``, ``run_forward_net_kcal``...), metadata and ``warnings``.
+    splits_km, splits_lap : pandas.DataFrame
+        Per kilometre of distance and per lap: distance, moving and elapsed time, gain,
+        loss, gross and net kcal.
+    by_gait : pandas.DataFrame
+        Time, distance and energy per gait and direction (pauses as gait ``"pause"``).
+    settings : dict
+        Everything used: grade filter, pause rules, gait band, mass, direction, options.
+    warnings : list of str
+    """
+
+    samples: pd.DataFrame
+    summary: dict[str, Any]
+    splits_km: pd.DataFrame
+    splits_lap: pd.DataFrame
+    by_gait: pd.DataFrame
+    settings: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"ActivityResult({s['source']!r}: {s['distance_m'] / 1000:.2f} km, "
+            f"moving {s['moving_s'] / 60:.1f} min, gross {s['energy_gross_kcal']:.0f} kcal, "
+            f"net {s['energy_net_kcal']:.0f} kcal)"
+        )
+
+
+def _haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.int64]) -> FloatArray:
+    """Cumulative great-circle distance [m], not counted across segments or missing fixes."""
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    idx = np.flatnonzero(ok)
+    out = np.full(lat.size, np.nan)
+    if idx.size == 0:
+        return out
+    p, q = np.radians(lat[idx]), np.radians(lon[idx])
+    a = np.sin(np.diff(p) / 2) ** 2 + np.cos(p[:-1]) * np.cos(p[1:]) * np.sin(np.diff(q) / 2) ** 2
+    step = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    step[segment[idx][1:] != segment[idx][:-1]] = 0.0  # the jump across a pause is not run
+    out[idx] = np.concatenate([[0.0], np.cumsum(step)])
+    return out
+
+
+def _fill_increasing(values: FloatArray) -> FloatArray:
+    """Fill gaps (interpolate inside, hold at the ends) and force non-decreasing."""
+    s = pd.Series(values).interpolate(limit_area="inside").ffill().bfill()
+    return np.maximum.accumulate(s.to_numpy(np.float64))
+
+
+def _distance(act: Activity, elapsed: FloatArray, notes: list[str]) -> FloatArray:
+    s = act.samples
+    device = s["distance_m"].to_numpy(np.float64)
+    if np.isfinite(device).sum() >= 2:
+        return _fill_increasing(device)
+    lat, lon = s["latitude_deg"].to_numpy(np.float64), s["longitude_deg"].to_numpy(np.float64)
+    seg = s["segment"].to_numpy(np.int64)
+    if (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
+        return _fill_increasing(_haversine_distance(lat, lon, seg))
+    speed = s["speed_m_s"].to_numpy(np.float64)
+    if np.isfinite(speed).sum() >= 2 and np.isfinite(elapsed).sum() >= 2:
+        notes.append("no distance or positions: distance integrated from the device speed")
+        dt = np.diff(np.nan_to_num(elapsed), prepend=0.0)
+        return np.cumsum(np.nan_to_num(speed) * np.clip(dt, 0, None))
+    raise ActivityError(f"{act.source}: no distance, positions or speed to estimate from")
+
+
+def _times(act: Activity, distance: FloatArray, notes: list[str]) -> FloatArray:
+    elapsed = act.samples["elapsed_s"].to_numpy(np.float64).copy()
+    timed = np.isfinite(elapsed)
+    if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
+        raise ActivityError(
+            f"{act.source}: {int(timed.sum())} of {elapsed.size} points have a time and they "
+            "span less than 1 s: no speed, so no energy (give the streams' times)"
+        )
+    if not timed.all():
+        elapsed[~timed] = np.interp(distance[~timed], distance[timed], elapsed[timed])
+    backwards = np.diff(elapsed) < 0
+    if backwards.any():
+        notes.append(f"time goes backwards at {int(backwards.sum())} points: held")
+        elapsed = np.maximum.accumulate(elapsed)
+    return elapsed
+
+
+def _speed(
+    act: Activity, elapsed: FloatArray, distance: FloatArray, use_device: bool, stop: float
+) -> tuple[FloatArray, FloatArray]:
+    """(speed for the energy, speed for the pause rules) per interval [m/s]."""
+    dt = np.diff(elapsed, prepend=elapsed[0])
+    dd = np.diff(distance, prepend=distance[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(dt > 0, dd / dt, 0.0)
+    # ratio of sums over a centred window (GPS distance steps are noisy second by second),
+    # leaving out still intervals so that a stop does not slow its neighbours
+    still = step < stop
+    kernel = np.ones(_SPEED_WINDOW)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.convolve(np.where(still, 0, dd), kernel, "same") / np.convolve(
+            np.where(still, 0, dt), kernel, "same"
+        )
+    derived = np.where(still | ~np.isfinite(derived), step, derived)
+    device = act.samples["speed_m_s"].to_numpy(np.float64)
+    if use_device:
+        ok = np.isfinite(device)
+        return np.where(ok, device, derived), np.where(ok, device, step)
+    return derived, step
+
+
+def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
+    ev = act.timer_events
+    if ev.empty:
+        return None
+    ev = ev.sort_values("elapsed_s", kind="stable")
+    return ev["elapsed_s"].to_numpy(np.float64), (ev["event"] == "stop").to_numpy()
+
+
+def estimate_activity(
+    activity: Activity | pd.DataFrame | str | os.PathLike[str],
+    *,
+    mass_kg: float,
+    direction: str | Any = "forward",
+    gait: Literal["auto", "walk", "run"] | Any = "auto",
+    grade: Literal["filtered", "raw", "level"] = "filtered",
+    grade_settings: GradeSettings | None = None,
+    pause_settings: PauseSettings | None = None,
+    device_speed: bool = True,
+    out_of_range: Literal["flag", "warn"] = "flag",
+    **options: Any,
+) -> ActivityResult:
+    """Per-sample and total energy of a recording.
+
+    Parameters
+    ----------
+    activity : Activity, pandas.DataFrame or path
+        A recording (:func:`retrocalc.read_activity`), a file to read, or a DataFrame of
+        streams (``time`` or ``elapsed_s`` [s], ``distance_m`` [m], ``altitude_m`` [m],
+        optional ``speed_m_s`` [m/s], ``heart_rate_bpm``... see
+        :meth:`Activity.from_frame`).
+    mass_kg : float [kg]
+        Body mass.
+    direction : {"forward", "backward"} or array_like of them per sample
+    gait : {"auto", "walk", "run"} or array_like per sample
+        ``"auto"``: walk or run per sample with hysteresis and the sport as prior
+        (:mod:`retrocalc.activity.gait`).
+    grade : {"filtered", "raw", "level"}
+        Filtered grade (default; :mod:`retrocalc.activity.grade`), the naive per-sample
+        grade (for comparison only: it inflates energy), or level ground.
+    grade_settings : GradeSettings, optional
+        Filter parameters (defaults and evidence in :mod:`retrocalc.activity.grade`).
+    pause_settings : PauseSettings, optional
+        Pause rules (:mod:`retrocalc.activity.pauses`).
+    device_speed : bool
+        Use the device's speed where recorded (default) rather than distance over time.
+    out_of_range : {"flag", "warn"}
+        Samples outside a model's validity range keep their estimate and are flagged
+        (``in_range`` False, ``out_of_range_share`` in the summary); ``"warn"`` also emits
+        one :class:`~retrocalc.exceptions.ActivityWarning` with the share.
+    **options
+        Passed to :func:`retrocalc.estimate`: ``model``, ``load_kg``, ``terrain_factor``,
+        ``resting_vo2_ml_kg_min``, ``rmr_equation``, ``sex``, ``age_years``, ``height_cm``,
+        ``rer``, ``backward_factor``.
+
+    Returns
+    -------
+    ActivityResult
+
+    Raises
+    ------
+    ActivityError
+        No usable time (fewer than two timed points, or zero duration), or no distance,
+        positions or speed; the message names the file.
+
+    Examples
+    --------
+    >>> import retrocalc as rc
+    >>> from retrocalc.data import example_path
+    >>> r = rc.estimate_activity(example_path("example_activity.gpx"), mass_kg=70)
+    >>> s = r.summary
+    >>> s["distance_m"] > 1000, s["energy_gross_kcal"] > s["energy_net_kcal"]
+    (True, True)
+    """
+    from .. import estimate
+
+    bad = set(options) - _PASSED
+    if bad:
+        raise TypeError(f"estimate_activity() got unexpected keyword(s): {', '.join(sorted(bad))}")
+    if out_of_range not in ("flag", "warn"):
+        raise ValueError(f"out_of_range: expected 'flag' or 'warn', got {out_of_range!r}")
+    if grade not in ("filtered", "raw", "level"):
+        raise ValueError(f"grade: expected 'filtered', 'raw' or 'level', got {grade!r}")
+    if isinstance(activity, pd.DataFrame):
+        activity = Activity.from_frame(activity)
+    elif not isinstance(activity, Activity):
+        activity = read_activity(activity)
+    act = activity
+    notes = list(act.warnings)
+    grade_settings = grade_settings or GradeSettings()
+    pause_settings = pause_settings or PauseSettings()
+    s = act.samples
+    n = len(s)
+    if n < 2:
+        raise ActivityError(f"{act.source}: {n} sample(s): at least two are needed")
+
+    provisional = s["elapsed_s"].to_numpy(np.float64)
+    distance = _distance(act, provisional, notes)
+    elapsed = _times(act, distance, notes)
+    dt = np.diff(elapsed, prepend=elapsed[0])
+    speed, rule_speed = _speed(act, elapsed, distance, device_speed, pause_settings.stop_speed_m_s)
+    segment = s["segment"].to_numpy(np.int64)
+    events = _timer_events(act)
+    state = interval_states(elapsed, distance, rule_speed, segment, events, pause_settings)
+    moving = state == 0
+
+    altitude = s["altitude_m"].to_numpy(np.float64)
+    profile = filtered_grade(distance, altitude, grade_settings)
+    if not np.isfinite(altitude).any():
+        notes.append("no altitude in the recording: level ground assumed")
+    elif profile.spikes:
+        notes.append(f"altitude: {profile.spikes} spike(s) replaced by the local median")
+    g_raw = raw_grade(distance, altitude)
+    g = {"filtered": profile.grade, "raw": g_raw, "level": np.zeros(n)}[grade]
+
+    dirs = np.broadcast_to(np.asarray(direction, dtype=object), (n,))
+    backward = dirs == "backward"
+    if isinstance(gait, str) and gait == "auto":
+        gaits = auto_gait(speed, moving, backward=backward, sport=act.sport)
+    else:
+        gaits = np.broadcast_to(np.asarray(gait, dtype=object), (n,))
+
+    # one vectorised call for every interval; pauses at rest speed on level ground
+    v = np.where(moving, np.nan_to_num(speed), 0.0)
+    with warnings.catch_warnings():
+        # a GPS glitch of 15 m/s or a raw grade of 150 % is not a unit mix-up: such samples
+        # are flagged out of range instead
+        warnings.simplefilter("ignore", UnitWarning)
+        result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
+    _rest_for_pauses(result, moving, dt)
+
+    columns: dict[str, Any] = {name: s[name].to_numpy() for name in s.columns}
+    columns.update(
+        elapsed_s=elapsed,
+        distance_m=distance,
+        dt_s=dt,
+        state=pd.Categorical.from_codes(state.astype(np.int64), categories=pd.Index(STATES)),
+        speed_used_m_s=v,
+        grade=g,
+        grade_raw=g_raw,
+        altitude_filtered_m=profile.altitude_m,
+        gait=np.where(moving, gaits, "pause"),
+        direction=dirs,
+        **result,
+    )
+    table = pd.DataFrame(columns, index=s.index)
+    in_range = np.asarray(result["in_range"], dtype=bool)
+
+    share = float((~in_range & moving).sum() / max(moving.sum(), 1))
+    if share > 0 and out_of_range == "warn":
+        warnings.warn(
+            f"{act.source}: {share:.1%} of the moving samples lie outside a model's validity "
+            "range (estimated anyway, flagged in_range=False)",
+            ActivityWarning,
+            stacklevel=2,
+        )
+    settings = {
+        "mass_kg": mass_kg,
+        "direction": direction if isinstance(direction, str) else "per sample",
+        "gait": gait if isinstance(gait, str) else "per sample",
+        "grade": grade,
+        "grade_settings": grade_settings.to_dict(),
+        "pause_settings": pause_settings.to_dict(),
+        "gait_bands_m_s": dict(GAIT_BANDS_M_S),
+        "device_speed": device_speed,
+        **{k: v for k, v in options.items() if np.ndim(v) == 0},
+    }
+    from .summary import summarise
+
+    columns["moving"] = moving
+    columns["model_used"] = np.asarray(result["model_used"], dtype=object)
+    return summarise(act, table, columns, profile, settings, notes, share)
+
+
+_PASSED = frozenset(
+    {
+        "model",
+        "load_kg",
+        "terrain_factor",
+        "resting_vo2_ml_kg_min",
+        "rmr_equation",
+        "sex",
+        "age_years",
+        "height_cm",
+        "rer",
+        "backward_factor",
+    }
+)
+
+
+def _call(
+    estimate: Any,
+    v: FloatArray,
+    mass_kg: float,
+    dt: FloatArray,
+    g: FloatArray,
+    gaits: Any,
+    dirs: Any,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """The one vectorised call of :func:`retrocalc.estimate` for every interval."""
+    out = estimate(
+        speed_m_s=v,
+        mass_kg=mass_kg,
+        duration_s=dt,
+        grade=g,
+        gait=gaits,
+        direction=dirs,
+        out_of_range="flag",
+        **options,
+    )
+    return dict(out.to_dict())
+
+
+def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: FloatArray) -> None:
+    """Pauses: net 0, gross = the resting rate the estimate used (gross - net)."""
+    rest = ~moving
+    rest_vo2 = result["vo2_gross_ml_kg_min"] - result["vo2_net_ml_kg_min"]
+    rest_w = result["power_gross_w"] - result["power_net_w"]
+    result["vo2_gross_ml_kg_min"] = np.where(rest, rest_vo2, result["vo2_gross_ml_kg_min"])
+    result["met"] = np.where(rest, 1.0, result["met"])
+    result["power_gross_w"] = np.where(rest, rest_w, result["power_gross_w"])
+    for name in ("vo2_net_ml_kg_min", "power_net_w", "energy_net_kcal", "energy_net_kj"):
+        result[name] = np.where(rest, 0.0, result[name])
+    kcal = rest_w * dt / 4184.0
+    result["energy_gross_kcal"] = np.where(rest, kcal, result["energy_gross_kcal"])
+    result["energy_gross_kj"] = np.where(rest, kcal * 4.184, result["energy_gross_kj"])
+    result["cost_of_transport_j_kg_m"] = np.where(rest, np.nan, result["cost_of_transport_j_kg_m"])
+    result["in_range"] = np.where(rest, True, result["in_range"])
+    result["model_used"] = np.where(rest, "rest", result["model_used"]).astype(object)

@@ -1,0 +1,78 @@
+"""``gait="auto"`` for streams: walk or run per sample, with hysteresis and the sport as prior.
+
+Rule
+----
+The speed is smoothed by a centred rolling median over ``smooth_samples`` moving samples.
+Above the upper edge of the band the gait is run, below the lower edge walk; inside the band
+the gait stays what it was (hysteresis), so speed noise around the transition does not flip
+it every second. Before the first decisive sample the file's sport decides (``running`` ->
+run; ``walking``/``hiking`` -> walk), else the side of the transition speed.
+
+The forward band is 1.9-2.1 m/s: 1.9 m/s is where overground walking and running begin to
+mix, and 2.1 m/s the energetically optimal transition on the level (``SCIENCE.md``,
+"Walk-run transition"; the preferred transition, 2.0 m/s, lies inside). Backward, where only
+the preferred transition is published (1.63 m/s, Hreljac et al. 2005), the same band is scaled
+by 1.63/2.0: 1.55-1.71 m/s (an assumption, not a measurement).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+__all__ = ["GAIT_BANDS_M_S", "auto_gait"]
+
+#: Hysteresis band (walk below, run above) per direction [m/s].
+GAIT_BANDS_M_S: Mapping[str, tuple[float, float]] = {
+    "forward": (1.9, 2.1),
+    "backward": (1.9 * 1.63 / 2.0, 2.1 * 1.63 / 2.0),
+}
+_PRIORS = {"running": 1.0, "walking": 0.0, "hiking": 0.0}
+
+
+def auto_gait(
+    speed_m_s: NDArray[np.float64],
+    moving: NDArray[np.bool_],
+    *,
+    backward: NDArray[np.bool_] | None = None,
+    sport: str | None = None,
+    smooth_samples: int = 9,
+    bands: Mapping[str, tuple[float, float]] = GAIT_BANDS_M_S,
+) -> NDArray[np.object_]:
+    """Walk or run per sample (``"walk"``/``"run"``); pauses take the gait around them.
+
+    Parameters
+    ----------
+    speed_m_s : ndarray [m/s]
+        Speed per sample.
+    moving : ndarray of bool
+        Samples whose interval is moving; the others neither decide nor smooth.
+    backward : ndarray of bool, optional
+        Backward samples use the backward band.
+    sport : str, optional
+        Normalised sport of the file: the prior.
+    smooth_samples : int
+        Width of the rolling median over moving samples.
+    bands : mapping
+        (lower, upper) [m/s] for "forward" and "backward".
+    """
+    n = speed_m_s.size
+    if backward is None:
+        backward = np.zeros(n, bool)
+    lower = np.where(backward, bands["backward"][0], bands["forward"][0])
+    upper = np.where(backward, bands["backward"][1], bands["forward"][1])
+    speed = pd.Series(np.where(moving, speed_m_s, np.nan))
+    smooth = speed.dropna().rolling(max(1, smooth_samples), center=True, min_periods=1).median()
+    v = smooth.reindex(speed.index).to_numpy(np.float64)
+    decided = np.where(v > upper, 1.0, np.where(v < lower, 0.0, np.nan))
+    prior = _PRIORS.get(sport or "")
+    if prior is None:
+        first = np.flatnonzero(np.isfinite(v))
+        middle = (lower + upper) / 2
+        prior = float(v[first[0]] >= middle[first[0]]) if first.size else 0.0
+    # hysteresis: carry the last decisive state forward (vectorised forward fill)
+    filled = pd.Series(decided).ffill().fillna(prior).to_numpy()
+    return np.where(filled > 0.5, "run", "walk").astype(object)

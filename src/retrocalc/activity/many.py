@@ -1,0 +1,307 @@
+"""Many activities: one summary row per file, in parallel, never stopped by a bad file.
+
+Each file is read and estimated in a worker process (``concurrent.futures``; ``engine="dask"``
+maps the same function over a Dask bag, on a cluster with ``scheduler=``). A worker returns
+only the summary row (and writes the per-sample table itself when asked), so memory stays
+flat in the number of files. A file that cannot be read or estimated is a row with
+``status="error"`` and the reason. Outputs are written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["SUFFIXES", "estimate_activities", "expand_inputs", "load_athletes"]
+
+#: File name endings recognised as activities when a folder or a glob is given.
+SUFFIXES = (".fit", ".gpx", ".tcx")
+
+
+def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files from paths, folders (searched recursively) and glob patterns, sorted, unique.
+
+    Raises
+    ------
+    FileNotFoundError
+        An input matches nothing.
+    """
+    items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
+    files: list[str] = []
+    for item in items:
+        text = os.fspath(item)
+        if os.path.isdir(text):
+            found = [
+                str(p)
+                for p in sorted(Path(text).rglob("*"))
+                if p.is_file() and p.name.lower().endswith(SUFFIXES)
+            ]
+        elif os.path.exists(text):
+            found = [text]
+        else:
+            found = sorted(glob.glob(text, recursive=True))
+            found = [f for f in found if os.path.isfile(f)]
+        if not found:
+            raise FileNotFoundError(f"{text}: no such file, or no activity file matches")
+        files.extend(found)
+    return list(dict.fromkeys(files))
+
+
+def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, float]]]:
+    """Body mass by athlete and date from a CSV with columns ``athlete, date, mass_kg``.
+
+    A mass applies from its date on (ISO dates); an activity takes the athlete's latest mass
+    dated on or before its start, or the earliest one for an activity before all dates.
+    """
+    table = pd.read_csv(path, dtype={"athlete": str, "date": str})
+    missing = {"athlete", "date", "mass_kg"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: athletes CSV lacks column(s) {', '.join(sorted(missing))}")
+    masses = pd.to_numeric(table["mass_kg"], errors="coerce")
+    if not (masses > 0).all():
+        bad = int(np.flatnonzero(~(masses > 0))[0]) + 2
+        raise ValueError(f"{path}: line {bad}: mass_kg must be a number > 0")
+    dates = pd.to_datetime(table["date"], errors="coerce")
+    if dates.isna().any():
+        bad = int(np.flatnonzero(dates.isna())[0]) + 2
+        raise ValueError(f"{path}: line {bad}: date must be an ISO date such as 2024-05-01")
+    out: dict[str, list[tuple[str, float]]] = {}
+    order = np.argsort(dates.to_numpy(), kind="stable")
+    for i in order:  # per athlete row of a small table, not per sample
+        out.setdefault(str(table["athlete"].iloc[i]), []).append(
+            (dates.iloc[i].strftime("%Y-%m-%d"), float(masses.iloc[i]))
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Job:
+    mass_kg: float | None
+    athletes: dict[str, list[tuple[str, float]]] | None
+    athlete: str | None
+    samples_dir: str | None
+    options: dict[str, Any]
+
+
+def _mass_for(job: _Job, path: str, start: str | None) -> tuple[float, str | None]:
+    if job.athletes is None:
+        if job.mass_kg is None:
+            raise ValueError("no body mass: give mass_kg or an athletes table")
+        return job.mass_kg, job.athlete
+    athlete = job.athlete or Path(path).parent.name
+    history = job.athletes.get(athlete)
+    if not history:
+        if job.mass_kg is not None:
+            return job.mass_kg, athlete
+        raise ValueError(f"athlete {athlete!r} is not in the athletes table (and no mass_kg)")
+    day = (start or "")[:10]
+    mass = history[0][1]
+    for date, value in history:
+        if day and date <= day:
+            mass = value
+    return mass, athlete
+
+
+def _samples_name(path: str, folder: str) -> str:
+    digest = hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:8]
+    return os.path.join(folder, f"{Path(path).name}.{digest}.csv")
+
+
+def _one(path: str, job: _Job) -> dict[str, Any]:
+    """Read and estimate one file; every failure becomes the row's reason."""
+    from .estimate import estimate_activity
+    from .read import read_activity
+
+    row: dict[str, Any] = {"file": path, "status": "ok", "reason": ""}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the activity keeps its warnings as text
+            act = read_activity(path)
+            start = act.start_time
+            mass, athlete = _mass_for(job, path, None if start is None else start.isoformat())
+            result = estimate_activity(act, mass_kg=mass, **job.options)
+        row.update(athlete=athlete, mass_kg=mass)
+        row.update({k: v for k, v in result.summary.items() if k != "source"})
+        if job.samples_dir is not None:
+            target = _samples_name(path, job.samples_dir)
+            with atomic_write(target) as handle:
+                result.samples.to_csv(handle, index=False)
+            row["samples_file"] = target
+    except Exception as exc:  # a bad file is a row, never the end of the batch
+        row.update(status="error", reason=str(exc) or type(exc).__name__)
+    return row
+
+
+@contextlib.contextmanager
+def atomic_write(path: str, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file that appears at ``path`` only when the block ends without error."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".part")
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _local(
+    files: Sequence[str], job: _Job, processes: int, tick: Callable[[], None]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any] | None] = [None] * len(files)
+    if processes <= 1:
+        for i, f in enumerate(files):
+            rows[i] = _one(f, job)
+            tick()
+        return [r for r in rows if r is not None]
+    window = 4 * processes  # bounded in-flight work: memory flat in the number of files
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        pending: dict[Future[dict[str, Any]], int] = {}
+        queue = iter(enumerate(files))
+        for i, f in queue:
+            pending[pool.submit(_one, f, job)] = i
+            if len(pending) >= window:
+                break
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                rows[pending.pop(fut)] = fut.result()
+                tick()
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending[pool.submit(_one, nxt[1], job)] = nxt[0]
+    return [r for r in rows if r is not None]
+
+
+def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[str, Any]]:
+    try:
+        import dask.bag as db
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("engine='dask' needs dask: pip install 'retrocalc[dask]'") from None
+    parts = max(1, min(len(files), 64))
+    bag = db.from_sequence(list(files), npartitions=parts)  # type: ignore[no-untyped-call]
+    mapped = bag.map(_one, job)
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            return list(client.compute(mapped).result())
+    return list(mapped.compute(scheduler="processes"))
+
+
+def write_table(table: pd.DataFrame, output: str) -> None:
+    """CSV (``.csv``, ``.csv.gz``), Parquet or standard output (``-``), atomically."""
+    if output == "-":
+        table.to_csv(sys.stdout, index=False)
+        return
+    lower = output.lower()
+    if lower.endswith(".parquet"):
+        with atomic_write(output, "wb") as handle:
+            table.to_parquet(handle, index=False)
+    elif lower.endswith((".csv", ".csv.gz")):
+        with atomic_write(output, "wb") as handle:
+            table.to_csv(handle, index=False, compression="gzip" if lower.endswith(".gz") else None)
+    else:
+        raise ValueError(f"output {output!r}: expected .csv, .csv.gz, .parquet or '-'")
+
+
+def estimate_activities(
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    output: str | None = None,
+    *,
+    mass_kg: float | None = None,
+    athletes: str | os.PathLike[str] | dict[str, list[tuple[str, float]]] | None = None,
+    athlete: str | None = None,
+    samples_dir: str | os.PathLike[str] | None = None,
+    processes: int | None = None,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """Estimate every activity file: one summary row per file, in input order.
+
+    Parameters
+    ----------
+    inputs : path, folder, glob or a list of them
+        Folders are searched recursively for ``.fit``, ``.gpx`` and ``.tcx`` files.
+    output : str, optional
+        Also write the table to ``.csv``, ``.csv.gz`` or ``.parquet`` (atomically), or ``-``.
+    mass_kg : float [kg], optional
+        Body mass for every file (or for athletes missing from ``athletes``).
+    athletes : path or mapping, optional
+        Mass by athlete and date (:func:`load_athletes`). A file's athlete is ``athlete=``
+        or the name of the folder holding it.
+    samples_dir : path, optional
+        Write each file's per-sample table there as ``<file name>.<hash>.csv``.
+    processes : int, optional
+        Worker processes; default the number of CPUs (1: in this process).
+    engine : {"local", "dask"}
+        ``"dask"`` maps the files over a Dask bag (``scheduler=`` an address to use a
+        cluster whose workers see the files).
+    progress : bool, optional
+        A progress bar by files (default: when standard error is a terminal).
+    **options
+        Passed to :func:`retrocalc.estimate_activity` (``direction``, ``gait``, ``grade``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``file``, ``status`` (``ok``/``error``), ``reason``, ``athlete``, ``mass_kg`` and
+        the summary of :func:`retrocalc.estimate_activity` (sport, start time, totals...).
+    """
+    files = expand_inputs(inputs)
+    table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
+    folder = None
+    if samples_dir is not None:
+        folder = os.fspath(samples_dir)
+        os.makedirs(folder, exist_ok=True)
+    job = _Job(mass_kg, table, athlete, folder, dict(options))
+    if mass_kg is None and table is None:
+        raise ValueError("give mass_kg (a constant) or athletes (mass by athlete and date)")
+    show = sys.stderr.isatty() if progress is None else progress
+    bar: Any = None
+    if show:
+        try:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="file", file=sys.stderr)
+        except ImportError:  # pragma: no cover - tqdm comes with the cli extra
+            bar = None
+    try:
+        if engine == "dask":
+            rows = _dask(files, job, scheduler)
+            if bar is not None:
+                bar.update(len(files))
+        elif engine == "local":
+            n = processes if processes is not None else (os.cpu_count() or 1)
+            rows = _local(files, job, max(1, min(n, len(files))), bar.update if bar else _noop)
+        else:
+            raise ValueError(f"engine: expected 'local' or 'dask', got {engine!r}")
+    finally:
+        if bar is not None:
+            bar.close()
+    result = pd.DataFrame(rows)
+    if output is not None:
+        write_table(result, output)
+    return result
+
+
+def _noop(*_: Any) -> None:
+    pass

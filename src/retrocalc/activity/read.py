@@ -1,0 +1,297 @@
+"""Read one recording (FIT, GPX, TCX or a DataFrame of streams) into an :class:`Activity`.
+
+The per-sample table has one row per recorded point, in file order, with these columns
+(NaN or NaT where the file has no value):
+
+=================  ==========================================================================
+``time``           UTC time (``datetime64[ns, UTC]``); NaT when the file has none
+``elapsed_s``      seconds since the first timed sample [s]
+``distance_m``     the device's cumulative distance [m] (NaN where the file has none)
+``latitude_deg``   WGS84 latitude [deg]
+``longitude_deg``  WGS84 longitude [deg]
+``altitude_m``     altitude [m]; FIT ``enhanced_altitude`` when present
+``speed_m_s``      the device's speed [m/s]; FIT ``enhanced_speed`` when present
+``heart_rate_bpm`` heart rate [1/min]
+``cadence_rpm``    cadence as the device writes it [1/min] (one foot for running)
+``segment``        track segment (GPX ``trkseg``, TCX ``Track``), from 0
+``lap``            lap (FIT ``lap`` messages, TCX ``Lap``), from 0
+=================  ==========================================================================
+
+Problems that can be worked around (a truncated FIT, undefined messages, points without time)
+give an :class:`~retrocalc.exceptions.ActivityWarning` and are kept in
+:attr:`Activity.warnings`; a file that cannot be read at all raises :class:`ActivityError`
+naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ActivityWarning
+
+__all__ = ["COLUMNS", "Activity", "ActivityError", "read_activity"]
+
+#: Columns of :attr:`Activity.samples`, in order.
+COLUMNS = (
+    "time",
+    "elapsed_s",
+    "distance_m",
+    "latitude_deg",
+    "longitude_deg",
+    "altitude_m",
+    "speed_m_s",
+    "heart_rate_bpm",
+    "cadence_rpm",
+    "segment",
+    "lap",
+)
+
+#: Sport names as the files write them -> retrocalc's lower-case names.
+_SPORTS = {
+    "running": "running",
+    "run": "running",
+    "trail_running": "running",
+    "walking": "walking",
+    "walk": "walking",
+    "hiking": "hiking",
+    "hike": "hiking",
+    "cycling": "cycling",
+    "biking": "cycling",
+    "ride": "cycling",
+}
+
+
+class ActivityError(ValueError):
+    """An activity file or stream that cannot be read or estimated; the message names it."""
+
+
+@dataclass
+class Activity:
+    """One recording: per-sample streams and the metadata an estimate needs.
+
+    Attributes
+    ----------
+    samples : pandas.DataFrame
+        One row per recorded point, columns :data:`COLUMNS` (units in the names).
+    source : str
+        File name (or ``"<DataFrame>"``).
+    format : {"fit", "gpx", "tcx", "frame"}
+    sport, sub_sport : str or None
+        Normalised sport (``"running"``, ``"walking"``, ``"hiking"``, ``"cycling"`` or the
+        file's own word in lower case) and the FIT sub-sport (``"treadmill"``, ``"trail"``...).
+    device : str or None
+        Maker and product, or the GPX ``creator``.
+    laps : pandas.DataFrame
+        One row per lap: ``start_time``, ``start_s`` (elapsed at its start) [s],
+        ``elapsed_s``, ``timer_s`` [s], ``distance_m`` [m] as the file states them.
+    timer_events : pandas.DataFrame
+        FIT timer events: ``elapsed_s`` [s] and ``event`` (``"start"`` or ``"stop"``).
+    warnings : list of str
+        Every problem worked around while reading.
+    """
+
+    samples: pd.DataFrame
+    source: str = "<DataFrame>"
+    format: str = "frame"
+    sport: str | None = None
+    sub_sport: str | None = None
+    device: str | None = None
+    laps: pd.DataFrame = field(default_factory=lambda: _empty_laps())
+    timer_events: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"elapsed_s": [], "event": []})
+    )
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def start_time(self) -> pd.Timestamp | None:
+        """UTC time of the first timed sample, or None."""
+        times = self.samples["time"].dropna()
+        return None if times.empty else times.iloc[0]
+
+    def __repr__(self) -> str:
+        return (
+            f"Activity({self.source!r}, format={self.format!r}, sport={self.sport!r}, "
+            f"samples={len(self.samples)}, laps={len(self.laps)}, warnings={len(self.warnings)})"
+        )
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, *, sport: str | None = None, source: str = "<DataFrame>"
+    ) -> Activity:
+        """An activity from a DataFrame of streams.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Columns by the names of :data:`COLUMNS` (any subset); it needs ``time`` or
+            ``elapsed_s`` [s], and ``distance_m`` [m], ``speed_m_s`` [m/s] or positions.
+        sport : str, optional
+            The sport, used as the prior of ``gait="auto"``.
+        """
+        if not isinstance(frame, pd.DataFrame):
+            raise ActivityError(f"{source}: expected a pandas DataFrame, got {type(frame)!r}")
+        if "time" not in frame and "elapsed_s" not in frame:
+            raise ActivityError(f"{source}: the streams need a 'time' or an 'elapsed_s' column")
+        columns: dict[str, Any] = {}
+        if "time" in frame:
+            columns["time"] = pd.to_datetime(frame["time"].to_numpy(), utc=True)
+        for name in COLUMNS[1:]:
+            if name in frame:
+                columns[name] = frame[name].to_numpy()
+        return cls(
+            samples=make_samples(columns, len(frame)), source=source, sport=norm_sport(sport)
+        )
+
+
+def _empty_laps() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "start_time": pd.Series([], dtype="datetime64[ns, UTC]"),
+            "start_s": pd.Series([], dtype=float),
+            "elapsed_s": pd.Series([], dtype=float),
+            "timer_s": pd.Series([], dtype=float),
+            "distance_m": pd.Series([], dtype=float),
+        }
+    )
+
+
+def norm_sport(sport: Any) -> str | None:
+    """Lower-case sport name, with the common spellings merged (``Biking`` -> ``cycling``)."""
+    if sport is None or (isinstance(sport, float) and np.isnan(sport)):
+        return None
+    text = str(sport).strip().lower().replace(" ", "_")
+    return _SPORTS.get(text, text) or None
+
+
+def make_samples(columns: dict[str, Any], n: int) -> pd.DataFrame:
+    """The samples table with every column of :data:`COLUMNS` (missing ones NaN / NaT / 0)."""
+    data: dict[str, Any] = {}
+    time = columns.get("time")
+    if time is None:
+        time = pd.DatetimeIndex(np.full(n, np.datetime64("NaT"), "datetime64[ns]"), tz="UTC")
+    data["time"] = time
+    elapsed = columns.get("elapsed_s")
+    if elapsed is None:
+        index = pd.DatetimeIndex(time)
+        timed = index[np.asarray(index.notna())]
+        elapsed = (
+            (index - timed[0]).total_seconds().to_numpy(np.float64)
+            if len(timed)
+            else np.full(n, np.nan)
+        )
+    data["elapsed_s"] = np.asarray(elapsed, dtype=np.float64)
+    for name in COLUMNS[2:9]:
+        value = columns.get(name)
+        data[name] = np.full(n, np.nan) if value is None else np.asarray(value, dtype=np.float64)
+    for name in ("segment", "lap"):
+        value = columns.get(name)
+        data[name] = np.zeros(n, np.int64) if value is None else np.asarray(value, np.int64)
+    return pd.DataFrame(data, columns=list(COLUMNS))
+
+
+def _sniff(head: bytes, name: str) -> str:
+    """File format from the first bytes (the extension may lie or be missing)."""
+    if len(head) >= 12 and head[8:12] == b".FIT":
+        return "fit"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<"):
+        if b"<trainingcenterdatabase" in text:
+            return "tcx"
+        if b"<gpx" in text:
+            return "gpx"
+    suffix = name.lower().rsplit(".", 1)[-1]
+    if suffix in ("fit", "gpx", "tcx"):
+        return suffix
+    raise ActivityError(f"{name}: not a FIT, GPX or TCX file (unrecognised content)")
+
+
+def read_activity(
+    source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None
+) -> Activity:
+    """Read a FIT, GPX or TCX recording.
+
+    Parameters
+    ----------
+    source : str, path or binary file object
+        The file; its format is recognised from the content (the extension is a fallback).
+    format : {"fit", "gpx", "tcx"}, optional
+        Force the format.
+
+    Returns
+    -------
+    Activity
+        Per-sample streams (:data:`COLUMNS`) and metadata.
+
+    Raises
+    ------
+    ActivityError
+        The file does not exist, is empty, is not an activity, is hostile XML (entities,
+        external references) or holds no track point. The message names the file.
+
+    Warns
+    -----
+    ActivityWarning
+        For each problem worked around (truncated FIT, undefined FIT message, points without
+        time, all-identical timestamps...). The same texts are in :attr:`Activity.warnings`.
+
+    Examples
+    --------
+    >>> from retrocalc.data import example_path
+    >>> act = read_activity(example_path("example_activity.gpx"))
+    >>> act.sport, len(act.samples) > 100
+    ('running', True)
+    """
+    if isinstance(source, str | os.PathLike):
+        name = os.fspath(source)
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise ActivityError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    else:
+        name = str(getattr(source, "name", "<file>"))
+        data = source.read()
+    if not data:
+        raise ActivityError(f"{name}: the file is empty")
+    kind = format.lower() if format else _sniff(data[:512], name)
+    if kind == "fit":
+        from ._fit import read_fit
+
+        activity = read_fit(io.BytesIO(data), name)
+    elif kind in ("gpx", "tcx"):
+        from ._xml import read_xml
+
+        activity = read_xml(io.BytesIO(data), name, kind)
+    else:
+        raise ActivityError(f"{name}: unknown format {format!r}; expected fit, gpx or tcx")
+    check_times(activity)
+    for text in activity.warnings:
+        warnings.warn(f"{name}: {text}", ActivityWarning, stacklevel=2)
+    return activity
+
+
+def check_times(activity: Activity) -> None:
+    """Warn about points without time and recordings of zero duration."""
+    samples = activity.samples
+    if samples.empty:
+        raise ActivityError(f"{activity.source}: no track points in the file")
+    untimed = int(samples["time"].isna().sum()) if activity.format != "fit" else 0
+    untimed = untimed or int(samples["elapsed_s"].isna().sum())
+    if untimed:
+        activity.warnings.append(
+            f"{untimed} of {len(samples)} points have no time (times are interpolated "
+            "over distance between the timed points when estimating)"
+        )
+    elapsed = samples["elapsed_s"].to_numpy()
+    finite = elapsed[np.isfinite(elapsed)]
+    if finite.size and np.ptp(finite) < 1.0 and len(samples) > 1:
+        activity.warnings.append(
+            "all points carry the same time (zero duration, under 1 s): no speed can be derived"
+        )

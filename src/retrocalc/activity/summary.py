@@ -1,0 +1,120 @@
+"""Totals, splits per km and per lap, and time and energy per gait and direction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .estimate import ActivityResult
+from .grade import GradeProfile
+from .read import Activity
+
+__all__ = ["summarise"]
+
+_KCAL = ["energy_gross_kcal", "energy_net_kcal"]
+
+
+def _splits(
+    cols: dict[str, Any], moving: np.ndarray[Any, Any], key: np.ndarray[Any, Any], name: str
+) -> pd.DataFrame:
+    """Sums per integer key (km or lap) with bincount: no per-group Python work."""
+    dt = cols["dt_s"]
+    z = cols["altitude_filtered_m"]
+    dz = np.nan_to_num(np.diff(z, prepend=z[0]))
+    distance = cols["distance_m"]
+    codes, index = np.unique(key, return_inverse=True)
+    columns = {
+        "distance_m": np.diff(distance, prepend=distance[0]),
+        "moving_s": np.where(moving, dt, 0.0),
+        "elapsed_s": dt,
+        "gain_m": np.clip(dz, 0, None),
+        "loss_m": np.clip(-dz, 0, None),
+        "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
+        "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
+    }
+    out = pd.DataFrame(
+        {name: codes, **{k: np.bincount(index, v, codes.size) for k, v in columns.items()}}
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["pace_s_per_km"] = out["moving_s"] / (out["distance_m"] / 1000.0)
+    return out
+
+
+def summarise(
+    act: Activity,
+    table: pd.DataFrame,
+    cols: dict[str, Any],
+    profile: GradeProfile,
+    settings: dict[str, Any],
+    notes: list[str],
+    share: float,
+) -> ActivityResult:
+    """Build the :class:`ActivityResult` from the per-sample columns (numpy arrays)."""
+    moving = cols["moving"]
+    dt = cols["dt_s"]
+    distance = cols["distance_m"]
+    dd = np.diff(distance, prepend=distance[0])
+    km = np.floor(distance / 1000.0).astype(np.int64)
+    splits_km = _splits(cols, moving, km, "km")
+    splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
+
+    gait = np.asarray(cols["gait"], dtype=object)
+    direction = np.asarray(cols["direction"], dtype=object)
+    pairs, index = np.unique(gait + "|" + direction, return_inverse=True)
+    gross_s = np.nan_to_num(cols["energy_gross_kcal"])
+    net_s = np.nan_to_num(cols["energy_net_kcal"])
+    by_gait = pd.DataFrame(
+        {
+            "gait": [p.split("|")[0] for p in pairs],  # a handful of pairs
+            "direction": [p.split("|")[1] for p in pairs],
+            "time_s": np.bincount(index, dt, pairs.size),
+            "distance_m": np.bincount(index, np.where(moving, dd, 0.0), pairs.size),
+            "energy_gross_kcal": np.bincount(index, gross_s, pairs.size),
+            "energy_net_kcal": np.bincount(index, net_s, pairs.size),
+        }
+    )
+
+    gross = float(gross_s.sum())
+    net = float(net_s.sum())
+    start = act.start_time
+    summary: dict[str, Any] = {
+        "source": act.source,
+        "format": act.format,
+        "sport": act.sport,
+        "sub_sport": act.sub_sport,
+        "device": act.device,
+        "start_time": None if start is None else start.isoformat(),
+        "samples": int(dt.size),
+        "elapsed_s": float(dt.sum()),
+        "moving_s": float(dt[moving].sum()),
+        "paused_s": float(dt[~moving].sum()),
+        "distance_m": float(distance[-1] - distance[0]),
+        "gain_m": profile.gain_m,
+        "loss_m": profile.loss_m,
+        "energy_gross_kcal": gross,
+        "energy_net_kcal": net,
+        "energy_gross_kj": gross * 4.184,
+        "energy_net_kj": net * 4.184,
+        "pause_gross_kcal": float(gross_s[~moving].sum()),
+        "out_of_range_share": share,
+        "models": ",".join(sorted({str(m) for m in np.unique(cols["model_used"][moving])})),
+    }
+    for rec in by_gait.to_dict("records"):  # at most 5 rows (gait x direction + pause)
+        if rec["gait"] == "pause":
+            continue  # paused_s and pause_gross_kcal above
+        key = f"{rec['gait']}_{rec['direction']}"
+        summary[f"{key}_s"] = float(rec["time_s"])
+        summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
+        summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
+    summary["warnings"] = "; ".join(notes)
+    return ActivityResult(
+        samples=table,
+        summary=summary,
+        splits_km=splits_km,
+        splits_lap=splits_lap,
+        by_gait=by_gait,
+        settings=settings,
+        warnings=notes,
+    )

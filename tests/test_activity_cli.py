@@ -1,0 +1,106 @@
+"""``retrocalc activity`` and :func:`retrocalc.estimate_activities` on files the tests write."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import retrocalc as rc
+from activity_files import steady, write_fit, write_gpx, write_tcx
+
+click = pytest.importorskip("click")
+pytest.importorskip("fitdecode")
+from click.testing import CliRunner  # noqa: E402
+
+from retrocalc.cli import cli  # noqa: E402
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "ann"
+    root.mkdir()
+    write_gpx(steady(3.0, 300), root / "a.gpx")
+    write_tcx(steady(1.4, 300, grade=0.02), root / "b.tcx")
+    write_fit(steady(2.5, 300), root / "c.fit")
+    (root / "broken.fit").write_bytes(b"\x0e\x10junk")
+    (root / "notes.txt").write_text("not an activity")
+    return root
+
+
+def test_cli_folder_to_csv_with_a_bad_file_as_a_row(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "summary.csv"
+    res = CliRunner().invoke(cli, ["activity", str(folder), "-o", str(out), "--mass-kg", "70",
+                                   "-j", "1", "-q"])  # fmt: skip
+    assert res.exit_code == 1  # one file failed
+    table = pd.read_csv(out)
+    assert list(table["file"].map(lambda f: Path(f).name)) == [
+        "a.gpx",
+        "b.tcx",
+        "broken.fit",
+        "c.fit",
+    ]
+    assert list(table["status"]) == ["ok", "ok", "error", "ok"]
+    assert "broken.fit" in table.loc[2, "reason"]
+    whole = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=300, gait="run")
+    assert table.loc[0, "energy_net_kcal"] == pytest.approx(whole.energy_net_kcal, rel=2e-3)
+    assert not list(tmp_path.glob(".summary.csv.*"))  # no temporary left
+
+
+def test_parallel_equals_serial_and_athletes_table(folder: Path, tmp_path: Path) -> None:
+    athletes = tmp_path / "athletes.csv"
+    athletes.write_text(
+        "athlete,date,mass_kg\nann,2020-01-01,60\nann,2024-04-01,62\nann,2025-01-01,99\n"
+    )
+    one = rc.estimate_activities(folder, athletes=athletes, processes=1, progress=False)
+    two = rc.estimate_activities(folder, athletes=athletes, processes=2, progress=False)
+    pd.testing.assert_frame_equal(one, two)
+    ok = one[one["status"] == "ok"]
+    assert (ok["mass_kg"] == 62).all()  # the files start on 2024-05-01
+    assert (ok["athlete"] == "ann").all()
+
+
+def test_samples_dir_and_parquet(folder: Path, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "s.parquet"
+    rc.estimate_activities(folder / "a.gpx", str(out), mass_kg=70, samples_dir=tmp_path / "x",
+                           processes=1, progress=False)  # fmt: skip
+    table = pd.read_parquet(out)
+    samples = pd.read_csv(table.loc[0, "samples_file"])
+    assert len(samples) == 301
+    assert samples["energy_net_kcal"].sum() == pytest.approx(table.loc[0, "energy_net_kcal"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["activity"], "at least one"),
+        (["activity", "x.gpx"], "OUTPUT"),
+        (["activity", "nowhere/*.fit", "-o", "s.csv", "--mass-kg", "70"], "nowhere"),
+        (["activity", ".", "-o", "s.csv"], "--mass-kg or --athletes"),
+    ],
+)
+def test_cli_usage_errors_without_traceback(args: list[str], message: str) -> None:
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output
+
+
+def test_example_runs_in_a_real_subprocess() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "retrocalc", "activity", "--example", "-q"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("file,status,reason")
+    row = pd.read_csv(io.StringIO(proc.stdout)).iloc[0]
+    assert row["status"] == "ok"
+    # the example is 5 km by construction (tools/make_example_activity.py)
+    assert float(row["distance_m"]) == pytest.approx(5000, rel=0.01)
+    assert np.isfinite(float(row["energy_net_kcal"]))
