@@ -29,6 +29,7 @@ from retrocalc.models import (
     TERRAIN_FACTORS,
     acsm_running,
     acsm_walking,
+    lankford2020_walking,
     lcda2019_walking,
     leger1984_track,
     leger1984_treadmill,
@@ -108,6 +109,7 @@ def test_data_files_present() -> None:
     expected = {
         "acsm.csv",
         "backward.csv",
+        "lankford2020.csv",
         "lcda2019.csv",
         "leger1984.csv",
         "minetti2002.csv",
@@ -278,6 +280,24 @@ def _leger(row: Row) -> float:
 @pytest.mark.parametrize("row", params("leger1984.csv"))
 def test_leger1984(row: Row) -> None:
     assert_published(_leger(row), row)
+
+
+# --------------------------------------------------------------------------- Lankford 2020
+
+
+def _lankford(row: Row) -> float:
+    if row["quantity"] == "residual_se":
+        spec = REGISTRY["lankford2020_walking"]
+        assert spec.see is not None
+        return spec.see.value
+    speed = units.mph_to_m_s(num(row, "speed_mph"))
+    result: float = lankford2020_walking(speed, num(row, "grade"))
+    return result
+
+
+@pytest.mark.parametrize("row", params("lankford2020.csv"))
+def test_lankford2020(row: Row) -> None:
+    assert_published(_lankford(row), row)
 
 
 # --------------------------------------------------------------------------- Pandolf 1977

@@ -18,12 +18,14 @@ from typing import Any
 
 from . import acsm as _acsm
 from . import direction as _direction
+from . import lankford2020 as _lankford2020
 from . import lcda2019 as _lcda2019
 from . import leger1984 as _leger1984
 from . import minetti2002 as _minetti2002
 from . import pandolf1977 as _pandolf1977
 from ._spec import Bounds, ModelSpec, Output
 from .acsm import acsm_running, acsm_walking
+from .lankford2020 import lankford2020_walking
 from .lcda2019 import lcda2019_walking
 from .leger1984 import leger1984_track, leger1984_treadmill
 from .minetti2002 import minetti2002_running, minetti2002_walking
@@ -39,6 +41,7 @@ __all__ = [
     "acsm_running",
     "acsm_walking",
     "get_model",
+    "lankford2020_walking",
     "lcda2019_walking",
     "leger1984_track",
     "leger1984_treadmill",
@@ -148,6 +151,7 @@ REGISTRY = Registry(
         *_minetti2002.SPECS,
         *_pandolf1977.SPECS,
         *_leger1984.SPECS,
+        *_lankford2020.SPECS,
         *_direction.SPECS,
     )
 )

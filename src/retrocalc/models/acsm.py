@@ -23,6 +23,11 @@ _CITATION = (
 )
 _DOI = "10.1249/FIT.0000000000000577"
 _M_MIN = 60.0  # m/min per m/s
+_SYMBOLS = (
+    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
+    ("S", "speed", "m/min"),
+    ("G", "grade, rise/run as a fraction (0.05 for 5 %)", "1"),
+)
 
 
 @model_function
@@ -119,6 +124,7 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=acsm_walking,
+        symbols=_SYMBOLS,
         notes="Linear in speed: no speed of minimum cost per metre, unlike real walking. "
         "No downhill term.",
     ),
@@ -134,6 +140,7 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=acsm_running,
+        symbols=_SYMBOLS,
         notes="Valid above 134 m/min, from 80 m/min if truly jogging. No downhill term.",
     ),
 )

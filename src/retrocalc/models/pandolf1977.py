@@ -181,6 +181,14 @@ _PANDOLF = ModelSpec(
     citation=_PANDOLF_CITATION,
     doi="10.1152/jappl.1977.43.4.577",
     function=pandolf1977,
+    symbols=(
+        ("M", "gross metabolic rate", "W"),
+        ("W", "body mass", "kg"),
+        ("L", "load carried", "kg"),
+        (r"\eta", "terrain factor (1 on a treadmill or blacktop)", "1"),
+        ("v", "walking speed", "m/s"),
+        ("G", "grade in percent (5 for 5 %)", "%"),
+    ),
     notes="Level and uphill only; loads up to 70 kg; speeds up to about 2 m/s. Terrain "
     "factors from Soule & Goldman (1972).",
 )
@@ -196,6 +204,12 @@ SPECS = (
         + "; Santee W.R., Blanchard L.A., Speckman K.L., Gonzalez J.A., Wright R.F. (2003). "
         "Load carriage model development and testing with field data. USARIEM Technical Note",
         function=pandolf1977_santee,
+        symbols=(
+            ("M", "gross metabolic rate", "W"),
+            (r"M_\mathrm{Pandolf}", "the rate of pandolf1977 for the same inputs", "W"),
+            ("CF", "Santee's downhill correction (see santee_correction)", "W"),
+            ("G", "grade in percent, negative downhill", "%"),
+        ),
         notes="Santee's correction for grade < 0; field-tested 0 to -12 % at 1.34 m/s. The "
         "correction's primary text was not available to verify its form; it steps up "
         "eta*(11 + v^2 + 36 L/W) W just below level.",
