@@ -70,23 +70,31 @@ class Context:
         self.factors = factors or {}
 
 
-def _number(x: Any, default: Any, missing: list[Any] | None) -> Any:
-    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows."""
+def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | None = None) -> Any:
+    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows and
+    ``span`` gets the smallest and largest finite value (checks reuse them)."""
     if x is None:
         return default
     if type(x) is float:
         if math.isfinite(x):
+            if span is not None:
+                span[:] = (x, x)
             return x
         if missing is not None:
             missing[0] = True if missing[0] is False else missing[0] | True
         return _NAN
-    lo, hi = x.min(), x.max()
+    lo, hi = float(x.min()), float(x.max())
     if math.isfinite(lo) and math.isfinite(hi):
+        if span is not None:
+            span[:] = (lo, hi)
         return x
     bad = ~np.isfinite(x)
     if missing is not None:
         missing[0] = bad if missing[0] is False else missing[0] | bad
-    return np.where(bad, np.nan, x)
+    x = np.where(bad, np.nan, x)
+    if span is not None:
+        span[:] = (float(np.fmin.reduce(x)), float(np.fmax.reduce(x)))
+    return x
 
 
 def _block_inputs(
@@ -96,21 +104,19 @@ def _block_inputs(
     and the resting rate worked out."""
     where_ = ctx.where
     flags = ctx.flags
-    speed = _number(rows["speed_m_s"], _NAN, missing)
-    mass = _number(rows["mass_kg"], _NAN, missing)
-    grade = _number(rows.get("grade"), 0.0, missing)
+    spans: dict[str, list[Any]] = {k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade")}
+    speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
+    mass = _number(rows["mass_kg"], _NAN, missing, spans["mass_kg"])
+    grade = _number(rows.get("grade"), 0.0, missing, spans["grade"])
     load = _number(rows.get("load_kg"), 0.0, missing)
     terrain = _number(rows.get("terrain_factor"), 1.0, missing)
-    for name, value in (
-        ("speed_m_s", speed),
-        ("mass_kg", mass),
-        ("load_kg", load),
-        ("terrain_factor", terrain),
-    ):
-        check(where_, name, value, offset)
-    flags.units_of("speed_m_s", speed, offset)
-    flags.units_of("grade", grade, offset)
-    flags.units_of("mass_kg", mass, offset)
+    check(where_, "speed_m_s", speed, offset, low=spans["speed_m_s"][0])
+    check(where_, "mass_kg", mass, offset, low=spans["mass_kg"][0])
+    check(where_, "load_kg", load, offset)
+    check(where_, "terrain_factor", terrain, offset)
+    flags.units_of("speed_m_s", speed, offset, spans["speed_m_s"])
+    flags.units_of("grade", grade, offset, spans["grade"])
+    flags.units_of("mass_kg", mass, offset, spans["mass_kg"])
 
     # duration: given, or from distance and speed; without either, energies are NaN
     duration: Any = rows.get("duration_s")
@@ -155,6 +161,7 @@ def evaluate(
     n: int = 1,
     offset: int = 0,
     block: bool = False,
+    out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every output of :func:`retrocalc.estimate` for one row or one block of rows.
 
@@ -177,6 +184,8 @@ def evaluate(
     block : bool
         True for a block of rows (the array engine); False for one row of finite Python
         floats inside the plain ranges (:func:`.validate.plain`), from the plain-float front.
+    out : dict of str to ndarray, optional
+        The block's slices of the float output arrays, written in place.
 
     Returns
     -------
@@ -224,7 +233,15 @@ def evaluate(
         any_missing = bool(np.any(miss))
         explicit = model >= 0
         if np.any(explicit):
-            bad = explicit & ~miss & ~rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
+            if type(model) is int:  # one model for the block: compare the gaits it lacks
+                bad = np.zeros(n, dtype=bool)
+                for g in range(len(rules.GAITS)):
+                    if not rules.supports(model, g):
+                        bad |= np.broadcast_to(gait == g, (n,))
+                bad &= ~miss
+            else:
+                ok = rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
+                bad = explicit & ~miss & ~ok
             if np.any(bad):
                 i = int(np.flatnonzero(np.broadcast_to(bad, (n,)))[0])
                 _refuse_model(_at(model, i, n), _at(gait, i, n), ctx.where(offset + i))
@@ -277,7 +294,7 @@ def evaluate(
         in_range = in_range & ~no_energy
     if block:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
     else:  # Python floats do not warn (and a zero speed is guarded)
         result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
     result["in_range"] = in_range
