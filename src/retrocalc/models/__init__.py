@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import acsm as _acsm
+from . import blend as _blend
 from . import direction as _direction
 from . import lankford2020 as _lankford2020
 from . import lcda2019 as _lcda2019
@@ -25,6 +26,7 @@ from . import minetti2002 as _minetti2002
 from . import pandolf1977 as _pandolf1977
 from ._spec import Bounds, ModelSpec, Output
 from .acsm import acsm_running, acsm_walking
+from .blend import acsm_minetti_running
 from .lankford2020 import lankford2020_walking
 from .lcda2019 import lcda2019_walking
 from .leger1984 import leger1984_track, leger1984_treadmill
@@ -38,6 +40,7 @@ __all__ = [
     "ModelSpec",
     "Output",
     "Registry",
+    "acsm_minetti_running",
     "acsm_running",
     "acsm_walking",
     "get_model",
@@ -148,6 +151,7 @@ REGISTRY = Registry(
     (
         *_lcda2019.SPECS,
         *_acsm.SPECS,
+        *_blend.SPECS,
         *_minetti2002.SPECS,
         *_pandolf1977.SPECS,
         *_leger1984.SPECS,

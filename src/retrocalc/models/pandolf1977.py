@@ -174,9 +174,12 @@ _PANDOLF = ModelSpec(
     output="power_gross_w",
     ranges={
         "speed_m_s": (0.0, 2.0),
-        "grade": (0.0, None),
+        # no upper grade published with the equation: the steepest uphill grade of the
+        # held-out comparison in Lankford et al. 2020 (+40 %)
+        "grade": (0.0, 0.40),
         "load_kg": (0.0, 70.0),
-        "terrain_factor": (1.0, None),
+        # the largest of Soule & Goldman's measured coefficients in TERRAIN_FACTORS
+        "terrain_factor": (1.0, 2.1),
     },
     citation=_PANDOLF_CITATION,
     doi="10.1152/jappl.1977.43.4.577",
@@ -199,7 +202,7 @@ SPECS = (
         _PANDOLF,
         name="pandolf1977_santee",
         title="Pandolf 1977 with Santee et al. 2003 downhill correction",
-        ranges={**_PANDOLF.ranges, "grade": (-0.12, None)},
+        ranges={**_PANDOLF.ranges, "grade": (-0.12, 0.40)},
         citation=_PANDOLF_CITATION
         + "; Santee W.R., Blanchard L.A., Speckman K.L., Gonzalez J.A., Wright R.F. (2003). "
         "Load carriage model development and testing with field data. USARIEM Technical Note",
