@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
-from ._wrap import Kind, Locator, Packed, _label_code, label_codes, pack
+from ._wrap import Kind, Locator, Packed, label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
 from .composition.validate import _PLAIN, POLICIES, Flags, ImpossibleValueError, RowReasons
@@ -220,7 +220,7 @@ class _Labels:
         if values is None:
             return
         if values.size == 1:
-            self.constant = _label_code(where, name, values.reshape(-1)[0], self.allowed, 0)
+            self.constant = label_code(where, name, values.reshape(-1)[0], self.allowed, 0)
             self._refuse_direction_model(self.constant, 0)
             return
         self.constant = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import acsm as _acsm
@@ -54,6 +54,10 @@ __all__ = [
     "pandolf1977_santee",
     "santee_correction",
 ]
+
+
+#: Presentation of the registry, registered by the faces (``"html"``: Jupyter's table).
+PRESENTERS: dict[str, Callable[[Registry], str]] = {}
 
 
 class Registry(Mapping[str, ModelSpec]):
@@ -139,11 +143,14 @@ class Registry(Mapping[str, ModelSpec]):
     def __repr__(self) -> str:
         return f"Registry({', '.join(self._specs)})"
 
-    def _repr_html_(self) -> str:
-        """HTML table with validity ranges, units and sources, for Jupyter."""
-        from .._display import registry_html
+    def _repr_html_(self) -> str | None:
+        """HTML table with validity ranges, units and sources, for Jupyter.
 
-        return registry_html(self)
+        Drawn by :mod:`retrocalc._display` (a face), which registers itself in
+        :data:`PRESENTERS` when retrocalc is imported: the model layer holds no presentation.
+        """
+        html = PRESENTERS.get("html")
+        return html(self) if html is not None else None
 
 
 #: Every model retrocalc implements.
