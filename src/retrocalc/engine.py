@@ -387,6 +387,7 @@ _PLAIN_LABELS = {
     "model": rules.MODEL_CODES,
 }
 _SCALAR_WHERE = Locator(())
+_DEFAULT_CODES = {"gait": 2, "direction": 0, "model": -1}
 
 
 def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] | None:
@@ -399,7 +400,7 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     if opts.rmr_equation is not None:
         return None
     rows = {k: v for k, v in given.items() if v is not None}
-    for name, x in rows.items():
+    for name, x in tuple(rows.items()):
         t = type(x)
         if t is float or (t is int and -_INT_LIMIT < x < _INT_LIMIT):
             # NaN, inf, huge, impossible or suspect values go to the array engine, which
@@ -422,23 +423,18 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         rows["backward_factor"] = float(factor)
     if "distance_m" in rows and not rows.get("speed_m_s", 0.0) > 0.0:
         return None  # no duration from a zero speed: the array engine words it
-    if "gait" not in rows:
-        rows["gait"] = 2
-    if "direction" not in rows:
-        rows["direction"] = 0
-    if "model" not in rows:
-        rows["model"] = -1
+    rows = {**_DEFAULT_CODES, **rows}
     if (
         "speed_m_s" not in rows
         or "mass_kg" not in rows
         or ("duration_s" in rows and "distance_m" in rows)
     ):
         return None  # the array engine words what is missing or given twice
-    flags = Flags(_SCALAR_WHERE)
-    ctx = Context(opts.policy, flags, _SCALAR_WHERE, None, opts.factors)
+    # no Flags unless the row leaves a range (the composition makes them then)
+    ctx = Context(opts.policy, None, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)
-    if flags.ranges or flags.units:
-        flags.finish(opts.policy, 1)
+    if ctx.flags is not None:
+        ctx.flags.finish(opts.policy, 1)
     gait = result.pop("gait_code")
     model = result.pop("model_code")
     result["gait_used"] = GAIT_NAMES[gait]
