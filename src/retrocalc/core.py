@@ -9,7 +9,7 @@ checks live in :mod:`retrocalc.composition` (its docstring says how a row is com
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, cast, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,6 +21,8 @@ from .nomenclature import INPUTS, OUTPUTS
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .calibration import Calibration
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -62,6 +64,8 @@ class EstimateOptions(TypedDict, total=False):
     backward_factor: Numeric | Mapping[str, float] | None
     out_of_range: RangePolicy
     out: Mapping[str, NDArray[Any]] | None
+    interval: float | None
+    calibration: Calibration | None
 
 
 _LABEL_OUTPUTS = ("gait_used", "model_used")
@@ -130,6 +134,12 @@ class EstimateResult:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"EstimateResult is read-only: cannot set {name!r}")
 
+    def with_outputs(self, **extra: Any) -> EstimateResult:
+        """A copy with further outputs (prediction-interval bounds), listed after the others."""
+        values = {**self.__dict__, **extra}
+        values["_extra"] = (*self.__dict__.get("_extra", ()), *extra)
+        return EstimateResult._of(values)
+
     def replace(self, **changes: Any) -> EstimateResult:
         """A copy with some outputs replaced (as :func:`dataclasses.replace` would)."""
         unknown = set(changes) - set(OUTPUTS)
@@ -138,8 +148,10 @@ class EstimateResult:
         return EstimateResult._of({**self.to_dict(), **changes})
 
     def to_dict(self) -> dict[str, Any]:
-        """Attributes as a dict keyed by output name, in the nomenclature's order."""
-        return {name: getattr(self, name) for name in OUTPUTS}
+        """Attributes as a dict keyed by output name, in the nomenclature's order (then any
+        interval bounds)."""
+        names = (*OUTPUTS, *self.__dict__.get("_extra", ()))
+        return {name: getattr(self, name) for name in names}
 
     def to_frame(self) -> pd.DataFrame:
         """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
@@ -221,6 +233,8 @@ def estimate(
     backward_factor: Numeric | Mapping[str, float] | None = None,
     out_of_range: RangePolicy = "warn",
     out: Mapping[str, NDArray[Any]] | None = None,
+    interval: float | None = None,
+    calibration: Calibration | None = None,
 ) -> EstimateResult | pd.DataFrame:
     """Estimate the metabolic energy of walking or running, forward or backward.
 
@@ -268,6 +282,14 @@ def estimate(
         bool for ``in_range``, object for ``gait_used`` and ``model_used``. The results are
         these arrays (wrapped in Series for Series inputs). Saves allocating fresh memory when
         estimating many arrays of one size; the contents are unspecified after an error.
+    interval : float, optional
+        Confidence level (e.g. 0.95) of a person-to-person prediction interval: adds
+        ``<output>_lower`` and ``<output>_upper`` for the power and energy outputs, from the
+        model's published spread combined with the direction factor's between-person spread
+        (:func:`retrocalc.uncertainty.interval`; which spread each model uses is listed there).
+    calibration : Calibration, optional
+        A personal calibration (:func:`retrocalc.calibrate`): energy and power outputs scaled
+        by the factor fitted for the model family, gait and direction (1 where none was).
 
     Returns
     -------
@@ -314,19 +336,30 @@ def estimate(
         "height_cm": height_cm,
         "rer": rer,
     }
+    if interval is not None and not 0.0 < interval < 1.0:
+        raise ValueError(
+            f"interval must be a confidence level in (0, 1), e.g. 0.95; got {interval!r}"
+        )
     if data is None:
+        result: EstimateResult | None = None
         if out is None:
             # one bout of plain numbers: the composition on Python floats, no numpy
             fast = engine.evaluate_scalar(given, opts)
             if fast is not None:
-                return EstimateResult._of(fast)
-        return _result(engine.evaluate(given, opts, out=out), out)
+                result = EstimateResult._of(fast)
+        if result is None:
+            result = _result(engine.evaluate(given, opts, out=out), out)
+        if interval is None and calibration is None:
+            return result
+        return cast(
+            EstimateResult, _personal(result, given, backward_factor, interval, calibration)
+        )
     if not is_dataframe(data):
         raise TypeError(
             "estimate() takes a pandas DataFrame as its only positional argument; pass "
             f"other inputs by keyword (got {type(data).__name__})"
         )
-    pd = pandas()  # registers df.retro too
+    pandas_ = pandas()  # registers df.retro too
     for name in INPUTS:
         if name in data.columns:
             if given[name] is not None:
@@ -342,7 +375,49 @@ def estimate(
     for name in _LABEL_OUTPUTS:
         codes = columns.gait_code if name == "gait_used" else columns.model_code
         names = engine.GAIT_NAMES if name == "gait_used" else engine.MODEL_NAMES
-        frame[name] = pd.Categorical.from_codes(
+        frame[name] = pandas_.Categorical.from_codes(
             np.broadcast_to(codes, (n,)), categories=list(names)
         )
-    return frame
+    if interval is None and calibration is None:
+        return frame
+    return cast("pd.DataFrame", _personal(frame, given, backward_factor, interval, calibration))
+
+
+def _personal(
+    result: Any,
+    given: Mapping[str, Any],
+    backward_factor: Any,
+    interval: float | None,
+    calibration: Calibration | None,
+) -> Any:
+    """A calibration applied, then prediction-interval bounds added (result or frame)."""
+    direction = given["direction"] if given["direction"] is not None else "forward"
+    if calibration is not None:
+        result = calibration.apply(result, direction=direction)
+    if interval is None:
+        return result
+    from .uncertainty import interval_columns
+
+    frame = hasattr(result, "columns")
+
+    def get(name: str) -> Any:
+        return np.asarray(result[name] if frame else getattr(result, name), dtype=np.float64)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # the bout's duration as the estimate used it (given, or from a distance)
+        duration = get("energy_gross_kj") * 1000.0 / get("power_gross_w")
+    bounds = interval_columns(
+        result,
+        mass_kg=given["mass_kg"],
+        direction=direction,
+        grade=given["grade"] if given["grade"] is not None else 0.0,
+        duration_s=duration,
+        level=interval,
+        backward_factor=None if isinstance(backward_factor, Mapping) else backward_factor,
+    )
+    if frame:
+        out = result.copy()
+        for name, value in bounds.items():
+            out[name] = np.asarray(value)
+        return out
+    return result.with_outputs(**bounds)
