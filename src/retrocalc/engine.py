@@ -29,7 +29,7 @@ from . import energy
 from ._wrap import Kind, Locator, Packed, label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
-from .composition.validate import _PLAIN, POLICIES, Flags, ImpossibleValueError, RowReasons
+from .composition.validate import PLAIN_SPANS, POLICIES, Flags, ImpossibleValueError, RowReasons
 from .nomenclature import INPUTS, OUTPUTS
 
 __all__ = [
@@ -399,21 +399,28 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     """
     if opts.rmr_equation is not None:
         return None
-    rows = {k: v for k, v in given.items() if v is not None}
-    for name, x in tuple(rows.items()):
+    rows: dict[str, Any] = dict(_DEFAULT_CODES)
+    for name, x in given.items():
+        if x is None:
+            continue
         t = type(x)
-        if t is float or (t is int and -_INT_LIMIT < x < _INT_LIMIT):
+        if t is float:
             # NaN, inf, huge, impossible or suspect values go to the array engine, which
             # words them (and Python's ** would raise OverflowError where numpy gives inf)
-            low, high, strict = _PLAIN[name]
-            if not (low < x <= high if strict else low <= x <= high) or x > _BIG:
+            low, high = PLAIN_SPANS[name]
+            if not low <= x <= high:
                 return None
-            if t is int:
-                rows[name] = float(x)
-        elif t is str and name in _PLAIN_LABELS:
-            code = rows[name] = _PLAIN_LABELS[name].get(x, -2)
+            rows[name] = x
+        elif t is str:
+            code = _PLAIN_LABELS[name].get(x, -2) if name in _PLAIN_LABELS else -2
             if code == -2:
                 return None  # other spellings, errors, direction models: the array engine
+            rows[name] = code
+        elif t is int and name in PLAIN_SPANS:
+            low, high = PLAIN_SPANS[name]
+            if not low <= x <= high:
+                return None
+            rows[name] = float(x)
         else:
             return None  # numpy scalars, sequences, text for numbers: the array engine
     factor = opts.backward_factor
@@ -421,15 +428,10 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         if (type(factor) is not float and type(factor) is not int) or not 0 < factor < _BIG:
             return None
         rows["backward_factor"] = float(factor)
-    if "distance_m" in rows and not rows.get("speed_m_s", 0.0) > 0.0:
-        return None  # no duration from a zero speed: the array engine words it
-    rows = {**_DEFAULT_CODES, **rows}
-    if (
-        "speed_m_s" not in rows
-        or "mass_kg" not in rows
-        or ("duration_s" in rows and "distance_m" in rows)
-    ):
-        return None  # the array engine words what is missing or given twice
+    if "speed_m_s" not in rows or "mass_kg" not in rows:
+        return None  # the array engine words what is missing
+    if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 0.0):
+        return None  # given twice, or no duration from a zero speed: the array engine words it
     # no Flags unless the row leaves a range (the composition makes them then)
     ctx = Context(opts.policy, None, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)

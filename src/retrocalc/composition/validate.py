@@ -28,6 +28,7 @@ from ..models import ModelSpec
 from ..nomenclature import INPUTS
 
 __all__ = [
+    "PLAIN_SPANS",
     "POLICIES",
     "UNIT_LIMITS",
     "Flags",
@@ -85,6 +86,18 @@ for _name, _op, _limit, _ in UNIT_LIMITS:
     if _op in ("<", "|>|"):
         _low, _open = max(_low, -_limit if _op == "|>|" else _limit), False
     _PLAIN[_name] = (_low, _high, _open)
+
+
+#: The plain ranges as one closed interval per input, ``low <= x <= high`` (an impossible
+#: bound moved to the next float; magnitudes above 1e6 left to the array engine, where
+#: numpy's overflow gives inf instead of Python's OverflowError).
+PLAIN_SPANS: dict[str, tuple[float, float]] = {
+    name: (
+        max(math.nextafter(low, math.inf) if strict else low, -1e6),
+        min(high, 1e6),
+    )
+    for name, (low, high, strict) in _PLAIN.items()
+}
 
 
 def plain(name: str, x: float) -> bool:
