@@ -273,12 +273,13 @@ def estimate_activity(
     g_raw = raw_grade(distance, altitude)
     g = {"filtered": profile.grade, "raw": g_raw, "level": np.zeros(n)}[grade]
 
-    dirs = np.broadcast_to(np.asarray(direction, dtype=object), (n,))
+    # fixed-width text (not objects): label matching in rc.estimate is then vectorised
+    dirs = np.broadcast_to(np.asarray(direction, dtype=str), (n,))
     backward = dirs == "backward"
     if isinstance(gait, str) and gait == "auto":
         gaits = auto_gait(speed, moving, backward=backward, sport=act.sport)
     else:
-        gaits = np.broadcast_to(np.asarray(gait, dtype=object), (n,))
+        gaits = np.broadcast_to(np.asarray(gait, dtype=str), (n,))
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
@@ -289,7 +290,8 @@ def estimate_activity(
         result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
     _rest_for_pauses(result, moving, dt)
 
-    columns: dict[str, Any] = {name: s[name].to_numpy() for name in s.columns}
+    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamp objects)
+    columns: dict[str, Any] = {name: s[name].array for name in s.columns}
     columns.update(
         elapsed_s=elapsed,
         distance_m=distance,
@@ -299,8 +301,8 @@ def estimate_activity(
         grade=g,
         grade_raw=g_raw,
         altitude_filtered_m=profile.altitude_m,
-        gait=np.where(moving, gaits, "pause"),
-        direction=dirs,
+        gait=np.where(moving, gaits, "pause").astype(object),
+        direction=dirs.astype(object),
         **result,
     )
     table = pd.DataFrame(columns, index=s.index)
