@@ -135,6 +135,11 @@ def _one(path: str, job: _Job) -> dict[str, Any]:
             result = estimate_activity(act, mass_kg=mass, **job.options)
         row.update(athlete=athlete, mass_kg=mass)
         row.update({k: v for k, v in result.summary.items() if k != "source"})
+        if not result.summary["foot_sport"]:
+            # estimated, but not the energy of that sport: the row says so
+            row.update(
+                status="warning", reason=f"sport is {result.summary['sport']}, not a walk or run"
+            )
         if job.samples_dir is not None:
             target = _samples_name(path, job.samples_dir)
             with atomic_write(target) as handle:
@@ -263,8 +268,10 @@ def estimate_activities(
     Returns
     -------
     pandas.DataFrame
-        ``file``, ``status`` (``ok``/``error``), ``reason``, ``athlete``, ``mass_kg`` and
-        the summary of :func:`retrocalc.estimate_activity` (sport, start time, totals...).
+        ``file``, ``status`` (``ok``; ``warning``: estimated, but the sport is not a walk or
+        a run, see ``reason``; ``error``: not estimated, see ``reason``), ``reason``,
+        ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
+        (sport, start time, totals...).
     """
     files = expand_inputs(inputs)
     table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes

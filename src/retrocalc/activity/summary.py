@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .estimate import ActivityResult
+from .estimate import NOT_ON_FOOT, ActivityResult
 from .grade import GradeProfile
 from .read import Activity
 
@@ -86,6 +86,7 @@ def summarise(
         "source": act.source,
         "format": act.format,
         "sport": act.sport,
+        "foot_sport": act.sport not in NOT_ON_FOOT,
         "sub_sport": act.sub_sport,
         "device": act.device,
         "start_time": None if start is None else start.isoformat(),
