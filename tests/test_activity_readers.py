@@ -319,3 +319,28 @@ def test_dask_engine_on_a_local_cluster_matches_local(tmp_path: Path) -> None:
         )
     assert remote["status"].tolist() == ["ok", "ok", "ok", "error"]
     pd.testing.assert_frame_equal(remote, local)
+
+
+# --- many files: chunks keep the order, a bad file stays a row -----------------------------
+
+
+def test_chunk_size_bounds() -> None:
+    from retrocalc.activity.many import chunk_size
+
+    assert chunk_size(1, 2) == 1
+    assert chunk_size(100, 2) == 3  # ~16 tasks per process
+    assert chunk_size(100_000, 2) == 16  # never more than 16 files per task
+    assert chunk_size(10, 8) == 1
+
+
+def test_chunked_processes_give_the_rows_of_one_process_in_order(tmp_path: Path) -> None:
+    files = []
+    for i in range(70):  # 70 files on 2 processes: chunks of 2
+        track = steady(2.0 + 0.02 * i, 30, grade=0.01 * (i % 5))
+        files.append(write_gpx(track, tmp_path / f"{i:03d}.gpx"))
+    files[33].write_text("<gpx><trk>")  # a broken file inside a chunk
+    one = rc.estimate_activities(files, mass_kg=70, processes=1, progress=False)
+    two = rc.estimate_activities(files, mass_kg=70, processes=2, progress=False)
+    pd.testing.assert_frame_equal(one, two)
+    assert two["file"].tolist() == [str(f) for f in files]
+    assert (two["status"] == "error").tolist() == [i == 33 for i in range(70)]
