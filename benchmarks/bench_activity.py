@@ -29,8 +29,8 @@ import tempfile
 import threading
 import time
 import warnings
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
