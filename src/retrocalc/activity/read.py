@@ -116,8 +116,9 @@ class Activity:
     @property
     def start_time(self) -> pd.Timestamp | None:
         """UTC time of the first timed sample, or None."""
-        times = self.samples["time"].dropna()
-        return None if times.empty else times.iloc[0]
+        times = self.samples["time"].to_numpy("datetime64[ns]")  # UTC, no Timestamp objects
+        timed = np.flatnonzero(~np.isnat(times))
+        return None if timed.size == 0 else pd.Timestamp(times[timed[0]], tz="UTC")
 
     def __repr__(self) -> str:
         return (
@@ -157,11 +158,8 @@ class Activity:
 def _empty_laps() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "start_time": pd.Series([], dtype="datetime64[ns, UTC]"),
-            "start_s": pd.Series([], dtype=float),
-            "elapsed_s": pd.Series([], dtype=float),
-            "timer_s": pd.Series([], dtype=float),
-            "distance_m": pd.Series([], dtype=float),
+            "start_time": pd.DatetimeIndex([], tz="UTC"),
+            **{name: np.empty(0) for name in ("start_s", "elapsed_s", "timer_s", "distance_m")},
         }
     )
 

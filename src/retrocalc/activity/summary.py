@@ -34,12 +34,10 @@ def _splits(
         "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
         "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
     }
-    out = pd.DataFrame(
-        {name: codes, **{k: np.bincount(index, v, codes.size) for k, v in columns.items()}}
-    )
+    sums = {k: np.bincount(index, v, codes.size) for k, v in columns.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["pace_s_per_km"] = out["moving_s"] / (out["distance_m"] / 1000.0)
-    return out
+        pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
+    return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace})
 
 
 def summarise(
