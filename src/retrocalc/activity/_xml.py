@@ -374,7 +374,9 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
         table[point[field], code[field]] = numbers
     times = np.full(n, None, dtype=object)
     timed = np.flatnonzero(inside & (code == _C_TIME) & ~selfclosing)
-    times[point[timed]] = [texts[i] for i in timed.tolist()]
+    if timed.size:
+        picked: Any = operator.itemgetter(*timed.tolist())(texts)
+        times[point[timed]] = list(picked) if timed.size > 1 else [picked]
     if kind == "gpx":
         opens = np.flatnonzero(opened).tolist()
         joined = "\0".join(attrs[i] for i in opens)
