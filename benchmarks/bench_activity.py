@@ -188,7 +188,8 @@ def main() -> None:
             )
             print(f"| {kind.upper()} | {w_ours * 1e3:.0f} wall, {c_ours * 1e3:.0f} CPU | "
                   f"{w_bare * 1e3:.0f} wall, {c_bare * 1e3:.0f} CPU ({names[kind]}) | "
-                  f"{w_ours / w_bare:.2f}x | {c_ours / c_bare:.2f}x | {c_nogc * 1e3:.0f} |")  # fmt: skip
+                  f"{w_ours / w_bare:.2f}x | {c_ours / c_bare:.2f}x | "
+                  f"{c_nogc * 1e3:.0f} |")  # fmt: skip
         folder = root / "many"
         folder.mkdir()
         one = steady(3.0, 300, grade=0.02)
