@@ -344,3 +344,41 @@ def test_chunked_processes_give_the_rows_of_one_process_in_order(tmp_path: Path)
     pd.testing.assert_frame_equal(one, two)
     assert two["file"].tolist() == [str(f) for f in files]
     assert (two["status"] == "error").tolist() == [i == 33 for i in range(70)]
+
+
+# --- FIT checksums --------------------------------------------------------------------------
+
+# the FIT SDK's documented nibble table (FIT protocol, "CRC"): an independent implementation
+_SDK_TABLE = (0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
+              0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400)  # fmt: skip
+
+
+def _sdk_crc(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        for nibble in (byte & 0xF, byte >> 4):
+            tmp = _SDK_TABLE[crc & 0xF]
+            crc = (crc >> 4) & 0x0FFF
+            crc = crc ^ tmp ^ _SDK_TABLE[nibble]
+    return crc
+
+
+@given(st.binary(max_size=300))
+def test_fit_crc_is_the_sdk_crc(data: bytes) -> None:
+    from retrocalc.activity._fit import fit_crc
+
+    assert fit_crc(data) == _sdk_crc(data)
+
+
+def test_altered_fit_file_warns_about_its_checksum(tmp_path: Path) -> None:
+    path = write_fit(steady(3.0, 120), tmp_path / "a.fit")
+    data = bytearray(path.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ActivityWarning)  # an intact file: no warning
+        rc.read_activity(path)
+    # flip a bit of the last record's heart rate/cadence/speed area: still decodable
+    data[-10] ^= 0x01
+    altered = tmp_path / "b.fit"
+    altered.write_bytes(bytes(data))
+    with pytest.warns(ActivityWarning, match="FIT checksum mismatch"):
+        rc.read_activity(altered)
