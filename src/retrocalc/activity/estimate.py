@@ -302,12 +302,12 @@ def estimate_activity(
     g = {"filtered": profile.grade, "raw": g_raw, "level": np.zeros(n)}[grade]
 
     # fixed-width text (not objects): label matching in rc.estimate is then vectorised
-    dirs = np.broadcast_to(np.asarray(direction, dtype=str), (n,))
+    dirs = _labels(direction, n)
     backward = dirs == "backward"
     if isinstance(gait, str) and gait == "auto":
         gaits = auto_gait(speed, moving, backward=backward, sport=act.sport)
     else:
-        gaits = np.broadcast_to(np.asarray(gait, dtype=str), (n,))
+        gaits = _labels(gait, n)
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
@@ -376,6 +376,18 @@ _PASSED = frozenset(
         "backward_factor",
     }
 )
+
+
+def _labels(value: Any, n: int) -> NDArray[Any]:
+    """One label or one per sample, as an array of ``n``.
+
+    A single text becomes fixed-width text (label matching in :func:`retrocalc.estimate` is
+    then one comparison per label); per-sample values stay as given (objects), so that a
+    missing value stays missing instead of becoming the text ``"None"``.
+    """
+    if isinstance(value, str):
+        return np.full(n, value)
+    return np.broadcast_to(np.asarray(value, dtype=object), (n,))
 
 
 def _call(
