@@ -50,36 +50,45 @@ def _narwhals() -> Any:
 
 
 def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
-    """A frame as pandas, and the function giving a pandas result back in its type.
+    """The input columns of a frame as pandas, and the function adding a pandas result's
+    columns to the frame in its own type.
 
-    A LazyFrame is collected (the estimate needs every row) and the result is lazy again.
+    Only the columns the nomenclature knows are converted; the caller's columns go back
+    untouched (no round trip through pandas). A LazyFrame is collected (the estimate needs
+    every row) and the result is lazy again.
     """
+    from .nomenclature import lookup
+
     nw = _narwhals()
     lazy = _key(data) == ("polars", "LazyFrame")
     frame = nw.from_native(data.collect() if lazy else data, eager_only=True)
-    native = frame.to_native()
     backend = nw.get_native_namespace(frame)
+    names = [c for c in frame.columns if isinstance(c, str) and lookup(c) is not None]
+    inputs = frame.select(names).to_pandas() if names else _empty_pandas(len(frame))
 
     def back(result: pd.DataFrame) -> Any:
-        out = nw.from_native(_plain_columns(result), eager_only=True)
-        converted = nw.from_dict(out.to_dict(as_series=False), backend=backend).to_native()
-        if _key(native)[0] == "polars":
-            converted = _labels_as_enum(converted)
-        return converted.lazy() if lazy else converted
+        added = []
+        for name in result.columns:
+            if name in names:
+                continue
+            column = result[name]
+            if column.dtype == object or str(column.dtype) == "category":
+                text = [None if v is None or v != v or v == "" else str(v) for v in column]
+                added.append(nw.new_series(name, text, nw.String(), backend=backend))
+            else:
+                series = nw.new_series(name, column.to_numpy(), backend=backend)
+                # no value is null in polars and arrow (NaN is the pandas reference's marker)
+                added.append(series.fill_nan(None) if series.dtype.is_float() else series)
+        out = frame.with_columns(*added).to_native()
+        return out.lazy() if lazy else out
 
-    return frame.to_pandas(), back
+    return inputs, back
 
 
-def _plain_columns(result: pd.DataFrame) -> pd.DataFrame:
-    """Categorical label columns as text (other libraries' categoricals differ)."""
-    out = result.copy()
-    for name in out.columns:
-        if str(out[name].dtype) == "category":
-            out[name] = out[name].astype(object).where(out[name].notna(), None)
-    return out
+def _empty_pandas(n: int) -> pd.DataFrame:
+    from ._wrap import pandas
 
-
-def _labels_as_enum(frame: Any) -> Any:
+    frame: pd.DataFrame = pandas().DataFrame(index=range(n))
     return frame
 
 

@@ -189,7 +189,7 @@ class SeriesOptions(_Common, total=False):
 
 
 class PolarsOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with polars Series and numbers (polars Series results)."""
+    """Keyword arguments of :func:`estimate` with polars Series and numbers (polars results)."""
 
     speed_m_s: float | pl.Series
     mass_kg: float | pl.Series
@@ -225,7 +225,8 @@ class PolarsOptions(_Common, total=False):
 
 
 class EstimateOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with any kind; see its docstring for each (the unit aliases of :data:`retrocalc.nomenclature.ALIASES` are keywords too)."""
+    """Keyword arguments of :func:`estimate` of any kind (see its docstring for each); the
+    unit aliases of :data:`retrocalc.nomenclature.ALIASES` are keywords too."""
 
     speed_m_s: Numeric
     mass_kg: Numeric
