@@ -3,33 +3,75 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .. import units
-from ..nomenclature import ALIASES, INPUTS
+from ..activity_types import _user_table
+from ..nomenclature import ACTIVITY_TYPE, ALIASES, INPUTS, lookup, normalise, unknown_name
 from .types import _DURATION_INPUTS, _REQUIRED, LABEL_CHOICES, RESULT_COLUMNS, BatchError, Source
 
-if TYPE_CHECKING:
-    pass
+#: Options of the plan passed among the constants of :func:`retrocalc.estimate_file`
+#: (``pace_unit="km"``, ``activity_map={"Fartlek": "run"}``): they say how to read columns.
+READING_OPTIONS = ("pace_unit", "activity_map")
 
 
-def _normalise(name: str) -> str:
-    return name.strip().lower()
+@dataclass(frozen=True)
+class ReadSource(Source):
+    """A :class:`~retrocalc.batch.Source` that needs reading options: pace text without a
+    unit (``pace_unit``) or an export's activity type column (gives gait and direction)."""
+
+    pace_unit: str | None = None
+    activity_map: tuple[tuple[str, Any], ...] = ()
+
+    def describe(self) -> str:
+        if self.alias == ACTIVITY_TYPE:
+            return f"gait, direction <- activity type column {self.column!r}"
+        text = super().describe()
+        return text + (f" (pace per {self.pace_unit})" if self.pace_unit else "")
 
 
 def _known(name: str) -> tuple[str, str | None]:
-    """(canonical, alias) for a canonical or alias name; BatchError otherwise."""
-    key = _normalise(name)
-    if key in INPUTS:
-        return key, None
-    if key in ALIASES:
-        return ALIASES[key].canonical, key
-    raise BatchError(
-        f"{name!r} is not an input: expected one of {', '.join(INPUTS)} "
-        f"or a unit alias ({', '.join(ALIASES)})"
-    )
+    """(canonical, alias) for a canonical, alias or ``activity_type`` name; BatchError
+    with did-you-mean suggestions otherwise."""
+    if normalise(name) == ACTIVITY_TYPE:
+        return "gait", ACTIVITY_TYPE
+    found = lookup(name)
+    if found is None:
+        raise BatchError(
+            unknown_name(name, "not an input:", [*INPUTS, *ALIASES, ACTIVITY_TYPE])
+            + f" (inputs: {', '.join(INPUTS)}; unit aliases: {', '.join(ALIASES)}; "
+            f"and {ACTIVITY_TYPE})"
+        )
+    return found
+
+
+def _find_column(header: Sequence[str], column: str) -> str | None:
+    """The header's column for a ``--column`` name: exact, else matched like headers are
+    (case, blanks, hyphens); None when absent or ambiguous."""
+    if column in header:
+        return column
+    matches = [c for c in header if normalise(c) == normalise(column)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _reading_options(constants: Mapping[str, Any] | None) -> tuple[str | None, Any]:
+    options = constants or {}
+    pace_unit = options.get("pace_unit")
+    if pace_unit is not None:
+        try:
+            pace_unit = units._unit_name(str(pace_unit))
+        except ValueError as exc:
+            raise BatchError(f"--pace-unit: {exc}") from None
+    try:
+        # checked once, before any row; kept as (type key, (gait, direction)) pairs
+        table = _user_table(options.get("activity_map"))
+    except ValueError as exc:
+        raise BatchError(f"--activity-map: {exc}") from None
+    items = tuple(table.items())
+    return pace_unit, items
 
 
 def resolve_columns(
@@ -74,6 +116,15 @@ def resolve_columns(
     """
     found = ", ".join(map(repr, header)) or "none"
     plan: dict[str, Source] = {}
+    pace_unit, activity_map = _reading_options(constants)
+    constants = {k: v for k, v in (constants or {}).items() if k not in READING_OPTIONS}
+
+    def source(canonical: str, alias: str | None, **where: Any) -> Source:
+        if alias == ACTIVITY_TYPE:
+            return ReadSource(canonical, alias=alias, activity_map=activity_map, **where)
+        if alias == "pace" and pace_unit is not None:
+            return ReadSource(canonical, alias=alias, pace_unit=pace_unit, **where)
+        return Source(canonical, alias=alias, **where)
 
     def add(source: Source, how: str) -> None:
         if source.canonical in plan:
@@ -86,32 +137,46 @@ def resolve_columns(
     mapped = set()
     for name, column in (columns or {}).items():
         canonical, alias = _known(name)
-        if column not in header:
+        in_file = _find_column(header, column)
+        if in_file is None:
             raise BatchError(
-                f"{where}: --column {name}={column}: no column {column!r}; columns found: {found}"
+                f"{where}: --column {name}={column}: "
+                + unknown_name(column, "no column", header)
+                + f"; columns found: {found}"
             )
-        mapped.add(column)
-        add(Source(canonical, column=column, alias=alias), "--column")
+        mapped.add(in_file)
+        add(source(canonical, alias, column=in_file), "--column")
     for column in header:
         if column in mapped:
             continue
-        key = _normalise(column)
-        if key in INPUTS:
-            add(Source(key, column=column), "by name")
-        elif key in ALIASES:
-            add(Source(ALIASES[key].canonical, column=column, alias=key), "by name")
-    for name, value in (constants or {}).items():
+        if normalise(column) == ACTIVITY_TYPE:
+            add(source("gait", ACTIVITY_TYPE, column=column), "by name")
+            continue
+        match = lookup(column)
+        if match is not None:
+            add(source(match[0], match[1], column=column), "by name")
+    for name, value in constants.items():
         if value is None:
             continue
         canonical, alias = _known(name)
+        if alias == ACTIVITY_TYPE:
+            raise BatchError(f"{name} is a column of exports, not a constant: use --gait")
         add(Source(canonical, constant=_constant(name, canonical, alias, value)), "constant")
+    activity = plan.get("gait")
+    if activity is not None and activity.alias == ACTIVITY_TYPE and "direction" in plan:
+        raise BatchError(
+            f"{where}: direction is given twice: {activity.describe()} and "
+            f"{plan['direction'].describe()}; keep one"
+        )
 
-    clashes = [c for c in header if _normalise(c) in RESULT_COLUMNS]
+    clashes = [c for c in header if normalise(c) in RESULT_COLUMNS]
     if clashes:
         raise BatchError(
             f"{where}: columns {clashes} have the names of result columns; rename or drop them"
         )
     required = list(_REQUIRED)
+    if all(name in plan for name in _DURATION_INPUTS):
+        required.remove("speed_m_s")  # speed = distance / duration, row by row
     if rmr_equation is not None:
         required += ["sex", "age_years", "height_cm"]
     for name in required:
@@ -119,8 +184,6 @@ def resolve_columns(
             raise BatchError(_missing_message(where, name, found))
     if not any(name in plan for name in _DURATION_INPUTS):
         raise BatchError(_missing_message(where, "duration_s", found, "distance_m"))
-    if all(name in plan for name in _DURATION_INPUTS):
-        raise BatchError(f"{where}: give duration_s or distance_m, not both")
     return plan
 
 
@@ -129,10 +192,15 @@ def _missing_message(where: str, name: str, found: str, other: str | None = None
     if other is not None:
         names += [other, *(a for a, spec in ALIASES.items() if spec.canonical == other)]
     option = "--" + name.replace("_", "-")
+    derive = (
+        " (or give both a distance and a duration: speed is then distance / duration)"
+        if name == "speed_m_s"
+        else ""
+    )
     return (
         f"{where}: required column {name} is missing ({INPUTS[name].description}) and no "
         f"constant was given: name a column {' or '.join(names)}, map one with "
-        f"--column {name}=COLUMN, or pass {option}. Columns found: {found}"
+        f"--column {name}=COLUMN, or pass {option}{derive}. Columns found: {found}"
     )
 
 
@@ -148,6 +216,8 @@ def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
     try:
         if alias == "pace":
             number = float(units.pace_to_speed(str(value)))
+        elif alias == "duration":
+            number = float(units.parse_durations(str(value)))
         else:
             number = float(value)
             if alias is not None:
