@@ -21,6 +21,7 @@ __all__ = [
     "Alias",
     "Variable",
     "convert",
+    "counted",
     "lookup",
     "normalise",
     "suggest",
@@ -366,3 +367,12 @@ def convert(alias: str, values: Any, *, pace_unit: str | None = None) -> Any:
         values = np.asarray(values, dtype=np.float64)
     result = function(values)
     return float(result) if isinstance(result, np.floating) else result
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 row"``, ``"3 rows"``, ``"1,234 rows"``: a count with its noun in the right number.
+
+    >>> counted(1, "row"), counted(2, "row"), counted(1, "such value", "such values")
+    ('1 row', '2 rows', '1 such value')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
