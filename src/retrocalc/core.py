@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _derive, _frames, engine
-from ._wrap import Kind, Locator, is_dataframe, is_series, pandas
+from ._wrap import MISSING_LABELS, Kind, Locator, is_dataframe, is_series, pandas
 from .composition.rules import DEFAULT_MODELS, WALK_RUN_TRANSITION_M_S
 from .exceptions import RetrocalcWarning
 from .nomenclature import ALIASES, INPUTS, OUTPUTS, convert, lookup, unknown_name
@@ -761,6 +761,12 @@ def _with_status(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)
             columns = engine.evaluate(clean, opts, row_reasons=why)
+    missing = _missing_reasons(arrays, n)
+    if missing is not None:  # a missing input is an error, as in the command line's output
+        has = missing != ""
+        reasons = np.where(has & bad, missing + "; " + reasons.astype(str), reasons)
+        reasons = np.where(has & ~bad, missing, reasons)
+        bad = bad | has
     flagged = why.codes >= 0
     texts = np.array([*why.texts, None], dtype=object)[np.where(flagged, why.codes, len(why.texts))]
     texts = np.where(bad, reasons, texts)
@@ -772,6 +778,26 @@ def _with_status(
         elif value.dtype.kind == "f" and bad.any():
             columns.outputs[name] = np.where(bad, np.nan, np.broadcast_to(value, (n,)))
     return columns, texts, state
+
+
+def _missing_reasons(arrays: Mapping[str, Any], n: int) -> NDArray[Any] | None:
+    """``"name: missing value"`` for each missing input of each row, joined by ``"; "``
+    (``""`` for a complete row); None when no row misses anything."""
+    out = np.full(n, "", dtype=object)
+    for name, values in arrays.items():
+        if not np.ndim(values) or name == "model":  # no model is the default model
+            continue
+        if INPUTS[name].dtype == "float":
+            mask = np.isnan(np.asarray(values, dtype=np.float64))
+        else:  # each distinct label once: a column has a handful of them
+            text = np.asarray(values, dtype=object).astype(str)
+            uniq, inverse = np.unique(text, return_inverse=True)
+            empty = np.array([u.strip().lower() in MISSING_LABELS for u in uniq.tolist()])
+            mask = empty[inverse.reshape(-1)] if uniq.size else np.zeros(n, dtype=bool)
+        if mask.any():
+            label = f"{name}: missing value"
+            out = np.where(mask & (out != ""), out + "; " + label, np.where(mask, label, out))
+    return out if (out != "").any() else None
 
 
 def _blank(values: NDArray[Any]) -> Any:
