@@ -502,11 +502,19 @@ def estimate(
 
     Parameters
     ----------
-    data : pandas.DataFrame, optional
-        Inputs as columns with canonical names (see :mod:`retrocalc.nomenclature`); keywords
-        supply what the frame lacks. Returns the frame plus the result columns, index kept.
+    data : DataFrame, optional
+        Inputs as columns named as the keywords: canonical names or unit aliases of
+        :mod:`retrocalc.nomenclature`, matched ignoring case, blanks and hyphens; other
+        columns are kept untouched. Keywords supply what the frame lacks. Returns the frame
+        plus the result columns, index kept. A pandas DataFrame is the reference; a polars
+        DataFrame or LazyFrame or a pyarrow Table gives the same type back (through
+        narwhals: ``pip install 'retrocalc[frames]'``). A frame with columns named like
+        results is refused (``ValueError``) rather than overwritten, except a frame
+        ``estimate()`` made, whose results a re-run replaces.
     speed_m_s : float, array_like or Series [m/s]
-        Speed, >= 0. Required.
+        Speed, >= 0. Required, unless both ``duration_s`` and ``distance_m`` are given:
+        speed is then distance / duration. Given with both, the distance must agree with
+        speed x duration within 5 % (else ``ValueError``) and the energy is power x duration.
     mass_kg : float, array_like or Series [kg]
         Body mass, > 0. Required.
     duration_s : float, array_like or Series [s], optional
@@ -544,6 +552,18 @@ def estimate(
         bool for ``in_range``, object for ``gait_used`` and ``model_used``. The results are
         these arrays (wrapped in Series for Series inputs). Saves allocating fresh memory when
         estimating many arrays of one size; the contents are unspecified after an error.
+    status : bool, default False
+        With a DataFrame: add the columns ``status`` (``ok``, ``out_of_range``, ``error``)
+        and ``error`` (why) that the command line writes. A row with a missing or impossible
+        input gets ``error`` and empty results instead of raising; range warnings are not
+        emitted (the reasons are in the column).
+    pace_unit : {"km", "mi"}, optional
+        Distance unit of ``pace`` text written without one (``"5:30"``).
+    **aliases
+        Inputs in other units, by the names of :data:`retrocalc.nomenclature.ALIASES`:
+        ``speed_kmh``, ``speed_mph``, ``pace`` (``"5:30/km"``), ``mass_lb``, ``duration``
+        (``"1:02:03"``, ``"45:10"``, timedeltas), ``duration_min``, ``distance_km``,
+        ``grade_pct``... Another name is a ``TypeError`` with did-you-mean suggestions.
 
     Returns
     -------
@@ -554,7 +574,8 @@ def estimate(
     Raises
     ------
     TypeError
-        A required input is missing, or text is given where numbers belong.
+        A required input is missing, text is given where numbers belong, or a keyword is
+        unknown (the message suggests close names: ``speed=`` -> ``speed_m_s``).
     ValueError
         A value is impossible (mass <= 0, negative speed, unknown gait...): the message names
         the parameter, the value, its position and what was expected.
@@ -595,7 +616,11 @@ def estimate(
     if data is None:
         if status:
             raise TypeError("status=True adds columns to a DataFrame: pass one as data")
-        foreign = _frames.foreign_series(given)
+        foreign = None
+        for value in given.values():
+            if value is not None and type(value) not in _PLAIN:  # arrays, Series...
+                foreign = _frames.foreign_series(given)
+                break
         if (duration_s is not None and distance_m is not None) or aliases:
             _derive.reconcile(given, _locator(given))
         if out is None and foreign is None:
@@ -728,6 +753,7 @@ def _estimate_frame(
 
 
 _STATUS = ("ok", "out_of_range", "error")
+_PLAIN = frozenset({float, int, str, bool})
 
 
 def _with_status(
