@@ -397,3 +397,32 @@ def test_garmin_export_through_python_with_pace_unit(tmp_path: Path) -> None:
     assert summary.columns["gait"] == "gait, direction <- activity type column 'Activity Type'"
     check_rows = rows_of(out)
     assert check_rows[5]["gait_used"] == "run"
+
+
+@pytest.mark.parametrize("column", ["Elevation Gain", "Total Ascent", "elev_gain"])
+def test_elevation_gain_mapped_as_a_grade_is_refused(tmp_path: Path, column: str) -> None:
+    src = garmin_csv(tmp_path / "Activities.csv")
+    header = ["Activity Type", "Time", "Distance", column]
+    with pytest.raises(BatchError, match="not a grade"):
+        resolve_columns(
+            header,
+            columns={"duration": "Time", "distance_km": "Distance", "grade_pct": column},
+            constants={"mass_kg": 70},
+        )
+    result = run(
+        "estimate", str(src), "-o", str(tmp_path / "o.csv"), "--mass-kg", "70",
+        "-c", "duration=Time", "-c", "distance_km=Distance", "-c", "grade_pct=Elevation Gain",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "retrocalc activity" in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_input_message_points_at_likely_columns(tmp_path: Path) -> None:
+    src = garmin_csv(tmp_path / "Activities.csv")
+    result = run("estimate", str(src), "-o", str(tmp_path / "o.csv"), "--mass-kg", "70")
+    assert result.exit_code == 2
+    assert "required column speed_m_s is missing" in result.output
+    assert "'Time' may be duration_s" in result.output
+    assert "'Distance' may be distance_m" in result.output
+    assert "speed is then distance / duration" in result.output

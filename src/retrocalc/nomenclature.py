@@ -309,6 +309,8 @@ def suggest(name: str, choices: Any = None) -> list[str]:
     keys = [key, "_".join(_SYNONYMS.get(w, w) for w in words)]
     if key in _SYNONYMS:
         keys.append(_SYNONYMS[key])
+    if len(words) > 1:  # "Moving Time": a word that is a name or a synonym of one
+        keys += [_SYNONYMS.get(w, w) for w in words if len(w) >= 4 or w in _SYNONYMS]
     found: list[str] = []
     for k in keys:
         if k in by_key:

@@ -10,7 +10,15 @@ import numpy as np
 
 from .. import units
 from ..activity_types import _user_table
-from ..nomenclature import ACTIVITY_TYPE, ALIASES, INPUTS, lookup, normalise, unknown_name
+from ..nomenclature import (
+    ACTIVITY_TYPE,
+    ALIASES,
+    INPUTS,
+    lookup,
+    normalise,
+    suggest,
+    unknown_name,
+)
 from .types import _DURATION_INPUTS, _REQUIRED, LABEL_CHOICES, RESULT_COLUMNS, BatchError, Source
 
 #: Options of the plan passed among the constants of :func:`retrocalc.estimate_file`
@@ -46,6 +54,16 @@ def _known(name: str) -> tuple[str, str | None]:
             f"and {ACTIVITY_TYPE})"
         )
     return found
+
+
+_CLIMB_WORDS = ("gain", "ascent", "climb", "elevation", "descent", "loss")
+
+
+def _is_climb(column: str) -> bool:
+    """A column named like an elevation gain or loss (Garmin's ``Elevation Gain``, Strava's
+    ``Elevation Gain``, ``Total Ascent``)."""
+    words = normalise(column).split("_")
+    return any(w in words for w in _CLIMB_WORDS) and "grade" not in words
 
 
 def _find_column(header: Sequence[str], column: str) -> str | None:
@@ -169,6 +187,16 @@ def resolve_columns(
             f"{plan['direction'].describe()}; keep one"
         )
 
+    grade = plan.get("grade")
+    if grade is not None and grade.column is not None and _is_climb(grade.column):
+        raise BatchError(
+            f"{where}: {grade.describe()}: {grade.column!r} looks like an elevation gain (metres "
+            "climbed), which is not a grade: the grade of a route is its net climb over its "
+            "distance (zero for an out-and-back route however hilly). Leave it out (the "
+            "estimate is then for level ground) or estimate from the activity files with "
+            "'retrocalc activity', which uses each stretch's own grade"
+        )
+
     clashes = [c for c in header if normalise(c) in RESULT_COLUMNS]
     if clashes:
         raise BatchError(
@@ -181,16 +209,41 @@ def resolve_columns(
         required += ["sex", "age_years", "height_cm"]
     for name in required:
         if name not in plan:
-            raise BatchError(_missing_message(where, name, found))
+            raise BatchError(_missing_message(where, name, found, header=header))
     if not any(name in plan for name in _DURATION_INPUTS):
-        raise BatchError(_missing_message(where, "duration_s", found, "distance_m"))
+        raise BatchError(_missing_message(where, "duration_s", found, "distance_m", header))
     return plan
 
 
-def _missing_message(where: str, name: str, found: str, other: str | None = None) -> str:
+def _close_columns(header: Sequence[str], canonical: str) -> list[str]:
+    """Header columns whose name is close to a name of ``canonical`` (for hints)."""
+    names = [canonical, *(a for a, spec in ALIASES.items() if spec.canonical == canonical)]
+    found = []
+    for column in header:
+        key = normalise(column)
+        if lookup(column) is not None:
+            continue  # already an input by name
+        close = suggest(column, names)
+        if close or any(n.startswith(key + "_") for n in names):
+            found.append(column)
+    return found
+
+
+def _missing_message(
+    where: str, name: str, found: str, other: str | None = None, header: Sequence[str] = ()
+) -> str:
     names = [name, *(a for a, spec in ALIASES.items() if spec.canonical == name)]
     if other is not None:
         names += [other, *(a for a, spec in ALIASES.items() if spec.canonical == other)]
+    looks = [(c, _close_columns(header, c)) for c in (name, other) if c is not None]
+    if name == "speed_m_s":  # speed may come from these two
+        looks += [(c, _close_columns(header, c)) for c in _DURATION_INPUTS]
+    hint = "; ".join(
+        f"{', '.join(map(repr, columns))} may be {c} (map it with --column)"
+        for c, columns in looks
+        if columns
+    )
+    hint = f". {hint[0].upper()}{hint[1:]}" if hint else ""
     option = "--" + name.replace("_", "-")
     derive = (
         " (or give both a distance and a duration: speed is then distance / duration)"
@@ -200,7 +253,7 @@ def _missing_message(where: str, name: str, found: str, other: str | None = None
     return (
         f"{where}: required column {name} is missing ({INPUTS[name].description}) and no "
         f"constant was given: name a column {' or '.join(names)}, map one with "
-        f"--column {name}=COLUMN, or pass {option}{derive}. Columns found: {found}"
+        f"--column {name}=COLUMN, or pass {option}{derive}. Columns found: {found}{hint}"
     )
 
 
