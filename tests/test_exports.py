@@ -426,3 +426,21 @@ def test_missing_input_message_points_at_likely_columns(tmp_path: Path) -> None:
     assert "'Time' may be duration_s" in result.output
     assert "'Distance' may be distance_m" in result.output
     assert "speed is then distance / duration" in result.output
+
+
+def test_text_constants_are_parsed_like_cells(tmp_path: Path) -> None:
+    src = tmp_path / "m.csv"
+    src.write_text("mass_kg\n70\n")
+    out = tmp_path / "o.csv"
+    ok = run("estimate", str(src), "-o", str(out), "--duration", "30:00", "--pace", "5:00",
+             "--pace-unit", "km", "-q")  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    want = rc.estimate(speed_m_s=1000 / 300, mass_kg=70, duration_s=1800)
+    assert float(rows_of(out)[0]["energy_net_kcal"]) == pytest.approx(want.energy_net_kcal)
+    bad = run("estimate", str(src), "-o", str(out), "--duration", "3O:00", "--pace", "5:00")
+    assert bad.exit_code == 2
+    assert "constant duration='3O:00'" in bad.output
+    assert "at index" not in bad.output
+    no_unit = run("estimate", str(src), "-o", str(out), "--duration", "30:00", "--pace", "5:00")
+    assert "has no unit" in no_unit.output
+    assert "--pace-unit" in no_unit.output

@@ -163,7 +163,9 @@ def _parse_pace(
     """Pace text ("5:30/km", "8:45/mi"; "5:30" with ``unit``) to speed [m/s]."""
 
     def parse(texts: list[str]) -> tuple[NDArray[np.float64], list[str]]:
-        return units.parse_paces(texts, unit=unit)
+        speeds, errors = units.parse_paces(texts, unit=unit)
+        # the batch's way to give the unit (pace_unit= in Python, --pace-unit in a shell)
+        return speeds, [e.replace("pass unit=", "pass --pace-unit") for e in errors]
 
     return _parse_text(column, values, "speed_m_s", parse, "pace ", reasons)
 

@@ -179,7 +179,8 @@ def resolve_columns(
         canonical, alias = _known(name)
         if alias == ACTIVITY_TYPE:
             raise BatchError(f"{name} is a column of exports, not a constant: use --gait")
-        add(Source(canonical, constant=_constant(name, canonical, alias, value)), "constant")
+        number = _constant(name, canonical, alias, value, pace_unit)
+        add(Source(canonical, constant=number), "constant")
     activity = plan.get("gait")
     if activity is not None and activity.alias == ACTIVITY_TYPE and "direction" in plan:
         raise BatchError(
@@ -257,7 +258,9 @@ def _missing_message(
     )
 
 
-def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
+def _constant(
+    name: str, canonical: str, alias: str | None, value: Any, pace_unit: str | None = None
+) -> Any:
     """A constant checked like a column value: a number in range, or an allowed label."""
     var = INPUTS[canonical]
     if var.dtype == "str":
@@ -267,10 +270,15 @@ def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
             raise BatchError(f"constant {name}={value!r}: expected one of {choices}")
         return text
     try:
-        if alias == "pace":
-            number = float(units.pace_to_speed(str(value)))
-        elif alias == "duration":
-            number = float(units.parse_durations(str(value)))
+        if alias in ("pace", "duration"):  # text, parsed as the column's cells are
+            numbers, errors = (
+                units.parse_paces([str(value)], unit=pace_unit)
+                if alias == "pace"
+                else units.parse_duration_texts([str(value)])
+            )
+            if errors[0]:
+                raise ValueError(errors[0].replace("pass unit=", "pass --pace-unit"))
+            number = float(numbers[0])
         else:
             number = float(value)
             if alias is not None:
