@@ -20,6 +20,8 @@ pytest.importorskip("click")
 pytest.importorskip("polars")
 
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import retrocalc as rc
 from retrocalc.batch import BatchError, estimate_file, resolve_columns
@@ -444,3 +446,18 @@ def test_text_constants_are_parsed_like_cells(tmp_path: Path) -> None:
     no_unit = run("estimate", str(src), "-o", str(out), "--duration", "30:00", "--pace", "5:00")
     assert "has no unit" in no_unit.output
     assert "--pace-unit" in no_unit.output
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=30))
+def test_thousands_separators_read_back_exactly(tmp_path: Path, metres: list[int]) -> None:
+    src = tmp_path / "t.csv"
+    # a column as a spreadsheet in English writes it: 1,085 and 12,345,678
+    src.write_text("distance_m\n" + "".join(f'"{m:,}"\n' for m in metres))
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False, speed_m_s=2.0, mass_kg=MASS_KG)
+    got = [float(r["energy_net_kcal"]) for r in rows_of(out)]
+    want = rc.estimate(speed_m_s=2.0, mass_kg=MASS_KG, distance_m=np.array(metres, float))
+    np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
