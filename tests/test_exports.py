@@ -461,3 +461,15 @@ def test_thousands_separators_read_back_exactly(tmp_path: Path, metres: list[int
     got = [float(r["energy_net_kcal"]) for r in rows_of(out)]
     want = rc.estimate(speed_m_s=2.0, mass_kg=MASS_KG, distance_m=np.array(metres, float))
     np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
+
+
+def test_repeated_column_names_are_refused_clearly(tmp_path: Path) -> None:
+    src = tmp_path / "dup.csv"
+    # Strava's full export repeats some names (Distance in km, then in metres)
+    src.write_text("Activity Type,Distance,Moving Time,Distance\nRun,10.02,3130,10020.0\n")
+    result = run(
+        "estimate", str(src), "-o", "-", "--mass-kg", "70",
+        "-c", "duration_s=Moving Time", "-c", "distance_km=Distance",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "'Distance' appear more than once" in result.output

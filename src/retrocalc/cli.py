@@ -211,6 +211,12 @@ def estimate(
     (ok / out_of_range / error) and the reason; one output row per input row, in order.
     Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),
     by --column, or given as constants (--mass-kg 70).
+
+    \b
+    A Garmin Connect export in one command:
+      retrocalc estimate Activities.csv -o energy.csv --mass-kg 70 \\
+          -c duration=Time -c distance_km=Distance
+    (Activity Type gives gait and direction; speed is distance / time.)
     """
     if example:
         inputs = (*inputs, str(example_path()))

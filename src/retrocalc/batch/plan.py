@@ -133,6 +133,14 @@ def resolve_columns(
     "speed_m_s <- column 'Pace' [text]"
     """
     found = ", ".join(map(repr, header)) or "none"
+    twice = sorted({c for c in header if list(header).count(c) > 1})
+    if twice:
+        # (Strava's full activities.csv repeats Distance, Elapsed Time... in other units)
+        raise BatchError(
+            f"{where}: columns {', '.join(map(repr, twice))} appear more than once in the "
+            "header; the batch needs unique column names (rename the repeats, e.g. 'Distance' "
+            "-> 'Distance (m)')"
+        )
     plan: dict[str, Source] = {}
     pace_unit, activity_map = _reading_options(constants)
     constants = {k: v for k, v in (constants or {}).items() if k not in READING_OPTIONS}
