@@ -99,6 +99,10 @@ def test_an_input_given_twice_is_refused() -> None:
     frame = pd.DataFrame({"speed_kmh": [5.0], "Pace": ["12:00/km"], "mass_kg": [70.0]})
     with pytest.raises(ValueError, match="'speed_kmh' and 'Pace' both give speed_m_s"):
         rc.estimate(frame)
+    # the canonical column wins over the pace it was computed from
+    kept = rc.estimate(frame.assign(speed_m_s=2.0).drop(columns="speed_kmh"))
+    want = rc.estimate(speed_m_s=2.0, mass_kg=70.0)
+    assert kept["met"].iloc[0] == pytest.approx(want.met)
 
 
 def test_aliases_are_dataframe_columns_matched_like_headers() -> None:

@@ -505,7 +505,9 @@ def estimate(
     data : DataFrame, optional
         Inputs as columns named as the keywords: canonical names or unit aliases of
         :mod:`retrocalc.nomenclature`, matched ignoring case, blanks and hyphens; other
-        columns are kept untouched. Keywords supply what the frame lacks. Returns the frame
+        columns are kept untouched (a column with the canonical name wins over aliases of
+        the same input, e.g. ``speed_m_s`` over ``pace``; two aliases of one input are
+        refused). Keywords supply what the frame lacks. Returns the frame
         plus the result columns, index kept. A pandas DataFrame is the reference; a polars
         DataFrame or LazyFrame or a pyarrow Table gives the same type back (through
         narwhals: ``pip install 'retrocalc[frames]'``). A frame with columns named like
@@ -710,9 +712,12 @@ def _estimate_frame(
     if previous:
         data = data.drop(columns=clashes)
     found: dict[str, str] = {}
+    # a column with the canonical name wins over unit aliases of the same input (a frame
+    # often keeps the "pace" its "speed_m_s" was computed from); two aliases are ambiguous
+    canonical_columns = {c for c in data.columns if isinstance(c, str) and c in INPUTS}
     for column in data.columns:
         match = lookup(column) if isinstance(column, str) else None
-        if match is None:
+        if match is None or (match[0] in canonical_columns and column != match[0]):
             continue
         canonical = match[0]
         if canonical in found:
