@@ -192,3 +192,25 @@ def test_range_warning_says_one_row() -> None:
     text = str(caught[0].message)
     assert "(1 row)" in text
     assert "1 rows" not in text
+
+
+def test_timedelta_durations_in_frames() -> None:
+    seconds = np.array([1800.0, 3600.0])
+    want = rc.estimate(speed_m_s=np.array([2.0, 3.0]), mass_kg=70.0, duration_s=seconds)
+    frame = pd.DataFrame(
+        {"speed_m_s": [2.0, 3.0], "mass_kg": 70.0, "duration": pd.to_timedelta(seconds, "s")}
+    )
+    np.testing.assert_allclose(rc.estimate(frame)["energy_net_kcal"], want.energy_net_kcal)
+    one = rc.estimate(speed_m_s=2.0, mass_kg=70.0, duration=dt.timedelta(minutes=30))
+    assert one.energy_net_kcal == pytest.approx(want.energy_net_kcal[0])
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("narwhals")
+    frame_pl = pl.DataFrame(
+        {
+            "speed_m_s": [2.0, 3.0],
+            "mass_kg": [70.0, 70.0],
+            "duration": [dt.timedelta(seconds=1800), dt.timedelta(seconds=3600)],
+        }
+    )
+    got = rc.estimate(frame_pl)["energy_net_kcal"].to_numpy()
+    np.testing.assert_allclose(got, want.energy_net_kcal)
