@@ -64,7 +64,10 @@ def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
     frame = nw.from_native(data.collect() if lazy else data, eager_only=True)
     backend = nw.get_native_namespace(frame)
     names = [c for c in frame.columns if isinstance(c, str) and lookup(c) is not None]
-    inputs = frame.select(names).to_pandas() if names else _empty_pandas(len(frame))
+    # column by column through numpy: no pyarrow needed for polars (nulls become NaN/None)
+    inputs = _empty_pandas(len(frame))
+    for name in names:
+        inputs[name] = frame[name].to_numpy()
 
     def back(result: pd.DataFrame) -> Any:
         added = []
