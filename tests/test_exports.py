@@ -473,3 +473,21 @@ def test_repeated_column_names_are_refused_clearly(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "'Distance' appear more than once" in result.output
+
+
+def test_garmin_export_in_pandas_with_status(tmp_path: Path) -> None:
+    src = garmin_csv(tmp_path / "Activities.csv")
+    df = pd.read_csv(src, thousands=",", na_values=["--"])
+    out = rc.estimate(
+        df, duration=df["Time"], distance_km=df["Distance"], mass_kg=MASS_KG, status=True
+    )
+    for (_, row), (kind, km, seconds, _) in zip(out.iterrows(), GARMIN, strict=True):
+        if kind == "Cycling":
+            assert row["status"] == "error"
+            assert row["error"].startswith("Activity Type: activity type 'Cycling'")
+        elif km is None:
+            assert row["status"] == "error"
+            assert row["error"] == "distance_m: missing value"
+        else:
+            assert row["status"] in ("ok", "out_of_range")
+            assert row["energy_net_kcal"] == pytest.approx(reference(kind, km, seconds))

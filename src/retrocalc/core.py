@@ -32,7 +32,16 @@ from . import _derive, _frames, engine
 from ._wrap import MISSING_LABELS, Kind, Locator, is_dataframe, is_series, pandas
 from .composition.rules import DEFAULT_MODELS, WALK_RUN_TRANSITION_M_S
 from .exceptions import RetrocalcWarning
-from .nomenclature import ALIASES, INPUTS, OUTPUTS, convert, lookup, unknown_name
+from .nomenclature import (
+    ACTIVITY_TYPE,
+    ALIASES,
+    INPUTS,
+    OUTPUTS,
+    convert,
+    lookup,
+    normalise,
+    unknown_name,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -507,7 +516,10 @@ def estimate(
         :mod:`retrocalc.nomenclature`, matched ignoring case, blanks and hyphens; other
         columns are kept untouched (a column with the canonical name wins over aliases of
         the same input, e.g. ``speed_m_s`` over ``pace``; two aliases of one input are
-        refused). Keywords supply what the frame lacks. Returns the frame
+        refused). An export's activity type column (``Activity Type``) gives ``gait`` and
+        ``direction`` when neither is given (:func:`retrocalc.activity_types.activity_gait`);
+        a row whose type maps to no gait gets no estimate (why: with ``status=True``).
+        Keywords supply what the frame lacks. Returns the frame
         plus the result columns, index kept. A pandas DataFrame is the reference; a polars
         DataFrame or LazyFrame or a pyarrow Table gives the same type back (through
         narwhals: ``pip install 'retrocalc[frames]'``). A frame with columns named like
@@ -735,12 +747,19 @@ def _estimate_frame(
         given[canonical] = (
             data[column] if alias is None else _converted(alias, data[column], pace_unit, column)
         )
+    extra = _activity(data, given)
+    derived = given["speed_m_s"] is None
     if given["duration_s"] is not None and given["distance_m"] is not None:
+        if derived and status:  # a missing speed is a missing distance or duration
+            for name in ("duration_s", "distance_m"):
+                extra = _join(extra, _missing_reasons({name: given[name]}, len(data)))
         _derive.reconcile(given, Locator((len(data),), data.index))
+    else:
+        derived = False
     n = len(data)
     frame = data.copy()
     if status:
-        columns, texts, state = _with_status(given, opts, data.index, n)
+        columns, texts, state = _with_status(given, opts, data.index, n, extra, derived)
     else:
         columns = engine.evaluate(given, opts, index=data.index, out=out)
     for name, value in columns.outputs.items():
@@ -757,12 +776,35 @@ def _estimate_frame(
     return frame
 
 
+def _activity(data: pd.DataFrame, given: dict[str, Any]) -> NDArray[Any] | None:
+    """An export's activity type column as gait and direction (when neither is given);
+    why each row's type gives none (``""`` where it does), or None without such a column."""
+    column = next(
+        (c for c in data.columns if isinstance(c, str) and normalise(c) == ACTIVITY_TYPE), None
+    )
+    if column is None or given["gait"] is not None or given["direction"] is not None:
+        return None
+    from .activity_types import activity_gait
+
+    gait, direction, why = activity_gait(data[column])
+    given["gait"], given["direction"] = gait, direction
+    reasons = np.asarray(why, dtype=object)
+    prefix = np.full(reasons.shape, f"{column}: ", dtype=object)
+    out: NDArray[Any] = np.where(reasons != "", prefix + reasons, "")
+    return out
+
+
 _STATUS = ("ok", "out_of_range", "error")
 _PLAIN = frozenset({float, int, str, bool})
 
 
 def _with_status(
-    given: dict[str, Any], opts: engine.Options, index: Any, n: int
+    given: dict[str, Any],
+    opts: engine.Options,
+    index: Any,
+    n: int,
+    extra: NDArray[Any] | None = None,
+    derived: bool = False,
 ) -> tuple[engine.Columns, NDArray[Any], NDArray[np.int8]]:
     """The engine with the batch's per-row status: why each row is flagged (its
     ``row_reasons``), and rows it rejects marked ``error`` instead of raising.
@@ -792,7 +834,11 @@ def _with_status(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)
             columns = engine.evaluate(clean, opts, row_reasons=why)
-    missing = _missing_reasons(arrays, n)
+    # reasons found before (activity type, a distance or duration the speed came from)
+    # replace the "missing value" of what was made from them
+    skip = {"gait", "direction"} if extra is not None else set()
+    skip |= {"speed_m_s"} if derived else set()
+    missing = _join(extra, _missing_reasons({k: v for k, v in arrays.items() if k not in skip}, n))
     if missing is not None:  # a missing input is an error, as in the command line's output
         has = missing != ""
         reasons = np.where(has & bad, missing + "; " + reasons.astype(str), reasons)
@@ -829,6 +875,16 @@ def _missing_reasons(arrays: Mapping[str, Any], n: int) -> NDArray[Any] | None:
             label = f"{name}: missing value"
             out = np.where(mask & (out != ""), out + "; " + label, np.where(mask, label, out))
     return out if (out != "").any() else None
+
+
+def _join(a: NDArray[Any] | None, b: NDArray[Any] | None) -> NDArray[Any] | None:
+    """Two arrays of reasons joined row by row with ``"; "`` (``""`` is no reason)."""
+    if a is None or not (a != "").any():
+        return b
+    if b is None or not (b != "").any():
+        return a
+    joined: NDArray[Any] = np.where((a != "") & (b != ""), a + "; " + b, np.where(a != "", a, b))
+    return joined
 
 
 def _blank(values: NDArray[Any]) -> Any:
