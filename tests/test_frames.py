@@ -152,3 +152,24 @@ def test_result_columns_are_not_overwritten_silently() -> None:
     once = rc.estimate(frame.drop(columns="met"), status=True)
     again = rc.estimate(once, status=True)  # a re-run replaces its own results
     pd.testing.assert_frame_equal(once, again)
+
+
+def test_polars_export_frame_with_activity_type() -> None:
+    frame = pl.DataFrame(
+        {
+            "Activity Type": ["Walking", "Cycling"],
+            "Distance": [3.2, 30.0],
+            "Time": ["00:40:00", "01:00:00"],
+        }
+    )
+    out = rc.estimate(
+        frame,
+        duration=frame["Time"],
+        distance_km=frame["Distance"],
+        mass_kg=70.0,
+        status=True,
+    )
+    assert out["status"].to_list() == ["ok", "error"]
+    assert out["gait_used"].to_list() == ["walk", None]
+    want = rc.estimate(speed_m_s=3200 / 2400, mass_kg=70.0, duration_s=2400, gait="walk")
+    assert out["energy_net_kcal"][0] == pytest.approx(want.energy_net_kcal)

@@ -57,13 +57,17 @@ def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
     untouched (no round trip through pandas). A LazyFrame is collected (the estimate needs
     every row) and the result is lazy again.
     """
-    from .nomenclature import lookup
+    from .nomenclature import ACTIVITY_TYPE, lookup, normalise
 
     nw = _narwhals()
     lazy = _key(data) == ("polars", "LazyFrame")
     frame = nw.from_native(data.collect() if lazy else data, eager_only=True)
     backend = nw.get_native_namespace(frame)
-    names = [c for c in frame.columns if isinstance(c, str) and lookup(c) is not None]
+    names = [
+        c
+        for c in frame.columns
+        if isinstance(c, str) and (lookup(c) is not None or normalise(c) == ACTIVITY_TYPE)
+    ]
     # column by column through numpy: no pyarrow needed for polars (nulls become NaN/None)
     inputs = _empty_pandas(len(frame))
     for name in names:
