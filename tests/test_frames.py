@@ -115,6 +115,10 @@ def test_json_safe_scalar_and_series() -> None:
     assert s.to_dict(json_safe=True)["gait_used"] == ["walk", "run"]
     assert json.loads(s.to_json(indent=2))["met"] == pytest.approx(list(s.met))
     assert all(math.isfinite(v) for v in json.loads(s.to_json())["met"])
+    for speeds in (pl.Series([1.4, 3.0]), pa.chunked_array([[1.4, 3.0]])):
+        other = json.loads(rc.estimate(speed_m_s=speeds, mass_kg=70.0).to_json())
+        assert other["met"] == pytest.approx(list(s.met))
+        assert other["gait_used"] == ["walk", "run"]
 
 
 # -- status columns ----------------------------------------------------------------------------

@@ -414,8 +414,10 @@ class EstimateResult(Generic[_V]):
 
 def _json_safe(value: Any) -> Any:
     """One output as plain Python: lists for arrays, None for NaN and missing labels."""
-    if hasattr(value, "to_list") and not isinstance(value, np.ndarray):  # Series of any kind
-        value = np.asarray(value.to_list(), dtype=object)
+    if not isinstance(value, np.ndarray):  # a Series of pandas or polars, an arrow array
+        to_list = getattr(value, "to_list", None) or getattr(value, "to_pylist", None)
+        if to_list is not None:
+            value = np.asarray(to_list(), dtype=object)
     if isinstance(value, np.ndarray):
         return [_json_safe(v) for v in value.tolist()] if value.ndim else _json_safe(value[()])
     if isinstance(value, list):
