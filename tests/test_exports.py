@@ -286,14 +286,25 @@ def test_bad_activity_map_is_a_usage_error(tmp_path: Path) -> None:
         assert not (tmp_path / "o.csv").exists()
 
 
-def test_activity_type_and_direction_twice_is_refused() -> None:
-    with pytest.raises(BatchError, match="direction is given twice"):
-        resolve_columns(
-            ["Activity Type", "speed_m_s", "duration_s"],
-            constants={"mass_kg": 70, "direction": "forward"},
-        )
+def test_a_given_gait_or_direction_wins_over_the_activity_type(tmp_path: Path) -> None:
+    header = ["Activity Type", "speed_m_s", "duration_s", "mass_kg"]
+    plan = resolve_columns(header, constants={"direction": "backward"})
+    assert plan["gait"].describe() == "gait <- activity type column 'Activity Type'"
+    assert plan["direction"].constant == "backward"
+    plan = resolve_columns([*header, "gait"])
+    assert plan["gait"].column == "gait"  # the file's own gait column
     with pytest.raises(BatchError, match="gait is given twice"):
-        resolve_columns(["Activity Type", "gait", "speed_m_s", "duration_s", "mass_kg"])
+        resolve_columns([*header, "gait"], columns={"activity_type": "Activity Type"})
+    src = tmp_path / "a.csv"
+    src.write_text("Activity Type,speed_m_s,duration_s\nRunning,3.0,600\nWalk,1.2,600\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False, mass_kg=MASS_KG, direction="backward")
+    got = [float(r["energy_net_kcal"]) for r in rows_of(out)]
+    want = rc.estimate(
+        speed_m_s=np.array([3.0, 1.2]), mass_kg=MASS_KG, duration_s=600.0,
+        gait=["run", "walk"], direction="backward", out_of_range="flag",
+    )  # fmt: skip
+    np.testing.assert_allclose(got, want.energy_net_kcal)
 
 
 def test_placeholders_thousands_and_every_bad_column(tmp_path: Path) -> None:

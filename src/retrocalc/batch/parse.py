@@ -248,9 +248,10 @@ def _inputs_of(
         if source.column is None:
             given[canonical] = source.constant
         elif source.alias == ACTIVITY_TYPE:
-            given["gait"], given["direction"] = _parse_activity(
-                source, frame[source.column], reasons
-            )
+            gait, direction = _parse_activity(source, frame[source.column], reasons)
+            given["gait"] = gait
+            if getattr(source, "gives_direction", True):
+                given["direction"] = direction
         elif source.alias == "pace":
             unit = getattr(source, "pace_unit", None)
             given[canonical] = _parse_pace(source.column, frame[source.column], reasons, unit)

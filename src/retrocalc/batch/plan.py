@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +34,12 @@ class ReadSource(Source):
 
     pace_unit: str | None = None
     activity_map: tuple[tuple[str, Any], ...] = ()
+    gives_direction: bool = True
 
     def describe(self) -> str:
         if self.alias == ACTIVITY_TYPE:
-            return f"gait, direction <- activity type column {self.column!r}"
+            gives = "gait, direction" if self.gives_direction else "gait"
+            return f"{gives} <- activity type column {self.column!r}"
         text = super().describe()
         return text + (f" (pace per {self.pace_unit})" if self.pace_unit else "")
 
@@ -172,11 +175,12 @@ def resolve_columns(
             )
         mapped.add(in_file)
         add(source(canonical, alias, column=in_file), "--column")
+    by_name_activity = None
     for column in header:
         if column in mapped:
             continue
         if normalise(column) == ACTIVITY_TYPE:
-            add(source("gait", ACTIVITY_TYPE, column=column), "by name")
+            by_name_activity = column
             continue
         match = lookup(column)
         if match is not None:
@@ -189,12 +193,13 @@ def resolve_columns(
             raise BatchError(f"{name} is a column of exports, not a constant: use --gait")
         number = _constant(name, canonical, alias, value, pace_unit)
         add(Source(canonical, constant=number), "constant")
+    # an export's activity type column found by name gives the gait unless a gait is given
+    # (a column or a constant wins); a given direction wins over the type's direction
+    if by_name_activity is not None and "gait" not in plan:
+        add(source("gait", ACTIVITY_TYPE, column=by_name_activity), "by name")
     activity = plan.get("gait")
-    if activity is not None and activity.alias == ACTIVITY_TYPE and "direction" in plan:
-        raise BatchError(
-            f"{where}: direction is given twice: {activity.describe()} and "
-            f"{plan['direction'].describe()}; keep one"
-        )
+    if isinstance(activity, ReadSource) and "direction" in plan:
+        plan["gait"] = dataclasses.replace(activity, gives_direction=False)
 
     grade = plan.get("grade")
     if grade is not None and grade.column is not None and _is_climb(grade.column):
