@@ -177,3 +177,12 @@ def test_polars_export_frame_with_activity_type() -> None:
     assert out["gait_used"].to_list() == ["walk", None]
     want = rc.estimate(speed_m_s=3200 / 2400, mass_kg=70.0, duration_s=2400, gait="walk")
     assert out["energy_net_kcal"][0] == pytest.approx(want.energy_net_kcal)
+
+
+def test_status_names_a_missing_gait_without_activity_type() -> None:
+    frame = pd.DataFrame(
+        {"distance_m": [1000.0, np.nan], "duration_s": [600.0, 600.0], "gait": [None, "walk"]}
+    )
+    out = rc.estimate(frame, mass_kg=70.0, status=True)
+    # speed came from distance / duration: the missing distance is named, not the speed
+    assert list(out["error"]) == ["gait: missing value", "distance_m: missing value"]

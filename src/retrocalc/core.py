@@ -518,8 +518,9 @@ def estimate(
         :mod:`retrocalc.nomenclature`, matched ignoring case, blanks and hyphens; other
         columns are kept untouched (a column with the canonical name wins over aliases of
         the same input, e.g. ``speed_m_s`` over ``pace``; two aliases of one input are
-        refused). An export's activity type column (``Activity Type``) gives ``gait`` and
-        ``direction`` when neither is given (:func:`retrocalc.activity_types.activity_gait`);
+        refused). An export's activity type column (``Activity Type``) gives ``gait``
+        unless one is given, and ``direction`` unless one is given
+        (:func:`retrocalc.activity_types.activity_gait`);
         a row whose type maps to no gait gets no estimate (why: with ``status=True``).
         Keywords supply what the frame lacks. Returns the frame
         plus the result columns, index kept. A pandas DataFrame is the reference; a polars
@@ -750,6 +751,7 @@ def _estimate_frame(
             data[column] if alias is None else _converted(alias, data[column], pace_unit, column)
         )
     extra = _activity(data, given)
+    skip = {"gait", "direction"} if extra is not None else set()  # the type's reason instead
     derived = given["speed_m_s"] is None
     if given["duration_s"] is not None and given["distance_m"] is not None:
         if derived and status:  # a missing speed is a missing distance or duration
@@ -761,7 +763,9 @@ def _estimate_frame(
     n = len(data)
     frame = data.copy()
     if status:
-        columns, texts, state = _with_status(given, opts, data.index, n, extra, derived)
+        if derived:
+            skip.add("speed_m_s")  # the missing distance or duration instead
+        columns, texts, state = _with_status(given, opts, data.index, n, extra, skip)
     else:
         columns = engine.evaluate(given, opts, index=data.index, out=out)
     for name, value in columns.outputs.items():
@@ -779,17 +783,19 @@ def _estimate_frame(
 
 
 def _activity(data: pd.DataFrame, given: dict[str, Any]) -> NDArray[Any] | None:
-    """An export's activity type column as gait and direction (when neither is given);
-    why each row's type gives none (``""`` where it does), or None without such a column."""
+    """An export's activity type column as gait (unless one is given) and direction (unless
+    one is given); why each row's type gives none (``""`` where it does), or None."""
     column = next(
         (c for c in data.columns if isinstance(c, str) and normalise(c) == ACTIVITY_TYPE), None
     )
-    if column is None or given["gait"] is not None or given["direction"] is not None:
+    if column is None or given["gait"] is not None:  # a given gait wins, as in the batch
         return None
     from .activity_types import activity_gait
 
     gait, direction, why = activity_gait(data[column])
-    given["gait"], given["direction"] = gait, direction
+    given["gait"] = gait
+    if given["direction"] is None:  # a given direction wins over the type's
+        given["direction"] = direction
     reasons = np.asarray(why, dtype=object)
     prefix = np.full(reasons.shape, f"{column}: ", dtype=object)
     out: NDArray[Any] = np.where(reasons != "", prefix + reasons, "")
@@ -806,7 +812,7 @@ def _with_status(
     index: Any,
     n: int,
     extra: NDArray[Any] | None = None,
-    derived: bool = False,
+    skip: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[engine.Columns, NDArray[Any], NDArray[np.int8]]:
     """The engine with the batch's per-row status: why each row is flagged (its
     ``row_reasons``), and rows it rejects marked ``error`` instead of raising.
@@ -838,8 +844,6 @@ def _with_status(
             columns = engine.evaluate(clean, opts, row_reasons=why)
     # reasons found before (activity type, a distance or duration the speed came from)
     # replace the "missing value" of what was made from them
-    skip = {"gait", "direction"} if extra is not None else set()
-    skip |= {"speed_m_s"} if derived else set()
     missing = _join(extra, _missing_reasons({k: v for k, v in arrays.items() if k not in skip}, n))
     if missing is not None:  # a missing input is an error, as in the command line's output
         has = missing != ""
