@@ -502,3 +502,25 @@ def test_garmin_export_in_pandas_with_status(tmp_path: Path) -> None:
         else:
             assert row["status"] in ("ok", "out_of_range")
             assert row["energy_net_kcal"] == pytest.approx(reference(kind, km, seconds))
+
+
+def test_a_bare_number_is_not_a_duration(tmp_path: Path) -> None:
+    # 30 could be seconds or minutes: "duration" takes times, numbers need a unit in the name
+    src = tmp_path / "d.csv"
+    src.write_text("speed_m_s,mass_kg,duration\n2.0,70,30:00\n2.0,70,30\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False)
+    rows = rows_of(out)
+    assert rows[0]["status"] == "ok"
+    assert rows[1]["status"] == "error"
+    assert "'30' is a number without a unit" in rows[1]["error"]
+    assert "duration_min" in rows[1]["error"]
+    plain = tmp_path / "p.csv"
+    plain.write_text("speed_m_s,mass_kg\n2.0,70\n")
+    result = run("estimate", str(plain), "-o", str(out), "--duration", "1800", "-q")
+    assert result.exit_code == 2
+    assert "'1800' is a number without a unit" in result.output
+    with pytest.raises(ValueError, match="1800 is a number without a unit"):
+        rc.estimate(speed_m_s=2.0, mass_kg=70, duration=1800)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="'1800' is a number without a unit"):
+        rc.estimate(speed_m_s=2.0, mass_kg=70, duration=["30:00", "1800"])

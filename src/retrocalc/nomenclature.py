@@ -364,6 +364,8 @@ def convert(alias: str, values: Any, *, pace_unit: str | None = None) -> Any:
     if spec.convert == "pace_to_speed":
         return function(values, unit=pace_unit)
     if spec.unit == "text":
+        if alias == "duration":
+            _refuse_bare_numbers(values)
         return function(values)
     if isinstance(values, list | tuple):
         values = np.asarray(values, dtype=np.float64)
@@ -378,3 +380,30 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 row', '2 rows', '1 such value')
     """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+#: Why a bare number is not a ``duration``: the name does not say its unit.
+BARE_DURATION = (
+    "is a number without a unit: 'duration' takes times such as '1:02:03' or '45:10' (or "
+    "timedeltas); name a number of seconds, minutes or hours duration_s, duration_min or "
+    "duration_h"
+)
+
+
+def _refuse_bare_numbers(values: Any) -> None:
+    """A ``duration`` of plain numbers (or number texts such as ``"1800"``) could be seconds
+    or minutes: refuse it rather than guess."""
+    from . import units
+
+    raw = values.to_numpy() if hasattr(values, "to_numpy") else values
+    array = np.asarray(raw)
+    if array.dtype.kind in "iuf":
+        finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
+        if finite.size:
+            raise ValueError(f"{finite.reshape(-1)[0].item()!r} {BARE_DURATION}")
+        return
+    if array.dtype.kind in "OU":
+        texts = {str(v).strip() for v in np.unique(array.astype(str))}
+        bare = sorted(t for t in texts if units._is_plain_number(t))
+        if bare:
+            raise ValueError(f"{bare[0]!r} {BARE_DURATION}")

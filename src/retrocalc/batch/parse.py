@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .. import _derive, units
 from ..activity_types import activity_gait
-from ..nomenclature import ACTIVITY_TYPE, ALIASES, INPUTS
+from ..nomenclature import ACTIVITY_TYPE, ALIASES, BARE_DURATION, INPUTS
 from .types import _MISSING_TEXT as _LIBRARY_MISSING
 from .types import LABEL_CHOICES, Source
 
@@ -176,11 +176,19 @@ def _parse_duration(column: str, values: pl.Series, reasons: _Reasons) -> NDArra
     if values.dtype == pl.Duration:
         seconds = values.dt.total_microseconds().cast(pl.Float64) / 1e6
         return _parse_number(column, seconds, "duration_s", None, reasons)
-    if values.dtype.is_numeric():
-        return _parse_number(column, values, "duration_s", None, reasons)
-    return _parse_text(
-        column, values, "duration_s", units.parse_duration_texts, "duration ", reasons
-    )
+
+    def parse(texts: list[str]) -> tuple[NDArray[np.float64], list[str]]:
+        # a bare number could be seconds or minutes: a reason, not a guess
+        seconds, errors = units.parse_duration_texts(texts)
+        bare = [units._is_plain_number(str(t).strip()) for t in texts]
+        seconds[np.asarray(bare, dtype=bool)] = np.nan
+        why = [
+            f"{t!r} {BARE_DURATION}" if b else e
+            for t, b, e in zip(texts, bare, errors, strict=True)
+        ]
+        return seconds, why
+
+    return _parse_text(column, values.cast(pl.String), "duration_s", parse, "duration ", reasons)
 
 
 def _parse_activity(

@@ -14,6 +14,7 @@ from ..activity_types import _user_table
 from ..nomenclature import (
     ACTIVITY_TYPE,
     ALIASES,
+    BARE_DURATION,
     INPUTS,
     lookup,
     normalise,
@@ -289,6 +290,8 @@ def _constant(
                 if alias == "pace"
                 else units.parse_duration_texts([str(value)])
             )
+            if alias == "duration" and units._is_plain_number(str(value).strip()):
+                raise ValueError(f"{str(value).strip()!r} {BARE_DURATION}")
             if errors[0]:
                 raise ValueError(errors[0].replace("pass unit=", "pass --pace-unit"))
             number = float(numbers[0])
