@@ -91,7 +91,7 @@ def _header(name: str) -> str:
     return f"{_breakable(name)}{suffix}"
 
 
-def result_html(result: EstimateResult) -> str:
+def result_html(result: EstimateResult[Any]) -> str:
     """An :class:`~retrocalc.EstimateResult` as an HTML table with units.
 
     One estimate gives one row per quantity (name, value, unit, meaning); many give one

@@ -20,6 +20,7 @@ EXTRAS: Mapping[str, tuple[str, ...]] = {
     "cli": ("click", "tqdm", "pyarrow", "polars"),
     "dask": ("dask", "distributed"),
     "plot": ("matplotlib",),
+    "frames": ("narwhals",),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -48,6 +48,7 @@ from ._display import ResultDisplay
 from ._wrap import Locator, is_dataframe, label_codes, pack
 from .exceptions import OutOfRangeError, RangeWarning
 from .models.keytel2005 import SPECS, keytel2005, keytel2005_vo2max
+from .nomenclature import counted
 from .units import KCAL_TO_KJ
 
 __all__ = [
@@ -324,7 +325,7 @@ def _estimate_hr(given: dict[str, Any], policy: str) -> HeartRateResult:
             i = int(np.flatnonzero(bad)[0])
             reasons.append(
                 f"{name}={x[i]:.3g} at {where(i)} outside [{lo:g}, {hi:g}] "
-                f"({int(np.count_nonzero(bad))} rows)"
+                f"({counted(int(np.count_nonzero(bad)), 'row')})"
             )
             out |= bad
     if reasons and policy in ("warn", "raise"):

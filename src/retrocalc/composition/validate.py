@@ -25,7 +25,7 @@ from .._fa import lowest
 from .._wrap import Locator
 from ..exceptions import OutOfRangeError, RangeWarning, UnitWarning
 from ..models import ModelSpec
-from ..nomenclature import INPUTS
+from ..nomenclature import INPUTS, counted
 
 __all__ = [
     "PLAIN_SPANS",
@@ -343,7 +343,8 @@ class Flags:
             if entry is not None:
                 count, first, value = entry
                 warnings.warn(
-                    f"{name}={value:g} at {self.where(first)} {advice} ({count} such values)",
+                    f"{name}={value:g} at {self.where(first)} {advice} "
+                    f"({counted(count, 'such value')})",
                     UnitWarning,
                     stacklevel=stacklevel(),
                 )
@@ -351,7 +352,8 @@ class Flags:
             return
         details = "; ".join(
             f"{name}={value:g} at {self.where(first)} outside "
-            f"[{_fmt(bounds[0], '-inf')}, {_fmt(bounds[1], 'inf')}] of {model} ({count} rows)"
+            f"[{_fmt(bounds[0], '-inf')}, {_fmt(bounds[1], 'inf')}] of {model} "
+            f"({counted(count, 'row')})"
             for _, (count, first, value, bounds, model, name) in sorted(self.ranges.items())
         )
         message = (
