@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import units
-from ..activity_types import _user_table
+from ..activity_types import user_table
 from ..nomenclature import (
     ACTIVITY_TYPE,
     ALIASES,
@@ -89,7 +89,7 @@ def _reading_options(constants: Mapping[str, Any] | None) -> tuple[str | None, A
             raise BatchError(f"--pace-unit: {exc}") from None
     try:
         # checked once, before any row; kept as (type key, (gait, direction)) pairs
-        table = _user_table(options.get("activity_map"))
+        table = user_table(options.get("activity_map"))
     except ValueError as exc:
         raise BatchError(f"--activity-map: {exc}") from None
     items = tuple(table.items())

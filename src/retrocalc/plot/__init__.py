@@ -40,7 +40,6 @@ __all__ = [
     "vs_speed",
     "workout_breakdown",
 ]
-__all__ += ["_grid"]  # the grid of a curve (tests check that range ends are grid points)
 
 if "pandas" in sys.modules:  # df.retro.plot forwards here: make df.retro exist
     _wrap.pandas()
