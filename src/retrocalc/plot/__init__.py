@@ -21,7 +21,8 @@ from __future__ import annotations
 import sys
 
 from .. import _wrap
-from ._base import GRADE_BANDS, GRADE_GRID, GRADE_SPEED, SPEED_GRID, _grid, axis_label
+from ._base import GRADE_BANDS, GRADE_GRID, GRADE_SPEED, SPEED_GRID, axis_label
+from ._base import _grid as _grid  # the grid of a curve (tests: range ends are grid points)
 from .curves import ratio_vs_grade, ratio_vs_speed, vs_grade, vs_speed
 from .models import compare_models, model_disagreement
 from .workouts import workout_breakdown
