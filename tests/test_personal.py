@@ -101,3 +101,20 @@ def test_calibration_scales_the_matching_rows_only() -> None:
     both = rc.estimate(**kw, calibration=cal, interval=0.95)
     assert both.energy_gross_kcal_lower[0] < calibrated.energy_gross_kcal[0]
     assert both.energy_gross_kcal_upper[0] > calibrated.energy_gross_kcal[0]
+
+
+def test_activity_carries_the_interval() -> None:
+    pytest.importorskip("defusedxml", reason="the activity extra is not installed")
+    from retrocalc.data import example_path
+
+    r = rc.estimate_activity(example_path("example_activity.gpx"), mass_kg=70, interval=0.95)
+    s, samples = r.summary, r.samples
+    assert s["energy_gross_kcal_lower"] < s["energy_gross_kcal"] < s["energy_gross_kcal_upper"]
+    assert s["energy_gross_kcal_upper"] == pytest.approx(
+        np.nan_to_num(samples["energy_gross_kcal_upper"]).sum()
+    )
+    paused = ~samples["moving"].to_numpy()
+    if paused.any():  # a pause is rest: no model spread
+        np.testing.assert_array_equal(
+            samples["energy_gross_kcal_upper"][paused], samples["energy_gross_kcal"][paused]
+        )

@@ -364,6 +364,8 @@ def estimate_activity(
 
 _PASSED = frozenset(
     {
+        "interval",
+        "calibration",
         "model",
         "load_kg",
         "terrain_factor",
@@ -430,3 +432,6 @@ def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: Floa
     result["cost_of_transport_j_kg_m"] = np.where(rest, np.nan, result["cost_of_transport_j_kg_m"])
     result["in_range"] = np.where(rest, True, result["in_range"])
     result["model_used"] = np.where(rest, "rest", result["model_used"]).astype(object)
+    # prediction-interval bounds (estimate(interval=...)): a pause is rest, no model spread
+    for name in [k for k in result if k.endswith(("_lower", "_upper"))]:
+        result[name] = np.where(rest, result[name.rsplit("_", 1)[0]], result[name])

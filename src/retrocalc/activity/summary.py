@@ -110,6 +110,12 @@ def summarise(
         summary[f"{key}_s"] = float(rec["time_s"])
         summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
         summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
+    for kind in ("gross", "net"):  # with estimate(interval=...): the bounds of the totals
+        for end in ("lower", "upper"):
+            name = f"energy_{kind}_kcal_{end}"
+            if name in cols:
+                # the person-to-person spread is systematic over a session: bounds add up
+                summary[name] = float(np.nan_to_num(cols[name]).sum())
     summary["warnings"] = "; ".join(notes)
     return ActivityResult(
         samples=table,
