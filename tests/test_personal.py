@@ -118,3 +118,26 @@ def test_activity_carries_the_interval() -> None:
         np.testing.assert_array_equal(
             samples["energy_gross_kcal_upper"][paused], samples["energy_gross_kcal"][paused]
         )
+
+
+def test_activity_energy_from_heart_rate_is_a_separate_output() -> None:
+    pytest.importorskip("defusedxml", reason="the activity extra is not installed")
+    n = 600  # 10 minutes at 1 Hz, 3 m/s on the level, heart rate 150
+    streams = pd.DataFrame(
+        {
+            "elapsed_s": np.arange(n, dtype=float),
+            "distance_m": 3.0 * np.arange(n, dtype=float),
+            "altitude_m": np.full(n, 100.0),
+            "heart_rate_bpm": np.full(n, 150.0),
+        }
+    )
+    plain = rc.estimate_activity(streams, mass_kg=70)
+    assert "hr_energy_gross_kcal" not in plain.summary
+    assert "give age_years and sex" in plain.summary["warnings"]
+    with_hr = rc.estimate_activity(streams, mass_kg=70, age_years=30, sex="male")
+    # Keytel et al. 2005, men without VO2max, kJ/min, independent of retrocalc's code
+    kj_min = -55.0969 + 0.6309 * 150 + 0.1988 * 70 + 0.2017 * 30
+    expected = kj_min / 4.184 * (with_hr.samples["dt_s"].sum() / 60.0)
+    assert with_hr.summary["hr_energy_gross_kcal"] == pytest.approx(expected, rel=1e-9)
+    # the motion estimate is unchanged by the heart rate
+    assert with_hr.summary["energy_gross_kcal"] == pytest.approx(plain.summary["energy_gross_kcal"])

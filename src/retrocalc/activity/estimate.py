@@ -317,6 +317,7 @@ def estimate_activity(
         warnings.simplefilter("ignore", UnitWarning)
         result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
     _rest_for_pauses(result, moving, dt)
+    result.update(_from_heart_rate(s, mass_kg, dt, options, notes))
 
     # .array keeps the UTC times as one datetime block (to_numpy would make Timestamp objects)
     columns: dict[str, Any] = {name: s[name].array for name in s.columns}
@@ -414,6 +415,37 @@ def _call(
         **options,
     )
     return dict(out.to_dict())
+
+
+def _from_heart_rate(
+    s: pd.DataFrame, mass_kg: float, dt: FloatArray, options: dict[str, Any], notes: list[str]
+) -> dict[str, Any]:
+    """Energy from the recorded heart rate (Keytel et al. 2005), kept apart from the motion
+    estimate: ``hr_`` columns, when the recording has heart rate and ``age_years`` and ``sex``
+    are given (the equations need both)."""
+    if "heart_rate_bpm" not in s.columns:
+        return {}
+    hr = np.asarray(s["heart_rate_bpm"], dtype=np.float64)
+    if not np.isfinite(hr).any():
+        return {}
+    age, sex = options.get("age_years"), options.get("sex")
+    if age is None or sex is None:
+        notes.append("heart rate recorded: give age_years and sex for energy from heart rate")
+        return {}
+    from ..heart_rate import estimate_hr
+
+    h = estimate_hr(
+        heart_rate_bpm=np.where(hr > 0, hr, np.nan),
+        mass_kg=mass_kg,
+        age_years=age,
+        sex=sex,
+        duration_s=dt,
+        out_of_range="flag",
+    )
+    return {
+        "hr_energy_gross_kcal": np.asarray(h.hr_energy_gross_kcal, dtype=np.float64),
+        "hr_in_range": np.asarray(h.hr_in_range, dtype=bool),
+    }
 
 
 def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: FloatArray) -> None:

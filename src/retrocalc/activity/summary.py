@@ -110,6 +110,10 @@ def summarise(
         summary[f"{key}_s"] = float(rec["time_s"])
         summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
         summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
+    if "hr_energy_gross_kcal" in cols:  # from heart rate, apart from the motion estimate
+        hr = np.asarray(cols["hr_energy_gross_kcal"], dtype=np.float64)
+        summary["hr_energy_gross_kcal"] = float(np.nansum(hr))
+        summary["hr_share"] = float(np.isfinite(hr).mean())
     for kind in ("gross", "net"):  # with estimate(interval=...): the bounds of the totals
         for end in ("lower", "upper"):
             name = f"energy_{kind}_kcal_{end}"
