@@ -110,7 +110,7 @@ def test_extras_table_matches_pyproject() -> None:
         assert names == set(modules), extra  # the distributions' import names are their own
     assert _requirement_names(extras["all"]) == {"retrocalc"}
     in_all = set(re.findall(r"[a-z]+", extras["all"][0].split("[", 1)[1]))
-    assert in_all == {"cli", "dask", "plot", "frames"}
+    assert in_all == {"cli", "dask", "plot", "frames", "activity"}
 
 
 # --- the faces ---------------------------------------------------------------------------

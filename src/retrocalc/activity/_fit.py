@@ -15,6 +15,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from .._extras import load
 from .read import Activity, ActivityError, make_samples, norm_sport
 
 __all__ = ["read_fit"]
@@ -46,13 +47,7 @@ _NAN_ROW = [np.nan] * len(_RECORD_FIELDS)
 
 
 def _import_fitdecode() -> Any:
-    try:
-        import fitdecode
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "reading FIT files needs fitdecode: pip install 'retrocalc[activity]'"
-        ) from None
-    return fitdecode
+    return load("activity", "fitdecode", feature="reading FIT files")
 
 
 def _value(message: Any, name: str) -> Any:

@@ -20,6 +20,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from .._extras import load
 from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
 
 __all__ = ["read_xml"]
@@ -48,13 +49,7 @@ _EMPTY = ["nan"] * len(_NAMES)
 
 
 def _defused() -> Any:
-    try:
-        import defusedxml.ElementTree as det  # noqa: N813
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "reading GPX and TCX safely needs defusedxml: pip install 'retrocalc[activity]'"
-        ) from None
-    return det
+    return load("activity", "defusedxml.ElementTree", feature="reading GPX and TCX safely")
 
 
 _TIME, _OTHER = -2, -1
