@@ -160,7 +160,7 @@ class ModelSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
 
-    @property
+    @functools.cached_property
     def kernel(self) -> Callable[..., Any]:
         """The plain-operator model function the engines call (floats or ndarrays)."""
         assert self.function is not None, f"{self.name} has no function"
