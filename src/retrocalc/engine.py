@@ -29,7 +29,14 @@ from . import energy
 from ._wrap import Kind, Locator, Packed, _label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
-from .composition.validate import _PLAIN, POLICIES, Flags, ImpossibleValueError, RowReasons
+from .composition.validate import (
+    _PLAIN,
+    POLICIES,
+    UNIT_LIMITS,
+    Flags,
+    ImpossibleValueError,
+    RowReasons,
+)
 from .nomenclature import INPUTS, OUTPUTS
 
 __all__ = [
@@ -153,7 +160,9 @@ class Columns:
         return _MODEL_NAMES.take(self.model_code)
 
 
-def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
+def validate_out(
+    out: Any, shape: tuple[int, ...], inputs: Mapping[str, NDArray[Any]] | None = None
+) -> dict[str, NDArray[Any]]:
     """Check caller-provided output buffers; raise naming ``out[name]`` and the problem.
 
     Parameters
@@ -164,6 +173,9 @@ def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
         object for ``gait_used`` and ``model_used``.
     shape : tuple of int
         Broadcast shape of the inputs.
+    inputs : mapping of str to ndarray, optional
+        The packed inputs: a buffer that shares memory with one is refused (the results
+        would overwrite inputs still to be read).
     """
     if not isinstance(out, Mapping):
         raise TypeError(
@@ -186,8 +198,14 @@ def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
             )
         if not (buf.flags.c_contiguous and buf.flags.writeable):
             raise ValueError(f"out[{name!r}] must be C-contiguous and writeable")
-        if any(buf is other for other in buffers.values()):
+        if any(np.may_share_memory(buf, other) for other in buffers.values()):
             raise ValueError(f"out[{name!r}] is the buffer of another output too")
+        for input_name, array in (inputs or {}).items():
+            if np.may_share_memory(buf, array):
+                raise ValueError(
+                    f"out[{name!r}] shares memory with the input {input_name}: the results "
+                    "would overwrite it while it is read; pass a separate buffer"
+                )
         buffers[name] = buf
     return buffers
 
@@ -276,6 +294,7 @@ def evaluate(
     *,
     index: Any = None,
     row_reasons: RowReasons | None = None,
+    row_errors: RowReasons | None = None,
     out: Mapping[str, NDArray[Any]] | None = None,
 ) -> Columns:
     """Every output for inputs of any kind, by blocks of rows.
@@ -290,7 +309,10 @@ def evaluate(
     index : pandas.Index, optional
         Row labels for messages (and results) of DataFrame inputs.
     row_reasons : RowReasons, optional
-        Gets why each flagged row is flagged (the batch's per-row status).
+        Gets why each flagged row is flagged (the batch's per-row status): a range left, a
+        unit that looks wrong.
+    row_errors : RowReasons, optional
+        Gets the rows without a usable result (not finite), with the reason.
     out : mapping of str to ndarray, optional
         Buffers to write results into (see :func:`validate_out`).
     """
@@ -308,9 +330,9 @@ def evaluate(
         packed = Packed(packed.arrays, packed.kind, packed.shape, index)
     shape = packed.shape
     size = math.prod(shape)
-    buffers = validate_out(out, shape) if out is not None else {}
+    buffers = validate_out(out, shape, packed.arrays) if out is not None else {}
     where = Locator(shape, packed.index if packed.kind is Kind.SERIES else None)
-    flags = Flags(where, row_reasons)
+    flags = Flags(where, row_reasons, row_errors)
     ctx = Context(opts.policy, flags, where, opts.rmr_equation, opts.factors)
 
     constants: dict[str, Any] = {}
@@ -387,6 +409,7 @@ _PLAIN_LABELS = {
     "model": rules.MODEL_CODES,
 }
 _SCALAR_WHERE = Locator(())
+_WALK_PLAIN = min(r.high for r in UNIT_LIMITS if r.gait == "walk" and r.high is not None)
 
 
 def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] | None:
@@ -420,8 +443,12 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         if (type(factor) is not float and type(factor) is not int) or not 0 < factor < _BIG:
             return None
         rows["backward_factor"] = float(factor)
-    if "distance_m" in rows and not rows.get("speed_m_s", 0.0) > 0.0:
-        return None  # no duration from a zero speed: the array engine words it
+    if "distance_m" in rows and not rows.get("speed_m_s", 0.0) > 1e-6:
+        # no duration from a zero speed, nor an overflowing one from a subnormal speed: the
+        # array engine words it
+        return None
+    if rows.get("gait") == 0 and not rows.get("speed_m_s", 0.0) <= _WALK_PLAIN:
+        return None  # walking faster than plausible: the array engine warns
     if "gait" not in rows:
         rows["gait"] = 2
     if "direction" not in rows:

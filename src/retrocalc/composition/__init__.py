@@ -90,7 +90,7 @@ def _number(x: Any, default: Any, missing: list[Any] | None) -> Any:
 
 
 def _block_inputs(
-    rows: Mapping[str, Any], ctx: Context, offset: int, missing: list[Any]
+    rows: Mapping[str, Any], ctx: Context, n: int, offset: int, missing: list[Any]
 ) -> tuple[Any, ...]:
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
@@ -108,9 +108,11 @@ def _block_inputs(
         ("terrain_factor", terrain),
     ):
         check(where_, name, value, offset)
-    flags.units_of("speed_m_s", speed, offset)
-    flags.units_of("grade", grade, offset)
-    flags.units_of("mass_kg", mass, offset)
+    # one plausibility rule per input (validate.UNIT_LIMITS); per gait after step 2
+    flags.units_of("speed_m_s", speed, n, offset)
+    flags.units_of("grade", grade, n, offset)
+    flags.units_of("mass_kg", mass, n, offset)
+    flags.units_of("load_kg", load, n, offset)
 
     # duration: given, or from distance and speed; without either, energies are NaN
     duration: Any = rows.get("duration_s")
@@ -118,9 +120,11 @@ def _block_inputs(
     if duration is not None:
         duration = _number(duration, _NAN, None)
         check(where_, "duration_s", duration, offset)
+        flags.units_of("duration_s", duration, n, offset)
     elif distance is not None:
         distance = _number(distance, _NAN, None)
         check(where_, "distance_m", distance, offset)
+        flags.units_of("distance_m", distance, n, offset)
         rule = (">", 0.0, "needed to turn distance_m into a duration")
         check(where_, "speed_m_s", speed, offset, rule)
     with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
@@ -136,11 +140,14 @@ def _block_inputs(
     rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
     if rest_vo2 is not None:
         check(where_, "resting_vo2_ml_kg_min", rest_vo2, offset)
+        flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset)
     elif ctx.rmr_equation is not None:
         age = _number(rows["age_years"], _NAN, missing)
         height = _number(rows["height_cm"], _NAN, missing)
         check(where_, "age_years", age, offset)
         check(where_, "height_cm", height, offset)
+        flags.units_of("age_years", age, n, offset)
+        flags.units_of("height_cm", height, n, offset)
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
         check(where_, "resting rate from rmr_equation", rest_vo2, offset, positive)
@@ -193,7 +200,7 @@ def evaluate(
     if block:
         missing: list[Any] = [False]
         speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2 = _block_inputs(
-            rows, ctx, offset, missing
+            rows, ctx, n, offset, missing
         )
     else:  # the front checked them: nothing impossible, suspect or missing
         speed = rows["speed_m_s"]
@@ -218,6 +225,7 @@ def evaluate(
     # 2. gait and base model
     gait = rules.resolve_gait(rows["gait"], speed, backward, model)
     if block:
+        flags.units_of_gait("speed_m_s", speed, gait, n, offset)
         miss: Any = np.broadcast_to((gait < 0) | (direction < 0), (n,))
         if missing[0] is not False:
             miss = miss | missing[0]
@@ -278,12 +286,55 @@ def evaluate(
     if block:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+            # a result that overflows float64 (mass 1e308, a subnormal speed with a
+            # distance) is no estimate: flagged, never passed on as in range
+            timed = rows.get("duration_s") is not None or distance_given(rows)
+            bad_out = _not_finite(result, timed, n)
+        if bad_out is not None:
+            bad_out &= ~miss if any_missing else True
+            if ctx.policy == "nan" and out_of_range is not False:
+                bad_out &= ~np.broadcast_to(out_of_range, (n,))
+            if no_energy is not False:
+                bad_out &= ~np.broadcast_to(no_energy, (n,))
+            if np.any(bad_out):
+                in_range = in_range & ~bad_out
+                flags.not_finite(bad_out, offset)
     else:  # Python floats do not warn (and a zero speed is guarded)
         result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
     result["in_range"] = in_range
     result["gait_code"] = np.where(miss, -1, gait) if any_missing else gait
     result["model_code"] = codes
     return result
+
+
+def distance_given(rows: Mapping[str, Any]) -> bool:
+    return rows.get("distance_m") is not None
+
+
+def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
+    """Rows (bool array) with an output that is not finite though it should be, or None.
+
+    The cost of transport is NaN at zero speed by design, the energies without a duration.
+    """
+    names = ("power_gross_w", "power_net_w", "met")
+    if timed:
+        names += ("energy_gross_kj", "energy_net_kj")
+    bad: Any = None
+    for name in names:
+        value = result[name]
+        if np.ndim(value) == 0:
+            if math.isfinite(value):
+                continue
+            part: Any = np.ones(n, dtype=bool)
+        elif np.isfinite(value.min()) and np.isfinite(value.max()):
+            continue
+        else:
+            part = ~np.isfinite(np.broadcast_to(value, (n,)))
+        bad = part if bad is None else bad | part
+    cot = result["cost_of_transport_j_kg_m"]
+    if np.ndim(cot) and np.isinf(cot).any():
+        bad = np.isinf(cot) if bad is None else bad | np.isinf(cot)
+    return bad
 
 
 def _at(codes: Any, i: int, n: int) -> int:
