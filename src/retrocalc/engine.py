@@ -424,6 +424,8 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     rows = {k: v for k, v in given.items() if v is not None}
     for name, x in rows.items():
         t = type(x)
+        if name in _PLAIN_LABELS and t is not str:
+            return None  # the array engine names the parameter and what it expects
         if t is float or (t is int and -_INT_LIMIT < x < _INT_LIMIT):
             # NaN, inf, huge, impossible or suspect values go to the array engine, which
             # words them (and Python's ** would raise OverflowError where numpy gives inf)
