@@ -29,7 +29,7 @@ from .._fa import finite, not_, where
 from .._wrap import Locator
 from ..energy import RESTING_VO2_ML_KG_MIN
 from . import physics, rules
-from .validate import Flags, check
+from .validate import Flags, ImpossibleValueError, check
 
 __all__ = ["Context", "evaluate"]
 
@@ -89,25 +89,47 @@ def _number(x: Any, default: Any, missing: list[Any] | None) -> Any:
     return np.where(bad, np.nan, x)
 
 
+def _checked(
+    ctx: Context,
+    name: str,
+    value: Any,
+    n: int,
+    offset: int,
+    missing: list[Any],
+    rule: tuple[str, float, str] | None = None,
+) -> Any:
+    """``value`` with impossible values refused (:func:`.validate.check`), or, when the
+    caller collects per-row errors (the batch), those rows made missing with the reason:
+    one vectorised pass, however many rows are bad."""
+    try:
+        check(ctx.where, name, value, offset, rule)
+    except ImpossibleValueError as exc:
+        errors = ctx.flags.errors
+        if errors is None:
+            raise
+        with np.errstate(invalid="ignore"):
+            bad = np.broadcast_to(exc.mask(value), (n,))
+        errors.add(np.flatnonzero(bad) + offset, f"{exc.name} must be {exc.rule} ({exc.what})")
+        missing[0] = bad if missing[0] is False else missing[0] | bad
+        return np.where(bad, np.nan, value)
+    return value
+
+
 def _block_inputs(
     rows: Mapping[str, Any], ctx: Context, n: int, offset: int, missing: list[Any]
 ) -> tuple[Any, ...]:
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
-    where_ = ctx.where
     flags = ctx.flags
     speed = _number(rows["speed_m_s"], _NAN, missing)
     mass = _number(rows["mass_kg"], _NAN, missing)
     grade = _number(rows.get("grade"), 0.0, missing)
     load = _number(rows.get("load_kg"), 0.0, missing)
     terrain = _number(rows.get("terrain_factor"), 1.0, missing)
-    for name, value in (
-        ("speed_m_s", speed),
-        ("mass_kg", mass),
-        ("load_kg", load),
-        ("terrain_factor", terrain),
-    ):
-        check(where_, name, value, offset)
+    speed = _checked(ctx, "speed_m_s", speed, n, offset, missing)
+    mass = _checked(ctx, "mass_kg", mass, n, offset, missing)
+    load = _checked(ctx, "load_kg", load, n, offset, missing)
+    terrain = _checked(ctx, "terrain_factor", terrain, n, offset, missing)
     # one plausibility rule per input (validate.UNIT_LIMITS); per gait after step 2
     flags.units_of("speed_m_s", speed, n, offset)
     flags.units_of("grade", grade, n, offset)
@@ -119,14 +141,14 @@ def _block_inputs(
     distance: Any = rows.get("distance_m")
     if duration is not None:
         duration = _number(duration, _NAN, None)
-        check(where_, "duration_s", duration, offset)
+        duration = _checked(ctx, "duration_s", duration, n, offset, missing)
         flags.units_of("duration_s", duration, n, offset)
     elif distance is not None:
         distance = _number(distance, _NAN, None)
-        check(where_, "distance_m", distance, offset)
+        distance = _checked(ctx, "distance_m", distance, n, offset, missing)
         flags.units_of("distance_m", distance, n, offset)
         rule = (">", 0.0, "needed to turn distance_m into a duration")
-        check(where_, "speed_m_s", speed, offset, rule)
+        speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, rule)
     with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
         duration = physics.duration(duration, distance, speed)
     no_energy: Any = False
@@ -135,22 +157,24 @@ def _block_inputs(
 
     rer = _number(rows.get("rer"), None, missing)
     if rer is not None:
-        check(where_, "rer", rer, offset)
+        rer = _checked(ctx, "rer", rer, n, offset, missing)
     kcal_l = physics.kcal_per_litre(rer)
     rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
     if rest_vo2 is not None:
-        check(where_, "resting_vo2_ml_kg_min", rest_vo2, offset)
+        rest_vo2 = _checked(ctx, "resting_vo2_ml_kg_min", rest_vo2, n, offset, missing)
         flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset)
     elif ctx.rmr_equation is not None:
         age = _number(rows["age_years"], _NAN, missing)
         height = _number(rows["height_cm"], _NAN, missing)
-        check(where_, "age_years", age, offset)
-        check(where_, "height_cm", height, offset)
+        age = _checked(ctx, "age_years", age, n, offset, missing)
+        height = _checked(ctx, "height_cm", height, n, offset, missing)
         flags.units_of("age_years", age, n, offset)
         flags.units_of("height_cm", height, n, offset)
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
-        check(where_, "resting rate from rmr_equation", rest_vo2, offset, positive)
+        rest_vo2 = _checked(
+            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, positive
+        )
     else:
         rest_vo2 = RESTING_VO2_ML_KG_MIN
     return speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2
@@ -233,7 +257,19 @@ def evaluate(
         explicit = model >= 0
         if np.any(explicit):
             bad = explicit & ~miss & ~rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
-            if np.any(bad):
+            if np.any(bad) and flags.errors is not None:  # the batch: rows in error
+                bad = np.broadcast_to(bad, (n,))
+                pairs = np.broadcast_to(model, (n,)) * len(rules.GAITS) + np.broadcast_to(
+                    gait, (n,)
+                )
+                for pair in np.unique(pairs[bad]):
+                    m, g = divmod(int(pair), len(rules.GAITS))
+                    flags.errors.add(
+                        np.flatnonzero(bad & (pairs == pair)) + offset, _model_text(m, g)
+                    )
+                miss = miss | bad
+                any_missing = True
+            elif np.any(bad):
                 i = int(np.flatnonzero(np.broadcast_to(bad, (n,)))[0])
                 _refuse_model(_at(model, i, n), _at(gait, i, n), ctx.where(offset + i))
         codes = rules.choose_model(gait, grade, load, terrain, model)
@@ -342,12 +378,13 @@ def _at(codes: Any, i: int, n: int) -> int:
     return codes if type(codes) is int else int(np.broadcast_to(codes, (n,))[i])
 
 
-def _refuse_model(model: int, gait: int, where: str) -> None:
+def _model_text(model: int, gait: int) -> str:
     spec = rules.BASE[model]
-    raise ValueError(
-        f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is "
-        f"{rules.GAITS[gait]!r} at {where}"
-    )
+    return f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is {rules.GAITS[gait]!r}"
+
+
+def _refuse_model(model: int, gait: int, where: str) -> None:
+    raise ValueError(f"{_model_text(model, gait)} at {where}")
 
 
 def _forward_block(

@@ -252,12 +252,16 @@ class ImpossibleValueError(ValueError):
             f"{self.name} must be {self.rule} ({self.what}); got {self.value:g} at {self.at}{more}"
         )
 
-    def recount(self, values: Any) -> ImpossibleValueError:
-        """The same error with the count taken over ``values`` (the whole input)."""
+    def mask(self, values: Any) -> Any:
+        """Where ``values`` break this error's rule (non-finite values are missing, not
+        impossible)."""
         op, bound = self.rule.split(" ")
         low = float(bound)
-        # non-finite values are missing, not impossible
-        bad = np.isfinite(values) & (values <= low if op == ">" else values < low)
+        return np.isfinite(values) & (values <= low if op == ">" else values < low)
+
+    def recount(self, values: Any) -> ImpossibleValueError:
+        """The same error with the count taken over ``values`` (the whole input)."""
+        bad = self.mask(values)
         return ImpossibleValueError(
             self.name, self.rule, self.what, self.value, self.at, int(np.count_nonzero(bad))
         )
