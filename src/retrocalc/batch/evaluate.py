@@ -128,7 +128,9 @@ def _typed_columns(frame: pl.DataFrame, plan: Mapping[str, Source]) -> pl.DataFr
         if isinstance(values.dtype, pl.Duration):
             seconds = values.dt.total_microseconds().cast(pl.Float64) / 1e6
             # seconds per unit of the column's alias (60 for duration_min)
-            scale = float(getattr(units, ALIASES[source.alias].convert)(1.0)) if source.alias else 1.0
+            scale = (
+                float(getattr(units, ALIASES[source.alias].convert)(1.0)) if source.alias else 1.0
+            )
             frame = frame.with_columns((seconds / scale).alias(source.column))
     return frame
 
@@ -196,9 +198,7 @@ def evaluate_block(
     unexplained = ~in_range & ~bad & ~suspect
     if unexplained.any():  # a safety net: a row that is not ok always says why
         why = pl.select(
-            pl.when(pl.lit(pl.Series(unexplained)))
-            .then(pl.lit(_NO_REASON))
-            .otherwise(pl.lit(why))
+            pl.when(pl.lit(pl.Series(unexplained))).then(pl.lit(_NO_REASON)).otherwise(pl.lit(why))
         ).to_series()
     columns: dict[str, Any] = {}
     for name, var in OUTPUTS.items():
@@ -212,11 +212,15 @@ def evaluate_block(
             text = pl.Series(name, value, dtype=pl.String)
             # no gait or model for a row without an estimate: an empty cell, as for numbers
             if bad.any():
-                text = pl.select(
-                    pl.when(pl.lit(pl.Series(bad)) | (pl.lit(text) == "")).then(None).otherwise(
-                        pl.lit(text)
+                text = (
+                    pl.select(
+                        pl.when(pl.lit(pl.Series(bad)) | (pl.lit(text) == ""))
+                        .then(None)
+                        .otherwise(pl.lit(text))
                     )
-                ).to_series().alias(name)
+                    .to_series()
+                    .alias(name)
+                )
             columns[name] = text
         else:  # no value is an empty cell, not "NaN"
             number = np.where(bad, np.nan, value) if bad.any() else value

@@ -17,10 +17,29 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .evaluate import evaluate_block
-from .io import _blocks, _header, _output_kind, _Writer, atomic_output, is_parquet
+from .io import (
+    _blocks,
+    _header,
+    _output_kind,
+    _Writer,
+    atomic_output,
+    check_csv_output,
+    check_types,
+    is_parquet,
+    unified_schema,
+)
 from .parse import load_polars
 from .plan import resolve_columns
-from .types import _QUEUE_DEPTH, BLOCK_BYTES, BatchError, BatchSummary, OnError, RowError, Source
+from .types import (
+    _QUEUE_DEPTH,
+    BLOCK_BYTES,
+    BatchError,
+    BatchSummary,
+    OnError,
+    OutputError,
+    RowError,
+    Source,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -78,10 +97,14 @@ def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         text = os.fspath(item)
         if glob.has_magic(text):
             matches = sorted(glob.glob(text))
-            if not matches:
-                raise BatchError(f"input {text!r}: no file matches")
-            paths += matches
+            files = [m for m in matches if os.path.isfile(m)]  # folders are not inputs
+            if not files:
+                more = f" (only folders: {', '.join(matches[:3])})" if matches else ""
+                raise BatchError(f"input {text!r}: no file matches{more}")
+            paths += files
         else:
+            if os.path.isdir(text):
+                raise BatchError(f"input {text!r} is a folder; give files or a glob")
             if not os.path.isfile(text):
                 raise BatchError(f"input {text!r}: no such file")
             paths.append(text)
@@ -167,11 +190,15 @@ def estimate_file(
         raise BatchError(f"on_error must be 'keep' or 'raise', got {on_error!r}")
     if out_of_range not in ("flag", "nan"):
         raise BatchError(f"out_of_range must be 'flag' or 'nan', got {out_of_range!r}")
-    if block_bytes < 1 << 10:
-        raise BatchError(f"block_bytes must be at least 1024, got {block_bytes}")
+    if not isinstance(block_bytes, int) or not (1 << 10) <= block_bytes <= (1 << 40):
+        raise BatchError(f"block_bytes must be an integer from 1024 to 2**40, got {block_bytes!r}")
+    if engine not in ("local", "dask"):
+        raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
     paths = expand_inputs(inputs)
     out = os.fspath(output)
     kind = _output_kind(out)
+    if out != "-" and os.path.isdir(out):
+        raise OutputError(f"output {out!r} is a folder; give a file name")
     if out != "-":
         for path in paths:
             if _same_file(path, out):
@@ -186,7 +213,18 @@ def estimate_file(
         resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
         for p, h in zip(paths, headers, strict=True)
     ]
-    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    try:  # options are checked once, up front: a bad one is a usage error, not bad rows
+        options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    except (ValueError, TypeError) as exc:
+        raise BatchError(str(exc)) from None
+    schema = unified_schema(paths, headers)
+    for path in paths:
+        if is_parquet(path):
+            import pyarrow.parquet as pq
+
+            check_types(path, pq.read_schema(path), plans[0])
+    if kind != "parquet":
+        check_csv_output(schema)
     summary = BatchSummary(
         inputs=paths,
         output=out,
@@ -205,10 +243,15 @@ def estimate_file(
             blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler, update)
         else:  # three stages in three threads: read, estimate, write
             read = _threaded(
-                _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
+                _read_files(paths, headers[0], block_bytes, bar, stop, schema), _QUEUE_DEPTH, stop
             )
             blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
         _write_all(blocks, out, kind, on_error, summary)
+    except BaseException as exc:
+        if out == "-" and summary.rows:
+            # rows already went out: whoever reads standard output must know it is cut short
+            exc.rows_written = summary.rows  # type: ignore[attr-defined]
+        raise
     finally:
         stop.set()
         if bar is not None:
@@ -223,6 +266,7 @@ def _read_files(
     block_bytes: int,
     bar: Any,
     stop: threading.Event,
+    schema: Any = None,
 ) -> Iterator[tuple[str, int, pl.DataFrame]]:
     """(path, first row, input block) for every block of every file, in order.
 
@@ -232,7 +276,7 @@ def _read_files(
     update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
     for path in paths:
         first = 0
-        for batch in _blocks(path, header, block_bytes, update):
+        for batch in _blocks(path, header, block_bytes, update, schema):
             if stop.is_set():
                 return
             frame = pl.from_arrow(batch)
@@ -240,10 +284,8 @@ def _read_files(
             yield path, first, frame
             first += frame.height
         if first == 0:
-            if is_parquet(path):
-                import pyarrow.parquet as pq
-
-                empty = pl.from_arrow(pq.read_schema(path).empty_table())
+            if schema is not None:
+                empty = pl.from_arrow(schema.empty_table())
             else:
                 empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
             assert isinstance(empty, pl.DataFrame)
@@ -288,11 +330,21 @@ def _write_all(
             if on_error == "raise" and bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise RowError(path, first + i + 1, str(results["error"][i]))
-            writer.write(frame.hstack(results))
+            try:
+                writer.write(frame.hstack(results))
+            except BrokenPipeError:
+                raise  # the reader of standard output went away (the command line exits)
+            except OSError as exc:
+                raise OutputError(f"output {out!r}: cannot write ({exc.strerror or exc})") from None
             _tally(summary, results)
-        writer.close()
-        if out == "-":
-            handle.flush()
+        try:
+            writer.close()
+            if out == "-":
+                handle.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"output {out!r}: cannot write ({exc.strerror or exc})") from None
 
 
 def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:

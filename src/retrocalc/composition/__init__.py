@@ -380,7 +380,9 @@ def _at(codes: Any, i: int, n: int) -> int:
 
 def _model_text(model: int, gait: int) -> str:
     spec = rules.BASE[model]
-    return f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is {rules.GAITS[gait]!r}"
+    return (
+        f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is {rules.GAITS[gait]!r}"
+    )
 
 
 def _refuse_model(model: int, gait: int, where: str) -> None:

@@ -32,9 +32,9 @@ __all__ = [
     "NOT_FINITE",
     "POLICIES",
     "UNIT_LIMITS",
-    "Plausible",
     "Flags",
     "ImpossibleValueError",
+    "Plausible",
     "RowReasons",
     "check",
     "plain",
@@ -48,6 +48,7 @@ NOT_FINITE = (
     "result is not finite: an input is too large or too small (check the units of "
     "mass_kg, duration_s, distance_m and speed_m_s)"
 )
+
 
 @dataclass(frozen=True)
 class Plausible:
