@@ -323,6 +323,8 @@ def _blocks(
                 yield table
             return
         except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+            if "Empty CSV" in str(exc) and done_rows == 0:
+                return  # a header without a final newline and no rows (checked by _header)
             if "straddling" in str(exc) and read_bytes < _MAX_READ_BYTES:
                 # a field larger than the read block: read again from the first row not
                 # yet given out, with larger blocks

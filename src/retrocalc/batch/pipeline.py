@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import queue
@@ -332,19 +333,27 @@ def _write_all(
                 raise RowError(path, first + i + 1, str(results["error"][i]))
             try:
                 writer.write(frame.hstack(results))
-            except BrokenPipeError:
-                raise  # the reader of standard output went away (the command line exits)
-            except OSError as exc:
-                raise OutputError(f"output {out!r}: cannot write ({exc.strerror or exc})") from None
+            except Exception as exc:
+                raise _write_error(out, exc) from None
             _tally(summary, results)
         try:
             writer.close()
             if out == "-":
                 handle.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise OutputError(f"output {out!r}: cannot write ({exc.strerror or exc})") from None
+        except Exception as exc:
+            raise _write_error(out, exc) from None
+
+
+def _write_error(out: str, exc: Exception) -> Exception:
+    """What a failed write means: the reader of a pipe went away (BrokenPipeError, which
+    the command line ends quietly), or the output cannot be written (OutputError)."""
+    errno_ = getattr(exc, "errno", None)
+    if isinstance(exc, BrokenPipeError) or errno_ == errno.EPIPE or "Broken pipe" in str(exc):
+        return BrokenPipeError(errno.EPIPE, "Broken pipe")
+    if isinstance(exc, OSError) or "os error" in str(exc):
+        why = getattr(exc, "strerror", None) or str(exc)
+        return OutputError(f"output {out!r}: cannot write ({why})")
+    return exc
 
 
 def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:
