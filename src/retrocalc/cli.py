@@ -250,6 +250,8 @@ def estimate(
                 scheduler=scheduler,
                 **constants,
             )
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise  # click words usage errors itself (exit status 2)
     except RowError as exc:
         _fail(f"{exc}{_incomplete(exc)}", _EXIT_ROW)
     except OutputError as exc:

@@ -138,7 +138,8 @@ def _read_error(path: str, exc: BaseException) -> BatchError:
     text = str(exc).strip()
     if ("Expected" in text and ("fields" in text or "columns" in text)) or "EOF inside" in text:
         return BatchError(
-            f"{path}: a row has another number of fields than the header ({text}); every "
+            f"{path}: malformed CSV: a row has another number of fields than the header "
+            f"({text}); every "
             "row needs one field per column (--engine dask splits CSV files at line breaks: "
             "a quoted field holding a line break needs --engine local)"
         )

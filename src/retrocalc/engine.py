@@ -449,8 +449,6 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         # no duration from a zero speed, nor an overflowing one from a subnormal speed: the
         # array engine words it
         return None
-    if rows.get("gait") == 0 and not rows.get("speed_m_s", 0.0) <= _WALK_PLAIN:
-        return None  # walking faster than plausible: the array engine warns
     if "gait" not in rows:
         rows["gait"] = 2
     if "direction" not in rows:
@@ -466,6 +464,8 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     flags = Flags(_SCALAR_WHERE)
     ctx = Context(opts.policy, flags, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)
+    if result["gait_code"] == 0 and rows["speed_m_s"] > _WALK_PLAIN:
+        return None  # walking faster than plausible: the array engine words the warning
     if flags.ranges or flags.units:
         flags.finish(opts.policy, 1)
     gait = result.pop("gait_code")

@@ -63,8 +63,8 @@ def _read_error(path: str, exc: BaseException) -> BatchError:
         return BatchError(f"{path}: cannot read it (permission denied)")
     if "Expected" in text and "columns" in text:
         return BatchError(
-            f"{path}: a row has another number of fields than the header ({text}); "
-            "every row needs one field per column"
+            f"{path}: malformed CSV: a row has another number of fields than the header "
+            f"({text}); every row needs one field per column"
         )
     return BatchError(f"{path}: malformed CSV: {text}")
 
@@ -148,7 +148,10 @@ def _header_without_rows(path: str) -> list[str] | None:
             data = handle.read(1 << 20)
     except OSError:
         return None
-    text = data.decode("utf-8-sig", errors="strict") if data.strip() else ""
+    try:
+        text = data.decode("utf-8-sig") if data.strip() else ""
+    except UnicodeDecodeError as exc:
+        raise _read_error(path, exc) from None
     if not text.strip():
         return None
     rows = list(csv.reader(io.StringIO(text)))
