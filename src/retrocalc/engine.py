@@ -32,7 +32,6 @@ from .composition import evaluate as compose
 from .composition.validate import (
     _PLAIN,
     POLICIES,
-    UNIT_LIMITS,
     Flags,
     ImpossibleValueError,
     RowReasons,
@@ -409,7 +408,6 @@ _PLAIN_LABELS = {
     "model": rules.MODEL_CODES,
 }
 _SCALAR_WHERE = Locator(())
-_WALK_PLAIN = min(r.high for r in UNIT_LIMITS if r.gait == "walk" and r.high is not None)
 
 
 def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] | None:
@@ -464,8 +462,6 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     flags = Flags(_SCALAR_WHERE)
     ctx = Context(opts.policy, flags, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)
-    if result["gait_code"] == 0 and rows["speed_m_s"] > _WALK_PLAIN:
-        return None  # walking faster than plausible: the array engine words the warning
     if flags.ranges or flags.units:
         flags.finish(opts.policy, 1)
     gait = result.pop("gait_code")

@@ -72,6 +72,9 @@ class Plausible:
         Where the limit comes from (documented in the batch guide).
     gait : str or None
         Only rows of this gait (after ``auto`` is resolved); None: every row.
+    warns : bool
+        False: a per-row reason for the batch only, no UnitWarning in the API (there the
+        models' validity ranges already flag such rows with a RangeWarning).
     """
 
     name: str
@@ -82,6 +85,7 @@ class Plausible:
     advice: str
     why: str
     gait: str | None = None
+    warns: bool = True
 
     def reason(self, side: str) -> str:
         """The batch's per-row reason, e.g. ``speed_m_s > 10.5 m/s looks like km/h``."""
@@ -115,6 +119,7 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         "walking, 50 % above the walk-run transition (about 2 m/s); only race walkers "
         "go faster (check such rows)",
         gait="walk",
+        warns=False,  # the API's walking models flag it through their ranges
     ),
     Plausible(
         "grade",
@@ -455,7 +460,8 @@ class Flags:
                 continue
             positions = np.flatnonzero(np.broadcast_to(bad, (n,)))
             value = values if np.ndim(values) == 0 else values[positions[0]]
-            self._unit(rule, side, positions.size, offset + int(positions[0]), value)
+            if rule.warns:
+                self._unit(rule, side, positions.size, offset + int(positions[0]), value)
             if self.row_reasons is not None:
                 self.row_reasons.add(positions + offset, rule.reason(side))
 
