@@ -42,6 +42,7 @@ _EXIT_USAGE = 2  # a bad option, a missing column, an input that cannot be read 
 _EXIT_OUTPUT = 3  # the output cannot be written: disk full, read-only folder, a folder in the way
 _EXIT_BUG = 70  # an internal error (EX_SOFTWARE): a bug to report, worded in one line
 _EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+_OWN_PROCESS = [False]  # main() runs the process (not a caller's CliRunner or import)
 _EXIT_PIPE = 141  # the reader of standard output went away (128 + SIGPIPE), e.g. `| head`
 
 
@@ -274,8 +275,15 @@ def estimate(
     except Exception as exc:
         _bug(exc)
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
+        if _OWN_PROCESS[0] and committed():
+            # the output is in place and the process is about to exit: a signal now must
+            # not turn the success into a failure (Python resets its own handlers to the
+            # default, deadly, action while it shuts down; "ignore" it keeps)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        else:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
     if not quiet:
         click.echo(str(summary), err=True)
 
@@ -314,4 +322,5 @@ _add_activity()
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``retrocalc`` command."""
+    _OWN_PROCESS[0] = True
     cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")

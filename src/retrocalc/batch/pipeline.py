@@ -75,7 +75,14 @@ def _threaded(items: Iterable[T], depth: int, stop: threading.Event) -> Iterator
     thread.start()
     try:
         while True:
-            item = buffer.get()
+            try:
+                # a timeout, so that a stage whose producer stopped early (stop set: it
+                # leaves without its _DONE) ends too instead of waiting forever
+                item = buffer.get(timeout=0.1)
+            except queue.Empty:
+                if stop.is_set() and not thread.is_alive():
+                    return
+                continue
             if item is _DONE:
                 break
             if isinstance(item, BaseException):
