@@ -456,7 +456,7 @@ def _alive(pid: int) -> bool:
 def clean_parts(folder: Path, name: str) -> list[str]:
     """Remove the temporary ``.part`` files of ``name`` that no live process owns (a run
     killed with SIGKILL cannot remove its own); returns what was removed."""
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

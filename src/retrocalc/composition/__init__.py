@@ -352,7 +352,7 @@ def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
 
     The cost of transport is NaN at zero speed by design, the energies without a duration.
     """
-    names = ("power_gross_w", "power_net_w", "met")
+    names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met")
     if timed:
         names += ("energy_gross_kj", "energy_net_kj")
     bad: Any = None
