@@ -173,6 +173,117 @@ def _arrays(mix: str, rows: int, repeat: int, sample: int) -> list[Row]:
     ]
 
 
+def single_model(rows: int, repeat: int) -> list[Row]:
+    """One model (ACSM running), direction as a label array, every output of estimate()
+    (labels kept as codes until asked for) vs a plain numpy expression computing the same ten
+    float outputs and in_range (issue 9's measure)."""
+    rng = np.random.default_rng(3)
+    speed = rng.uniform(2.3, 4.0, rows)
+    mass = rng.uniform(50.0, 90.0, rows)
+    duration = rng.uniform(600.0, 3600.0, rows)
+    grade = rng.uniform(0.0, 0.10, rows)
+    direction = np.where(rng.random(rows) < 0.3, "backward", "forward")
+    w, rest = ref.W, ref.REST
+
+    def numpy_expression() -> dict[str, Any]:
+        back = direction == "backward"
+        s = speed * 60.0
+        gross_fwd = (3.5 + 0.2 * s + 0.9 * s * grade) * w
+        net = (gross_fwd - rest) * np.where(back, 1.35, 1.0)
+        gross = net + rest
+        inside = (speed >= 80 / 60) & (grade >= 0.0)
+        inside &= ~back | ((speed >= 1.75) & (speed <= 3.5) & (grade <= 0.25))
+        in_range = inside & np.isfinite(gross)
+        power_gross, power_net = gross * mass, net * mass
+        kj_gross, kj_net = power_gross * duration / 1000.0, power_net * duration / 1000.0
+        return {
+            "vo2_gross_ml_kg_min": gross / w,
+            "vo2_net_ml_kg_min": net / w,
+            "met": gross / w / ref.REST_VO2,
+            "power_gross_w": power_gross,
+            "power_net_w": power_net,
+            "energy_gross_kcal": kj_gross / 4.184,
+            "energy_net_kcal": kj_net / 4.184,
+            "energy_gross_kj": kj_gross,
+            "energy_net_kj": kj_net,
+            "cost_of_transport_j_kg_m": net / speed,
+            "in_range": in_range,
+        }
+
+    def lib() -> Any:
+        return rc.estimate(
+            speed_m_s=speed,
+            mass_kg=mass,
+            duration_s=duration,
+            grade=grade,
+            direction=direction,
+            model="acsm_running",
+            out_of_range="flag",
+        )
+
+    got, want = lib(), numpy_expression()
+    for k, v in want.items():
+        np.testing.assert_allclose(getattr(got, k), v, rtol=1e-12, err_msg=k)
+    del got, want
+    t = side_by_side({"lib": lib, "numpy": numpy_expression}, repeat)
+    return [
+        (
+            f"arrays, one model (ACSM running), direction labels ({rows:,} rows)",
+            "plain numpy: 10 float outputs + in_range",
+            _rate(t["lib"], rows),
+            _rate(t["numpy"], rows),
+            f"{t['numpy'] / t['lib']:.2f}x (>= 1.0x)",
+        )
+    ]
+
+
+def options_cost(rows: int, repeat: int) -> list[Row]:
+    """rmr_equation= and a block with one unit-suspect value, each vs the same call without
+    (issue 9: within 1.2x; before, both fell back to a reference path at 3.2x)."""
+    w = workload(rows, "mixed")
+    rng = np.random.default_rng(4)
+    person = {
+        "sex": np.where(rng.random(rows) < 0.5, "male", "female"),
+        "age_years": rng.uniform(20.0, 70.0, rows),
+        "height_cm": rng.uniform(150.0, 200.0, rows),
+    }
+    suspect = dict(w)
+    suspect["speed_m_s"] = w["speed_m_s"].copy()
+    suspect["speed_m_s"][rows // 2] = 15.0  # km/h typed as m/s, in one block
+
+    def plain() -> Any:
+        return rc.estimate(**w, out_of_range="flag")
+
+    def rmr() -> Any:
+        return rc.estimate(**w, **person, rmr_equation="mifflin_st_jeor", out_of_range="flag")
+
+    def unit() -> Any:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", rc.UnitWarning)
+            return rc.estimate(**suspect, out_of_range="flag")
+
+    t = side_by_side({"plain": plain, "rmr": rmr, "unit": unit}, repeat)
+    label = f"arrays, mixed ({rows:,} rows)"
+    return [
+        (
+            label + ", rmr_equation=",
+            "the same call without it",
+            _rate(t["rmr"], rows),
+            _rate(t["plain"], rows),
+            f"{t['rmr'] / t['plain']:.2f}x slower (<= 1.2x)",
+        ),
+        (
+            label + ", one unit-suspect value",
+            "the same call without it",
+            _rate(t["unit"], rows),
+            _rate(t["plain"], rows),
+            f"{t['unit'] / t['plain']:.2f}x slower (<= 1.2x)",
+        ),
+    ]
+
+
 def bare_running(speed: float, mass: float, duration: float, grade: float, back: bool) -> float:
     s = speed * 60.0
     w = 5.0 * 4.184 / 60.0
@@ -295,7 +406,9 @@ def main(argv: list[str] | None = None) -> None:
         f"retrocalc {rc.__version__}, numpy {np.__version__}, Python {platform.python_version()}; "
         f"{os.cpu_count()} cores, {cpu}"
     )
-    rows = arrays(args.rows, args.repeat, args.sample)
+    rows = single_model(args.rows, args.repeat)
+    rows += options_cost(args.rows, args.repeat)
+    rows += arrays(args.rows, args.repeat, args.sample)
     rows += one_call(args.repeat, 200 if args.quick else 20_000)
     rows += startup(3 if args.quick else 7)
     print_table(rows)

@@ -232,7 +232,7 @@ def test_rows_estimate_rejects_are_isolated(tmp_path: Path) -> None:
     bad = [i for i, r in enumerate(rows) if r["status"] == "error"]
     assert bad == [3, 17]
     assert "acsm_walking" in rows[3]["error"]
-    assert rows[0]["model_used"] == "acsm_running"
+    assert rows[0]["model_used"] == rc.DEFAULT_MODELS["run"]
 
 
 def test_constants_fill_missing_columns_and_are_checked(tmp_path: Path) -> None:

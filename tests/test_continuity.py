@@ -2,8 +2,8 @@
 
 Property: where the default changes model inside the valid ranges, the energy on either side
 of the switch differs by no more than 1 %. Today the running default steps from ACSM to
-Minetti by ~14 % and loaded walking by ~7 % (Santee); the lead flips this test when the
-defaults are continuous.
+Minetti by ~14 % and loaded walking by ~7 % (Santee); running now uses one model over every
+grade (acsm_minetti_running); loaded walking is still a known step (strict xfail).
 """
 
 from __future__ import annotations
@@ -17,15 +17,7 @@ import retrocalc as rc
 EPS = 1e-6
 
 
-@pytest.mark.xfail(strict=True, reason="defaults not yet continuous")
-@given(
-    speed=st.floats(2.3, 5.0),
-    gait=st.sampled_from(["walk", "run"]),
-    load=st.sampled_from([0.0, 20.0]),
-)
-def test_no_step_larger_than_one_percent_across_grade_zero(
-    speed: float, gait: str, load: float
-) -> None:
+def _step(speed: float, gait: str, load: float) -> float:
     if gait == "walk":
         speed = min(speed, 1.9)
     kw = {"speed_m_s": speed, "mass_kg": 70.0, "duration_s": 60.0, "gait": gait,
@@ -34,4 +26,32 @@ def test_no_step_larger_than_one_percent_across_grade_zero(
         kw["load_kg"] = load
     up = rc.estimate(grade=EPS, **kw).energy_gross_kcal
     down = rc.estimate(grade=-EPS, **kw).energy_gross_kcal
-    assert abs(up / down - 1) <= 0.01
+    return abs(up / down - 1)
+
+
+@given(speed=st.floats(1.4, 5.0), gait=st.sampled_from(["walk", "run"]))
+def test_no_step_larger_than_one_percent_across_grade_zero(speed: float, gait: str) -> None:
+    assert _step(speed, gait, 0.0) <= 0.01
+
+
+@given(
+    speed=st.floats(1.4, 5.0),
+    grade=st.floats(-0.45, 0.10),
+    direction=st.sampled_from(["forward", "backward"]),
+)
+def test_running_default_is_one_model_over_every_grade(
+    speed: float, grade: float, direction: str
+) -> None:
+    r = rc.estimate(speed_m_s=speed, mass_kg=70.0, grade=grade, gait="run",
+                    direction=direction, out_of_range="flag")  # fmt: skip
+    assert r.model_used == rc.DEFAULT_MODELS["run"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="loaded walking: Santee's downhill correction does not vanish at grade 0 "
+    "(steps by about 7 %); no continuous published alternative verified yet",
+)
+@given(speed=st.floats(1.0, 1.9))
+def test_loaded_walking_has_no_step_across_grade_zero(speed: float) -> None:
+    assert _step(speed, "walk", 20.0) <= 0.01

@@ -123,16 +123,22 @@ def test_defaults_per_gait_and_grade() -> None:
     assert list(r.model_used) == [
         "lcda2019_walking",
         "pandolf1977_santee",
-        "acsm_running",
-        "minetti2002_running",
+        "acsm_minetti_running",  # one running model over every grade (continuity)
+        "acsm_minetti_running",
     ]
+    # which is ACSM uphill and Minetti's relative cost downhill
+    acsm = rc.models.acsm_running(3.0, 0.02)  # type: ignore[attr-defined]
+    assert r.vo2_gross_ml_kg_min[2] == pytest.approx(acsm, rel=1e-12)
+    c_r = rc.models.minetti2002_running  # type: ignore[attr-defined]
+    downhill = 3.5 + 0.2 * 180.0 * c_r(-0.02) / c_r(0.0)
+    assert r.vo2_gross_ml_kg_min[3] == pytest.approx(downhill, rel=1e-12)
 
 
 def test_models_per_row() -> None:
     r = rc.estimate(
         speed_m_s=3.0, mass_kg=70, model=["acsm_running", "leger1984_track", ""], gait="run"
     )
-    assert list(r.model_used) == ["acsm_running", "leger1984_track", "acsm_running"]
+    assert list(r.model_used) == ["acsm_running", "leger1984_track", rc.DEFAULT_MODELS["run"]]
 
 
 def test_rmr_missing_sex_is_nan_not_an_error() -> None:

@@ -397,7 +397,7 @@ def test_out_with_every_option_and_for_scalars() -> None:
     s = rc.estimate(speed_m_s=3.0, mass_kg=70.0, duration_s=60.0, out=one)
     assert type(s.energy_net_kcal) is float
     assert one["energy_net_kcal"][()] == s.energy_net_kcal
-    assert one["model_used"][()] == "acsm_running"
+    assert one["model_used"][()] == rc.DEFAULT_MODELS["run"]
 
 
 def test_out_with_series_and_dataframe() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
@@ -171,9 +171,11 @@ def test_bad_arguments() -> None:
         speed_for(100.0, mass_kg=70, gait="auto")
 
 
-@given(speed=st.floats(2.3, 4.5), grade=st.floats(0.0, 0.2))
+@given(speed=st.floats(2.3, 4.5), grade=st.floats(0.0, 0.10))
 def test_acsm_gap_is_the_published_linear_form(speed: float, grade: float) -> None:
-    # ACSM: 0.2 S = 0.2 S' + 0.9 S' G  =>  S = S' (1 + 4.5 G) on the level
+    # ACSM: 0.2 S = 0.2 S' + 0.9 S' G  =>  S = S' (1 + 4.5 G) on the level (the running
+    # default is ACSM uphill), inside ACSM's speeds (<= 5 m/s)
+    assume(speed * (1 + 4.5 * grade) <= 5.0)
     assert equivalent_speed(speed, grade=grade) == pytest.approx(speed * (1 + 4.5 * grade))
 
 

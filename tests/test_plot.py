@@ -97,12 +97,11 @@ def test_solid_exactly_inside_the_range() -> None:
     assert x.max() == pytest.approx(3.5)  # and highest
 
 
-def test_curve_broken_where_the_model_changes() -> None:
-    # running: ACSM at grade >= 0, Minetti below; no line may join the two
+def test_running_default_is_one_curve_across_level() -> None:
+    # one running model over every grade (continuity): its valid stretch crosses 0 %
     ax = plot.vs_grade(gaits=["run"], directions=["forward"])
-    for line in _lines(ax):
-        x = np.asarray(line.get_xdata())
-        assert not (x.min() < 0 < x.max())
+    solid = [np.asarray(ln.get_xdata()) for ln in _lines(ax) if ln.get_linestyle() == "-"]
+    assert any(x.min() < 0 < x.max() for x in solid)
 
 
 def test_explicit_grids_and_options() -> None:
@@ -266,29 +265,6 @@ def test_module_getattr_in_process() -> None:
         rc.__getattr__("no_such_thing")
 
 
-@pytest.fixture
-def finite_acsm_running() -> Iterator[None]:
-    """ACSM running with finite upper bounds, as the registry will give it (the bounds here are
-    made up for the test: 4/3 to 5 m/s, level to +15 %)."""
-    from types import MappingProxyType
-
-    spec = rc.get_model("acsm_running")
-    saved = spec.ranges
-    ranges = {"speed_m_s": (80 / 60, 5.0), "grade": (0.0, 0.15)}
-    derived = ("bounds", "checks", "inside", "reads")  # cached from the ranges
-
-    def patch(value: Any) -> None:
-        object.__setattr__(spec, "ranges", value)  # frozen: a test-only patch
-        for name in derived:
-            spec.__dict__.pop(name, None)
-
-    patch(MappingProxyType(ranges))
-    try:
-        yield
-    finally:
-        patch(saved)
-
-
 def _solid_and_dashed(ax: Axes) -> tuple[list[Any], list[Any]]:
     # curves only: not the vertical line marking grade 0
     lines = [ln for ln in _lines(ax) if np.ptp(np.asarray(ln.get_xdata(), dtype=float)) > 0]
@@ -298,8 +274,8 @@ def _solid_and_dashed(ax: Axes) -> tuple[list[Any], list[Any]]:
     )
 
 
-@pytest.mark.usefixtures("finite_acsm_running")
 def test_dashed_beyond_a_finite_upper_speed() -> None:
+    # the running default's speeds: ACSM's 80 m/min to 5.0 m/s
     ax = plot.vs_speed(gaits=["run"], directions=["forward"], grade=0.05)
     solid, dashed = _solid_and_dashed(ax)
     assert len(solid) == 1
@@ -312,21 +288,19 @@ def test_dashed_beyond_a_finite_upper_speed() -> None:
     assert max(above[0].get_xdata()) == pytest.approx(plot.SPEED_GRID["run"][1])
 
 
-@pytest.mark.usefixtures("finite_acsm_running")
 def test_dashed_beyond_a_finite_upper_grade() -> None:
+    # the running default's grades: Minetti's -45 % to ACSM's +10 %
     ax = plot.vs_grade(gaits=["run"], directions=["forward"])
     solid, dashed = _solid_and_dashed(ax)
-    uphill = [ln for ln in solid if min(ln.get_xdata()) >= 0]
-    assert len(uphill) == 1
-    assert min(uphill[0].get_xdata()) == 0.0
-    assert max(uphill[0].get_xdata()) == pytest.approx(15.0)  # percent on the axis
-    steep = [ln for ln in dashed if max(ln.get_xdata()) > 15.0]
+    assert len(solid) == 1
+    assert min(solid[0].get_xdata()) == pytest.approx(-45.0)
+    assert max(solid[0].get_xdata()) == pytest.approx(10.0)  # percent on the axis
+    steep = [ln for ln in dashed if max(ln.get_xdata()) > 10.0]
     assert len(steep) == 1
-    assert min(steep[0].get_xdata()) == pytest.approx(15.0)
+    assert min(steep[0].get_xdata()) == pytest.approx(10.0)
     assert max(steep[0].get_xdata()) == pytest.approx(45.0)
 
 
-@pytest.mark.usefixtures("finite_acsm_running")
 def test_compare_models_dashes_beyond_finite_bounds() -> None:
     ax = plot.compare_models("run", x="speed_m_s", models=["acsm_running"])
     solid, dashed = _solid_and_dashed(ax)

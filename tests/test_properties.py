@@ -358,7 +358,7 @@ GRADE_CASES = {
     ("minetti2002_running", "run"): (GRADE_OF_MIN_COST["minetti2002_running"] + _MARGIN, 0.45),
     ("minetti2002_walking", "walk"): (GRADE_OF_MIN_COST["minetti2002_walking"] + _MARGIN, 0.45),
     ("lcda2019_walking", "walk"): (GRADE_OF_MIN_COST["lcda2019_walking"] + _MARGIN, 0.45),
-    # default running: Minetti below level, ACSM from level up (the switch steps upward)
+    # default running: ACSM from level up, Minetti's relative cost below (its minimum)
     (None, "run"): (GRADE_OF_MIN_COST["minetti2002_running"] + _MARGIN, 0.45),
     ("acsm_walking", "walk"): (0.0, 0.45),
     ("acsm_running", "run"): (0.0, 0.45),
@@ -382,6 +382,8 @@ def test_energy_nondecreasing_in_grade_above_minimum(data, case, grades, mass):
     name, gait = case
     lo, hi = GRADE_CASES[case]
     spec = REGISTRY[name or DEFAULT_MODELS[gait]]
+    g_lo, g_hi = spec.ranges["grade"]  # inside the model's validity (finite since issue 10)
+    lo, hi = max(lo, -np.inf if g_lo is None else g_lo), min(hi, np.inf if g_hi is None else g_hi)
     inputs = draw_model_inputs(data.draw, spec, gait=gait)
     inputs.pop("grade")
     g = np.clip(lo + (hi - lo) * np.sort(np.asarray(grades)), lo, hi)

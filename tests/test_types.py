@@ -22,7 +22,7 @@ def test_scalars_give_python_scalars() -> None:
         assert type(getattr(r, name)) is float, name
     assert type(r.in_range) is bool
     assert r.gait_used == "run"
-    assert r.model_used == "acsm_running"
+    assert r.model_used == rc.DEFAULT_MODELS["run"]
 
 
 def test_numpy_scalars_count_as_scalars() -> None:

@@ -27,59 +27,10 @@ from retrocalc._display import describe_range
 from retrocalc.activity_types import ACTIVITY_TYPES
 from retrocalc.models import ModelSpec
 
-#: Every symbol of each model's equation: (TeX, meaning, unit). Units as the equation takes
-#: them, which is not always retrocalc's (speed in m/min for ACSM, km/h for Léger & Mercier,
-#: grade in percent for LCDA and Pandolf); the model functions convert.
-_DIRECTION_SYMBOLS = [
-    (r"\dot E_\mathrm{backward}", "gross metabolic rate moving backward", "W"),
-    (r"\dot E_\mathrm{forward}", "gross metabolic rate of the forward base model", "W"),
-    (r"\dot E_\mathrm{rest}", "resting metabolic rate", "W"),
-    ("f", "backward factor on the net (above rest) rate", "1"),
-]
-_ACSM = [
-    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
-    ("S", "speed", "m/min"),
-    ("G", "grade, rise/run as a fraction (0.05 for 5 %)", "1"),
-]
-_PANDOLF = [
-    ("M", "gross metabolic rate", "W"),
-    ("W", "body mass", "kg"),
-    ("L", "load carried", "kg"),
-    (r"\eta", "terrain factor (1 on a treadmill or blacktop)", "1"),
-    ("v", "walking speed", "m/s"),
-    ("G", "grade in percent (5 for 5 %)", "%"),
-]
-_LEGER = [
-    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
-    ("v", "running speed", "km/h"),
-]
+#: Every symbol of each model's equation: (TeX, meaning, unit), as data on each model
+#: (:attr:`retrocalc.models.ModelSpec.symbols`), in the units the equation takes them.
 SYMBOLS: dict[str, list[tuple[str, str, str]]] = {
-    "lcda2019_walking": [
-        (r"\dot M", "gross metabolic power per kg body mass", "W/kg"),
-        ("v", "walking speed", "m/s"),
-        ("G", "grade in percent, negative downhill (5 for 5 %)", "%"),
-    ],
-    "acsm_walking": _ACSM,
-    "acsm_running": _ACSM,
-    "minetti2002_walking": [
-        ("C_w", "net energy cost of walking per kg and metre", "J/kg/m"),
-        ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
-    ],
-    "minetti2002_running": [
-        ("C_r", "net energy cost of running per kg and metre", "J/kg/m"),
-        ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
-    ],
-    "pandolf1977": _PANDOLF,
-    "pandolf1977_santee": [
-        ("M", "gross metabolic rate", "W"),
-        (r"M_\mathrm{Pandolf}", "the rate of pandolf1977 for the same inputs", "W"),
-        ("CF", "Santee's downhill correction (see santee_correction)", "W"),
-        ("G", "grade in percent, negative downhill", "%"),
-    ],
-    "leger1984_treadmill": _LEGER,
-    "leger1984_track": _LEGER,
-    "backward_running": _DIRECTION_SYMBOLS,
-    "backward_walking": _DIRECTION_SYMBOLS,
+    name: list(spec.symbols) for name, spec in REGISTRY.items()
 }
 
 #: What each entry of ``retrocalc.DEFAULT_MODELS`` is the default for.

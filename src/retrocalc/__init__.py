@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys as _sys
 from typing import TYPE_CHECKING, Any
 
+from . import _display as _display  # registers the registry's HTML table
 from . import _wrap, energy, nomenclature, units
 from ._version import __version__
 from .core import (

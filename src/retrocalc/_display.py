@@ -204,3 +204,12 @@ def registry_html(registry: Registry | Mapping[str, ModelSpec]) -> str:
         )
     header = ["name", "model", "kind", "gaits", "valid for", "factor", "source"]
     return _scroll(_table(f"{len(rows)} registered models", header, rows))
+
+
+def _register() -> None:
+    from .models import PRESENTERS
+
+    PRESENTERS["html"] = registry_html
+
+
+_register()

@@ -35,6 +35,7 @@ __all__ = [
     "Packed",
     "as_label_array",
     "kind_of",
+    "label_code",
     "label_codes",
     "pack",
     "pandas",
@@ -285,7 +286,7 @@ def label_codes(
     shape = values.shape if shape is None else shape
     size = int(np.prod(shape))
     if values.size == 1:
-        code = _label_code(where, name, values.reshape(-1)[0], allowed, 0)
+        code = label_code(where, name, values.reshape(-1)[0], allowed, 0)
         return np.full(size, code, dtype=np.int64)
     flat = np.broadcast_to(values, shape).reshape(-1)
     # exact matches are one vectorised comparison per label; only the rest (other spellings,
@@ -299,13 +300,13 @@ def label_codes(
         uniq, inverse = np.unique(flat[rest].astype(str), return_inverse=True)
         first = [int(rest[np.flatnonzero(inverse == j)[0]]) for j in range(uniq.size)]
         table = np.array(
-            [_label_code(where, name, flat[i], allowed, i) for i in first], dtype=np.int64
+            [label_code(where, name, flat[i], allowed, i) for i in first], dtype=np.int64
         )
         codes[rest] = table[inverse.reshape(-1)]
     return codes
 
 
-def _label_code(where: Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
+def label_code(where: Locator, name: str, value: Any, allowed: Mapping[str, int], i: int) -> int:
     text = str(value).strip().lower()
     if text in allowed:
         return allowed[text]

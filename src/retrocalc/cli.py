@@ -19,20 +19,22 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any, NoReturn
 
-from . import __version__
 from ._extras import require
-from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file
-from .batch.io import committed
-from .batch.types import OutputError
-from .cli_pace import pace
-from .data import example_path
-from .energy import RMR_EQUATIONS
-from .models import REGISTRY
-from .nomenclature import ALIASES, INPUTS
 
+# first: every command below needs click (and the batch pyarrow and polars)
 require("cli", feature="retrocalc.cli (the command line)")
 
 import click  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file  # noqa: E402
+from .batch.io import committed  # noqa: E402
+from .batch.types import OutputError  # noqa: E402
+from .cli_pace import pace  # noqa: E402
+from .data import example_path  # noqa: E402
+from .energy import RMR_EQUATIONS  # noqa: E402
+from .models import REGISTRY  # noqa: E402
+from .nomenclature import ALIASES, INPUTS  # noqa: E402
 
 __all__ = ["cli", "main"]
 

@@ -62,7 +62,7 @@ def compare_models(
     --------
     >>> t = compare_models(speed_m_s=3.0, mass_kg=70, gait="run")
     >>> list(t.columns[:2])
-    ['acsm_running', 'minetti2002_running']
+    ['acsm_running', 'acsm_minetti_running']
     """
     import pandas as pd
 

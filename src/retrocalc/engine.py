@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
-from ._wrap import Kind, Locator, Packed, _label_code, label_codes, pack
+from ._wrap import Kind, Locator, Packed, label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
 from .composition.validate import (
@@ -148,8 +148,8 @@ class Columns:
     """
 
     outputs: dict[str, NDArray[Any]]
-    gait_code: NDArray[np.intp]
-    model_code: NDArray[np.intp]
+    gait_code: NDArray[np.int8]
+    model_code: NDArray[np.int8]
     packed: Packed
 
     def names(self, output: str) -> NDArray[Any]:
@@ -237,7 +237,7 @@ class _Labels:
         if values is None:
             return
         if values.size == 1:
-            self.constant = _label_code(where, name, values.reshape(-1)[0], self.allowed, 0)
+            self.constant = label_code(where, name, values.reshape(-1)[0], self.allowed, 0)
             self._refuse_direction_model(self.constant, 0)
             return
         self.constant = None
@@ -358,8 +358,8 @@ def evaluate(
     results["in_range"] = (
         in_range_buf.reshape(-1) if in_range_buf is not None else np.empty(size, dtype=bool)
     )
-    gait_code = np.empty(size, dtype=np.intp)  # intp: the fastest take
-    model_code = np.empty(size, dtype=np.intp)
+    gait_code = np.empty(size, dtype=np.int8)  # codes: a byte per row
+    model_code = np.empty(size, dtype=np.int8)
 
     for i0 in range(0, size, BLOCK_ROWS):
         i1 = min(i0 + BLOCK_ROWS, size)
@@ -370,7 +370,7 @@ def evaluate(
             rows[name] = lab.block(i0, i1)
         slices = {name: results[name][i0:i1] for name in _FLOAT_OUTPUTS}
         try:
-            block = compose(rows, ctx, i1 - i0, i0, block=True)
+            block = compose(rows, ctx, i1 - i0, i0, block=True, out=slices)
         except ImpossibleValueError as exc:
             if exc.name in arrays and i1 - i0 < size:  # speak of the whole input
                 with np.errstate(invalid="ignore"):

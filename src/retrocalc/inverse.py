@@ -99,6 +99,7 @@ _STATUS = ("ok", "out_of_range", "below_range", "above_range", "invalid", "no_ro
 _OK, _OUT, _BELOW, _ABOVE, _INVALID, _NO_ROOT = range(len(_STATUS))
 _CLOSED = {
     "acsm_running",
+    "acsm_minetti_running",
     "acsm_walking",
     "minetti2002_running",
     "minetti2002_walking",
@@ -500,6 +501,11 @@ def _speed_bounds(
     return lo, hi
 
 
+def c_r_level() -> float:
+    """Minetti's level running cost C_r(0) [J/kg/m]."""
+    return float(minetti2002_running(0.0))
+
+
 def _closed_form(
     name: str,
     goal: FloatArray,
@@ -511,10 +517,14 @@ def _closed_form(
     """Exact inverse of a model for gross power per kg ``goal`` (NaN where none)."""
     forward_gross = rest + (goal - rest) / factor  # undo the direction factor on net
     with np.errstate(divide="ignore", invalid="ignore"):
-        if name in ("acsm_running", "acsm_walking"):
-            # VO2 = 3.5 + a S + b S G, S in m/min (ACSM)
-            a, b = (0.2, 0.9) if name == "acsm_running" else (0.1, 1.8)
+        if name in ("acsm_running", "acsm_walking", "acsm_minetti_running"):
+            # VO2 = 3.5 + a S + b S G, S in m/min (ACSM); the blend downhill:
+            # VO2 = 3.5 + 0.2 S C_r(G) / C_r(0)
+            a, b = (0.1, 1.8) if name == "acsm_walking" else (0.2, 0.9)
             slope = a + b * grade
+            if name == "acsm_minetti_running":
+                c_r = np.asarray(minetti2002_running(grade), dtype=np.float64)
+                slope = np.where(grade < 0, 0.2 * c_r / c_r_level(), slope)
             s = (forward_gross / w_per_vo2 - 3.5) / slope
             v = np.where(slope > 0, s / 60.0, np.nan)
         elif name.startswith("minetti2002"):

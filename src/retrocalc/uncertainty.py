@@ -230,6 +230,25 @@ SPREADS: Mapping[str, ModelSpread] = MappingProxyType(
             doi="10.1152/japplphysiol.01177.2001",
             relative_net=_LEVEL_RUN_REL,
         ),
+        "acsm_minetti_running": ModelSpread(
+            model="acsm_minetti_running",
+            published="none published for the blend: ACSM's (none; Hall et al. 2004 about "
+            "-4 % bias) uphill, Minetti's between-person SD downhill",
+            basis="between-person SD (another study)",
+            source=_RUN_FALLBACK,
+            doi="10.1152/japplphysiol.01177.2001",
+            relative_net=_LEVEL_RUN_REL,
+        ),
+        "lankford2020_walking": ModelSpread(
+            model="lankford2020_walking",
+            published="residual SE 2.92 ml/kg/min (1,610 trials of 44 people)",
+            basis="residual SE",
+            source="Lankford et al. (2020), Eur J Appl Physiol 120(9):2095-2104; the authors' "
+            "repository, results/model.md",
+            doi="10.1007/s00421-020-04428-z",
+            # 2.92 ml/kg/min at 5.0 kcal/l O2 (4.184 J/ml x 5.0 / 60 s): level and graded alike
+            absolute_w_kg=(2.92 * 5.0 * 4.184 / 60.0, 2.92 * 5.0 * 4.184 / 60.0),
+        ),
     }
 )
 

@@ -70,23 +70,31 @@ class Context:
         self.factors = factors or {}
 
 
-def _number(x: Any, default: Any, missing: list[Any] | None) -> Any:
-    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows."""
+def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | None = None) -> Any:
+    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows and
+    ``span`` gets the smallest and largest finite value (checks reuse them)."""
     if x is None:
         return default
     if type(x) is float:
         if math.isfinite(x):
+            if span is not None:
+                span[:] = (x, x)
             return x
         if missing is not None:
             missing[0] = True if missing[0] is False else missing[0] | True
         return _NAN
-    lo, hi = x.min(), x.max()
+    lo, hi = float(x.min()), float(x.max())
     if math.isfinite(lo) and math.isfinite(hi):
+        if span is not None:
+            span[:] = (lo, hi)
         return x
     bad = ~np.isfinite(x)
     if missing is not None:
         missing[0] = bad if missing[0] is False else missing[0] | bad
-    return np.where(bad, np.nan, x)
+    x = np.where(bad, np.nan, x)
+    if span is not None:
+        span[:] = (float(np.fmin.reduce(x)), float(np.fmax.reduce(x)))
+    return x
 
 
 def _checked(
@@ -96,13 +104,14 @@ def _checked(
     n: int,
     offset: int,
     missing: list[Any],
+    low: float | None = None,
     rule: tuple[str, float, str] | None = None,
 ) -> Any:
     """``value`` with impossible values refused (:func:`.validate.check`), or, when the
     caller collects per-row errors (the batch), those rows made missing with the reason:
     one vectorised pass, however many rows are bad."""
     try:
-        check(ctx.where, name, value, offset, rule)
+        check(ctx.where, name, value, offset, rule, low=low)
     except ImpossibleValueError as exc:
         errors = ctx.flags.errors
         if errors is None:
@@ -121,19 +130,20 @@ def _block_inputs(
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
     flags = ctx.flags
-    speed = _number(rows["speed_m_s"], _NAN, missing)
-    mass = _number(rows["mass_kg"], _NAN, missing)
-    grade = _number(rows.get("grade"), 0.0, missing)
+    spans: dict[str, list[Any]] = {k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade")}
+    speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
+    mass = _number(rows["mass_kg"], _NAN, missing, spans["mass_kg"])
+    grade = _number(rows.get("grade"), 0.0, missing, spans["grade"])
     load = _number(rows.get("load_kg"), 0.0, missing)
     terrain = _number(rows.get("terrain_factor"), 1.0, missing)
-    speed = _checked(ctx, "speed_m_s", speed, n, offset, missing)
-    mass = _checked(ctx, "mass_kg", mass, n, offset, missing)
+    speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, spans["speed_m_s"][0])
+    mass = _checked(ctx, "mass_kg", mass, n, offset, missing, spans["mass_kg"][0])
     load = _checked(ctx, "load_kg", load, n, offset, missing)
     terrain = _checked(ctx, "terrain_factor", terrain, n, offset, missing)
     # one plausibility rule per input (validate.UNIT_LIMITS); per gait after step 2
-    flags.units_of("speed_m_s", speed, n, offset)
-    flags.units_of("grade", grade, n, offset)
-    flags.units_of("mass_kg", mass, n, offset)
+    flags.units_of("speed_m_s", speed, n, offset, spans["speed_m_s"])
+    flags.units_of("grade", grade, n, offset, spans["grade"])
+    flags.units_of("mass_kg", mass, n, offset, spans["mass_kg"])
     flags.units_of("load_kg", load, n, offset)
 
     # duration: given, or from distance and speed; without either, energies are NaN
@@ -148,7 +158,7 @@ def _block_inputs(
         distance = _checked(ctx, "distance_m", distance, n, offset, missing)
         flags.units_of("distance_m", distance, n, offset)
         rule = (">", 0.0, "needed to turn distance_m into a duration")
-        speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, rule)
+        speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, rule=rule)
     with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
         duration = physics.duration(duration, distance, speed)
     no_energy: Any = False
@@ -173,7 +183,7 @@ def _block_inputs(
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
         rest_vo2 = _checked(
-            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, positive
+            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, rule=positive
         )
     else:
         rest_vo2 = RESTING_VO2_ML_KG_MIN
@@ -186,6 +196,7 @@ def evaluate(
     n: int = 1,
     offset: int = 0,
     block: bool = False,
+    out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every output of :func:`retrocalc.estimate` for one row or one block of rows.
 
@@ -208,6 +219,8 @@ def evaluate(
     block : bool
         True for a block of rows (the array engine); False for one row of finite Python
         floats inside the plain ranges (:func:`.validate.plain`), from the plain-float front.
+    out : dict of str to ndarray, optional
+        The block's slices of the float output arrays, written in place.
 
     Returns
     -------
@@ -256,7 +269,15 @@ def evaluate(
         any_missing = bool(np.any(miss))
         explicit = model >= 0
         if np.any(explicit):
-            bad = explicit & ~miss & ~rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
+            if type(model) is int:  # one model for the block: compare the gaits it lacks
+                bad = np.zeros(n, dtype=bool)
+                for g in range(len(rules.GAITS)):
+                    if not rules.supports(model, g):
+                        bad |= np.broadcast_to(gait == g, (n,))
+                bad &= ~miss
+            else:
+                ok = rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
+                bad = explicit & ~miss & ~ok
             if np.any(bad) and flags.errors is not None:  # the batch: rows in error
                 bad = np.broadcast_to(bad, (n,))
                 pairs = np.broadcast_to(model, (n,)) * len(rules.GAITS) + np.broadcast_to(
@@ -321,7 +342,7 @@ def evaluate(
         in_range = in_range & ~no_energy
     if block:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
             # a result that overflows float64 (mass 1e308, a subnormal speed with a
             # distance) is no estimate: flagged, never passed on as in range
             timed = rows.get("duration_s") is not None or distance_given(rows)

@@ -17,9 +17,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from .. import energy
 from .._fa import where
 from ..units import KCAL_TO_KJ
+
+_NO_OUT: dict[str, Any] = {}
 
 __all__ = ["derive", "duration", "kcal_per_litre", "rmr_vo2", "w_kg_per_vo2"]
 
@@ -51,6 +55,14 @@ def rmr_vo2(equation: str, mass: Any, height: Any, age: Any, male: Any, kcal_l: 
     return energy.rmr_to_vo2(rmr, mass, kcal_l)
 
 
+def _mul(a: Any, b: Any, out: Any) -> Any:
+    return a * b if out is None else np.multiply(a, b, out=out)
+
+
+def _div(a: Any, b: Any, out: Any) -> Any:
+    return a / b if out is None else np.divide(a, b, out=out)
+
+
 def derive(
     gross: Any,
     net: Any,
@@ -59,6 +71,7 @@ def derive(
     speed: Any,
     w_per_vo2: Any,
     rest_vo2: Any,
+    out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every numeric output from gross and net metabolic power per kg [W/kg].
 
@@ -74,33 +87,38 @@ def derive(
     w_per_vo2 : float or ndarray
         W/kg per ml/kg/min of O2.
     rest_vo2 : float or ndarray [ml/kg/min]
+    out : dict of str to ndarray, optional
+        A block's slices of the output arrays: each output is written there, without a
+        temporary (the array engine); None for a row of floats.
 
     Returns
     -------
     dict
-        Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value; ``gross`` and ``net``
-        themselves are not kept.
+        Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value.
     """
-    power_gross = gross * mass
-    power_net = net * mass
-    gross_kj = power_gross * duration / 1000.0
-    net_kj = power_net * duration / 1000.0
+    o = out if out is not None else _NO_OUT
+    power_gross = _mul(gross, mass, o.get("power_gross_w"))
+    power_net = _mul(net, mass, o.get("power_net_w"))
+    gross_kj = _mul(power_gross, duration, o.get("energy_gross_kj"))
+    gross_kj = _div(gross_kj, 1000.0, o.get("energy_gross_kj"))
+    net_kj = _mul(power_net, duration, o.get("energy_net_kj"))
+    net_kj = _div(net_kj, 1000.0, o.get("energy_net_kj"))
     if type(speed) is float:
         cot: Any = net / speed if speed > 0.0 else math.nan
     elif speed.min() > 0.0:
-        cot = net / speed
+        cot = _div(net, speed, o.get("cost_of_transport_j_kg_m"))
     else:  # NaN or zero speeds: no cost per metre
         positive = speed > 0
         cot = where(positive, net / where(positive, speed, 1.0), math.nan)
-    vo2_gross = gross / w_per_vo2
+    vo2_gross = _div(gross, w_per_vo2, o.get("vo2_gross_ml_kg_min"))
     return {
         "vo2_gross_ml_kg_min": vo2_gross,
-        "vo2_net_ml_kg_min": net / w_per_vo2,
-        "met": vo2_gross / rest_vo2,
+        "vo2_net_ml_kg_min": _div(net, w_per_vo2, o.get("vo2_net_ml_kg_min")),
+        "met": _div(vo2_gross, rest_vo2, o.get("met")),
         "power_gross_w": power_gross,
         "power_net_w": power_net,
-        "energy_gross_kcal": gross_kj / KCAL_TO_KJ,
-        "energy_net_kcal": net_kj / KCAL_TO_KJ,
+        "energy_gross_kcal": _div(gross_kj, KCAL_TO_KJ, o.get("energy_gross_kcal")),
+        "energy_net_kcal": _div(net_kj, KCAL_TO_KJ, o.get("energy_net_kcal")),
         "energy_gross_kj": gross_kj,
         "energy_net_kj": net_kj,
         "cost_of_transport_j_kg_m": cot,

@@ -8,8 +8,8 @@ names only when asked.
 =======================  ========================================================
 walking                  ``lcda2019_walking``; ``pandolf1977_santee`` with a load
                          or a terrain factor other than 1
-running, grade >= 0      ``acsm_running``
-running, grade < 0       ``minetti2002_running``
+running                  ``acsm_minetti_running`` (ACSM level and uphill, Minetti's
+                         relative cost downhill: continuous across grade 0)
 =======================  ========================================================
 """
 
@@ -54,8 +54,10 @@ DEFAULT_MODELS: Mapping[str, str] = MappingProxyType(
     {
         "walk": "lcda2019_walking",
         "walk_loaded": "pandolf1977_santee",
-        "run": "acsm_running",
-        "run_downhill": "minetti2002_running",
+        # one model over every grade: streams cross grade 0 every few seconds, and ACSM
+        # then Minetti stepped by 14 % there (docs/science.md, continuity of the defaults)
+        "run": "acsm_minetti_running",
+        "run_downhill": "acsm_minetti_running",
     }
 )
 

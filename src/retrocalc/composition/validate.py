@@ -279,15 +279,22 @@ def check(
     values: Any,
     offset: int = 0,
     rule: tuple[str, float, str] | None = None,
+    low: float | None = None,
 ) -> None:
     """Raise ValueError where ``values`` are impossible; NaN passes (it becomes NaN out).
 
     Without ``rule`` the bound is the input's own (:data:`retrocalc.nomenclature.INPUTS`);
-    ``rule`` is ``(op, bound, what)`` with op ``">"`` or ``">="``.
+    ``rule`` is ``(op, bound, what)`` with op ``">"`` or ``">="``. ``low``, when known, is
+    the smallest value (NaN ignored), which spares a pass over a block.
     """
     if type(values) is float:  # one row: two comparisons (NaN compares False: it passes)
-        low, strict = _LOWER[name] if rule is None else (rule[1], rule[0] == ">")
-        if not (values < low or (strict and values == low)):
+        bound, strict = _LOWER[name] if rule is None else (rule[1], rule[0] == ">")
+        if not (values < bound or (strict and values == bound)):
+            return
+        low = None
+    if low is not None and low == low:
+        bound, strict = _LOWER[name] if rule is None else (rule[1], rule[0] == ">")
+        if not (low < bound or (strict and low == bound)):
             return
     if rule is None:
         var = INPUTS[name]
@@ -435,12 +442,28 @@ class Flags:
         else:
             entry[0] += count
 
-    def units_of(self, name: str, values: Any, n: int = 1, offset: int = 0) -> None:
+    def units_of(
+        self,
+        name: str,
+        values: Any,
+        n: int = 1,
+        offset: int = 0,
+        span: list[Any] | None = None,
+    ) -> None:
         """Record values of ``name`` that look like another unit (see :data:`UNIT_LIMITS`);
-        ``n`` rows in the block (a constant stands for all of them)."""
+        ``n`` rows in the block (a constant stands for all of them).
+
+        ``span``, when known, is the smallest and largest value (NaN ignored): a block whose
+        span is plausible needs no pass over its values.
+        """
         rule = _GENERAL.get(name)
-        if rule is not None:
-            self._suspect(rule, values, True, n, offset)
+        if rule is None:
+            return
+        if span is not None and span[0] == span[0] and type(values) is not float:
+            lo, hi = span
+            if (rule.low is None or lo >= rule.low) and (rule.high is None or hi <= rule.high):
+                return
+        self._suspect(rule, values, True, n, offset)
 
     def units_of_gait(self, name: str, values: Any, gait: Any, n: int, offset: int = 0) -> None:
         """Record values of ``name`` that look like another unit for their gait (codes)."""

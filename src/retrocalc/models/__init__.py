@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import acsm as _acsm
+from . import blend as _blend
 from . import direction as _direction
+from . import lankford2020 as _lankford2020
 from . import lcda2019 as _lcda2019
 from . import leger1984 as _leger1984
 from . import minetti2002 as _minetti2002
 from . import pandolf1977 as _pandolf1977
 from ._spec import Bounds, ModelSpec, Output
 from .acsm import acsm_running, acsm_walking
+from .blend import acsm_minetti_running
+from .lankford2020 import lankford2020_walking
 from .lcda2019 import lcda2019_walking
 from .leger1984 import leger1984_track, leger1984_treadmill
 from .minetti2002 import minetti2002_running, minetti2002_walking
@@ -36,9 +40,11 @@ __all__ = [
     "ModelSpec",
     "Output",
     "Registry",
+    "acsm_minetti_running",
     "acsm_running",
     "acsm_walking",
     "get_model",
+    "lankford2020_walking",
     "lcda2019_walking",
     "leger1984_track",
     "leger1984_treadmill",
@@ -48,6 +54,10 @@ __all__ = [
     "pandolf1977_santee",
     "santee_correction",
 ]
+
+
+#: Presentation of the registry, registered by the faces (``"html"``: Jupyter's table).
+PRESENTERS: dict[str, Callable[[Registry], str]] = {}
 
 
 class Registry(Mapping[str, ModelSpec]):
@@ -133,11 +143,14 @@ class Registry(Mapping[str, ModelSpec]):
     def __repr__(self) -> str:
         return f"Registry({', '.join(self._specs)})"
 
-    def _repr_html_(self) -> str:
-        """HTML table with validity ranges, units and sources, for Jupyter."""
-        from .._display import registry_html
+    def _repr_html_(self) -> str | None:
+        """HTML table with validity ranges, units and sources, for Jupyter.
 
-        return registry_html(self)
+        Drawn by :mod:`retrocalc._display` (a face), which registers itself in
+        :data:`PRESENTERS` when retrocalc is imported: the model layer holds no presentation.
+        """
+        html = PRESENTERS.get("html")
+        return html(self) if html is not None else None
 
 
 #: Every model retrocalc implements.
@@ -145,9 +158,11 @@ REGISTRY = Registry(
     (
         *_lcda2019.SPECS,
         *_acsm.SPECS,
+        *_blend.SPECS,
         *_minetti2002.SPECS,
         *_pandolf1977.SPECS,
         *_leger1984.SPECS,
+        *_lankford2020.SPECS,
         *_direction.SPECS,
     )
 )

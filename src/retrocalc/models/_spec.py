@@ -136,6 +136,9 @@ class ModelSpec:
         Provenance of coefficients and ranges, caveats.
     see : Spread or None
         The published standard error of the estimate (None: none published).
+    symbols : tuple of (TeX, meaning, unit)
+        Every symbol of the equation in the unit the equation takes it (the docs' model page
+        shows them); not always retrocalc's SI (S in m/min for ACSM, G in percent for LCDA).
     """
 
     name: str
@@ -152,6 +155,7 @@ class ModelSpec:
     value: float | None = None
     notes: str = ""
     see: Spread | None = None
+    symbols: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))

@@ -23,6 +23,11 @@ _CITATION = (
 )
 _DOI = "10.1249/FIT.0000000000000577"
 _M_MIN = 60.0  # m/min per m/s
+_SYMBOLS = (
+    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
+    ("S", "speed", "m/min"),
+    ("G", "grade, rise/run as a fraction (0.05 for 5 %)", "1"),
+)
 
 
 @model_function
@@ -115,12 +120,17 @@ SPECS = (
         directions=("forward", "backward"),
         inputs=("speed_m_s", "grade"),
         output="vo2_gross_ml_kg_min",
-        ranges={"speed_m_s": (50 / _M_MIN, 100 / _M_MIN), "grade": (0.0, None)},
+        # speeds: ACSM's own range; grades: ACSM states no upper limit, so the steepest
+        # grade at which the equation was compared with measurements (Lankford et al. 2020,
+        # held-out uphill trials to +40 %)
+        ranges={"speed_m_s": (50 / _M_MIN, 100 / _M_MIN), "grade": (0.0, 0.40)},
         citation=_CITATION,
         doi=_DOI,
         function=acsm_walking,
+        symbols=_SYMBOLS,
         notes="Linear in speed: no speed of minimum cost per metre, unlike real walking. "
-        "No downhill term.",
+        "No downhill term. Upper grade bound: Lankford et al. 2020 (doi:10.1007/"
+        "s00421-020-04428-z) compared it with held-out measurements up to +40 %.",
     ),
     ModelSpec(
         name="acsm_running",
@@ -130,10 +140,18 @@ SPECS = (
         directions=("forward", "backward"),
         inputs=("speed_m_s", "grade"),
         output="vo2_gross_ml_kg_min",
-        ranges={"speed_m_s": (80 / _M_MIN, None), "grade": (0.0, None)},
+        # from 80 m/min (ACSM: if truly jogging); ACSM states no upper limits, so the fastest
+        # speed of the treadmill running data retrocalc cites (Jones & Doust 1996: 2.92-5.0
+        # m/s) and the steepest grade at which the equation was checked against measured VO2
+        # (Foreman et al. 2022: 0-10 %, underestimating up to 8 %)
+        ranges={"speed_m_s": (80 / _M_MIN, 5.0), "grade": (0.0, 0.10)},
         citation=_CITATION,
         doi=_DOI,
         function=acsm_running,
-        notes="Valid above 134 m/min, from 80 m/min if truly jogging. No downhill term.",
+        symbols=_SYMBOLS,
+        notes="Valid above 134 m/min, from 80 m/min if truly jogging. No downhill term. Upper "
+        "bounds: 5.0 m/s, the fastest treadmill running of Jones & Doust 1996 (doi:10.1080/"
+        "02640419608727717); +10 %, the steepest grade of Foreman et al. 2022's comparison "
+        "with measured VO2 (Int J Sports Physiol Perform 17(7), doi:10.1123/ijspp.2021-0021).",
     ),
 )

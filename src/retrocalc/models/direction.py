@@ -29,6 +29,13 @@ BACKWARD_RUNNING_FACTOR = 1.35
 #: (6.0 - 1) / (4.3 - 1) MET = 1.52, rounded to 1.5).
 BACKWARD_WALKING_FACTOR = 1.5
 
+_SYMBOLS = (
+    (r"\dot E_\mathrm{backward}", "gross metabolic rate moving backward", "W"),
+    (r"\dot E_\mathrm{forward}", "gross metabolic rate of the forward base model", "W"),
+    (r"\dot E_\mathrm{rest}", "resting metabolic rate", "W"),
+    ("f", "backward factor on the net (above rest) rate", "1"),
+)
+
 SPECS = (
     ModelSpec(
         name="backward_running",
@@ -45,6 +52,7 @@ SPECS = (
         ),
         doi="10.1242/jeb.204.10.1805",
         value=BACKWARD_RUNNING_FACTOR,
+        symbols=_SYMBOLS,
         notes="+35 +/- 6 % at 3.0 m/s on the level; +35 % on average from 0 to +25 % grade. "
         "No data downhill: applied there but flagged out of range.",
     ),
@@ -63,6 +71,7 @@ SPECS = (
         ),
         doi="10.1249/MSS.0b013e31821ece12",
         value=BACKWARD_WALKING_FACTOR,
+        symbols=_SYMBOLS,
         notes="Backward 6.0 MET vs forward 4.3 MET at 3.5 mph, level. No data downhill.",
     ),
 )

@@ -74,6 +74,11 @@ SPECS = (
         ),
         doi="10.1249/MSS.0000000000002002",
         function=lcda2019_walking,
+        symbols=(
+            (r"\dot M", "gross metabolic power per kg body mass", "W/kg"),
+            ("v", "walking speed", "m/s"),
+            ("G", "grade in percent, negative downhill (5 for 5 %)", "%"),
+        ),
         notes="SEE 0.20 W/kg level, 0.42 W/kg graded. Grade in percent inside the formula.",
         see=Spread(
             0.42,

@@ -79,6 +79,10 @@ def leger1984_track(speed: Any) -> Any:
 
 
 # 8-25 km/h: the range the abstract states for the track equation
+_SYMBOLS = (
+    (r"\dot VO_2", "gross oxygen uptake", "ml/kg/min"),
+    ("v", "running speed", "km/h"),
+)
 _RANGES = {"speed_m_s": (8.0 / _KMH, 25.0 / _KMH), "grade": (0.0, 0.0)}
 
 SPECS = (
@@ -94,6 +98,7 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=leger1984_treadmill,
+        symbols=_SYMBOLS,
         notes="Level only. Speed in km/h inside the formula. Slope 3.163 as printed in the "
         "abstract (PMID 6390604). The DOI follows the publisher's numbering and "
         "was not confirmed against the publisher.",
@@ -110,6 +115,7 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=leger1984_track,
+        symbols=_SYMBOLS,
         notes="Level only; adds Pugh's (1970) air-resistance term for running in still air. "
         "Slope 3.163 as printed in the abstract (PMID 6390604).",
     ),

@@ -89,6 +89,10 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=minetti2002_walking,
+        symbols=(
+            ("C_w", "net energy cost of walking per kg and metre", "J/kg/m"),
+            ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
+        ),
         notes="Elite mountain runners on a treadmill. The fit gives 2.5 J/kg/m on the level, "
         "but the measured level minimum was 1.64 +/- 0.50 J/kg/m at 1.0 m/s (abstract); "
         "elsewhere the fit lies within one SD of the measured means. Net of standing.",
@@ -105,6 +109,10 @@ SPECS = (
         citation=_CITATION,
         doi=_DOI,
         function=minetti2002_running,
+        symbols=(
+            ("C_r", "net energy cost of running per kg and metre", "J/kg/m"),
+            ("i", "gradient, rise/run as a fraction, negative downhill", "1"),
+        ),
         notes="Elite mountain runners; downhill costs may be low for untrained people "
         "(the abstract: some 40 % below sedentary subjects). Fit 3.6 J/kg/m on the level vs "
         "3.40 +/- 0.24 measured. Net of standing.",

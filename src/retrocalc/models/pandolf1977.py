@@ -174,13 +174,24 @@ _PANDOLF = ModelSpec(
     output="power_gross_w",
     ranges={
         "speed_m_s": (0.0, 2.0),
-        "grade": (0.0, None),
+        # no upper grade published with the equation: the steepest uphill grade of the
+        # held-out comparison in Lankford et al. 2020 (+40 %)
+        "grade": (0.0, 0.40),
         "load_kg": (0.0, 70.0),
-        "terrain_factor": (1.0, None),
+        # the largest of Soule & Goldman's measured coefficients in TERRAIN_FACTORS
+        "terrain_factor": (1.0, 2.1),
     },
     citation=_PANDOLF_CITATION,
     doi="10.1152/jappl.1977.43.4.577",
     function=pandolf1977,
+    symbols=(
+        ("M", "gross metabolic rate", "W"),
+        ("W", "body mass", "kg"),
+        ("L", "load carried", "kg"),
+        (r"\eta", "terrain factor (1 on a treadmill or blacktop)", "1"),
+        ("v", "walking speed", "m/s"),
+        ("G", "grade in percent (5 for 5 %)", "%"),
+    ),
     notes="Level and uphill only; loads up to 70 kg; speeds up to about 2 m/s. Terrain "
     "factors from Soule & Goldman (1972).",
 )
@@ -191,11 +202,17 @@ SPECS = (
         _PANDOLF,
         name="pandolf1977_santee",
         title="Pandolf 1977 with Santee et al. 2003 downhill correction",
-        ranges={**_PANDOLF.ranges, "grade": (-0.12, None)},
+        ranges={**_PANDOLF.ranges, "grade": (-0.12, 0.40)},
         citation=_PANDOLF_CITATION
         + "; Santee W.R., Blanchard L.A., Speckman K.L., Gonzalez J.A., Wright R.F. (2003). "
         "Load carriage model development and testing with field data. USARIEM Technical Note",
         function=pandolf1977_santee,
+        symbols=(
+            ("M", "gross metabolic rate", "W"),
+            (r"M_\mathrm{Pandolf}", "the rate of pandolf1977 for the same inputs", "W"),
+            ("CF", "Santee's downhill correction (see santee_correction)", "W"),
+            ("G", "grade in percent, negative downhill", "%"),
+        ),
         notes="Santee's correction for grade < 0; field-tested 0 to -12 % at 1.34 m/s. The "
         "correction's primary text was not available to verify its form; it steps up "
         "eta*(11 + v^2 + 36 L/W) W just below level.",
