@@ -113,7 +113,14 @@ def test_plausible_values_do_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", rc.UnitWarning)
         # an elite 5 km pace (6 m/s), a 25 % trail, a 45 kg runner, a 3 h walk
-        rc.estimate(speed_m_s=6.0, mass_kg=45.0, grade=0.25, duration_s=3 * 3600.0, gait="run")
+        rc.estimate(
+            speed_m_s=6.0,
+            mass_kg=45.0,
+            grade=0.25,
+            duration_s=3 * 3600.0,
+            gait="run",
+            out_of_range="flag",
+        )
         rc.estimate(speed_m_s=2.5, mass_kg=110.0, gait="walk", out_of_range="flag")
 
 
