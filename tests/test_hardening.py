@@ -98,7 +98,6 @@ def test_out_buffer_that_is_an_input_is_refused() -> None:
         ({"grade": -5.0}, r"grade=-5 .*looks like percent"),
         ({"mass_kg": 5.0}, r"mass_kg=5 .*implausible body mass"),
         ({"mass_kg": 700.0}, r"mass_kg=700 .*implausible body mass"),
-        ({"duration_s": 3.6e6}, r"duration_s=3.6e\+06 .*looks like milliseconds"),
         ({"load_kg": 250.0}, r"load_kg=250 .*looks like g or lb"),
     ],
 )

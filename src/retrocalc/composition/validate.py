@@ -148,6 +148,7 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         "looks like milliseconds",
         "duration_s is in seconds (duration_min, duration_h columns convert)",
         "a bout longer than a day: one row of a workout file is a lap or a sample",
+        warns=False,  # the API takes long bouts (a duration from a distance at a crawl)
     ),
     Plausible(
         "distance_m",
