@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .. import units
+from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
 from ..nomenclature import ALIASES, OUTPUTS
@@ -192,6 +193,18 @@ def evaluate_block(
         bad = reasons.mask
     suspect = flagged.codes >= 0
     in_range = results.get("in_range", np.zeros(n, dtype=bool)) & ~bad & ~suspect
+    if n and in_range.any():
+        # a safety net: a row estimated in range has every energy (the batch always has a
+        # duration); anything else is an error with its reason, never ok
+        lost = in_range & ~(
+            np.isfinite(results["energy_gross_kj"])
+            & np.isfinite(results["energy_net_kj"])
+            & np.isfinite(results["power_gross_w"])
+        )
+        if lost.any():
+            reasons.add(pl.Series(lost), NOT_FINITE)
+            bad = reasons.mask
+            in_range &= ~bad
     why = reasons.reason
     if flagged.texts:  # the range each flagged row leaves, or the unit it seems to be in
         why = why.fill_null(_texts(flagged))

@@ -369,28 +369,26 @@ def distance_given(rows: Mapping[str, Any]) -> bool:
 
 
 def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
-    """Rows (bool array) with an output that is not finite though it should be, or None.
+    """Rows (bool array) with an infinite output (float64 overflowed), or None.
 
-    The cost of transport is NaN at zero speed by design, the energies without a duration.
+    Only infinities: NaN is a missing input passed on (no sex for an RMR equation, no
+    duration), or no cost per metre at zero speed, never an overflow posing as a result.
     """
-    names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met")
+    names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
     if timed:
         names += ("energy_gross_kj", "energy_net_kj")
     bad: Any = None
     for name in names:
         value = result[name]
         if np.ndim(value) == 0:
-            if math.isfinite(value):
+            if not math.isinf(value):
                 continue
             part: Any = np.ones(n, dtype=bool)
-        elif np.isfinite(value.min()) and np.isfinite(value.max()):
-            continue
+        elif not (np.isinf(np.fmin.reduce(value)) or np.isinf(np.fmax.reduce(value))):
+            continue  # NaN ignored: the usual block costs two reductions per output
         else:
-            part = ~np.isfinite(np.broadcast_to(value, (n,)))
+            part = np.isinf(np.broadcast_to(value, (n,)))
         bad = part if bad is None else bad | part
-    cot = result["cost_of_transport_j_kg_m"]
-    if np.ndim(cot) and np.isinf(cot).any():
-        bad = np.isinf(cot) if bad is None else bad | np.isinf(cot)
     return bad
 
 
