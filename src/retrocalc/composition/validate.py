@@ -134,11 +134,12 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
     Plausible(
         "mass_kg",
         20.0,
-        300.0,
+        400.0,
         "is an implausible body mass in kg",
         "is an implausible body mass in kg (looks like lb or g)",
         "convert with retrocalc.units.lb_to_kg (or name the column mass_lb)",
-        "an adult body mass; the models were fitted on adults (about 45-120 kg)",
+        "an adult body mass: the models were fitted on adults (about 45-120 kg); 20 kg is a "
+        "young child, 400 kg beyond all but a few recorded people (a heavy person in lb)",
     ),
     Plausible(
         "duration_s",
