@@ -97,7 +97,7 @@ def test_out_buffer_that_is_an_input_is_refused() -> None:
         ({"grade": 1.0}, r"grade=1 .*looks like percent"),
         ({"grade": -5.0}, r"grade=-5 .*looks like percent"),
         ({"mass_kg": 5.0}, r"mass_kg=5 .*implausible body mass"),
-        ({"mass_kg": 700.0}, r"mass_kg=700 .*implausible body mass"),  # 700 kg: 318 kg in lb
+        ({"mass_kg": 700.0}, r"mass_kg=700 .*implausible body mass"),  # a 318 kg person in lb
         ({"load_kg": 250.0}, r"load_kg=250 .*looks like g or lb"),
     ],
 )

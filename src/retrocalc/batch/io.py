@@ -437,6 +437,11 @@ _PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.part$")
 _COMMITTED = [False]  # set once the output of the current run is in place (see committed())
 
 
+def begin_run() -> None:
+    """A new run: nothing of it is in place yet."""
+    _COMMITTED[0] = False
+
+
 def committed() -> bool:
     """True once the current run's output has been renamed into place: a signal that
     arrives now must not turn that success into a failure (the command line asks)."""

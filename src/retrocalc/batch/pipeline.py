@@ -24,6 +24,7 @@ from .io import (
     _output_kind,
     _Writer,
     atomic_output,
+    begin_run,
     check_csv_output,
     check_types,
     is_parquet,
@@ -187,6 +188,14 @@ def estimate_file(
         found), files whose columns differ, a bad option, output equal to an input.
     RowError
         With ``on_error="raise"``, at the first bad row.
+    OutputError
+        The output cannot be written (a folder in the way, folder missing or read-only,
+        disk full); a subclass of BatchError.
+
+    Notes
+    -----
+    With ``output="-"``, an exception raised after rows were written carries
+    ``rows_written`` (how many): that output is incomplete.
 
     Examples
     --------
@@ -194,6 +203,7 @@ def estimate_file(
     >>> summary = estimate_file(example_path(), "-", progress=False)  # doctest: +SKIP
     """
     start = time.perf_counter()
+    begin_run()
     if on_error not in ("keep", "raise"):
         raise BatchError(f"on_error must be 'keep' or 'raise', got {on_error!r}")
     if out_of_range not in ("flag", "nan"):
