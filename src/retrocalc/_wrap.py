@@ -18,6 +18,7 @@ imported pandas, so ``sys.modules`` tells us whether to look for one.
 from __future__ import annotations
 
 import enum
+import numbers
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ __all__ = [
 
 #: Text that means "no value" in a label or pace column (compared lower-cased and stripped).
 MISSING_LABELS = frozenset({"", "nan", "none", "nat", "<na>", "na", "null", "n/a"})
+
+
+_LABEL_EXAMPLES = {"gait": "'walk'", "direction": "'backward'", "sex": "'female'"}
 
 
 class Kind(enum.Enum):
@@ -134,9 +138,15 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         converted: NDArray[np.float64] = value.to_numpy(dtype=np.float64, na_value=np.nan)
         return converted
     raw = value.to_numpy() if is_series(value) else value
-    arr = np.asarray(raw)
-    if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
-        arr = np.asarray(raw, dtype=object)  # a list: keep each element's own type
+    try:
+        arr = np.asarray(raw)
+        if arr.dtype.kind in "USO" and not isinstance(raw, np.ndarray):
+            arr = np.asarray(raw, dtype=object)  # a list: keep each element's own type
+    except ValueError:  # numpy's "inhomogeneous shape": rows of different lengths
+        raise ValueError(
+            f"{name} must be a number, a flat sequence or a rectangular nested sequence; "
+            "got a nested sequence whose rows differ in length"
+        ) from None
     if arr.dtype.kind == "b":
         raise TypeError(f"{name} must be numeric, got booleans")
     if arr.dtype.kind == "c":
@@ -155,11 +165,19 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         if item is None or (na is not None and item is na):
             out_flat[i] = np.nan
             continue
-        if isinstance(item, str | bytes | bool | np.bool_) or not np.isscalar(item):
+        if isinstance(item, str | bytes | bool | np.bool_) or not (
+            np.isscalar(item) or isinstance(item, numbers.Number)  # Decimal, Fraction
+        ):
             shown = repr(str(item)) if isinstance(item, str) else repr(item)
             raise TypeError(f"{name} must be numeric; got {shown} at {where(i)}")
         try:
             out_flat[i] = float(item)  # type: ignore[arg-type]
+        except OverflowError:  # an int or Fraction beyond float64 (10**400)
+            shown = f"{item:.6g}" if isinstance(item, float) else f"{str(item)[:20]}..."
+            raise ValueError(
+                f"{name} is too large for a float64 number (largest about 1.8e308); "
+                f"got {shown} at {where(i)}"
+            ) from None
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be numeric; got {item!r} at {where(i)}") from None
     return out
@@ -203,6 +221,16 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
         name: _to_float(name, value, index) for name, value in values.items()
     }
     for name, value in labels.items():
+        if (
+            _is_scalar(value)
+            and value is not None
+            and not isinstance(value, str)
+            and not (isinstance(value, float | np.floating) and value != value)  # NaN: missing
+        ):
+            example = _LABEL_EXAMPLES.get(name, "a label")
+            raise TypeError(
+                f"{name} must be text such as {example}; got {type(value).__name__} {value!r}"
+            )
         arrays[name] = as_label_array(value)
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
@@ -217,7 +245,8 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
 
 
 def _is_scalar(value: Any) -> bool:
-    return isinstance(value, int | float | str | np.generic) or value is None
+    # numbers.Number: Decimal and Fraction too (they come out as floats)
+    return isinstance(value, numbers.Number | str | bytes | np.generic) or value is None
 
 
 def as_label_array(value: Any) -> NDArray[Any]:

@@ -8,13 +8,17 @@ generated from the nomenclature, so every input and unit alias has one.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import math
+import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from ._extras import require
 
@@ -25,6 +29,8 @@ import click  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file  # noqa: E402
+from .batch.io import committed  # noqa: E402
+from .batch.types import OutputError  # noqa: E402
 from .cli_pace import pace  # noqa: E402
 from .data import example_path  # noqa: E402
 from .energy import RMR_EQUATIONS  # noqa: E402
@@ -33,8 +39,30 @@ from .nomenclature import ALIASES, INPUTS  # noqa: E402
 
 __all__ = ["cli", "main"]
 
-_EXIT_USAGE = 2  # a batch that cannot start: missing column, bad option...
+# exit statuses of `retrocalc estimate` (the table in docs/guide/batch.md)
 _EXIT_ROW = 1  # --on-error raise stopped at a bad row
+_EXIT_USAGE = 2  # a bad option, a missing column, an input that cannot be read as documented
+_EXIT_OUTPUT = 3  # the output cannot be written: disk full, read-only folder, a folder in the way
+_EXIT_BUG = 70  # an internal error (EX_SOFTWARE): a bug to report, worded in one line
+_EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+_OWN_PROCESS = [False]  # main() runs the process (not a caller's CliRunner or import)
+_EXIT_PIPE = 141  # the reader of standard output went away (128 + SIGPIPE), e.g. `| head`
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    with contextlib.suppress(OSError):
+        click.echo(f"Error: {message}", err=True)
+    sys.exit(status)
+
+
+def _bug(exc: BaseException) -> NoReturn:
+    if os.environ.get("RETROCALC_TRACEBACK"):
+        raise exc
+    _fail(
+        f"internal error, please report it: {type(exc).__name__}: {exc}{_incomplete(exc)} "
+        "(set RETROCALC_TRACEBACK=1 to see where)",
+        _EXIT_BUG,
+    )
 
 
 def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -132,8 +160,39 @@ def cli() -> None:
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM unwinds like Ctrl-C, so the temporary output file is removed
+    # SIGTERM unwinds like Ctrl-C, so the temporary output file is removed; once the output
+    # is renamed into place the run has succeeded, and a late signal does not undo that
+    if committed():
+        return
     raise SystemExit(128 + signum)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    if committed():
+        return
+    raise KeyboardInterrupt
+
+
+def _block_mb(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and 0.01 <= value <= 1 << 20):
+        raise click.BadParameter(f"{value}: expected a number of MiB from 0.01 to 1048576")
+    return value
+
+
+def _incomplete(exc: BaseException) -> str:
+    rows = getattr(exc, "rows_written", 0)
+    if rows:
+        return (
+            f" ({rows:,} rows were already written to standard output: that output is INCOMPLETE)"
+        )
+    return " (no output written)"
+
+
+def _quiet_stdout() -> None:
+    # the reader went away: send what Python still flushes at exit to /dev/null
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @cli.command()
@@ -184,7 +243,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler to use.")
 @click.option(
     "--block-mb",
-    type=click.FloatRange(min=0.01),
+    type=float,
+    callback=_block_mb,
     default=8.0,
     show_default=True,
     help="CSV text per block [MiB]; memory grows with it, not with the file.",
@@ -228,34 +288,59 @@ def estimate(
     if output is None:
         raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
     previous = signal.signal(signal.SIGTERM, _terminate)
+    previous_int = signal.signal(signal.SIGINT, _interrupt)
     try:
-        summary = estimate_file(
-            list(inputs),
-            output,
-            columns=_column_map(column_map),
-            on_error=on_error,  # type: ignore[arg-type]
-            out_of_range=out_of_range,  # type: ignore[arg-type]
-            rmr_equation=rmr_equation,
-            backward_factor=backward_factor,
-            progress=False if quiet else None,
-            block_bytes=int(block_mb * (1 << 20)),
-            engine=engine,  # type: ignore[arg-type]
-            scheduler=scheduler,
-            **constants,
-        )
+        with warnings.catch_warnings():
+            # every bad row gets its status and reason; numpy's RuntimeWarnings would only
+            # repeat that on standard error
+            warnings.simplefilter("ignore", RuntimeWarning)
+            summary = estimate_file(
+                list(inputs),
+                output,
+                columns=_column_map(column_map),
+                on_error=on_error,  # type: ignore[arg-type]
+                out_of_range=out_of_range,  # type: ignore[arg-type]
+                rmr_equation=rmr_equation,
+                backward_factor=backward_factor,
+                progress=False if quiet else None,
+                block_bytes=int(block_mb * (1 << 20)),
+                engine=engine,  # type: ignore[arg-type]
+                scheduler=scheduler,
+                **constants,
+            )
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise  # click words usage errors itself (exit status 2)
     except RowError as exc:
-        click.echo(f"Error: {exc} (no output written)", err=True)
-        sys.exit(_EXIT_ROW)
+        _fail(f"{exc}{_incomplete(exc)}", _EXIT_ROW)
+    except OutputError as exc:
+        _fail(f"{exc}{_incomplete(exc)}", _EXIT_OUTPUT)
     except BatchError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(_EXIT_USAGE)
+        _fail(f"{exc}{_incomplete(exc) if getattr(exc, 'rows_written', 0) else ''}", _EXIT_USAGE)
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(_EXIT_PIPE)
+    except KeyboardInterrupt as exc:
+        if committed():  # Ctrl-C after the output was in place: a success
+            return
+        _fail(f"interrupted{_incomplete(exc)}", _EXIT_INTERRUPTED)
     except ModuleNotFoundError as exc:
         if "pip install 'retrocalc[" not in str(exc):
-            raise  # not a missing extra (see retrocalc._extras): a bug to report
-        click.echo(f"Error: {exc}", err=True)  # e.g. --engine dask without the dask extra
-        sys.exit(_EXIT_USAGE)
+            _bug(exc)
+        _fail(str(exc), _EXIT_USAGE)  # e.g. --engine dask without the dask extra
+    except MemoryError:
+        _fail("out of memory; try a smaller --block-mb", _EXIT_OUTPUT)
+    except Exception as exc:
+        _bug(exc)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if _OWN_PROCESS[0] and committed():
+            # the output is in place and the process is about to exit: a signal now must
+            # not turn the success into a failure (Python resets its own handlers to the
+            # default, deadly, action while it shuts down; "ignore" it keeps)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        else:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
     if not quiet:
         click.echo(str(summary), err=True)
 
@@ -294,4 +379,5 @@ _add_activity()
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``retrocalc`` command."""
+    _OWN_PROCESS[0] = True
     cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")

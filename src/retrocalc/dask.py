@@ -122,13 +122,43 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
         return dd.read_parquet(path)
     # every column as text, exactly as in the file (the local engine does the same)
     compressed = path.lower().endswith(".gz")
+    # pyarrow's parser, as the local engine: a short row is refused, not padded with ""
     return dd.read_csv(
         path,
         dtype=str,
         keep_default_na=False,
-        na_filter=False,
+        engine="pyarrow",
         blocksize=None if compressed else block_bytes,
         compression="gzip" if compressed else None,
+    )
+
+
+def _read_error(path: str, exc: BaseException) -> BatchError:
+    """The local engine's wording, plus what is particular to Dask's CSV reader."""
+    text = str(exc).strip()
+    if ("Expected" in text and ("fields" in text or "columns" in text)) or "EOF inside" in text:
+        return BatchError(
+            f"{path}: malformed CSV: a row has another number of fields than the header "
+            f"({text}); every "
+            "row needs one field per column (--engine dask splits CSV files at line breaks: "
+            "a quoted field holding a line break needs --engine local)"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return BatchError(f"{path}: not UTF-8 text ({exc}); re-save it as UTF-8")
+    return BatchError(f"{path}: cannot read it with --engine dask ({type(exc).__name__}: {text})")
+
+
+def _check_fields(path: str, inputs: pl.DataFrame, first: int) -> None:
+    """Refuse a row with fewer fields than the header, as the local engine does (Dask's
+    CSV reader pads it with missing values; every real cell is text, never missing)."""
+    pl = load_polars()
+    if inputs.width == 0 or not sum(inputs.null_count().row(0)):
+        return
+    short = inputs.select(pl.any_horizontal(pl.all().is_null()).arg_true()).to_series()
+    row = first + int(short[0]) + 1
+    raise BatchError(
+        f"{path}: data row {row} has fewer fields than the header; every row needs one field "
+        "per column"
     )
 
 
@@ -159,8 +189,11 @@ def run_files(
 
             try:
                 client = stack.enter_context(Client(scheduler, timeout=_CONNECT_TIMEOUT))
-            except OSError as exc:
-                raise BatchError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+            except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+                raise BatchError(
+                    f"--scheduler {scheduler}: cannot connect ({exc}); expected an address "
+                    "such as tcp://host:8786"
+                ) from None
             workers = max(len(client.scheduler_info()["workers"]), 1)
         window = workers * _WINDOW_PER_WORKER
         for path in paths:
@@ -176,9 +209,16 @@ def run_files(
             first = 0
             share = os.path.getsize(path) // max(len(parts), 1)
             for start in range(0, len(parts), window):
-                for part in compute(*parts[start : start + window]):
+                try:
+                    computed = compute(*parts[start : start + window])
+                except BatchError:
+                    raise
+                except (ValueError, UnicodeDecodeError, OSError, EOFError) as exc:
+                    raise _read_error(path, exc) from None
+                for part in computed:
                     frame = pl.from_pandas(part, include_index=False)
                     inputs = frame.select(header)
+                    _check_fields(path, inputs, first)
                     results = frame.drop(header)
                     bad = (results["status"] == "error").to_numpy()
                     progress(share)

@@ -153,7 +153,9 @@ class Columns:
         return _MODEL_NAMES.take(self.model_code)
 
 
-def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
+def validate_out(
+    out: Any, shape: tuple[int, ...], inputs: Mapping[str, NDArray[Any]] | None = None
+) -> dict[str, NDArray[Any]]:
     """Check caller-provided output buffers; raise naming ``out[name]`` and the problem.
 
     Parameters
@@ -164,6 +166,9 @@ def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
         object for ``gait_used`` and ``model_used``.
     shape : tuple of int
         Broadcast shape of the inputs.
+    inputs : mapping of str to ndarray, optional
+        The packed inputs: a buffer that shares memory with one is refused (the results
+        would overwrite inputs still to be read).
     """
     if not isinstance(out, Mapping):
         raise TypeError(
@@ -186,8 +191,14 @@ def validate_out(out: Any, shape: tuple[int, ...]) -> dict[str, NDArray[Any]]:
             )
         if not (buf.flags.c_contiguous and buf.flags.writeable):
             raise ValueError(f"out[{name!r}] must be C-contiguous and writeable")
-        if any(buf is other for other in buffers.values()):
+        if any(np.may_share_memory(buf, other) for other in buffers.values()):
             raise ValueError(f"out[{name!r}] is the buffer of another output too")
+        for input_name, array in (inputs or {}).items():
+            if np.may_share_memory(buf, array):
+                raise ValueError(
+                    f"out[{name!r}] shares memory with the input {input_name}: the results "
+                    "would overwrite it while it is read; pass a separate buffer"
+                )
         buffers[name] = buf
     return buffers
 
@@ -276,6 +287,7 @@ def evaluate(
     *,
     index: Any = None,
     row_reasons: RowReasons | None = None,
+    row_errors: RowReasons | None = None,
     out: Mapping[str, NDArray[Any]] | None = None,
 ) -> Columns:
     """Every output for inputs of any kind, by blocks of rows.
@@ -290,7 +302,10 @@ def evaluate(
     index : pandas.Index, optional
         Row labels for messages (and results) of DataFrame inputs.
     row_reasons : RowReasons, optional
-        Gets why each flagged row is flagged (the batch's per-row status).
+        Gets why each flagged row is flagged (the batch's per-row status): a range left, a
+        unit that looks wrong.
+    row_errors : RowReasons, optional
+        Gets the rows without a usable result (not finite), with the reason.
     out : mapping of str to ndarray, optional
         Buffers to write results into (see :func:`validate_out`).
     """
@@ -308,9 +323,9 @@ def evaluate(
         packed = Packed(packed.arrays, packed.kind, packed.shape, index)
     shape = packed.shape
     size = math.prod(shape)
-    buffers = validate_out(out, shape) if out is not None else {}
+    buffers = validate_out(out, shape, packed.arrays) if out is not None else {}
     where = Locator(shape, packed.index if packed.kind is Kind.SERIES else None)
-    flags = Flags(where, row_reasons)
+    flags = Flags(where, row_reasons, row_errors)
     ctx = Context(opts.policy, flags, where, opts.rmr_equation, opts.factors)
 
     constants: dict[str, Any] = {}
@@ -430,8 +445,10 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         rows["backward_factor"] = float(factor)
     if "speed_m_s" not in rows or "mass_kg" not in rows:
         return None  # the array engine words what is missing
-    if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 0.0):
-        return None  # given twice, or no duration from a zero speed: the array engine words it
+    if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 1e-6):
+        return (
+            None  # given twice, or no duration from a zero (or subnormal) speed: the array engine
+        )
     # no Flags unless the row leaves a range (the composition makes them then)
     ctx = Context(opts.policy, None, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -10,9 +11,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import engine as evaluation
+from .. import units
+from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
-from ..nomenclature import OUTPUTS
+from ..nomenclature import ALIASES, OUTPUTS
 from .parse import _blank_bad_rows, _inputs_of, _Reasons, load_polars
 from .types import Source
 
@@ -27,10 +30,15 @@ def _take(given: Mapping[str, Any], rows: NDArray[np.intp]) -> dict[str, Any]:
 def _run_estimate(
     given: dict[str, Any], options: evaluation.Options, n: int
 ) -> tuple[dict[str, NDArray[Any]], RowReasons, RowReasons]:
-    """estimate() on a block; a row it still rejects is isolated by bisection.
+    """estimate() on a block, bad rows collected per row in one vectorised pass.
 
-    Returns the flat result columns, why rows are out of range, and the rows estimate()
-    rejected with its message.
+    Impossible values, a model that does not describe a row's gait and results that are
+    not finite come back as per-row errors (``row_errors``), so a bad row costs what a good
+    one costs. Anything estimate() still raises for the block (it should not) is isolated
+    by bisection, a safety net.
+
+    Returns the flat result columns, why rows are flagged (a range left, a unit that looks
+    wrong) and the rows without an estimate with the reason.
     """
     flagged = RowReasons(n)
     errors = RowReasons(n)
@@ -54,19 +62,20 @@ def _solve(
     part = given if rows is None else _take(given, rows)
     size = n if rows is None else rows.size
     why = RowReasons(size)
+    wrong = RowReasons(size)
     try:
         with warnings.catch_warnings():
             # units and ranges are reported per row in status/error, not as warnings
             warnings.simplefilter("ignore", RetrocalcWarning)
-            columns = evaluation.evaluate(part, options, row_reasons=why)
+            columns = evaluation.evaluate(part, options, row_reasons=why, row_errors=wrong)
             result = {
                 **columns.outputs,
                 "gait_used": columns.names("gait_used"),
                 "model_used": columns.names("model_used"),
             }
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError, ArithmeticError) as exc:
         if rows is not None and size == 1:
-            errors.add(rows, str(exc))
+            errors.add(rows, _strip_position(str(exc)))
             return
         rows = np.arange(n) if rows is None else rows
         half = rows.size // 2
@@ -76,6 +85,7 @@ def _solve(
     if rows is None:  # the whole block at once (the usual case): keep the arrays, no copy
         results.update({k: np.broadcast_to(v, (size,)) for k, v in result.items()})
         flagged.codes, flagged.texts = why.codes, why.texts
+        errors.codes, errors.texts = wrong.codes, wrong.texts
         return
     for name, value in result.items():
         if name not in results:
@@ -85,6 +95,14 @@ def _solve(
         results[name][rows] = np.broadcast_to(value, (size,))
     for code, text in enumerate(why.texts):
         flagged.add(rows[np.flatnonzero(why.codes == code)], text)
+    for code, text in enumerate(wrong.texts):
+        errors.add(rows[np.flatnonzero(wrong.codes == code)], text)
+
+
+def _strip_position(message: str) -> str:
+    """A message without " at index 0" (a position inside a piece of a block, which would
+    mislead: the row number is the file's, in the status)."""
+    return re.sub(r" at (index \d+|the scalar input)", "", message)
 
 
 def _texts(reasons: RowReasons) -> Any:
@@ -96,12 +114,62 @@ def _texts(reasons: RowReasons) -> Any:
 
 
 _STATUS = ("ok", "out_of_range", "error")
+_NO_REASON = "no estimate inside the models' validity ranges"
+
+
+def _typed_columns(frame: pl.DataFrame, plan: Mapping[str, Source]) -> pl.DataFrame:
+    """Parquet/Arrow durations as numbers in their column's unit (seconds for duration_s,
+    minutes for duration_min...); other column types are checked before the run
+    (:func:`retrocalc.batch.io.check_types`)."""
+    pl = load_polars()
+    for canonical, source in plan.items():
+        if source.column is None or canonical != "duration_s":
+            continue
+        values = frame[source.column]
+        if isinstance(values.dtype, pl.Duration):
+            seconds = values.dt.total_microseconds().cast(pl.Float64) / 1e6
+            # seconds per unit of the column's alias (60 for duration_min)
+            scale = (
+                float(getattr(units, ALIASES[source.alias].convert)(1.0)) if source.alias else 1.0
+            )
+            frame = frame.with_columns((seconds / scale).alias(source.column))
+    return frame
+
+
+def _not_finite_after_conversion(
+    frame: pl.DataFrame, plan: Mapping[str, Source], given: Mapping[str, Any], reasons: _Reasons
+) -> None:
+    """A reason for rows whose cell parsed but converts to no finite value (pace 0:00/km,
+    pace_min_km 0, duration_min 1e307): never an empty reason."""
+    pl = load_polars()
+    for canonical, source in plan.items():
+        value = given.get(canonical)
+        if source.column is None or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            continue
+        with np.errstate(invalid="ignore"):
+            infinite = np.isinf(value)
+        if infinite.any():
+            label = source.column if source.column == canonical else f"{source.column}"
+            reasons.add(
+                pl.Series(infinite),
+                pl.format(
+                    "{}: {} gives no finite {} (check the unit)",
+                    pl.lit(label),
+                    pl.format("'{}'", pl.lit(frame[source.column].cast(pl.String))),
+                    pl.lit(canonical),
+                ),
+            )
 
 
 def evaluate_block(
     frame: pl.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> tuple[pl.DataFrame, NDArray[np.bool_]]:
     """Result columns (plus status and error) for one block of rows.
+
+    Status: ``error`` (no estimate: a bad cell, an impossible value, a result that is not
+    finite), ``out_of_range`` (estimated, but outside a model's validity range or with a
+    value that looks like another unit: see :data:`retrocalc.composition.validate.UNIT_LIMITS`)
+    or ``ok``; every row not ``ok`` has its reason.
 
     Returns
     -------
@@ -112,18 +180,39 @@ def evaluate_block(
     """
     pl = load_polars()
     n = frame.height
+    frame = _typed_columns(frame, plan)
     reasons = _Reasons(n)
-    given = _inputs_of(frame, plan, reasons)
+    with np.errstate(all="ignore"):  # an overflowing conversion gets a reason, not a warning
+        given = _inputs_of(frame, plan, reasons)
+    _not_finite_after_conversion(frame, plan, given, reasons)
     bad = reasons.mask
     _blank_bad_rows(given, bad)
     results, flagged, errors = _run_estimate(given, options, n)
     if errors.texts:
         reasons.add(pl.Series(errors.codes >= 0), pl.lit(_texts(errors)))
         bad = reasons.mask
-    in_range = results.get("in_range", np.zeros(n, dtype=bool)) & ~bad
+    suspect = flagged.codes >= 0
+    in_range = results.get("in_range", np.zeros(n, dtype=bool)) & ~bad & ~suspect
+    if n and in_range.any():
+        # a safety net: a row estimated in range has every energy (the batch always has a
+        # duration); anything else is an error with its reason, never ok
+        lost = in_range & ~(
+            np.isfinite(results["energy_gross_kj"])
+            & np.isfinite(results["energy_net_kj"])
+            & np.isfinite(results["power_gross_w"])
+        )
+        if lost.any():
+            reasons.add(pl.Series(lost), NOT_FINITE)
+            bad = reasons.mask
+            in_range &= ~bad
     why = reasons.reason
-    if flagged.texts:  # the range each flagged row leaves
+    if flagged.texts:  # the range each flagged row leaves, or the unit it seems to be in
         why = why.fill_null(_texts(flagged))
+    unexplained = ~in_range & ~bad & ~suspect
+    if unexplained.any():  # a safety net: a row that is not ok always says why
+        why = pl.select(
+            pl.when(pl.lit(pl.Series(unexplained))).then(pl.lit(_NO_REASON)).otherwise(pl.lit(why))
+        ).to_series()
     columns: dict[str, Any] = {}
     for name, var in OUTPUTS.items():
         value = results.get(name)
@@ -135,7 +224,17 @@ def evaluate_block(
         elif var.dtype == "str":
             text = pl.Series(name, value, dtype=pl.String)
             # no gait or model for a row without an estimate: an empty cell, as for numbers
-            columns[name] = text.replace("", None) if bad.any() else text
+            if bad.any():
+                text = (
+                    pl.select(
+                        pl.when(pl.lit(pl.Series(bad)) | (pl.lit(text) == ""))
+                        .then(None)
+                        .otherwise(pl.lit(text))
+                    )
+                    .to_series()
+                    .alias(name)
+                )
+            columns[name] = text
         else:  # no value is an empty cell, not "NaN"
             number = np.where(bad, np.nan, value) if bad.any() else value
             has_nan = bool(np.isnan(number).any())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import queue
@@ -17,10 +18,30 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .evaluate import evaluate_block
-from .io import _blocks, _header, _output_kind, _Writer, atomic_output, is_parquet
+from .io import (
+    _blocks,
+    _header,
+    _output_kind,
+    _Writer,
+    atomic_output,
+    begin_run,
+    check_csv_output,
+    check_types,
+    is_parquet,
+    unified_schema,
+)
 from .parse import load_polars
 from .plan import resolve_columns
-from .types import _QUEUE_DEPTH, BLOCK_BYTES, BatchError, BatchSummary, OnError, RowError, Source
+from .types import (
+    _QUEUE_DEPTH,
+    BLOCK_BYTES,
+    BatchError,
+    BatchSummary,
+    OnError,
+    OutputError,
+    RowError,
+    Source,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -55,7 +76,14 @@ def _threaded(items: Iterable[T], depth: int, stop: threading.Event) -> Iterator
     thread.start()
     try:
         while True:
-            item = buffer.get()
+            try:
+                # a timeout, so that a stage whose producer stopped early (stop set: it
+                # leaves without its _DONE) ends too instead of waiting forever
+                item = buffer.get(timeout=0.1)
+            except queue.Empty:
+                if stop.is_set() and not thread.is_alive():
+                    return
+                continue
             if item is _DONE:
                 break
             if isinstance(item, BaseException):
@@ -78,10 +106,14 @@ def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[st
         text = os.fspath(item)
         if glob.has_magic(text):
             matches = sorted(glob.glob(text))
-            if not matches:
-                raise BatchError(f"input {text!r}: no file matches")
-            paths += matches
+            files = [m for m in matches if os.path.isfile(m)]  # folders are not inputs
+            if not files:
+                more = f" (only folders: {', '.join(matches[:3])})" if matches else ""
+                raise BatchError(f"input {text!r}: no file matches{more}")
+            paths += files
         else:
+            if os.path.isdir(text):
+                raise BatchError(f"input {text!r} is a folder; give files or a glob")
             if not os.path.isfile(text):
                 raise BatchError(f"input {text!r}: no such file")
             paths.append(text)
@@ -156,6 +188,14 @@ def estimate_file(
         found), files whose columns differ, a bad option, output equal to an input.
     RowError
         With ``on_error="raise"``, at the first bad row.
+    OutputError
+        The output cannot be written (a folder in the way, folder missing or read-only,
+        disk full); a subclass of BatchError.
+
+    Notes
+    -----
+    With ``output="-"``, an exception raised after rows were written carries
+    ``rows_written`` (how many): that output is incomplete.
 
     Examples
     --------
@@ -163,15 +203,20 @@ def estimate_file(
     >>> summary = estimate_file(example_path(), "-", progress=False)  # doctest: +SKIP
     """
     start = time.perf_counter()
+    begin_run()
     if on_error not in ("keep", "raise"):
         raise BatchError(f"on_error must be 'keep' or 'raise', got {on_error!r}")
     if out_of_range not in ("flag", "nan"):
         raise BatchError(f"out_of_range must be 'flag' or 'nan', got {out_of_range!r}")
-    if block_bytes < 1 << 10:
-        raise BatchError(f"block_bytes must be at least 1024, got {block_bytes}")
+    if not isinstance(block_bytes, int) or not (1 << 10) <= block_bytes <= (1 << 40):
+        raise BatchError(f"block_bytes must be an integer from 1024 to 2**40, got {block_bytes!r}")
+    if engine not in ("local", "dask"):
+        raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
     paths = expand_inputs(inputs)
     out = os.fspath(output)
     kind = _output_kind(out)
+    if out != "-" and os.path.isdir(out):
+        raise OutputError(f"output {out!r} is a folder; give a file name")
     if out != "-":
         for path in paths:
             if _same_file(path, out):
@@ -186,7 +231,18 @@ def estimate_file(
         resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
         for p, h in zip(paths, headers, strict=True)
     ]
-    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    try:  # options are checked once, up front: a bad one is a usage error, not bad rows
+        options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    except (ValueError, TypeError) as exc:
+        raise BatchError(str(exc)) from None
+    schema = unified_schema(paths, headers)
+    for path in paths:
+        if is_parquet(path):
+            import pyarrow.parquet as pq
+
+            check_types(path, pq.read_schema(path), plans[0])
+    if kind != "parquet":
+        check_csv_output(schema)
     summary = BatchSummary(
         inputs=paths,
         output=out,
@@ -205,10 +261,15 @@ def estimate_file(
             blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler, update)
         else:  # three stages in three threads: read, estimate, write
             read = _threaded(
-                _read_files(paths, headers[0], block_bytes, bar, stop), _QUEUE_DEPTH, stop
+                _read_files(paths, headers[0], block_bytes, bar, stop, schema), _QUEUE_DEPTH, stop
             )
             blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
         _write_all(blocks, out, kind, on_error, summary)
+    except BaseException as exc:
+        if out == "-" and summary.rows:
+            # rows already went out: whoever reads standard output must know it is cut short
+            exc.rows_written = summary.rows  # type: ignore[attr-defined]
+        raise
     finally:
         stop.set()
         if bar is not None:
@@ -223,6 +284,7 @@ def _read_files(
     block_bytes: int,
     bar: Any,
     stop: threading.Event,
+    schema: Any = None,
 ) -> Iterator[tuple[str, int, pl.DataFrame]]:
     """(path, first row, input block) for every block of every file, in order.
 
@@ -232,7 +294,7 @@ def _read_files(
     update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
     for path in paths:
         first = 0
-        for batch in _blocks(path, header, block_bytes, update):
+        for batch in _blocks(path, header, block_bytes, update, schema):
             if stop.is_set():
                 return
             frame = pl.from_arrow(batch)
@@ -240,10 +302,8 @@ def _read_files(
             yield path, first, frame
             first += frame.height
         if first == 0:
-            if is_parquet(path):
-                import pyarrow.parquet as pq
-
-                empty = pl.from_arrow(pq.read_schema(path).empty_table())
+            if schema is not None:
+                empty = pl.from_arrow(schema.empty_table())
             else:
                 empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
             assert isinstance(empty, pl.DataFrame)
@@ -288,11 +348,29 @@ def _write_all(
             if on_error == "raise" and bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise RowError(path, first + i + 1, str(results["error"][i]))
-            writer.write(frame.hstack(results))
+            try:
+                writer.write(frame.hstack(results))
+            except Exception as exc:
+                raise _write_error(out, exc) from None
             _tally(summary, results)
-        writer.close()
-        if out == "-":
-            handle.flush()
+        try:
+            writer.close()
+            if out == "-":
+                handle.flush()
+        except Exception as exc:
+            raise _write_error(out, exc) from None
+
+
+def _write_error(out: str, exc: Exception) -> Exception:
+    """What a failed write means: the reader of a pipe went away (BrokenPipeError, which
+    the command line ends quietly), or the output cannot be written (OutputError)."""
+    errno_ = getattr(exc, "errno", None)
+    if isinstance(exc, BrokenPipeError) or errno_ == errno.EPIPE or "Broken pipe" in str(exc):
+        return BrokenPipeError(errno.EPIPE, "Broken pipe")
+    if isinstance(exc, OSError) or "os error" in str(exc):
+        why = getattr(exc, "strerror", None) or str(exc)
+        return OutputError(f"output {out!r}: cannot write ({why})")
+    return exc
 
 
 def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:

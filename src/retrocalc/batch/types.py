@@ -41,6 +41,11 @@ class BatchError(ValueError):
     """A batch cannot start or go on: missing column, bad option, unreadable file."""
 
 
+class OutputError(BatchError):
+    """The output cannot be written: folder missing or read-only, disk full, a folder in
+    the way (exit status 3 on the command line)."""
+
+
 class RowError(BatchError):
     """A row is bad and ``on_error="raise"`` was asked for.
 

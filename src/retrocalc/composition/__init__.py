@@ -29,7 +29,7 @@ from .._fa import finite, not_, where
 from .._wrap import Locator
 from ..energy import RESTING_VO2_ML_KG_MIN
 from . import physics, rules
-from .validate import Flags, check
+from .validate import Flags, ImpossibleValueError, check
 
 __all__ = ["Context", "evaluate"]
 
@@ -105,12 +105,38 @@ def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | N
     return x
 
 
+def _checked(
+    ctx: Context,
+    name: str,
+    value: Any,
+    n: int,
+    offset: int,
+    missing: list[Any],
+    low: float | None = None,
+    rule: tuple[str, float, str] | None = None,
+) -> Any:
+    """``value`` with impossible values refused (:func:`.validate.check`), or, when the
+    caller collects per-row errors (the batch), those rows made missing with the reason:
+    one vectorised pass, however many rows are bad."""
+    try:
+        check(ctx.where, name, value, offset, rule, low=low)
+    except ImpossibleValueError as exc:
+        errors = _flags(ctx).errors
+        if errors is None:
+            raise
+        with np.errstate(invalid="ignore"):
+            bad = np.broadcast_to(exc.mask(value), (n,))
+        errors.add(np.flatnonzero(bad) + offset, f"{exc.name} must be {exc.rule} ({exc.what})")
+        missing[0] = bad if missing[0] is False else missing[0] | bad
+        return np.where(bad, np.nan, value)
+    return value
+
+
 def _block_inputs(
-    rows: Mapping[str, Any], ctx: Context, offset: int, missing: list[Any]
+    rows: Mapping[str, Any], ctx: Context, n: int, offset: int, missing: list[Any]
 ) -> tuple[Any, ...]:
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
-    where_ = ctx.where
     flags = _flags(ctx)
     spans: dict[str, list[Any]] = {k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade")}
     speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
@@ -118,25 +144,29 @@ def _block_inputs(
     grade = _number(rows.get("grade"), 0.0, missing, spans["grade"])
     load = _number(rows.get("load_kg"), 0.0, missing)
     terrain = _number(rows.get("terrain_factor"), 1.0, missing)
-    check(where_, "speed_m_s", speed, offset, low=spans["speed_m_s"][0])
-    check(where_, "mass_kg", mass, offset, low=spans["mass_kg"][0])
-    check(where_, "load_kg", load, offset)
-    check(where_, "terrain_factor", terrain, offset)
-    flags.units_of("speed_m_s", speed, offset, spans["speed_m_s"])
-    flags.units_of("grade", grade, offset, spans["grade"])
-    flags.units_of("mass_kg", mass, offset, spans["mass_kg"])
+    speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, spans["speed_m_s"][0])
+    mass = _checked(ctx, "mass_kg", mass, n, offset, missing, spans["mass_kg"][0])
+    load = _checked(ctx, "load_kg", load, n, offset, missing)
+    terrain = _checked(ctx, "terrain_factor", terrain, n, offset, missing)
+    # one plausibility rule per input (validate.UNIT_LIMITS); per gait after step 2
+    flags.units_of("speed_m_s", speed, n, offset, spans["speed_m_s"])
+    flags.units_of("grade", grade, n, offset, spans["grade"])
+    flags.units_of("mass_kg", mass, n, offset, spans["mass_kg"])
+    flags.units_of("load_kg", load, n, offset)
 
     # duration: given, or from distance and speed; without either, energies are NaN
     duration: Any = rows.get("duration_s")
     distance: Any = rows.get("distance_m")
     if duration is not None:
         duration = _number(duration, _NAN, None)
-        check(where_, "duration_s", duration, offset)
+        duration = _checked(ctx, "duration_s", duration, n, offset, missing)
+        flags.units_of("duration_s", duration, n, offset)
     elif distance is not None:
         distance = _number(distance, _NAN, None)
-        check(where_, "distance_m", distance, offset)
+        distance = _checked(ctx, "distance_m", distance, n, offset, missing)
+        flags.units_of("distance_m", distance, n, offset)
         rule = (">", 0.0, "needed to turn distance_m into a duration")
-        check(where_, "speed_m_s", speed, offset, rule)
+        speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, rule=rule)
     with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
         duration = physics.duration(duration, distance, speed)
     no_energy: Any = False
@@ -145,19 +175,24 @@ def _block_inputs(
 
     rer = _number(rows.get("rer"), None, missing)
     if rer is not None:
-        check(where_, "rer", rer, offset)
+        rer = _checked(ctx, "rer", rer, n, offset, missing)
     kcal_l = physics.kcal_per_litre(rer)
     rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
     if rest_vo2 is not None:
-        check(where_, "resting_vo2_ml_kg_min", rest_vo2, offset)
+        rest_vo2 = _checked(ctx, "resting_vo2_ml_kg_min", rest_vo2, n, offset, missing)
+        flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset)
     elif ctx.rmr_equation is not None:
         age = _number(rows["age_years"], _NAN, missing)
         height = _number(rows["height_cm"], _NAN, missing)
-        check(where_, "age_years", age, offset)
-        check(where_, "height_cm", height, offset)
+        age = _checked(ctx, "age_years", age, n, offset, missing)
+        height = _checked(ctx, "height_cm", height, n, offset, missing)
+        flags.units_of("age_years", age, n, offset)
+        flags.units_of("height_cm", height, n, offset)
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
-        check(where_, "resting rate from rmr_equation", rest_vo2, offset, positive)
+        rest_vo2 = _checked(
+            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, rule=positive
+        )
     else:
         rest_vo2 = RESTING_VO2_ML_KG_MIN
     return speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2
@@ -209,7 +244,7 @@ def evaluate(
     if block:
         missing: list[Any] = [False]
         speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2 = _block_inputs(
-            rows, ctx, offset, missing
+            rows, ctx, n, offset, missing
         )
     else:  # the front checked them: nothing impossible, suspect or missing
         speed = rows["speed_m_s"]
@@ -234,6 +269,8 @@ def evaluate(
     # 2. gait and base model
     gait = rules.resolve_gait(rows["gait"], speed, backward, model)
     if block:
+        flags = _flags(ctx)
+        flags.units_of_gait("speed_m_s", speed, gait, n, offset)
         miss: Any = np.broadcast_to((gait < 0) | (direction < 0), (n,))
         if missing[0] is not False:
             miss = miss | missing[0]
@@ -249,7 +286,19 @@ def evaluate(
             else:
                 ok = rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
                 bad = explicit & ~miss & ~ok
-            if np.any(bad):
+            if np.any(bad) and flags.errors is not None:  # the batch: rows in error
+                bad = np.broadcast_to(bad, (n,))
+                pairs = np.broadcast_to(model, (n,)) * len(rules.GAITS) + np.broadcast_to(
+                    gait, (n,)
+                )
+                for pair in np.unique(pairs[bad]):
+                    m, g = divmod(int(pair), len(rules.GAITS))
+                    flags.errors.add(
+                        np.flatnonzero(bad & (pairs == pair)) + offset, _model_text(m, g)
+                    )
+                miss = miss | bad
+                any_missing = True
+            elif np.any(bad):
                 i = int(np.flatnonzero(np.broadcast_to(bad, (n,)))[0])
                 _refuse_model(_at(model, i, n), _at(gait, i, n), ctx.where(offset + i))
         codes = rules.choose_model(gait, grade, load, terrain, model)
@@ -303,6 +352,19 @@ def evaluate(
     if block:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
+            # a result that overflows float64 (mass 1e308, a subnormal speed with a
+            # distance) is no estimate: flagged, never passed on as in range
+            timed = rows.get("duration_s") is not None or distance_given(rows)
+            bad_out = _not_finite(result, timed, n)
+        if bad_out is not None:
+            bad_out &= ~miss if any_missing else True
+            if ctx.policy == "nan" and out_of_range is not False:
+                bad_out &= ~np.broadcast_to(out_of_range, (n,))
+            if no_energy is not False:
+                bad_out &= ~np.broadcast_to(no_energy, (n,))
+            if np.any(bad_out):
+                in_range = in_range & ~bad_out
+                _flags(ctx).not_finite(bad_out, offset)
     else:  # Python floats do not warn (and a zero speed is guarded)
         result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
     result["in_range"] = in_range
@@ -311,17 +373,48 @@ def evaluate(
     return result
 
 
+def distance_given(rows: Mapping[str, Any]) -> bool:
+    return rows.get("distance_m") is not None
+
+
+def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
+    """Rows (bool array) with an infinite output (float64 overflowed), or None.
+
+    Only infinities: NaN is a missing input passed on (no sex for an RMR equation, no
+    duration), or no cost per metre at zero speed, never an overflow posing as a result.
+    """
+    names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
+    if timed:
+        names += ("energy_gross_kj", "energy_net_kj")
+    bad: Any = None
+    for name in names:
+        value = result[name]
+        if np.ndim(value) == 0:
+            if not math.isinf(value):
+                continue
+            part: Any = np.ones(n, dtype=bool)
+        elif not (np.isinf(np.fmin.reduce(value)) or np.isinf(np.fmax.reduce(value))):
+            continue  # NaN ignored: the usual block costs two reductions per output
+        else:
+            part = np.isinf(np.broadcast_to(value, (n,)))
+        bad = part if bad is None else bad | part
+    return bad
+
+
 def _at(codes: Any, i: int, n: int) -> int:
     """Row ``i``'s code (a constant or a block array)."""
     return codes if type(codes) is int else int(np.broadcast_to(codes, (n,))[i])
 
 
-def _refuse_model(model: int, gait: int, where: str) -> None:
+def _model_text(model: int, gait: int) -> str:
     spec = rules.BASE[model]
-    raise ValueError(
-        f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is "
-        f"{rules.GAITS[gait]!r} at {where}"
+    return (
+        f"model {spec.name!r} describes {'/'.join(spec.gaits)}, but gait is {rules.GAITS[gait]!r}"
     )
+
+
+def _refuse_model(model: int, gait: int, where: str) -> None:
+    raise ValueError(f"{_model_text(model, gait)} at {where}")
 
 
 def _forward_block(

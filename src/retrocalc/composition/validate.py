@@ -16,6 +16,7 @@ import math
 import os
 import sys
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,11 +29,13 @@ from ..models import ModelSpec
 from ..nomenclature import INPUTS, counted
 
 __all__ = [
+    "NOT_FINITE",
     "PLAIN_SPANS",
     "POLICIES",
     "UNIT_LIMITS",
     "Flags",
     "ImpossibleValueError",
+    "Plausible",
     "RowReasons",
     "check",
     "plain",
@@ -41,25 +44,170 @@ __all__ = [
 
 POLICIES = ("warn", "flag", "nan", "raise")
 
-#: Values that look like another unit: (input, test, advice). A speed above 12 m/s looks like
-#: km/h, a grade beyond +-1 like percent, a body mass under 20 kg is implausible.
-UNIT_LIMITS: tuple[tuple[str, str, float, str], ...] = (
-    ("speed_m_s", ">", 12.0, "looks like km/h; convert with retrocalc.units.kmh_to_m_s"),
-    (
-        "grade",
-        "|>|",
-        1.0,
-        "looks like percent; grade is a fraction (0.05 = 5 %), see "
-        "retrocalc.units.percent_to_grade",
+#: The reason of a row whose results are not finite.
+NOT_FINITE = (
+    "result is not finite: an input is too large or too small (check the units of "
+    "mass_kg, duration_s, distance_m and speed_m_s)"
+)
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """Values of one input that look like another unit (a plausibility rule).
+
+    A value below ``low`` or above ``high`` is not impossible, but far more likely a unit
+    mistake than a real bout: the API warns (:class:`~retrocalc.exceptions.UnitWarning`),
+    the batch gives the row the status ``out_of_range`` with :meth:`reason`.
+
+    Attributes
+    ----------
+    name : str
+        Canonical input.
+    low, high : float or None
+        Plausible range, in the input's unit (None: no bound on that side).
+    low_hint, high_hint : str
+        What a value beyond each bound looks like ("looks like km/h").
+    advice : str
+        How to convert (the API's warning adds it).
+    why : str
+        Where the limit comes from (documented in the batch guide).
+    gait : str or None
+        Only rows of this gait (after ``auto`` is resolved); None: every row.
+    warns : bool
+        False: a per-row reason for the batch only, no UnitWarning in the API (there the
+        models' validity ranges already flag such rows with a RangeWarning).
+    """
+
+    name: str
+    low: float | None
+    high: float | None
+    low_hint: str
+    high_hint: str
+    advice: str
+    why: str
+    gait: str | None = None
+    warns: bool = True
+
+    def reason(self, side: str) -> str:
+        """The batch's per-row reason, e.g. ``speed_m_s > 10.5 m/s looks like km/h``."""
+        unit = INPUTS[self.name].unit
+        unit = "" if unit in ("", "1") else f" {unit}"
+        who = f" for gait {self.gait}" if self.gait else ""
+        if side == "low":
+            return f"{self.name} < {self.low:g}{unit}{who} {self.low_hint}"
+        return f"{self.name} > {self.high:g}{unit}{who} {self.high_hint}"
+
+
+#: One plausibility rule per input (per gait where that matters). The limits are wide on
+#: purpose: a value past them is a unit mistake far more often than a real bout.
+UNIT_LIMITS: tuple[Plausible, ...] = (
+    Plausible(
+        "speed_m_s",
+        None,
+        10.5,
+        "",
+        "looks like km/h",
+        "convert with retrocalc.units.kmh_to_m_s (or name the column speed_kmh)",
+        "faster than the 100 m world record's mean speed (100 m in 9.58 s = 10.4 m/s)",
     ),
-    ("mass_kg", "<", 20.0, "is an implausible body mass in kg"),
+    Plausible(
+        "speed_m_s",
+        None,
+        3.0,
+        "",
+        "looks like km/h",
+        "convert with retrocalc.units.kmh_to_m_s (or name the column speed_kmh)",
+        "walking, 50 % above the walk-run transition (about 2 m/s); only race walkers "
+        "go faster (check such rows)",
+        gait="walk",
+        warns=False,  # the API's walking models flag it through their ranges
+    ),
+    Plausible(
+        "grade",
+        -0.6,
+        0.6,
+        "looks like percent",
+        "looks like percent",
+        "grade is a fraction (0.05 = 5 %), see retrocalc.units.percent_to_grade",
+        "steeper than 31 degrees: beyond the steepest grades measured for walking and "
+        "running (+-0.45) and than any road; 1 % typed as 1 is 45 degrees",
+    ),
+    Plausible(
+        "mass_kg",
+        20.0,
+        400.0,
+        "is an implausible body mass in kg",
+        "is an implausible body mass in kg (looks like lb or g)",
+        "convert with retrocalc.units.lb_to_kg (or name the column mass_lb)",
+        "an adult body mass: the models were fitted on adults (about 45-120 kg); 20 kg is a "
+        "young child, 400 kg beyond all but a few recorded people (a heavy person in lb)",
+    ),
+    Plausible(
+        "duration_s",
+        None,
+        86400.0,
+        "",
+        "looks like milliseconds",
+        "duration_s is in seconds (duration_min, duration_h columns convert)",
+        "a bout longer than a day: one row of a workout file is a lap or a sample",
+        warns=False,  # the API takes long bouts (a duration from a distance at a crawl)
+    ),
+    Plausible(
+        "distance_m",
+        None,
+        1e6,
+        "",
+        "looks like millimetres or distance in m given as km",
+        "distance_m is in metres (distance_km, distance_mi columns convert)",
+        "a bout longer than 1000 km: longer than any single-stage race",
+    ),
+    Plausible(
+        "load_kg",
+        None,
+        200.0,
+        "",
+        "looks like g or lb",
+        "load_kg is in kg (load_lb converts)",
+        "heavier than any carried load studied (Pandolf 1977: up to about 70 kg)",
+    ),
+    Plausible(
+        "height_cm",
+        50.0,
+        260.0,
+        "looks like metres or feet",
+        "looks like millimetres",
+        "height_cm is in cm (height_in converts)",
+        "the range of adult stature",
+    ),
+    Plausible(
+        "age_years",
+        None,
+        120.0,
+        "",
+        "looks like months",
+        "age_years is in years",
+        "older than any recorded human",
+    ),
+    Plausible(
+        "resting_vo2_ml_kg_min",
+        None,
+        20.0,
+        "",
+        "looks like ml/min (not per kg)",
+        "resting_vo2_ml_kg_min is per kg of body mass (about 3.5)",
+        "resting VO2 is about 2.5-5 ml/kg/min; 20 is already a brisk walk",
+    ),
 )
 
 # lower bounds of the inputs that have one: (bound, True when the bound itself is impossible)
 _LOWER = {
     name: (var.lower, var.lower_open) for name, var in INPUTS.items() if var.lower is not None
 }
-_UNIT_TESTS = {name: (op, limit) for name, op, limit, _ in UNIT_LIMITS}
+_GENERAL = {rule.name: rule for rule in UNIT_LIMITS if rule.gait is None}
+#: per-gait rules by (input, gait code)
+_BY_GAIT = {
+    (rule.name, {"walk": 0, "run": 1}[rule.gait]): rule for rule in UNIT_LIMITS if rule.gait
+}
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -79,13 +227,13 @@ for _name, _var in INPUTS.items():
     if _var.dtype == "float":
         _low = -math.inf if _var.lower is None else _var.lower
         _PLAIN[_name] = (_low, math.inf, _var.lower_open)
-for _name, _op, _limit, _ in UNIT_LIMITS:
-    _low, _high, _open = _PLAIN[_name]
-    if _op in (">", "|>|"):
-        _high = _limit
-    if _op in ("<", "|>|"):
-        _low, _open = max(_low, -_limit if _op == "|>|" else _limit), False
-    _PLAIN[_name] = (_low, _high, _open)
+for _rule in _GENERAL.values():
+    _low, _high, _open = _PLAIN[_rule.name]
+    if _rule.high is not None:
+        _high = min(_high, _rule.high)
+    if _rule.low is not None and _rule.low > _low:
+        _low, _open = _rule.low, False
+    _PLAIN[_rule.name] = (_low, _high, _open)
 
 
 #: The plain ranges as one closed interval per input, ``low <= x <= high`` (an impossible
@@ -125,12 +273,16 @@ class ImpossibleValueError(ValueError):
             f"{self.name} must be {self.rule} ({self.what}); got {self.value:g} at {self.at}{more}"
         )
 
-    def recount(self, values: Any) -> ImpossibleValueError:
-        """The same error with the count taken over ``values`` (the whole input)."""
+    def mask(self, values: Any) -> Any:
+        """Where ``values`` break this error's rule (non-finite values are missing, not
+        impossible)."""
         op, bound = self.rule.split(" ")
         low = float(bound)
-        # non-finite values are missing, not impossible
-        bad = np.isfinite(values) & (values <= low if op == ">" else values < low)
+        return np.isfinite(values) & (values <= low if op == ">" else values < low)
+
+    def recount(self, values: Any) -> ImpossibleValueError:
+        """The same error with the count taken over ``values`` (the whole input)."""
+        bad = self.mask(values)
         return ImpossibleValueError(
             self.name, self.rule, self.what, self.value, self.at, int(np.count_nonzero(bad))
         )
@@ -215,17 +367,27 @@ class Flags:
     where : Locator
         Names a flat position in the caller's terms.
     row_reasons : RowReasons, optional
-        Gets the first reason of each flagged row (the batch's per-row status).
+        Gets the first reason of each flagged row (the batch's per-row status): a range
+        left or a unit that looks wrong.
+    errors : RowReasons, optional
+        Gets rows with no usable result (not finite: the batch's status ``error``).
     """
 
-    __slots__ = ("flagged", "ranges", "row_reasons", "units", "where")
+    __slots__ = ("errors", "flagged", "nonfinite", "ranges", "row_reasons", "units", "where")
 
-    def __init__(self, where: Locator, row_reasons: RowReasons | None = None) -> None:
+    def __init__(
+        self,
+        where: Locator,
+        row_reasons: RowReasons | None = None,
+        errors: RowReasons | None = None,
+    ) -> None:
         self.where = where
         self.row_reasons = row_reasons
+        self.errors = errors
+        self.nonfinite: list[int] | None = None
         # (phase, model code, bound) -> [count, first position, value, bounds, model, input]
         self.ranges: dict[tuple[int, int, int], list[Any]] = {}
-        self.units: dict[str, list[Any]] = {}
+        self.units: dict[tuple[Plausible, str], list[Any]] = {}
         self.flagged = 0
 
     def outside(
@@ -296,58 +458,97 @@ class Flags:
             entry[0] += count
 
     def units_of(
-        self, name: str, values: Any, offset: int = 0, span: list[Any] | None = None
+        self,
+        name: str,
+        values: Any,
+        n: int = 1,
+        offset: int = 0,
+        span: list[Any] | None = None,
     ) -> None:
-        """Record values of ``name`` that look like another unit (see :data:`UNIT_LIMITS`).
+        """Record values of ``name`` that look like another unit (see :data:`UNIT_LIMITS`);
+        ``n`` rows in the block (a constant stands for all of them).
 
         ``span``, when known, is the smallest and largest value (NaN ignored): a block whose
         span is plausible needs no pass over its values.
         """
-        op, limit = _UNIT_TESTS[name]
+        rule = _GENERAL.get(name)
+        if rule is None:
+            return
         if span is not None and span[0] == span[0] and type(values) is not float:
             lo, hi = span
-            if (
-                (hi <= limit)
-                if op == ">"
-                else (lo >= limit)
-                if op == "<"
-                else (-limit <= lo and hi <= limit)
-            ):
+            if (rule.low is None or lo >= rule.low) and (rule.high is None or hi <= rule.high):
                 return
-        if type(values) is float:
-            if (
-                values > limit
-                if op == ">"
-                else values < limit
-                if op == "<"
-                else (values > limit or values < -limit)
-            ):
-                self._unit(name, 1, offset, values)
-            return
-        bad = values > limit if op == ">" else values < limit if op == "<" else abs(values) > limit
-        if np.any(bad):
-            positions = np.flatnonzero(bad)
-            self._unit(name, positions.size, offset + int(positions[0]), values[positions[0]])
+        self._suspect(rule, values, True, n, offset)
 
-    def _unit(self, name: str, count: int, first: int, value: Any) -> None:
-        entry = self.units.get(name)
+    def units_of_gait(self, name: str, values: Any, gait: Any, n: int, offset: int = 0) -> None:
+        """Record values of ``name`` that look like another unit for their gait (codes)."""
+        for (rule_name, code), rule in _BY_GAIT.items():
+            if rule_name == name and np.any(gait == code):
+                self._suspect(rule, values, gait == code, n, offset)
+
+    def _suspect(self, rule: Plausible, values: Any, rows: Any, n: int, offset: int) -> None:
+        for side, limit in (("low", rule.low), ("high", rule.high)):
+            if limit is None:
+                continue
+            with np.errstate(invalid="ignore"):
+                bad = values < limit if side == "low" else values > limit
+            if rows is not True:
+                bad = bad & rows
+            if not np.any(bad):
+                continue
+            positions = np.flatnonzero(np.broadcast_to(bad, (n,)))
+            value = values if np.ndim(values) == 0 else values[positions[0]]
+            if rule.warns:
+                self._unit(rule, side, positions.size, offset + int(positions[0]), value)
+            if self.row_reasons is not None:
+                self.row_reasons.add(positions + offset, rule.reason(side))
+
+    def _unit(self, rule: Plausible, side: str, count: int, first: int, value: Any) -> None:
+        key = (rule, side)
+        entry = self.units.get(key)
         if entry is None:
-            self.units[name] = [count, first, float(value)]
+            self.units[key] = [count, first, float(value)]
         else:
             entry[0] += count
 
+    def not_finite(self, bad: Any, offset: int = 0) -> None:
+        """Record rows whose results are not finite (inputs too large for float64)."""
+        positions = np.flatnonzero(bad)
+        if not positions.size:
+            return
+        if self.nonfinite is None:
+            self.nonfinite = [0, offset + int(positions[0])]
+        self.nonfinite[0] += positions.size
+        if self.errors is not None:
+            self.errors.add(positions + offset, NOT_FINITE)
+
     def finish(self, policy: str, size: int) -> None:
         """Emit the warnings (or raise) for everything found in the call."""
-        for name, _, _, advice in UNIT_LIMITS:
-            entry = self.units.get(name)
-            if entry is not None:
+        for rule in UNIT_LIMITS:
+            for side in ("low", "high"):
+                entry = self.units.get((rule, side))
+                if entry is None:
+                    continue
                 count, first, value = entry
+                hint = rule.low_hint if side == "low" else rule.high_hint
+                who = f" (gait {rule.gait})" if rule.gait else ""
                 warnings.warn(
-                    f"{name}={value:g} at {self.where(first)} {advice} "
+                    f"{rule.name}={value:g}{who} at {self.where(first)} {hint}; {rule.advice} "
                     f"({counted(count, 'such value')})",
                     UnitWarning,
                     stacklevel=stacklevel(),
                 )
+        if self.nonfinite is not None and policy != "flag":
+            count, first = self.nonfinite
+            message = (
+                f"{count} of {size} estimates are not finite (first at {self.where(first)}): "
+                "an input is too large or too small for float64 arithmetic (check the units "
+                "of mass_kg, duration_s, distance_m and speed_m_s); they are flagged "
+                "in_range=False"
+            )
+            if policy == "raise":
+                raise OutOfRangeError(message)
+            warnings.warn(message, RangeWarning, stacklevel=stacklevel())
         if policy == "flag" or not self.ranges:
             return
         details = "; ".join(
