@@ -462,7 +462,8 @@ def test_text_constants_are_parsed_like_cells(tmp_path: Path) -> None:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=30))
+# up to 999,999 m: a distance beyond 1,000 km looks like another unit (a warning, tested elsewhere)
+@given(st.lists(st.integers(min_value=0, max_value=999_999), min_size=1, max_size=30))
 def test_thousands_separators_read_back_exactly(tmp_path: Path, metres: list[int]) -> None:
     src = tmp_path / "t.csv"
     # a column as a spreadsheet in English writes it: 1,085 and 12,345,678
@@ -483,7 +484,7 @@ def test_repeated_column_names_are_refused_clearly(tmp_path: Path) -> None:
         "-c", "duration_s=Moving Time", "-c", "distance_km=Distance",
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "'Distance' appear more than once" in result.output
+    assert "duplicate column names ['Distance']" in result.output
 
 
 def test_garmin_export_in_pandas_with_status(tmp_path: Path) -> None:

@@ -127,7 +127,7 @@ def test_status_columns_match_the_command_line() -> None:
         {
             "speed_m_s": [1.4, 1.2, 3.0, 2.0],
             "mass_kg": [70.0, 70.0, -5.0, float("nan")],
-            "grade": [0.0, 0.9, 0.0, 0.0],  # 90 %: outside every walking model's range
+            "grade": [0.0, 0.5, 0.0, 0.0],  # 50 %: outside every walking model's range
             "gait": ["walk", "walk", "run", "run"],
         },
         index=["a", "b", "c", "d"],

@@ -188,7 +188,7 @@ def test_suggestions_and_counts() -> None:
 
 def test_range_warning_says_one_row() -> None:
     with pytest.warns(rc.RangeWarning) as caught:
-        rc.estimate(speed_m_s=[1.0, 1.2], mass_kg=70, grade=[0.0, 0.9], gait="walk")
+        rc.estimate(speed_m_s=[1.0, 1.2], mass_kg=70, grade=[0.0, 0.5], gait="walk")
     text = str(caught[0].message)
     assert "(1 row)" in text
     assert "1 rows" not in text
