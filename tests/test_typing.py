@@ -50,7 +50,7 @@ def test_public_api_types(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     revealed = [line.split("Revealed type is ")[1] for line in lines if "Revealed" in line]
     assert revealed == [
-        '"retrocalc.core.EstimateResult[float]"',
+        '"retrocalc.result.EstimateResult[float]"',
         '"float"',
         '"numpy.ndarray[tuple[Any, ...], numpy.dtype[numpy.float64]]"',
         '"numpy.ndarray[tuple[Any, ...], numpy.dtype[numpy.float64]]"',

@@ -445,6 +445,8 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         rows["backward_factor"] = float(factor)
     if "speed_m_s" not in rows or "mass_kg" not in rows:
         return None  # the array engine words what is missing
+    if 0.0 < rows["speed_m_s"] < 1e-6:
+        return None  # a subnormal speed overflows cost per metre: the array engine flags it
     if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 1e-6):
         return (
             None  # given twice, or no duration from a zero (or subnormal) speed: the array engine
