@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._fa import any_, horner, where
+import numpy as np
+
+from .._fa import any_, horner
 from ._spec import ModelSpec, model_function
 from .minetti2002 import _RUN
 
@@ -69,8 +71,15 @@ def acsm_minetti_running(speed: Any, grade: Any) -> Any:
     downhill = grade < 0.0
     if downhill is False or not any_(downhill):  # (a bool for one row: no call)
         return uphill
-    relative = horner(_RUN, grade) / _RUN[-1]
-    return where(downhill, 3.5 + 0.2 * s * relative, uphill)
+    if downhill is True:
+        return 3.5 + 0.2 * s * (horner(_RUN, grade) / _RUN[-1])
+    # a block: the downhill rows only (the same operations, element by element)
+    rows = np.flatnonzero(np.broadcast_to(downhill, np.shape(uphill)))
+    s_down = s if np.ndim(s) == 0 else np.broadcast_to(s, np.shape(uphill)).take(rows)
+    g_down = np.broadcast_to(grade, np.shape(uphill)).take(rows)
+    out = np.array(uphill, dtype=np.float64)
+    out.put(rows, 3.5 + 0.2 * s_down * (horner(_RUN, g_down) / _RUN[-1]))
+    return out
 
 
 SPECS = (
