@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys as _sys
 from typing import TYPE_CHECKING, Any
 
-from . import _display as _display  # registers the registry's HTML table
 from . import _wrap, energy, nomenclature, units
 from ._version import __version__
 from .core import (
@@ -29,6 +28,7 @@ from .core import (
     estimate,
 )
 from .exceptions import OutOfRangeError, RangeWarning, RetrocalcWarning, UnitWarning
+from .models import PRESENTERS as _PRESENTERS
 from .models import REGISTRY, ModelSpec, Registry, get_model
 from .units import pace_to_speed, speed_to_pace
 
@@ -120,6 +120,16 @@ def register_accessor() -> None:
 
 
 _wrap.PANDAS_HOOKS.append(register_accessor)
+
+
+def _registry_html(registry: Registry) -> str:
+    # the registry's HTML table for Jupyter, drawn by _display (imported on first display)
+    from ._display import registry_html
+
+    return registry_html(registry)
+
+
+_PRESENTERS.setdefault("html", _registry_html)
 if "pandas" in _sys.modules:
     _wrap.pandas()
 

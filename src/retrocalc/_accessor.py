@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .core import FrameOptions
+    from ._types import FrameOptions
 
 __all__ = ["RetroAccessor", "register_accessor"]
 

@@ -3,7 +3,6 @@ numeric kinds, and one set of keyword options per kind of input (for the overloa
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import (
     TYPE_CHECKING,
@@ -17,6 +16,8 @@ from typing import (
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    import datetime as _dt
+
     import pandas as pd
     import polars as pl
 

@@ -20,41 +20,22 @@ from typing import (
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _derive, _frames, engine
-from ._frame_face import PLAIN_TYPES, add_aliases, estimate_frame, locator_of
+from . import engine
 from ._types import (
     ArrayOptions,
+    Direction,
+    EstimateOptions,
+    FrameOptions,
     FrameT,
+    Gait,
+    Labels,
+    Numeric,
     PolarsOptions,
+    RangePolicy,
+    RmrEquation,
     ScalarOptions,
     SeriesOptions,
-)
-from ._types import (
-    Direction as Direction,
-)
-from ._types import (
-    EstimateOptions as EstimateOptions,
-)
-from ._types import (
-    FrameOptions as FrameOptions,
-)
-from ._types import (
-    Gait as Gait,
-)
-from ._types import (
-    Labels as Labels,
-)
-from ._types import (
-    Numeric as Numeric,
-)
-from ._types import (
-    RangePolicy as RangePolicy,
-)
-from ._types import (
-    RmrEquation as RmrEquation,
-)
-from ._types import (
-    Sex as Sex,
+    Sex,
 )
 from ._wrap import is_dataframe
 from .composition.rules import DEFAULT_MODELS, WALK_RUN_TRANSITION_M_S
@@ -270,6 +251,10 @@ def estimate(
                 return EstimateResult._of(fast)
             one = EstimateResult._of(fast)
             return _personal(one, given, backward_factor, interval, calibration)
+    # everything but one bout of plain numbers: aliases, arrays, frames (imported on first use)
+    from . import _derive, _frames
+    from ._frame_face import PLAIN_TYPES, add_aliases, estimate_frame, locator_of
+
     if aliases:
         add_aliases(given, aliases, pace_unit, "keyword")
     if data is None:

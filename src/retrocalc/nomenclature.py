@@ -7,7 +7,6 @@ face, the docs and the naming tests all read :data:`INPUTS` and :data:`OUTPUTS`.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -317,6 +316,8 @@ def suggest(name: str, choices: Any = None) -> list[str]:
             found.append(by_key[k])
         # a name that is the start of some names ("speed" -> speed_m_s, speed_kmh...)
         found += [c for ck, c in by_key.items() if ck.startswith(k + "_")]
+        import difflib  # on a miss only (import time)
+
         found += [by_key[c] for c in difflib.get_close_matches(k, by_key, n=4, cutoff=0.7)]
     return list(dict.fromkeys(f for f in found if normalise(f) != key))[:4]
 

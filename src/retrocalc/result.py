@@ -3,7 +3,6 @@ outputs as codes turned into text on first access, JSON and frames on request.""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from typing import (
@@ -137,6 +136,8 @@ class EstimateResult(Generic[V]):
         **kwargs
             Passed to :func:`json.dumps` (``indent=2``...).
         """
+        import json  # on request only (import time)
+
         return json.dumps(self.to_dict(json_safe=True), allow_nan=False, **kwargs)
 
     def to_frame(self) -> pd.DataFrame:
