@@ -1,8 +1,9 @@
 """Reference implementations the array benchmark compares :func:`retrocalc.estimate` with.
 
 Each computes the same outputs from the same inputs (label arrays included) for the default
-models of the benchmark's rows: LCDA walking, ACSM running uphill and level, Minetti running
-downhill, the backward factors on net cost, 5.0 kcal/l and 3.5 ml/kg/min at rest, and the same
+models of the benchmark's rows: LCDA walking; running by acsm_minetti_running (ACSM uphill and
+level, Minetti's relative cost downhill); the backward factors on net cost, 5.0 kcal/l and
+3.5 ml/kg/min at rest, and the same
 validity ranges for ``in_range``. Label outputs come from gait and model codes through the
 same lookup (:func:`names`) for every contender: object arrays of ``str``, as estimate() gives.
 """
@@ -32,7 +33,7 @@ FLOAT_OUTPUTS = [
 ]
 OUTPUTS = [*FLOAT_OUTPUTS, "in_range", "gait_used", "model_used"]
 GAIT_NAMES = np.array(["walk", "run", ""], dtype=object)
-MODEL_NAMES = np.array(["lcda2019_walking", "acsm_running", "minetti2002_running"], dtype=object)
+MODEL_NAMES = np.array(["lcda2019_walking", "acsm_minetti_running", ""], dtype=object)
 _RUN = (155.4, -30.4, -43.3, 46.3, 19.5, 3.6)
 
 
@@ -55,8 +56,10 @@ def plain_numpy(
     s = speed * 60.0
     g = grade * 100.0
     acsm = (3.5 + 0.2 * s + 0.9 * s * grade) * W
-    minetti = (((((_RUN[0] * grade + _RUN[1]) * grade + _RUN[2]) * grade + _RUN[3]) * grade
-                + _RUN[4]) * grade + _RUN[5]) * speed + REST  # fmt: skip
+    # the running default downhill: ACSM's level cost times Minetti's relative cost
+    cost = ((((_RUN[0] * grade + _RUN[1]) * grade + _RUN[2]) * grade + _RUN[3]) * grade
+            + _RUN[4]) * grade + _RUN[5]  # fmt: skip
+    minetti = (3.5 + 0.2 * s * (cost / _RUN[5])) * W
     lcda = (
         1.44
         + 1.94 * np.power(speed, 0.43)
@@ -73,7 +76,7 @@ def plain_numpy(
     e_net = power_net * duration / 1000.0
     in_range = np.where(
         run,
-        np.where(down, grade >= -0.45, speed >= 80 / 60),
+        (speed >= 80 / 60) & (speed <= 5.0) & (grade >= -0.45) & (grade <= 0.10),
         (speed <= 1.96) & (grade >= -0.40) & (grade <= 0.45),
     ) & ~(
         back
@@ -96,7 +99,7 @@ def plain_numpy(
         "cost_of_transport_j_kg_m": net / speed,
         "in_range": in_range,
     }
-    result.update(names(run.astype(np.int8), np.where(run, np.where(down, 2, 1), 0)))
+    result.update(names(run.astype(np.int8), run.astype(np.int8)))
     return result
 
 
@@ -147,15 +150,14 @@ def _numba_kernel() -> Any:
                 )
                 ok = v <= 1.96 and -0.40 <= gr <= 0.45
                 code = 0
-            elif gr < 0:
-                cost = ((((155.4 * gr - 30.4) * gr - 43.3) * gr + 46.3) * gr + 19.5) * gr + 3.6
-                gross_fwd = cost * v + 3.5 * (5.0 * 4.184 / 60.0)
-                ok = gr >= -0.45
-                code = 2
-            else:
+            else:  # the running default: ACSM uphill, Minetti's relative cost downhill
                 s = v * 60.0
-                gross_fwd = (3.5 + 0.2 * s + 0.9 * s * gr) * (5.0 * 4.184 / 60.0)
-                ok = v >= 80 / 60
+                if gr < 0:
+                    cost = ((((155.4 * gr - 30.4) * gr - 43.3) * gr + 46.3) * gr + 19.5) * gr + 3.6
+                    gross_fwd = (3.5 + 0.2 * s * (cost / 3.6)) * (5.0 * 4.184 / 60.0)
+                else:
+                    gross_fwd = (3.5 + 0.2 * s + 0.9 * s * gr) * (5.0 * 4.184 / 60.0)
+                ok = 80 / 60 <= v <= 5.0 and -0.45 <= gr <= 0.10
                 code = 1
             rest = 3.5 * (5.0 * 4.184 / 60.0)
             factor = 1.0

@@ -97,8 +97,7 @@ def test_no_private_names_across_modules_of_other_packages(name: str, path: Path
         if not target or target.split(".")[0] == home:
             continue
         private = [n for n in names if n.startswith("_") and not n.startswith("__")]
-        allowed = {"_PLAIN"} if name == "engine" else set()  # validate's plain ranges
-        assert not set(private) - allowed, f"{name} imports private {private} from {target}"
+        assert not private, f"{name} imports private {private} from {target}"
 
 
 def test_layers_cover_the_layout() -> None:

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "retrocalc",
     "retrocalc.core",
+    "retrocalc.nomenclature",
     "retrocalc.units",
     "retrocalc.energy",
     "retrocalc.models.acsm",

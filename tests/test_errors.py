@@ -56,7 +56,8 @@ def test_error_names_2d_position() -> None:
         ({"model": "acsm"}, r"model must be one of .*got 'acsm'"),
         ({"model": "backward_running"}, r"names a direction factor, not a base model"),
         ({"model": "acsm_walking", "gait": "run"}, r"'acsm_walking' describes walk, .*'run'"),
-        ({"duration_s": 1.0, "distance_m": 1.0}, r"not both"),
+        # speed 1.4 m/s for 1 s is 1.4 m, not 1 m: two of the three disagree
+        ({"duration_s": 1.0, "distance_m": 1.0}, r"differs from speed_m_s x duration_s"),
         ({"out_of_range": "ignore"}, r"out_of_range must be"),
         ({"backward_factor": {"crawl": 2.0}}, r"backward_factor keys"),
         ({"rmr_equation": "katch", "sex": "m", "age_years": 30, "height_cm": 180}, "rmr_eq"),

@@ -109,7 +109,8 @@ def test_extras_table_matches_pyproject() -> None:
         names = _requirement_names(extras[extra]) - {"retrocalc"}
         assert names == set(modules), extra  # the distributions' import names are their own
     assert _requirement_names(extras["all"]) == {"retrocalc"}
-    assert set(re.findall(r"[a-z]+", extras["all"][0].split("[", 1)[1])) == {"cli", "dask", "plot"}
+    in_all = set(re.findall(r"[a-z]+", extras["all"][0].split("[", 1)[1]))
+    assert in_all == {"cli", "dask", "plot", "frames", "activity"}
 
 
 # --- the faces ---------------------------------------------------------------------------
@@ -276,3 +277,32 @@ def test_star_import_gives_all() -> None:
     namespace: dict[str, object] = {}
     exec("from retrocalc import *", namespace)
     assert set(namespace) - {"__builtins__"} == set(rc.__all__)
+
+
+def test_polars_inputs_without_narwhals_name_the_frames_extra() -> None:
+    out = run_blocked(
+        {"narwhals"},
+        """
+        import polars as pl
+        import retrocalc as rc
+        try:
+            rc.estimate(pl.DataFrame({"speed_m_s": [1.4], "mass_kg": [70.0]}))
+        except ImportError as exc:
+            print(exc)
+        """,
+    )
+    assert "pip install 'retrocalc[frames]'" in out.stdout, out.stderr
+
+
+def test_polars_inputs_need_no_pyarrow() -> None:
+    out = run_blocked(
+        {"pyarrow"},
+        """
+        import polars as pl
+        import retrocalc as rc
+        out = rc.estimate(pl.DataFrame({"speed_m_s": [1.4, None], "mass_kg": [70.0, 70.0]}),
+                          status=True)
+        print(out["status"].to_list())
+        """,
+    )
+    assert out.stdout.strip() == "['ok', 'error']", out.stderr

@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from .core import EstimateOptions
+    from .core import FrameOptions
 
 __all__ = ["RetroAccessor", "register_accessor"]
 
@@ -55,7 +55,7 @@ class RetroAccessor:
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
 
-    def estimate(self, **options: Unpack[EstimateOptions]) -> pd.DataFrame:
+    def estimate(self, **options: Unpack[FrameOptions]) -> pd.DataFrame:
         """:func:`retrocalc.estimate` of this frame: the frame plus the result columns."""
         from .core import estimate
 

@@ -13,13 +13,15 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
-__all__ = ["EXTRAS", "install_hint", "message", "missing", "needs", "require"]
+__all__ = ["EXTRAS", "install_hint", "load", "message", "missing", "needs", "require"]
 
 #: The importable modules each extra brings (the names in pyproject.toml's extras).
 EXTRAS: Mapping[str, tuple[str, ...]] = {
     "cli": ("click", "tqdm", "pyarrow", "polars"),
     "dask": ("dask", "distributed"),
     "plot": ("matplotlib",),
+    "frames": ("narwhals",),
+    "activity": ("fitdecode", "defusedxml"),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +69,16 @@ def message(extra: str, absent: list[str], feature: str) -> str:
         f"{feature} needs {names}, which {verb} not installed; "
         f"install the {extra} extra: {install_hint(extra)}"
     )
+
+
+def load(extra: str, module: str, feature: str) -> Any:
+    """Import ``module`` of ``extra``; when it cannot be imported, the error names the extra."""
+    try:
+        # the import statement's own machinery (builtins.__import__), as a plain import would
+        return __import__(module, fromlist=["__name__"])
+    except ImportError:
+        top = module.split(".")[0]
+        raise ModuleNotFoundError(message(extra, [top], feature), name=top) from None
 
 
 def require(extra: str, *modules: str, feature: str = "this") -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["any_", "finite", "horner", "is_scalar", "lowest", "not_", "where"]
+__all__ = ["any_", "finite", "horner", "is_scalar", "lookup", "lowest", "not_", "where"]
 
 _SCALARS = (bool, float, int)
 
@@ -62,6 +62,13 @@ def lowest(x: Any) -> float:
     if type(x) is float or type(x) is int:
         return float(x)
     return float(np.fmin.reduce(x)) if x.size else math.inf
+
+
+def lookup(table: tuple[float, ...], index: Any) -> Any:
+    """``table[index]`` for an int, or gathered for an integer array."""
+    if type(index) is int:
+        return table[index]
+    return np.take(np.asarray(table), index)
 
 
 def horner(coefs: tuple[float, ...], x: Any) -> Any:

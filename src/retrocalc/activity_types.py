@@ -39,6 +39,7 @@ __all__ = [
     "GaitDirection",
     "activity_gait",
     "normalise",
+    "user_table",
 ]
 
 Gait = Literal["walk", "run"]
@@ -141,7 +142,8 @@ class GaitDirection(NamedTuple):
     reason: Any
 
 
-def _user_table(activity_map: Mapping[str, Any] | None) -> dict[str, tuple[Gait, Direction]]:
+def user_table(activity_map: Mapping[str, Any] | None) -> dict[str, tuple[Gait, Direction]]:
+    """A user's ``--activity-map`` (type -> "gait[:direction]") as table entries, checked."""
     table: dict[str, tuple[Gait, Direction]] = {}
     for name, value in (activity_map or {}).items():
         gait: Any
@@ -226,7 +228,7 @@ def activity_gait(types: Any, activity_map: Mapping[str, Any] | None = None) -> 
     >>> activity_gait(["Walk", "Backward Running", "Cycling"]).direction.tolist()
     ['forward', 'backward', None]
     """
-    table = {**_TABLE, **_user_table(activity_map)}
+    table = {**_TABLE, **user_table(activity_map)}
     kind, index = kind_of(types)
     # a lone value goes in as a one-element list (as_label_array trips on 0-d object arrays)
     labels = as_label_array([types]).reshape(()) if kind is Kind.SCALAR else as_label_array(types)

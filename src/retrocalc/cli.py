@@ -9,6 +9,7 @@ generated from the nomenclature, so every input and unit alias has one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
@@ -72,13 +73,13 @@ def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if var.dtype == "str":
             kind: Any = click.Choice(LABEL_CHOICES[canonical], case_sensitive=False)
             unit = ""
-        elif name == "pace":
-            kind, unit = str, " (text such as 5:30/km)"
+        elif name in ALIASES and ALIASES[name].unit == "text":  # pace, duration
+            kind, unit = str, ""
         else:
             kind = float
             unit = f" [{ALIASES[name].unit if name in ALIASES else var.unit}]"
         if name in ALIASES:
-            given_in = "text such as 5:30/km" if name == "pace" else ALIASES[name].unit
+            given_in = _TEXT_ALIASES.get(name, ALIASES[name].unit)
             help_text = f"Constant {canonical} given in {given_in}."
         else:
             help_text = f"Constant {canonical}{unit} for files without that column."
@@ -91,6 +92,53 @@ def _constant_options(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=False,
         )(command)
     return command
+
+
+_TEXT_ALIASES = {"pace": "text such as 5:30/km", "duration": "text such as 1:02:03 or 45:10"}
+
+
+# -- options for exports (Garmin Connect, Strava): how to read their columns ----------------
+def _activity_map(values: Sequence[str]) -> dict[str, tuple[str, str]]:
+    mapping: dict[str, tuple[str, str]] = {}
+    for item in values:
+        name, sep, meaning = item.rpartition("=")
+        gait, _, direction = meaning.partition(":")
+        if not sep or not name.strip() or not gait.strip():
+            raise click.BadParameter(
+                f"{item!r}: expected TYPE=GAIT or TYPE=GAIT:DIRECTION, e.g. Fartlek=run or "
+                "'Retro Run=run:backward'",
+                param_hint="--activity-map",
+            )
+        mapping[name.strip()] = (gait.strip(), direction.strip() or "forward")
+    return mapping
+
+
+def _export_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pace-unit`` and ``--activity-map``, handed to the batch with the constants."""
+
+    @functools.wraps(command)
+    def run(*args: Any, pace_unit: str | None, activity_map: tuple[str, ...], **kw: Any) -> Any:
+        if pace_unit is not None:
+            kw["pace_unit"] = pace_unit
+        if activity_map:
+            kw["activity_map"] = _activity_map(activity_map)
+        return command(*args, **kw)
+
+    run = click.option(
+        "--activity-map",
+        "activity_map",
+        multiple=True,
+        metavar="TYPE=GAIT[:DIRECTION]",
+        help="An activity type the table does not know (or another meaning for one it "
+        "does), e.g. Fartlek=run or 'Retro Run=run:backward'.",
+    )(run)
+    run = click.option(
+        "--pace-unit",
+        type=click.Choice(["km", "mi"], case_sensitive=False),
+        default=None,
+        help="Distance unit of pace text without one (5:30 in a pace column means 5:30/km).",
+    )(run)
+    return run
 
 
 def _column_map(values: Sequence[str]) -> dict[str, str]:
@@ -202,6 +250,7 @@ def _quiet_stdout() -> None:
     help="CSV text per block [MiB]; memory grows with it, not with the file.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@_export_options
 @_constant_options
 def estimate(
     inputs: tuple[str, ...],
@@ -224,6 +273,12 @@ def estimate(
     (ok / out_of_range / error) and the reason; one output row per input row, in order.
     Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),
     by --column, or given as constants (--mass-kg 70).
+
+    \b
+    A Garmin Connect export in one command:
+      retrocalc estimate Activities.csv -o energy.csv --mass-kg 70 \\
+          -c duration=Time -c distance_km=Distance
+    (Activity Type gives gait and direction; speed is distance / time.)
     """
     if example:
         inputs = (*inputs, str(example_path()))

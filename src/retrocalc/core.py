@@ -8,229 +8,149 @@ checks live in :mod:`retrocalc.composition` (its docstring says how a row is com
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict, Unpack, overload
+from collections.abc import Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    Unpack,
+    overload,
+)
 
 import numpy as np
 from numpy.typing import NDArray
 
-from . import engine
-from ._wrap import Kind, is_dataframe, pandas
+from . import _derive, _frames, engine
+from ._frame_face import PLAIN_TYPES, add_aliases, estimate_frame, locator_of
+from ._types import (
+    ArrayOptions,
+    FrameT,
+    PolarsOptions,
+    ScalarOptions,
+    SeriesOptions,
+)
+from ._types import (
+    Direction as Direction,
+)
+from ._types import (
+    EstimateOptions as EstimateOptions,
+)
+from ._types import (
+    FrameOptions as FrameOptions,
+)
+from ._types import (
+    Gait as Gait,
+)
+from ._types import (
+    Labels as Labels,
+)
+from ._types import (
+    Numeric as Numeric,
+)
+from ._types import (
+    RangePolicy as RangePolicy,
+)
+from ._types import (
+    RmrEquation as RmrEquation,
+)
+from ._types import (
+    Sex as Sex,
+)
+from ._wrap import is_dataframe
 from .composition.rules import DEFAULT_MODELS, WALK_RUN_TRANSITION_M_S
-from .nomenclature import INPUTS, OUTPUTS
+from .result import EstimateResult, result_of
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+
+    from .calibration import Calibration
+
 
 __all__ = [
     "DEFAULT_MODELS",
     "WALK_RUN_TRANSITION_M_S",
+    "Direction",
     "EstimateOptions",
     "EstimateResult",
+    "Gait",
     "Labels",
     "Numeric",
     "RangePolicy",
+    "RmrEquation",
+    "Sex",
     "estimate",
 ]
 
-RangePolicy = Literal["warn", "flag", "nan", "raise"]
-#: A numeric input: a number, a sequence, an ndarray or a pandas Series.
-Numeric: TypeAlias = "float | Sequence[float] | NDArray[Any] | pd.Series[Any]"
-#: A text input (gait, direction, model, sex): a string or an array-like of strings.
-Labels: TypeAlias = "str | Sequence[str | None] | NDArray[Any] | pd.Series[Any]"
-
-
-class EstimateOptions(TypedDict, total=False):
-    """Keyword arguments of :func:`estimate` (see its docstring for each)."""
-
-    speed_m_s: Numeric
-    mass_kg: Numeric
-    duration_s: Numeric | None
-    distance_m: Numeric | None
-    grade: Numeric | None
-    gait: Labels | None
-    direction: Labels | None
-    model: Labels | None
-    load_kg: Numeric | None
-    terrain_factor: Numeric | None
-    resting_vo2_ml_kg_min: Numeric | None
-    rmr_equation: Literal["mifflin_st_jeor", "harris_benedict_revised"] | None
-    sex: Labels | None
-    age_years: Numeric | None
-    height_cm: Numeric | None
-    rer: Numeric | None
-    backward_factor: Numeric | Mapping[str, float] | None
-    out_of_range: RangePolicy
-    out: Mapping[str, NDArray[Any]] | None
-
-
-_LABEL_OUTPUTS = ("gait_used", "model_used")
-
-
-class EstimateResult:
-    """Energy estimate for one bout or many.
-
-    Every attribute has the kind of the inputs: ``float`` (``bool``, ``str``) for scalars,
-    ndarray for lists and arrays, Series (same index) for Series. Units are in the names.
-    Read-only.
-
-    Attributes
-    ----------
-    vo2_gross_ml_kg_min, vo2_net_ml_kg_min : [ml/kg/min]
-        Oxygen uptake, total and above rest.
-    met : [1]
-        Gross VO2 / resting VO2.
-    power_gross_w, power_net_w : [W]
-        Metabolic power, total and above rest.
-    energy_gross_kcal, energy_net_kcal, energy_gross_kj, energy_net_kj : [kcal], [kJ]
-        Energy over the bout ("total" and "active" calories); NaN without a duration or distance.
-    cost_of_transport_j_kg_m : [J/kg/m]
-        Net metabolic energy per kg body mass and metre travelled.
-    in_range : bool
-        False where an input lies outside a validity range used, or is missing or not finite.
-    gait_used : {"walk", "run"}
-        Gait applied after resolving ``"auto"`` ("" where no estimate was made). Kept as
-        codes and turned into text on first access (categorical in a Series).
-    model_used : str
-        Base model applied (likewise).
-    """
-
-    vo2_gross_ml_kg_min: Any
-    vo2_net_ml_kg_min: Any
-    met: Any
-    power_gross_w: Any
-    power_net_w: Any
-    energy_gross_kcal: Any
-    energy_net_kcal: Any
-    energy_gross_kj: Any
-    energy_net_kj: Any
-    cost_of_transport_j_kg_m: Any
-    in_range: Any
-    gait_used: Any
-    model_used: Any
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-    @classmethod
-    def _of(cls, values: dict[str, Any]) -> EstimateResult:
-        result = cls.__new__(cls)
-        result.__dict__.update(values)
-        return result
-
-    def __getattr__(self, name: str) -> Any:
-        # the label outputs of an array call: text made from the codes on first access
-        columns = self.__dict__.get("_columns")
-        if columns is None or name not in _LABEL_OUTPUTS:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        value = _labels_in_kind(columns, name)
-        self.__dict__[name] = value
-        return value
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"EstimateResult is read-only: cannot set {name!r}")
-
-    def replace(self, **changes: Any) -> EstimateResult:
-        """A copy with some outputs replaced (as :func:`dataclasses.replace` would)."""
-        unknown = set(changes) - set(OUTPUTS)
-        if unknown:
-            raise TypeError(f"EstimateResult has no outputs {sorted(unknown)}")
-        return EstimateResult._of({**self.to_dict(), **changes})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Attributes as a dict keyed by output name, in the nomenclature's order."""
-        return {name: getattr(self, name) for name in OUTPUTS}
-
-    def to_frame(self) -> pd.DataFrame:
-        """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
-        pandas_ = pandas()
-        data = self.to_dict()
-        index = next((v.index for v in data.values() if isinstance(v, pandas_.Series)), None)
-        flat = {k: np.ravel(np.asarray(v)) for k, v in data.items()}
-        frame: pd.DataFrame = pandas_.DataFrame(flat, index=index)
-        return frame
-
-    def __repr__(self) -> str:
-        parts = []
-        for name, value in self.to_dict().items():
-            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
-            if "\n" in text:
-                text = f"<{type(value).__name__} shape {np.shape(value)}>"
-            parts.append(f"    {name}={text}")
-        return "EstimateResult(\n" + ",\n".join(parts) + ",\n)"
-
-    def _repr_html_(self) -> str:
-        """HTML table with units, for Jupyter (see :mod:`retrocalc._display`)."""
-        from ._display import result_html
-
-        return result_html(self)
-
-
-def _labels_in_kind(columns: engine.Columns, name: str) -> Any:
-    """A label output in the kind of the inputs: text, or categorical for a Series."""
-    packed = columns.packed
-    if packed.kind is Kind.SERIES:
-        pd = pandas()
-        codes = columns.gait_code if name == "gait_used" else columns.model_code
-        names = engine.GAIT_NAMES if name == "gait_used" else engine.MODEL_NAMES
-        categorical = pd.Categorical.from_codes(codes, categories=list(names))
-        return pd.Series(categorical, index=packed.index, name=name, copy=False)
-    return packed.unpack(columns.names(name).reshape(packed.shape), name)
-
-
-def _result(columns: engine.Columns, out: Mapping[str, NDArray[Any]] | None) -> EstimateResult:
-    packed = columns.packed
-    buffers = out or {}
-    values: dict[str, Any] = {
-        k: packed.unpack(buffers[k] if k in buffers else v.reshape(packed.shape), k)
-        for k, v in columns.outputs.items()
-    }
-    values["_columns"] = columns
-    for name in _LABEL_OUTPUTS:
-        if out is not None and name in out:
-            values[name] = packed.unpack(out[name], name)
-        elif packed.kind is Kind.SCALAR:
-            values[name] = _labels_in_kind(columns, name)
-    return EstimateResult._of(values)
-
 
 @overload
-def estimate(data: pd.DataFrame, /, **options: Unpack[EstimateOptions]) -> pd.DataFrame: ...
+def estimate(data: FrameT, /, **options: Unpack[FrameOptions]) -> FrameT: ...
 @overload
-def estimate(data: None = None, /, **options: Unpack[EstimateOptions]) -> EstimateResult: ...
+def estimate(data: None = None, /, **options: Unpack[ScalarOptions]) -> EstimateResult[float]: ...
+@overload
 def estimate(
-    data: pd.DataFrame | None = None,
+    data: None = None, /, **options: Unpack[ArrayOptions]
+) -> EstimateResult[NDArray[np.float64]]: ...
+@overload
+def estimate(
+    data: None = None, /, **options: Unpack[SeriesOptions]
+) -> EstimateResult[pd.Series[float]]: ...
+@overload
+def estimate(
+    data: None = None, /, **options: Unpack[PolarsOptions]
+) -> EstimateResult[pl.Series]: ...
+def estimate(
+    data: Any = None,
     /,
     *,
-    speed_m_s: Numeric | None = None,
-    mass_kg: Numeric | None = None,
-    duration_s: Numeric | None = None,
-    distance_m: Numeric | None = None,
-    grade: Numeric | None = None,
-    gait: Labels | None = None,
-    direction: Labels | None = None,
-    model: Labels | None = None,
-    load_kg: Numeric | None = None,
-    terrain_factor: Numeric | None = None,
-    resting_vo2_ml_kg_min: Numeric | None = None,
-    rmr_equation: Literal["mifflin_st_jeor", "harris_benedict_revised"] | None = None,
-    sex: Labels | None = None,
-    age_years: Numeric | None = None,
-    height_cm: Numeric | None = None,
-    rer: Numeric | None = None,
-    backward_factor: Numeric | Mapping[str, float] | None = None,
+    speed_m_s: Any = None,
+    mass_kg: Any = None,
+    duration_s: Any = None,
+    distance_m: Any = None,
+    grade: Any = None,
+    gait: Any = None,
+    direction: Any = None,
+    model: Any = None,
+    load_kg: Any = None,
+    terrain_factor: Any = None,
+    resting_vo2_ml_kg_min: Any = None,
+    rmr_equation: RmrEquation | None = None,
+    sex: Any = None,
+    age_years: Any = None,
+    height_cm: Any = None,
+    rer: Any = None,
+    backward_factor: Any = None,
     out_of_range: RangePolicy = "warn",
     out: Mapping[str, NDArray[Any]] | None = None,
-) -> EstimateResult | pd.DataFrame:
+    status: bool = False,
+    pace_unit: Literal["km", "mi"] | None = None,
+    interval: float | None = None,
+    calibration: Calibration | None = None,
+    **aliases: Any,
+) -> Any:
     """Estimate the metabolic energy of walking or running, forward or backward.
 
     Parameters
     ----------
-    data : pandas.DataFrame, optional
-        Inputs as columns with canonical names (see :mod:`retrocalc.nomenclature`); keywords
-        supply what the frame lacks. Returns the frame plus the result columns, index kept.
+    data : DataFrame, optional
+        Inputs as columns named as the keywords: canonical names or unit aliases of
+        :mod:`retrocalc.nomenclature`, matched ignoring case, blanks and hyphens; other
+        columns are kept untouched (a column with the canonical name wins over aliases of
+        the same input, e.g. ``speed_m_s`` over ``pace``; two aliases of one input are
+        refused). An export's activity type column (``Activity Type``) gives ``gait``
+        unless one is given, and ``direction`` unless one is given
+        (:func:`retrocalc.activity_types.activity_gait`);
+        a row whose type maps to no gait gets no estimate (why: with ``status=True``).
+        Keywords supply what the frame lacks. Returns the frame
+        plus the result columns, index kept. A pandas DataFrame is the reference; a polars
+        DataFrame or LazyFrame or a pyarrow Table gives the same type back (through
+        narwhals: ``pip install 'retrocalc[frames]'``). A frame with columns named like
+        results is refused (``ValueError``) rather than overwritten, except a frame
+        ``estimate()`` made, whose results a re-run replaces.
     speed_m_s : float, array_like or Series [m/s]
-        Speed, >= 0. Required.
+        Speed, >= 0. Required, unless both ``duration_s`` and ``distance_m`` are given:
+        speed is then distance / duration. Given with both, the distance must agree with
+        speed x duration within 5 % (else ``ValueError``) and the energy is power x duration.
     mass_kg : float, array_like or Series [kg]
         Body mass, > 0. Required.
     duration_s : float, array_like or Series [s], optional
@@ -268,6 +188,26 @@ def estimate(
         bool for ``in_range``, object for ``gait_used`` and ``model_used``. The results are
         these arrays (wrapped in Series for Series inputs). Saves allocating fresh memory when
         estimating many arrays of one size; the contents are unspecified after an error.
+    status : bool, default False
+        With a DataFrame: add the columns ``status`` (``ok``, ``out_of_range``, ``error``)
+        and ``error`` (why) that the command line writes. A row with a missing or impossible
+        input gets ``error`` and empty results instead of raising; range warnings are not
+        emitted (the reasons are in the column).
+    pace_unit : {"km", "mi"}, optional
+        Distance unit of ``pace`` text written without one (``"5:30"``).
+    interval : float, optional
+        Confidence level (e.g. 0.95) of a person-to-person prediction interval: adds
+        ``<output>_lower`` and ``<output>_upper`` for the power and energy outputs, from the
+        model's published spread combined with the direction factor's between-person spread
+        (:func:`retrocalc.uncertainty.interval`; which spread each model uses is listed there).
+    calibration : Calibration, optional
+        A personal calibration (:func:`retrocalc.calibrate`): energy and power outputs scaled
+        by the factor fitted for the model family, gait and direction (1 where none was).
+    **aliases
+        Inputs in other units, by the names of :data:`retrocalc.nomenclature.ALIASES`:
+        ``speed_kmh``, ``speed_mph``, ``pace`` (``"5:30/km"``), ``mass_lb``, ``duration``
+        (``"1:02:03"``, ``"45:10"``, timedeltas), ``duration_min``, ``distance_km``,
+        ``grade_pct``... Another name is a ``TypeError`` with did-you-mean suggestions.
 
     Returns
     -------
@@ -278,7 +218,8 @@ def estimate(
     Raises
     ------
     TypeError
-        A required input is missing, or text is given where numbers belong.
+        A required input is missing, text is given where numbers belong, or a keyword is
+        unknown (the message suggests close names: ``speed=`` -> ``speed_m_s``).
     ValueError
         A value is impossible (mass <= 0, negative speed, unknown gait...): the message names
         the parameter, the value, its position and what was expected.
@@ -314,35 +255,94 @@ def estimate(
         "height_cm": height_cm,
         "rer": rer,
     }
-    if data is None:
-        if out is None:
-            # one bout of plain numbers: the composition on Python floats, no numpy
-            fast = engine.evaluate_scalar(given, opts)
-            if fast is not None:
+    if interval is not None and not 0.0 < interval < 1.0:
+        raise ValueError(
+            f"interval must be a confidence level in (0, 1), e.g. 0.95; got {interval!r}"
+        )
+    personal = interval is not None or calibration is not None
+    plain = data is None and out is None and not aliases and not status
+    if plain and (duration_s is None or distance_m is None):
+        # one bout of plain numbers: the composition on Python floats, no numpy (it declines
+        # anything else: arrays, Series, numpy scalars...)
+        fast = engine.evaluate_scalar(given, opts)
+        if fast is not None:
+            if not personal:
                 return EstimateResult._of(fast)
-        return _result(engine.evaluate(given, opts, out=out), out)
-    if not is_dataframe(data):
+            one = EstimateResult._of(fast)
+            return _personal(one, given, backward_factor, interval, calibration)
+    if aliases:
+        add_aliases(given, aliases, pace_unit, "keyword")
+    if data is None:
+        if status:
+            raise TypeError("status=True adds columns to a DataFrame: pass one as data")
+        foreign = None
+        for value in given.values():
+            if value is not None and type(value) not in PLAIN_TYPES:  # arrays, Series...
+                foreign = _frames.foreign_series(given)
+                break
+        if (duration_s is not None and distance_m is not None) or aliases:
+            _derive.reconcile(given, locator_of(given))
+        if out is None and foreign is None:
+            fast = engine.evaluate_scalar(given, opts)  # aliases given as plain numbers
+            if fast is not None:
+                one = EstimateResult._of(fast)
+                return _personal(one, given, backward_factor, interval, calibration)
+        result = result_of(engine.evaluate(given, opts, out=out), out)
+        if personal:
+            result = _personal(result, given, backward_factor, interval, calibration)
+        return result if foreign is None else _frames.result_in(result, foreign)
+    if is_dataframe(data):
+        done = estimate_frame(data, given, opts, out, status, pace_unit)
+        return _personal(done, given, backward_factor, interval, calibration)
+    native = _frames.frame_kind(data)
+    if native is None:
         raise TypeError(
-            "estimate() takes a pandas DataFrame as its only positional argument; pass "
-            f"other inputs by keyword (got {type(data).__name__})"
+            "estimate() takes a DataFrame (pandas, polars DataFrame or LazyFrame, pyarrow "
+            "Table) as its only positional argument; pass other inputs by keyword (got "
+            f"{type(data).__name__})"
         )
-    pd = pandas()  # registers df.retro too
-    for name in INPUTS:
-        if name in data.columns:
-            if given[name] is not None:
-                raise ValueError(
-                    f"{name} is both a column of the DataFrame and a keyword; give it once"
-                )
-            given[name] = data[name]
-    n = len(data)
-    columns = engine.evaluate(given, opts, index=data.index, out=out)
-    frame = data.copy()
-    for name, value in columns.outputs.items():
-        frame[name] = np.broadcast_to(value, (n,)) if value.size != n else value
-    for name in _LABEL_OUTPUTS:
-        codes = columns.gait_code if name == "gait_used" else columns.model_code
-        names = engine.GAIT_NAMES if name == "gait_used" else engine.MODEL_NAMES
-        frame[name] = pd.Categorical.from_codes(
-            np.broadcast_to(codes, (n,)), categories=list(names)
-        )
-    return frame
+    frame, back = _frames.to_pandas(data)
+    done = estimate_frame(frame, given, opts, out, status, pace_unit)
+    return back(_personal(done, given, backward_factor, interval, calibration))
+
+
+def _personal(
+    result: Any,
+    given: Mapping[str, Any],
+    backward_factor: Any,
+    interval: float | None,
+    calibration: Calibration | None,
+) -> Any:
+    """A calibration applied, then prediction-interval bounds added (a result or a frame)."""
+    if interval is None and calibration is None:
+        return result
+    direction = given["direction"] if given["direction"] is not None else "forward"
+    if calibration is not None:
+        result = calibration.apply(result, direction=direction)
+    if interval is None:
+        return result
+    from .uncertainty import interval_columns
+
+    frame = hasattr(result, "columns")
+
+    def get(name: str) -> Any:
+        return np.asarray(result[name] if frame else getattr(result, name), dtype=np.float64)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # the bout's duration as the estimate used it (given, or from a distance)
+        duration = get("energy_gross_kj") * 1000.0 / get("power_gross_w")
+    bounds = interval_columns(
+        result,
+        mass_kg=given["mass_kg"],
+        direction=direction,
+        grade=given["grade"] if given["grade"] is not None else 0.0,
+        duration_s=duration,
+        level=interval,
+        backward_factor=None if isinstance(backward_factor, Mapping) else backward_factor,
+    )
+    if frame:
+        out = result.copy()
+        for name, value in bounds.items():
+            out[name] = np.asarray(value)
+        return out
+    return result.with_outputs(**bounds)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._fa import where
+from ._fa import lookup
 from ._wrap import Locator, as_label_array, label_codes
 
 __all__ = [
@@ -88,16 +88,26 @@ def _male_codes(sex: Any) -> NDArray[np.int64]:
     return label_codes(Locator(labels.shape), "sex", labels, SEX_CODES).reshape(labels.shape)
 
 
-# The equations on coded sex, written with plain operators: a row of floats or arrays.
+# The equations on coded sex (-1 missing, 0 female, 1 male), written with plain operators: a
+# row of floats or arrays. Sex-specific coefficients are looked up by code (NaN for missing),
+# one gather instead of computing both equations and choosing.
+_MIFFLIN_S = (math.nan, -161.0, 5.0)
+_HARRIS_BENEDICT = (
+    (math.nan, 447.593, 88.362),  # constant
+    (math.nan, 9.247, 13.397),  # x mass [kg]
+    (math.nan, 3.098, 4.799),  # x height [cm]
+    (math.nan, 4.330, 5.677),  # x age [years], subtracted
+)
+
+
 def _mifflin(w: Any, h: Any, a: Any, male: Any) -> Any:
-    s = where(male == 1, 5.0, where(male == 0, -161.0, math.nan))
+    s = lookup(_MIFFLIN_S, male + 1)
     return 10.0 * w + 6.25 * h - 5.0 * a + s
 
 
 def _harris_benedict(w: Any, h: Any, a: Any, male: Any) -> Any:
-    men = 88.362 + 13.397 * w + 4.799 * h - 5.677 * a
-    women = 447.593 + 9.247 * w + 3.098 * h - 4.330 * a
-    return where(male == 1, men, where(male == 0, women, math.nan))
+    c0, cw, ch, ca = (lookup(c, male + 1) for c in _HARRIS_BENEDICT)
+    return c0 + cw * w + ch * h - ca * a
 
 
 #: Resting-metabolic-rate equations by name, on coded sex (see :data:`SEX_CODES`) [kcal/day].

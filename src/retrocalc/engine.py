@@ -29,13 +29,7 @@ from . import energy
 from ._wrap import Kind, Locator, Packed, label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
-from .composition.validate import (
-    _PLAIN,
-    POLICIES,
-    Flags,
-    ImpossibleValueError,
-    RowReasons,
-)
+from .composition.validate import PLAIN_SPANS, POLICIES, Flags, ImpossibleValueError, RowReasons
 from .nomenclature import INPUTS, OUTPUTS
 
 __all__ = [
@@ -408,6 +402,7 @@ _PLAIN_LABELS = {
     "model": rules.MODEL_CODES,
 }
 _SCALAR_WHERE = Locator(())
+_DEFAULT_CODES = {"gait": 2, "direction": 0, "model": -1}
 
 
 def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] | None:
@@ -419,23 +414,28 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
     """
     if opts.rmr_equation is not None:
         return None
-    rows = {k: v for k, v in given.items() if v is not None}
-    for name, x in rows.items():
+    rows: dict[str, Any] = dict(_DEFAULT_CODES)
+    for name, x in given.items():
+        if x is None:
+            continue
         t = type(x)
-        if name in _PLAIN_LABELS and t is not str:
-            return None  # the array engine names the parameter and what it expects
-        if t is float or (t is int and -_INT_LIMIT < x < _INT_LIMIT):
+        if t is float:
             # NaN, inf, huge, impossible or suspect values go to the array engine, which
             # words them (and Python's ** would raise OverflowError where numpy gives inf)
-            low, high, strict = _PLAIN[name]
-            if not (low < x <= high if strict else low <= x <= high) or x > _BIG:
+            low, high = PLAIN_SPANS[name]
+            if not low <= x <= high:
                 return None
-            if t is int:
-                rows[name] = float(x)
-        elif t is str and name in _PLAIN_LABELS:
-            code = rows[name] = _PLAIN_LABELS[name].get(x, -2)
+            rows[name] = x
+        elif t is str:
+            code = _PLAIN_LABELS[name].get(x, -2) if name in _PLAIN_LABELS else -2
             if code == -2:
                 return None  # other spellings, errors, direction models: the array engine
+            rows[name] = code
+        elif t is int and name in PLAIN_SPANS:
+            low, high = PLAIN_SPANS[name]
+            if not low <= x <= high:
+                return None
+            rows[name] = float(x)
         else:
             return None  # numpy scalars, sequences, text for numbers: the array engine
     factor = opts.backward_factor
@@ -443,27 +443,19 @@ def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] |
         if (type(factor) is not float and type(factor) is not int) or not 0 < factor < _BIG:
             return None
         rows["backward_factor"] = float(factor)
-    if "distance_m" in rows and not rows.get("speed_m_s", 0.0) > 1e-6:
-        # no duration from a zero speed, nor an overflowing one from a subnormal speed: the
-        # array engine words it
-        return None
-    if "gait" not in rows:
-        rows["gait"] = 2
-    if "direction" not in rows:
-        rows["direction"] = 0
-    if "model" not in rows:
-        rows["model"] = -1
-    if (
-        "speed_m_s" not in rows
-        or "mass_kg" not in rows
-        or ("duration_s" in rows and "distance_m" in rows)
-    ):
-        return None  # the array engine words what is missing or given twice
-    flags = Flags(_SCALAR_WHERE)
-    ctx = Context(opts.policy, flags, _SCALAR_WHERE, None, opts.factors)
+    if "speed_m_s" not in rows or "mass_kg" not in rows:
+        return None  # the array engine words what is missing
+    if 0.0 < rows["speed_m_s"] < 1e-6:
+        return None  # a subnormal speed overflows cost per metre: the array engine flags it
+    if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 1e-6):
+        return (
+            None  # given twice, or no duration from a zero (or subnormal) speed: the array engine
+        )
+    # no Flags unless the row leaves a range (the composition makes them then)
+    ctx = Context(opts.policy, None, _SCALAR_WHERE, None, opts.factors)
     result = compose(rows, ctx)
-    if flags.ranges or flags.units:
-        flags.finish(opts.policy, 1)
+    if ctx.flags is not None:
+        ctx.flags.finish(opts.policy, 1)
     gait = result.pop("gait_code")
     model = result.pop("model_code")
     result["gait_used"] = GAIT_NAMES[gait]

@@ -44,9 +44,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
+from ._display import ResultDisplay
 from ._wrap import Locator, is_dataframe, label_codes, pack
 from .exceptions import OutOfRangeError, RangeWarning
 from .models.keytel2005 import SPECS, keytel2005, keytel2005_vo2max
+from .nomenclature import counted
 from .units import KCAL_TO_KJ
 
 __all__ = [
@@ -84,7 +86,7 @@ def tanaka_hr_max(age_years: Any) -> Any:
 
 
 @dataclass(frozen=True, repr=False)
-class HeartRateResult:
+class HeartRateResult(ResultDisplay):
     """Energy from heart rate, in the kind of the inputs (float, ndarray or Series).
 
     Attributes
@@ -118,23 +120,6 @@ class HeartRateResult:
     def to_dict(self) -> dict[str, Any]:
         """Attributes as a dict keyed by output name."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    def to_frame(self) -> Any:
-        """The result as a pandas DataFrame (imports pandas)."""
-        import pandas as pd
-
-        data = self.to_dict()
-        index = next((v.index for v in data.values() if isinstance(v, pd.Series)), None)
-        return pd.DataFrame({k: np.ravel(np.asarray(v)) for k, v in data.items()}, index=index)
-
-    def __repr__(self) -> str:
-        parts = []
-        for name, value in self.to_dict().items():
-            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
-            if "\n" in text:
-                text = f"<{type(value).__name__} shape {np.shape(value)}>"
-            parts.append(f"    {name}={text}")
-        return "HeartRateResult(\n" + ",\n".join(parts) + ",\n)"
 
 
 _INPUT_NAMES = (
@@ -340,7 +325,7 @@ def _estimate_hr(given: dict[str, Any], policy: str) -> HeartRateResult:
             i = int(np.flatnonzero(bad)[0])
             reasons.append(
                 f"{name}={x[i]:.3g} at {where(i)} outside [{lo:g}, {hi:g}] "
-                f"({int(np.count_nonzero(bad))} rows)"
+                f"({counted(int(np.count_nonzero(bad)), 'row')})"
             )
             out |= bad
     if reasons and policy in ("warn", "raise"):

@@ -63,6 +63,7 @@ from .exceptions import RetrocalcWarning, UnitWarning
 from .models import REGISTRY
 from .models.direction import BACKWARD_RUNNING_FACTOR, BACKWARD_WALKING_FACTOR
 from .models.minetti2002 import minetti2002_running, minetti2002_walking
+from .nomenclature import counted
 from .units import KCAL_TO_KJ
 
 __all__ = [
@@ -334,7 +335,7 @@ def speed_for(
     bad = np.flatnonzero(~found)
     if bad.size and not full_output:
         warnings.warn(
-            f"no speed reaches the target for {bad.size} of {n} rows (NaN), first at "
+            f"no speed reaches the target for {bad.size} of {counted(n, 'row')} (NaN), first at "
             f"{where(int(bad[0]))}: {reasons[bad[0]]}",
             NoSolutionWarning,
             stacklevel=2,

@@ -7,10 +7,26 @@ face, the docs and the naming tests all read :data:`INPUTS` and :data:`OUTPUTS`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["ALIASES", "INPUTS", "OUTPUTS", "Alias", "Variable"]
+import numpy as np
+
+__all__ = [
+    "ACTIVITY_TYPE",
+    "ALIASES",
+    "INPUTS",
+    "OUTPUTS",
+    "Alias",
+    "Variable",
+    "convert",
+    "counted",
+    "lookup",
+    "normalise",
+    "suggest",
+    "unknown_name",
+]
 
 
 @dataclass(frozen=True)
@@ -175,7 +191,8 @@ class Alias:
         Its unit.
     convert : str
         Name of the function in :mod:`retrocalc.units` that turns it into the canonical unit
-        (``"pace_to_speed"`` takes text such as ``"5:30/km"``).
+        (``"pace_to_speed"`` takes text such as ``"5:30/km"``, ``"parse_durations"`` text
+        such as ``"1:02:03"`` and timedeltas).
     """
 
     name: str
@@ -184,8 +201,10 @@ class Alias:
     convert: str
 
 
-#: Column names with their unit, accepted by the batch command line and
-#: :func:`retrocalc.estimate_file` besides the canonical :data:`INPUTS`.
+#: Names with their unit, accepted besides the canonical :data:`INPUTS` everywhere: as
+#: keywords of :func:`retrocalc.estimate`, as DataFrame columns, as file columns of the batch
+#: command line and :func:`retrocalc.estimate_file`. ``unit == "text"`` marks the aliases whose
+#: values are text (``pace``: ``"5:30/km"``; ``duration``: ``"1:02:03"`` or timedeltas).
 ALIASES: dict[str, Alias] = {
     a.name: a
     for a in (
@@ -196,6 +215,7 @@ ALIASES: dict[str, Alias] = {
         Alias("pace_min_mi", "speed_m_s", "min/mi", "pace_min_mi_to_speed"),
         Alias("mass_lb", "mass_kg", "lb", "lb_to_kg"),
         Alias("load_lb", "load_kg", "lb", "lb_to_kg"),
+        Alias("duration", "duration_s", "text", "parse_durations"),
         Alias("duration_min", "duration_s", "min", "minutes_to_s"),
         Alias("duration_h", "duration_s", "h", "hours_to_s"),
         Alias("distance_km", "distance_m", "km", "km_to_m"),
@@ -205,3 +225,185 @@ ALIASES: dict[str, Alias] = {
         Alias("height_in", "height_cm", "in", "inches_to_cm"),
     )
 }
+
+
+#: The batch's name for an export's activity type column (``Activity Type`` in Garmin Connect
+#: and Strava exports): it gives ``gait`` and ``direction`` through
+#: :func:`retrocalc.activity_types.activity_gait`. Not a keyword of :func:`retrocalc.estimate`.
+ACTIVITY_TYPE = "activity_type"
+
+# words people use for an input, mapped to the word of its name (for suggestions only)
+_SYNONYMS: dict[str, str] = {
+    "weight": "mass",
+    "bodyweight": "mass",
+    "body_mass": "mass",
+    "incline": "grade",
+    "slope": "grade",
+    "gradient": "grade",
+    "velocity": "speed",
+    "time": "duration",
+    "elapsed": "duration",
+    "dist": "distance",
+    "length": "distance",
+    "pack": "load",
+    "backpack": "load",
+    "terrain": "terrain_factor",
+    "age": "age_years",
+    "height": "height_cm",
+    "vo2": "resting_vo2_ml_kg_min",
+}
+
+
+def normalise(name: str) -> str:
+    """The matching key of a name: stripped, lower case, blanks and hyphens as ``_``.
+
+    Headers, ``--column`` names, DataFrame columns and keywords are matched by this key, so
+    ``"Speed_KMH"``, ``" speed-kmh "`` and ``"speed kmh"`` are one name.
+
+    >>> normalise(" Activity Type "), normalise("Speed-KMH")
+    ('activity_type', 'speed_kmh')
+    """
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def lookup(name: str) -> tuple[str, str | None] | None:
+    """``(canonical input, alias or None)`` of a canonical or alias name, else None.
+
+    The one resolver of names: :func:`retrocalc.estimate` keywords and DataFrame columns and
+    the batch's file columns all go through it (matching by :func:`normalise`).
+
+    >>> lookup("speed_m_s"), lookup("Speed_KMH"), lookup("speed")
+    (('speed_m_s', None), ('speed_m_s', 'speed_kmh'), None)
+    """
+    key = normalise(name)
+    if key in INPUTS:
+        return key, None
+    if key in ALIASES:
+        return ALIASES[key].canonical, key
+    return None
+
+
+def suggest(name: str, choices: Any = None) -> list[str]:
+    """Names close to an unknown ``name``, best first (at most 4), for "did you mean".
+
+    Parameters
+    ----------
+    name : str
+        The unknown name.
+    choices : iterable of str, optional
+        Candidates; default every input and alias name.
+
+    Examples
+    --------
+    >>> suggest("speed")
+    ['speed_m_s', 'speed_kmh', 'speed_mph']
+    >>> suggest("weight_kg")
+    ['mass_kg', 'mass_lb']
+    >>> suggest("incline")
+    ['grade', 'grade_pct', 'grade_deg']
+    """
+    candidates = list(choices) if choices is not None else [*INPUTS, *ALIASES]
+    by_key = {normalise(c): c for c in candidates}
+    key = normalise(name)
+    words = key.split("_")
+    keys = [key, "_".join(_SYNONYMS.get(w, w) for w in words)]
+    if key in _SYNONYMS:
+        keys.append(_SYNONYMS[key])
+    if len(words) > 1:  # "Moving Time": a word that is a name or a synonym of one
+        keys += [_SYNONYMS.get(w, w) for w in words if len(w) >= 4 or w in _SYNONYMS]
+    found: list[str] = []
+    for k in keys:
+        if k in by_key:
+            found.append(by_key[k])
+        # a name that is the start of some names ("speed" -> speed_m_s, speed_kmh...)
+        found += [c for ck, c in by_key.items() if ck.startswith(k + "_")]
+        found += [by_key[c] for c in difflib.get_close_matches(k, by_key, n=4, cutoff=0.7)]
+    return list(dict.fromkeys(f for f in found if normalise(f) != key))[:4]
+
+
+def unknown_name(name: str, what: str, choices: Any = None) -> str:
+    """A message for an unknown name with did-you-mean suggestions.
+
+    >>> unknown_name("incline", "unknown input")
+    "unknown input 'incline'; did you mean 'grade' or 'grade_pct' or 'grade_deg'?"
+    """
+    close = suggest(name, choices)
+    if not close:
+        return f"{what} {name!r}"
+    return f"{what} {name!r}; did you mean {' or '.join(map(repr, close))}?"
+
+
+def convert(alias: str, values: Any, *, pace_unit: str | None = None) -> Any:
+    """Values given under an alias, in the canonical unit of its input.
+
+    Parameters
+    ----------
+    alias : str
+        A key of :data:`ALIASES`.
+    values : float, str, sequence, ndarray or Series
+        Values in the alias's unit (text for ``pace`` and ``duration``).
+    pace_unit : {"km", "mi"}, optional
+        Distance unit of paces written without one (``"5:30"``).
+
+    Returns
+    -------
+    float, ndarray or Series
+        In the canonical unit; a Series stays a Series, a list becomes an ndarray.
+
+    Examples
+    --------
+    >>> convert("speed_kmh", 36.0)
+    10.0
+    >>> convert("duration", "1:00:30")
+    3630.0
+    """
+    from . import units
+
+    spec = ALIASES[alias]
+    function = getattr(units, spec.convert)
+    if spec.convert == "pace_to_speed":
+        return function(values, unit=pace_unit)
+    if spec.unit == "text":
+        if alias == "duration":
+            _refuse_bare_numbers(values)
+        return function(values)
+    if isinstance(values, list | tuple):
+        values = np.asarray(values, dtype=np.float64)
+    result = function(values)
+    return float(result) if isinstance(result, np.floating) else result
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``"1 row"``, ``"3 rows"``, ``"1,234 rows"``: a count with its noun in the right number.
+
+    >>> counted(1, "row"), counted(2, "row"), counted(1, "such value", "such values")
+    ('1 row', '2 rows', '1 such value')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+#: Why a bare number is not a ``duration``: the name does not say its unit.
+BARE_DURATION = (
+    "is a number without a unit: 'duration' takes times such as '1:02:03' or '45:10' (or "
+    "timedeltas); name a number of seconds, minutes or hours duration_s, duration_min or "
+    "duration_h"
+)
+
+
+def _refuse_bare_numbers(values: Any) -> None:
+    """A ``duration`` of plain numbers (or number texts such as ``"1800"``) could be seconds
+    or minutes: refuse it rather than guess."""
+    from . import units
+
+    raw = values.to_numpy() if hasattr(values, "to_numpy") else values
+    array = np.asarray(raw)
+    if array.dtype.kind in "iuf":
+        finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
+        if finite.size:
+            raise ValueError(f"{finite.reshape(-1)[0].item()!r} {BARE_DURATION}")
+        return
+    if array.dtype.kind in "OU":
+        texts = {str(v).strip() for v in np.unique(array.astype(str))}
+        bare = sorted(t for t in texts if units._is_plain_number(t))
+        if bare:
+            raise ValueError(f"{bare[0]!r} {BARE_DURATION}")

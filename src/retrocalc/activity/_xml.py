@@ -11,11 +11,16 @@ and speed are matched by local name under any namespace prefix (``ns3:hr``,
 from __future__ import annotations
 
 import io
+import operator
+import re
+from collections.abc import Sequence
+from itertools import repeat
 from typing import IO, Any
 
 import numpy as np
 import pandas as pd
 
+from .._extras import load
 from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
 
 __all__ = ["read_xml"]
@@ -44,13 +49,7 @@ _EMPTY = ["nan"] * len(_NAMES)
 
 
 def _defused() -> Any:
-    try:
-        import defusedxml.ElementTree as det  # noqa: N813
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "reading GPX and TCX safely needs defusedxml: pip install 'retrocalc[activity]'"
-        ) from None
-    return det
+    return load("activity", "defusedxml.ElementTree", feature="reading GPX and TCX safely")
 
 
 _TIME, _OTHER = -2, -1
@@ -87,6 +86,12 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     """Read the track points, segments, laps, sport and device of a GPX or TCX file."""
     det = _defused()
     from defusedxml import DefusedXmlException
+
+    data = stream.getvalue() if isinstance(stream, io.BytesIO) else stream.read()
+    fast = _read_plain(data, name, kind)
+    if fast is not None:
+        return fast
+    stream = io.BytesIO(data)
 
     point_tag = "trkpt" if kind == "gpx" else "Trackpoint"
     segment_tag = "trkseg" if kind == "gpx" else "Track"
@@ -158,7 +163,8 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
         notes.append(f"XML ends early ({exc}): kept the {len(rows)} points read before it")
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
-    return _build(rows, times, segments, lap_of, laps, meta, notes, name, kind)
+    table = _floats(rows, notes)
+    return _build(table, times, segments, lap_of, laps, meta, notes, name, kind)
 
 
 def _tcx_lap(elem: Any, local: dict[str, str]) -> tuple[Any, ...]:
@@ -185,39 +191,43 @@ def _floats(texts: list[list[str]], notes: list[str]) -> np.ndarray[Any, np.dtyp
 
 
 def _build(
-    rows: list[list[str]],
-    times: list[str | None],
-    segments: list[int],
-    lap_of: list[int],
+    table: np.ndarray[Any, np.dtype[np.float64]],
+    times: Any,
+    segments: Any,
+    lap_of: Any,
     laps: list[tuple[Any, ...]],
     meta: dict[str, Any],
     notes: list[str],
     name: str,
     kind: str,
 ) -> Activity:
-    table = _floats(rows, notes)
     time = pd.DatetimeIndex(
         pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
     )
     columns: dict[str, Any] = {n: table[:, i] for i, n in enumerate(_NAMES)}
     columns.update(time=time, segment=np.asarray(segments), lap=np.asarray(lap_of))
-    samples = make_samples(columns, len(rows))
+    samples = make_samples(columns, len(table))
     lap_frame = _empty_laps()
     if laps:
         start = pd.DatetimeIndex(
             pd.to_datetime([s for s, *_ in laps], utc=True, format="ISO8601", errors="coerce")
         )
         first = samples["time"].dropna()
-        start_s = (
+        start_s = np.asarray(
             (start - first.iloc[0]).total_seconds()
             if not first.empty
-            else np.full(len(laps), np.nan)
+            else np.full(len(laps), np.nan),
+            dtype=np.float64,
         )
+        # TotalTimeSeconds is the lap's timer time (pauses excluded); its elapsed time runs
+        # from its start to the next lap's start (the last lap: to the last timed point)
+        end_s = float(samples["elapsed_s"].max()) if len(samples) else np.nan
+        elapsed_s = np.diff(np.append(start_s, end_s))
         lap_frame = pd.DataFrame(
             {
                 "start_time": start,
                 "start_s": start_s,
-                "elapsed_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
+                "elapsed_s": elapsed_s,
                 "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
                 "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),
             }
@@ -232,3 +242,228 @@ def _build(
         laps=lap_frame,
         warnings=notes,
     )
+
+
+# --- the fast path: plain, well-formed documents -------------------------------------------
+#
+# A document that the C parser (expat) accepts as well-formed and that holds no DTD, entity or
+# character reference, comment, CDATA section or processing instruction has one reading of
+# its markup: every "<" starts a tag, an element's text runs to the next "<", and attribute
+# values are quoted without "<". Then the elements an estimate needs are found by one regular
+# expression over the text, and the points are assembled with array operations (no Python
+# work per element). Anything else (a truncated file, entities, another encoding...) takes the
+# iterparse path above, which also reports what it worked around.
+
+_PREFIX = r"(?:[A-Za-z_][\w.\-]*+:)?"  # possessive: no backtracking into a name
+_ATTRS = r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
+# codes of the tokens that are not point fields (those are 0-6, the columns of _NAMES)
+_C_TIME, _C_OPEN, _C_CLOSE, _C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END = range(10, 17)
+_C_TOTAL, _C_TYPE, _C_ACTIVITY, _C_CREATOR, _C_CREATOR_END, _C_NAME, _C_ROOT = range(17, 24)
+_STRUCTURE = (_C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END)
+_TAGS = {
+    "gpx": {"trkpt": _C_OPEN, "trkseg": _C_SEG, "time": _C_TIME, "type": _C_TYPE, "gpx": _C_ROOT},
+    "tcx": {
+        "Trackpoint": _C_OPEN,
+        "Track": _C_SEG,
+        "Lap": _C_LAP,
+        "Time": _C_TIME,
+        "TotalTimeSeconds": _C_TOTAL,
+        "Activity": _C_ACTIVITY,
+        "Creator": _C_CREATOR,
+        "Name": _C_NAME,
+    },
+}
+_ENDS = {
+    "gpx": {"trkpt": _C_CLOSE, "trkseg": _C_SEG_END},
+    "tcx": {"Trackpoint": _C_CLOSE, "Track": _C_SEG_END, "Lap": _C_LAP_END,
+            "Creator": _C_CREATOR_END},
+}  # fmt: skip
+_FIELDS = {
+    "gpx": ("ele", "distance", "speed", "Speed", "hr", "heartrate", "cad", "cadence", "Cadence"),
+    "tcx": ("AltitudeMeters", "LatitudeDegrees", "LongitudeDegrees", "DistanceMeters", "Speed",
+            "speed", "Value", "Cadence", "RunCadence"),
+}  # fmt: skip
+_PATTERNS: dict[str, tuple[Any, dict[str, int]]] = {}
+_DECL_ENCODING = re.compile(r"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)""")
+
+
+def _pattern(kind: str) -> tuple[Any, dict[str, int]]:
+    if kind not in _PATTERNS:
+        codes = {f: _POINT_FIELDS[f] for f in _FIELDS[kind]} | _TAGS[kind]
+        lookup = dict(codes) | {"/" + k: v for k, v in _ENDS[kind].items()}
+        opens = "|".join(sorted(codes, key=len, reverse=True))
+        ends = "|".join(sorted(_ENDS[kind], key=len, reverse=True))
+        regex = re.compile(
+            rf"<{_PREFIX}({opens})(?=[\s/>]){_ATTRS}>([^<]*)|<(/){_PREFIX}({ends})\s*>"
+        )
+        _PATTERNS[kind] = (regex, lookup)
+    return _PATTERNS[kind]
+
+
+def _attribute(attrs: str, key: str) -> str | None:
+    found = re.search(rf"""(?:^|\s){key}\s*=\s*(?:"([^"]*)"|'([^']*)')""", attrs)
+    return (
+        None
+        if found is None
+        else (found.group(1) if found.group(1) is not None else found.group(2))
+    )
+
+
+def _plain_text(data: bytes) -> str | None:
+    """The document as text when the fast path applies to it, else None."""
+    import xml.parsers.expat
+
+    head = data[:200].lstrip(b"\xef\xbb\xbf")
+    if not head.startswith(b"<") or b"&" in data or b"<!" in data or data.count(b"<?") > 1:
+        return None  # references, comments, CDATA, DTDs, processing instructions
+    if b"<?" in data and not head.startswith(b"<?xml"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    declared = _DECL_ENCODING.match(text.lstrip("\ufeff"))
+    if declared and declared.group(1).lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        return None
+    try:
+        xml.parsers.expat.ParserCreate().Parse(data, True)  # well-formed? (C, no callbacks)
+    except xml.parsers.expat.ExpatError:
+        return None
+    return text
+
+
+def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
+    """The fast path (see above); None when the document needs the full parser."""
+    text = _plain_text(data)
+    if text is None:
+        return None
+    regex, lookup = _pattern(kind)
+    tokens = regex.findall(text)
+    if not tokens:
+        return None
+    # columns of the tokens; map() with C functions: no Python-level work per token
+    names, attrs, texts, slashes, ends = zip(*tokens, strict=True)
+    keys = map(operator.add, map(operator.add, slashes, ends), names)  # "/Lap" closes a Lap
+    code = np.fromiter(map(lookup.__getitem__, keys), np.int64, len(tokens))
+    selfclosing = np.fromiter(map(str.endswith, attrs, repeat("/")), bool, len(tokens))
+    opened = code == _C_OPEN
+    closed = (code == _C_CLOSE) | (opened & selfclosing)
+    n = int(opened.sum())
+    if n == 0 or n != int(closed.sum()):
+        return None
+    point = np.cumsum(opened) - 1  # the point a token belongs to
+    inside = (np.cumsum(opened) - np.cumsum(closed) > 0) | (opened & ~selfclosing)
+    table = np.full((n, len(_NAMES)), np.nan)
+    field = np.flatnonzero(inside & (code < len(_NAMES)) & ~selfclosing)
+    if field.size:
+        values: Any = operator.itemgetter(*field.tolist())(texts)
+        try:
+            numbers = np.array(values if field.size > 1 else [values], dtype=np.float64)
+        except ValueError:  # empty elements (rare): leave them out
+            keep = np.array([bool(texts[i].strip()) for i in field.tolist()], bool)
+            field = field[keep]
+            try:
+                numbers = np.array([texts[i] for i in field.tolist()], dtype=np.float64)
+            except ValueError:
+                return None  # a number that does not read: the full parser notes it
+        table[point[field], code[field]] = numbers
+    times = np.full(n, None, dtype=object)
+    timed = np.flatnonzero(inside & (code == _C_TIME) & ~selfclosing)
+    if timed.size:
+        picked: Any = operator.itemgetter(*timed.tolist())(texts)
+        times[point[timed]] = list(picked) if timed.size > 1 else [picked]
+    if kind == "gpx":
+        opens = np.flatnonzero(opened).tolist()
+        joined = "\0".join(attrs[i] for i in opens)
+        for column, key in ((1, "lat"), (2, "lon")):
+            found = re.findall(rf"""(?:^|[\s\0]){key}\s*=\s*["']([^"']*)["']""", joined)
+            if found and len(found) != n:
+                return None  # some points lack the attribute: the full parser places them
+            if found:
+                try:
+                    table[:, column] = np.array(found, dtype=np.float64)
+                except ValueError:
+                    return None
+    segments, lap_of, laps = _structure(code, opened, inside, attrs, texts, n)
+    meta = _meta(code, attrs, texts, kind)
+    return _build(table, times, segments, lap_of, laps, meta, [], name, kind)
+
+
+def _structure(
+    code: np.ndarray[Any, Any],
+    opened: np.ndarray[Any, Any],
+    inside: np.ndarray[Any, Any],
+    attrs: Sequence[str],
+    texts: Sequence[str],
+    n: int,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[tuple[Any, ...]]]:
+    """Segment and lap of each point, and the TCX laps, as the iterparse path counts them.
+
+    A loop over the segment and lap tags only (a handful per file), not over points.
+    """
+    before = np.cumsum(opened) - opened  # points opened before each token
+    segment_of = np.zeros(n, np.int64)
+    lap_of = np.zeros(n, np.int64)
+    laps: list[tuple[Any, ...]] = []
+    segment = lap = tracks_in_lap = done = 0
+    track_depth = 0
+    lap_start: str | None = None
+    totals: dict[int, str] = {}
+    marks = np.flatnonzero(np.isin(code, (*_STRUCTURE, _C_TOTAL, 3)) & ~inside)
+    for i in marks.tolist():
+        c = int(code[i])
+        upto = int(before[i])
+        if upto > done:
+            segment_of[done:upto] = segment
+            lap_of[done:upto] = lap
+            done = upto
+        if c == _C_SEG:
+            track_depth += 1
+            if attrs[i].endswith("/"):
+                track_depth -= 1  # an empty segment: no points, nothing to count
+        elif c == _C_SEG_END:
+            track_depth -= 1
+            if done and segment_of[done - 1] == segment:
+                segment += 1
+                tracks_in_lap += 1
+        elif c == _C_LAP:
+            lap_start, totals = _attribute(attrs[i], "StartTime"), {}
+        elif c in (_C_TOTAL, 3) and track_depth == 0 and lap_start is not None:
+            totals.setdefault(c, texts[i])
+        elif c == _C_LAP_END:
+            laps.append((lap_start, totals.get(_C_TOTAL), totals.get(3)))
+            lap += 1
+            if tracks_in_lap:
+                segment -= 1
+            tracks_in_lap = 0
+            lap_start = None
+    segment_of[done:] = segment
+    lap_of[done:] = lap
+    return segment_of, lap_of, laps
+
+
+def _meta(
+    code: np.ndarray[Any, Any], attrs: Sequence[str], texts: Sequence[str], kind: str
+) -> dict[str, Any]:
+    """Sport and device as the iterparse path finds them."""
+    meta: dict[str, Any] = {}
+    if kind == "gpx":
+        for i in np.flatnonzero(code == _C_TYPE).tolist():
+            if texts[i] and "/" not in texts[i] and not attrs[i].endswith("/"):
+                meta["sport"] = texts[i]  # trk/type (link/type is a MIME type)
+                break
+        root = np.flatnonzero(code == _C_ROOT)
+        if root.size:
+            meta["device"] = _attribute(attrs[int(root[0])], "creator")
+        return meta
+    activity = np.flatnonzero(code == _C_ACTIVITY)
+    if activity.size:
+        meta["sport"] = _attribute(attrs[int(activity[0])], "Sport")
+    creator = np.flatnonzero(code == _C_CREATOR)
+    if creator.size:
+        start = int(creator[0])
+        ends = np.flatnonzero(code[start:] == _C_CREATOR_END)
+        stop = start + int(ends[0]) if ends.size else code.size
+        names = np.flatnonzero(code[start:stop] == _C_NAME).tolist()
+        meta["device"] = texts[start + names[0]] if names else None
+    return meta

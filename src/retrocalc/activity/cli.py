@@ -90,7 +90,8 @@ def activity(
     """Energy of GPS watch recordings (FIT, GPX, TCX): one summary row per activity.
 
     A file that cannot be read is a row with status=error and the reason; the batch goes on.
-    Outputs are written atomically. Exit status 1 when any file failed.
+    A sport other than walking or running (cycling...) is estimated as walking or running and
+    marked status=warning. Outputs are written atomically. Exit status 1 when any file failed.
     """  # fmt: skip
     if example:
         from ..data import example_path
@@ -119,10 +120,15 @@ def activity(
         sys.exit(2)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    failed = int((table["status"] != "ok").sum())
+    failed = int((table["status"] == "error").sum())
+    warned = int((table["status"] == "warning").sum())
     if not quiet:
-        click.echo(f"{len(table)} activities, {len(table) - failed} ok, {failed} failed", err=True)
+        click.echo(
+            f"{len(table)} activities, {len(table) - failed - warned} ok, {warned} with a "
+            f"warning, {failed} failed",
+            err=True,
+        )
         for row in table[table["status"] != "ok"].itertuples():
-            click.echo(f"  {row.file}: {row.reason}", err=True)
+            click.echo(f"  {row.file}: {row.status}: {row.reason}", err=True)
     if failed:
         sys.exit(1)

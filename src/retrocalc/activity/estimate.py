@@ -26,12 +26,25 @@ from .grade import GradeSettings, filtered_grade, raw_grade
 from .pauses import STATES, PauseSettings, interval_states
 from .read import Activity, ActivityError, read_activity
 
-__all__ = ["ActivityResult", "estimate_activity"]
+__all__ = ["NOT_ON_FOOT", "ActivityResult", "estimate_activity"]
 
 FloatArray = NDArray[np.float64]
 #: Mean Earth radius [m] (IUGG), for the haversine distance.
 EARTH_RADIUS_M = 6_371_008.8
 _SPEED_WINDOW = 5  # intervals in the derived-speed window
+#: Sports (FIT profile names, after :func:`~retrocalc.activity.read.norm_sport`) that are not
+#: done on foot: their recordings get a warning. Unknown or free-text sports (a GPX ``type``
+#: may hold anything) and ``generic`` do not.
+NOT_ON_FOOT = frozenset(
+    {
+        "cycling", "e_biking", "swimming", "rowing", "paddling", "stand_up_paddleboarding",
+        "kayaking", "rafting", "sailing", "surfing", "windsurfing", "kitesurfing",
+        "wakeboarding", "water_skiing", "alpine_skiing", "snowboarding",
+        "cross_country_skiing", "inline_skating", "ice_skating", "motorcycling", "driving",
+        "flying", "horseback_riding", "hang_gliding", "snowmobiling", "wheelchair_push_run",
+        "wheelchair_push_walk",
+    }
+)  # fmt: skip
 _ENERGY = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
 
 
@@ -223,6 +236,13 @@ def estimate_activity(
         No usable time (fewer than two timed points, or zero duration), or no distance,
         positions or speed; the message names the file.
 
+    Warns
+    -----
+    ActivityWarning
+        The recording's sport is not a walk or a run (cycling, swimming...): it is estimated
+        as walking or running at the recorded speeds, which is not the energy of that sport.
+        ``summary["foot_sport"]`` is then False.
+
     Examples
     --------
     >>> import retrocalc as rc
@@ -247,6 +267,14 @@ def estimate_activity(
         activity = read_activity(activity)
     act = activity
     notes = list(act.warnings)
+    if act.sport in NOT_ON_FOOT:
+        # the models are of walking and running: a ride at 8 m/s is not a run at 8 m/s
+        text = (
+            f"the recording's sport is {act.sport!r}, not walking or running: the energy is "
+            "that of walking or running at the recorded speeds, not of this sport"
+        )
+        notes.append(text)
+        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=2)
     grade_settings = grade_settings or GradeSettings()
     pause_settings = pause_settings or PauseSettings()
     s = act.samples
@@ -273,12 +301,13 @@ def estimate_activity(
     g_raw = raw_grade(distance, altitude)
     g = {"filtered": profile.grade, "raw": g_raw, "level": np.zeros(n)}[grade]
 
-    dirs = np.broadcast_to(np.asarray(direction, dtype=object), (n,))
+    # fixed-width text (not objects): label matching in rc.estimate is then vectorised
+    dirs = _labels(direction, n)
     backward = dirs == "backward"
     if isinstance(gait, str) and gait == "auto":
         gaits = auto_gait(speed, moving, backward=backward, sport=act.sport)
     else:
-        gaits = np.broadcast_to(np.asarray(gait, dtype=object), (n,))
+        gaits = _labels(gait, n)
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
@@ -288,8 +317,10 @@ def estimate_activity(
         warnings.simplefilter("ignore", UnitWarning)
         result = _call(estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options)
     _rest_for_pauses(result, moving, dt)
+    result.update(_from_heart_rate(s, mass_kg, dt, options, notes))
 
-    columns: dict[str, Any] = {name: s[name].to_numpy() for name in s.columns}
+    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamp objects)
+    columns: dict[str, Any] = {name: s[name].array for name in s.columns}
     columns.update(
         elapsed_s=elapsed,
         distance_m=distance,
@@ -299,8 +330,8 @@ def estimate_activity(
         grade=g,
         grade_raw=g_raw,
         altitude_filtered_m=profile.altitude_m,
-        gait=np.where(moving, gaits, "pause"),
-        direction=dirs,
+        gait=np.where(moving, gaits, "pause").astype(object),
+        direction=dirs.astype(object),
         **result,
     )
     table = pd.DataFrame(columns, index=s.index)
@@ -334,6 +365,8 @@ def estimate_activity(
 
 _PASSED = frozenset(
     {
+        "interval",
+        "calibration",
         "model",
         "load_kg",
         "terrain_factor",
@@ -346,6 +379,18 @@ _PASSED = frozenset(
         "backward_factor",
     }
 )
+
+
+def _labels(value: Any, n: int) -> NDArray[Any]:
+    """One label or one per sample, as an array of ``n``.
+
+    A single text becomes fixed-width text (label matching in :func:`retrocalc.estimate` is
+    then one comparison per label); per-sample values stay as given (objects), so that a
+    missing value stays missing instead of becoming the text ``"None"``.
+    """
+    if isinstance(value, str):
+        return np.full(n, value)
+    return np.broadcast_to(np.asarray(value, dtype=object), (n,))
 
 
 def _call(
@@ -372,6 +417,37 @@ def _call(
     return dict(out.to_dict())
 
 
+def _from_heart_rate(
+    s: pd.DataFrame, mass_kg: float, dt: FloatArray, options: dict[str, Any], notes: list[str]
+) -> dict[str, Any]:
+    """Energy from the recorded heart rate (Keytel et al. 2005), kept apart from the motion
+    estimate: ``hr_`` columns, when the recording has heart rate and ``age_years`` and ``sex``
+    are given (the equations need both)."""
+    if "heart_rate_bpm" not in s.columns:
+        return {}
+    hr = np.asarray(s["heart_rate_bpm"], dtype=np.float64)
+    if not np.isfinite(hr).any():
+        return {}
+    age, sex = options.get("age_years"), options.get("sex")
+    if age is None or sex is None:
+        notes.append("heart rate recorded: give age_years and sex for energy from heart rate")
+        return {}
+    from ..heart_rate import estimate_hr
+
+    h = estimate_hr(
+        heart_rate_bpm=np.where(hr > 0, hr, np.nan),
+        mass_kg=mass_kg,
+        age_years=age,
+        sex=sex,
+        duration_s=dt,
+        out_of_range="flag",
+    )
+    return {
+        "hr_energy_gross_kcal": np.asarray(h.hr_energy_gross_kcal, dtype=np.float64),
+        "hr_in_range": np.asarray(h.hr_in_range, dtype=bool),
+    }
+
+
 def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: FloatArray) -> None:
     """Pauses: net 0, gross = the resting rate the estimate used (gross - net)."""
     rest = ~moving
@@ -388,3 +464,6 @@ def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: Floa
     result["cost_of_transport_j_kg_m"] = np.where(rest, np.nan, result["cost_of_transport_j_kg_m"])
     result["in_range"] = np.where(rest, True, result["in_range"])
     result["model_used"] = np.where(rest, "rest", result["model_used"]).astype(object)
+    # prediction-interval bounds (estimate(interval=...)): a pause is rest, no model spread
+    for name in [k for k in result if k.endswith(("_lower", "_upper"))]:
+        result[name] = np.where(rest, result[name.rsplit("_", 1)[0]], result[name])

@@ -41,7 +41,7 @@ def auto_gait(
     sport: str | None = None,
     smooth_samples: int = 9,
     bands: Mapping[str, tuple[float, float]] = GAIT_BANDS_M_S,
-) -> NDArray[np.object_]:
+) -> NDArray[np.str_]:
     """Walk or run per sample (``"walk"``/``"run"``); pauses take the gait around them.
 
     Parameters
@@ -75,4 +75,4 @@ def auto_gait(
         prior = float(v[first[0]] >= middle[first[0]]) if first.size else 0.0
     # hysteresis: carry the last decisive state forward (vectorised forward fill)
     filled = pd.Series(decided).ffill().fillna(prior).to_numpy()
-    return np.where(filled > 0.5, "run", "walk").astype(object)
+    return np.where(filled > 0.5, "run", "walk")

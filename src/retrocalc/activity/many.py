@@ -1,7 +1,8 @@
 """Many activities: one summary row per file, in parallel, never stopped by a bad file.
 
-Each file is read and estimated in a worker process (``concurrent.futures``; ``engine="dask"``
-maps the same function over a Dask bag, on a cluster with ``scheduler=``). A worker returns
+Each file is read and estimated in a worker process (``concurrent.futures``, files sent in
+chunks of up to 16 so the round trip per task is amortised; ``engine="dask"`` maps the same
+function over a Dask bag, on a cluster with ``scheduler=``). A worker returns
 only the summary row (and writes the per-sample table itself when asked), so memory stays
 flat in the number of files. A file that cannot be read or estimated is a row with
 ``status="error"`` and the reason. Outputs are written atomically.
@@ -135,6 +136,11 @@ def _one(path: str, job: _Job) -> dict[str, Any]:
             result = estimate_activity(act, mass_kg=mass, **job.options)
         row.update(athlete=athlete, mass_kg=mass)
         row.update({k: v for k, v in result.summary.items() if k != "source"})
+        if not result.summary["foot_sport"]:
+            # estimated, but not the energy of that sport: the row says so
+            row.update(
+                status="warning", reason=f"sport is {result.summary['sport']}, not a walk or run"
+            )
         if job.samples_dir is not None:
             target = _samples_name(path, job.samples_dir)
             with atomic_write(target) as handle:
@@ -161,31 +167,49 @@ def atomic_write(path: str, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
+def _chunk(paths: Sequence[str], job: _Job) -> list[dict[str, Any]]:
+    """Rows of several files: one task per chunk amortises the inter-process round trip."""
+    return [_one(p, job) for p in paths]
+
+
+def chunk_size(files: int, processes: int) -> int:
+    """Files per task: about 16 tasks per process, 1 to 16 files each.
+
+    Enough tasks for the processes to share the work evenly (files differ in length), few
+    enough that the per-task cost (pickling the job, a round trip) stays small.
+    """
+    return max(1, min(16, files // (16 * processes)))
+
+
 def _local(
-    files: Sequence[str], job: _Job, processes: int, tick: Callable[[], None]
+    files: Sequence[str], job: _Job, processes: int, tick: Callable[[int], Any]
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any] | None] = [None] * len(files)
     if processes <= 1:
         for i, f in enumerate(files):
             rows[i] = _one(f, job)
-            tick()
+            tick(1)
         return [r for r in rows if r is not None]
-    window = 4 * processes  # bounded in-flight work: memory flat in the number of files
+    size = chunk_size(len(files), processes)
+    chunks = [(i, files[i : i + size]) for i in range(0, len(files), size)]
+    window = 2 * processes  # bounded in-flight work: memory flat in the number of files
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        pending: dict[Future[dict[str, Any]], int] = {}
-        queue = iter(enumerate(files))
-        for i, f in queue:
-            pending[pool.submit(_one, f, job)] = i
+        pending: dict[Future[list[dict[str, Any]]], int] = {}
+        queue = iter(chunks)
+        for start, part in queue:
+            pending[pool.submit(_chunk, part, job)] = start
             if len(pending) >= window:
                 break
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                rows[pending.pop(fut)] = fut.result()
-                tick()
+                start = pending.pop(fut)
+                part_rows = fut.result()
+                rows[start : start + len(part_rows)] = part_rows
+                tick(len(part_rows))
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending[pool.submit(_one, nxt[1], job)] = nxt[0]
+                    pending[pool.submit(_chunk, nxt[1], job)] = nxt[0]
     return [r for r in rows if r is not None]
 
 
@@ -263,8 +287,10 @@ def estimate_activities(
     Returns
     -------
     pandas.DataFrame
-        ``file``, ``status`` (``ok``/``error``), ``reason``, ``athlete``, ``mass_kg`` and
-        the summary of :func:`retrocalc.estimate_activity` (sport, start time, totals...).
+        ``file``, ``status`` (``ok``; ``warning``: estimated, but the sport is not a walk or
+        a run, see ``reason``; ``error``: not estimated, see ``reason``), ``reason``,
+        ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
+        (sport, start time, totals...).
     """
     files = expand_inputs(inputs)
     table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
@@ -304,4 +330,4 @@ def estimate_activities(
 
 
 def _noop(*_: Any) -> None:
-    pass
+    """No progress bar."""

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .estimate import ActivityResult
+from .estimate import NOT_ON_FOOT, ActivityResult
 from .grade import GradeProfile
 from .read import Activity
 
@@ -34,12 +34,10 @@ def _splits(
         "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
         "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
     }
-    out = pd.DataFrame(
-        {name: codes, **{k: np.bincount(index, v, codes.size) for k, v in columns.items()}}
-    )
+    sums = {k: np.bincount(index, v, codes.size) for k, v in columns.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["pace_s_per_km"] = out["moving_s"] / (out["distance_m"] / 1000.0)
-    return out
+        pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
+    return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace})
 
 
 def summarise(
@@ -60,19 +58,22 @@ def summarise(
     splits_km = _splits(cols, moving, km, "km")
     splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
 
-    gait = np.asarray(cols["gait"], dtype=object)
-    direction = np.asarray(cols["direction"], dtype=object)
-    pairs, index = np.unique(gait + "|" + direction, return_inverse=True)
+    # (gait, direction) pairs as integer codes: no per-sample string concatenation
+    gait_names, gait_code = np.unique(np.asarray(cols["gait"]).astype(str), return_inverse=True)
+    dir_names, dir_code = np.unique(np.asarray(cols["direction"]).astype(str), return_inverse=True)
+    nd = dir_names.size
+    keys, index = np.unique(gait_code * nd + dir_code, return_inverse=True)
+    pairs = [(str(gait_names[k // nd]), str(dir_names[k % nd])) for k in keys]
     gross_s = np.nan_to_num(cols["energy_gross_kcal"])
     net_s = np.nan_to_num(cols["energy_net_kcal"])
     by_gait = pd.DataFrame(
         {
-            "gait": [p.split("|")[0] for p in pairs],  # a handful of pairs
-            "direction": [p.split("|")[1] for p in pairs],
-            "time_s": np.bincount(index, dt, pairs.size),
-            "distance_m": np.bincount(index, np.where(moving, dd, 0.0), pairs.size),
-            "energy_gross_kcal": np.bincount(index, gross_s, pairs.size),
-            "energy_net_kcal": np.bincount(index, net_s, pairs.size),
+            "gait": [p[0] for p in pairs],  # a handful of pairs
+            "direction": [p[1] for p in pairs],
+            "time_s": np.bincount(index, dt, len(pairs)),
+            "distance_m": np.bincount(index, np.where(moving, dd, 0.0), len(pairs)),
+            "energy_gross_kcal": np.bincount(index, gross_s, len(pairs)),
+            "energy_net_kcal": np.bincount(index, net_s, len(pairs)),
         }
     )
 
@@ -83,6 +84,7 @@ def summarise(
         "source": act.source,
         "format": act.format,
         "sport": act.sport,
+        "foot_sport": act.sport not in NOT_ON_FOOT,
         "sub_sport": act.sub_sport,
         "device": act.device,
         "start_time": None if start is None else start.isoformat(),
@@ -99,7 +101,7 @@ def summarise(
         "energy_net_kj": net * 4.184,
         "pause_gross_kcal": float(gross_s[~moving].sum()),
         "out_of_range_share": share,
-        "models": ",".join(sorted({str(m) for m in np.unique(cols["model_used"][moving])})),
+        "models": ",".join(np.unique(np.asarray(cols["model_used"])[moving].astype(str)).tolist()),
     }
     for rec in by_gait.to_dict("records"):  # at most 5 rows (gait x direction + pause)
         if rec["gait"] == "pause":
@@ -108,6 +110,16 @@ def summarise(
         summary[f"{key}_s"] = float(rec["time_s"])
         summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
         summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
+    if "hr_energy_gross_kcal" in cols:  # from heart rate, apart from the motion estimate
+        hr = np.asarray(cols["hr_energy_gross_kcal"], dtype=np.float64)
+        summary["hr_energy_gross_kcal"] = float(np.nansum(hr))
+        summary["hr_share"] = float(np.isfinite(hr).mean())
+    for kind in ("gross", "net"):  # with estimate(interval=...): the bounds of the totals
+        for end in ("lower", "upper"):
+            name = f"energy_{kind}_kcal_{end}"
+            if name in cols:
+                # the person-to-person spread is systematic over a session: bounds add up
+                summary[name] = float(np.nan_to_num(cols[name]).sum())
     summary["warnings"] = "; ".join(notes)
     return ActivityResult(
         samples=table,

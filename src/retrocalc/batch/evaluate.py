@@ -123,8 +123,8 @@ def _typed_columns(frame: pl.DataFrame, plan: Mapping[str, Source]) -> pl.DataFr
     (:func:`retrocalc.batch.io.check_types`)."""
     pl = load_polars()
     for canonical, source in plan.items():
-        if source.column is None or canonical != "duration_s":
-            continue
+        if source.column is None or canonical != "duration_s" or source.alias == "duration":
+            continue  # (the duration alias reads Arrow durations itself: batch.parse)
         values = frame[source.column]
         if isinstance(values.dtype, pl.Duration):
             seconds = values.dt.total_microseconds().cast(pl.Float64) / 1e6
@@ -147,7 +147,8 @@ def _not_finite_after_conversion(
         if source.column is None or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             continue
         with np.errstate(invalid="ignore"):
-            infinite = np.isinf(value)
+            # cells already refused (text 'inf', a bad number) keep their one reason
+            infinite = np.isinf(value) & ~reasons.mask
         if infinite.any():
             label = source.column if source.column == canonical else f"{source.column}"
             reasons.add(

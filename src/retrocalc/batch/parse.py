@@ -8,9 +8,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import units
-from ..nomenclature import ALIASES, INPUTS
-from .types import _MISSING_TEXT, LABEL_CHOICES, Source
+from .. import _derive, units
+from ..activity_types import activity_gait
+from ..nomenclature import ACTIVITY_TYPE, ALIASES, BARE_DURATION, INPUTS
+from .types import _MISSING_TEXT as _LIBRARY_MISSING
+from .types import LABEL_CHOICES, Source
+
+#: Cell texts read as "no value": the library's list plus the placeholders exports write for
+#: an empty field (Garmin Connect writes ``--``).
+_MISSING_TEXT = sorted({*_LIBRARY_MISSING, "--", "-", "\u2013", "\u2014", "---"})
+# a number with thousands separators, e.g. 1,085 or 12,345.6 (polars' regex is linear-time)
+_GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 
 if TYPE_CHECKING:
     import polars as pl
@@ -27,22 +35,28 @@ def load_polars() -> Any:
 
 
 class _Reasons:
-    """First reason per row, built column by column with vectorised string expressions."""
+    """Why each row is bad, built column by column with vectorised string expressions:
+    every bad column of a row is in its reason, joined by ``"; "``."""
 
     def __init__(self, n: int) -> None:
         pl = load_polars()
         self.reason = pl.repeat(None, n, dtype=pl.String, eager=True).alias("error")
 
     def add(self, bad: pl.Series, message: Any) -> None:
-        """Give rows ``bad`` (still without a reason) ``message``, an expression evaluated
-        only when some row is bad."""
+        """Add ``message`` to the reason of rows ``bad``; an expression evaluated only when
+        some row is bad."""
         pl = load_polars()
         if not bad.any():
             return
         text = pl.lit(message) if isinstance(message, str) else message
         frame = pl.DataFrame({"r": self.reason, "b": bad}).with_columns(m=text)
+        r, b, m = pl.col("r"), pl.col("b"), pl.col("m")
         self.reason = frame.select(
-            pl.when(pl.col("r").is_null() & pl.col("b")).then(pl.col("m")).otherwise(pl.col("r"))
+            pl.when(b & r.is_null())
+            .then(m)
+            .when(b)
+            .then(pl.concat_str([r, pl.lit("; "), m]))
+            .otherwise(r)
         ).to_series()
 
     @property
@@ -67,7 +81,7 @@ def _parse_number(
     unusable = ~np.isfinite(raw)
     if unusable.any():  # the reason, worked out on the rare path only
         if values.dtype == pl.String:
-            text = values.str.strip_chars()  # surrounding blanks are fine
+            text = _without_thousands(values.str.strip_chars())  # surrounding blanks are fine
             parsed = text.cast(pl.Float64, strict=False)
             raw = parsed.to_numpy()
             missing = text.is_null() | text.str.to_lowercase().is_in(_MISSING_TEXT)
@@ -84,8 +98,10 @@ def _parse_number(
     )
     var = INPUTS[canonical]
     if var.lower is not None:
+        with np.errstate(invalid="ignore"):
+            impossible = var.impossible(out) & np.isfinite(out)  # -inf has its reason
         reasons.add(
-            pl.Series(var.impossible(out)),
+            pl.Series(impossible),
             pl.format(
                 "{}: {} is impossible: must be {} ({})",
                 pl.lit(label),
@@ -97,25 +113,108 @@ def _parse_number(
     return out
 
 
-def _parse_pace(column: str, values: pl.Series, reasons: _Reasons) -> NDArray[np.float64]:
-    """Pace text ("5:30/km", "8:45/mi") to speed [m/s], parsing each distinct text once."""
+def _without_thousands(text: pl.Series) -> pl.Series:
+    """Text numbers with thousands separators removed when that is unambiguous: every
+    comma of the column separates groups of three digits (``1,085``, ``12,345.6``). A column
+    where some comma is a decimal comma (``1,5``) is left as it is (those cells are not
+    numbers and get a reason)."""
+    pl = load_polars()
+    comma = text.str.contains(",", literal=True).fill_null(False)
+    if not comma.any():
+        return text
+    grouped = text.str.contains(_GROUPED).fill_null(False)
+    if not (grouped | ~comma).all():
+        return text
+    return text.str.replace_all(",", "", literal=True).cast(pl.String)
+
+
+def _parse_text(
+    column: str,
+    values: pl.Series,
+    canonical: str,
+    parse: Any,
+    prefix: str,
+    reasons: _Reasons,
+) -> NDArray[np.float64]:
+    """A column of text (pace, duration) in canonical units, each distinct text parsed once
+    by ``parse(distinct) -> (values, errors)``."""
     pl = load_polars()
     text = values.cast(pl.String)
     missing = text.is_null() | text.str.strip_chars().str.to_lowercase().is_in(_MISSING_TEXT)
-    reasons.add(missing, f"{column} (speed_m_s): missing value")
+    reasons.add(missing, f"{column} ({canonical}): missing value")
     distinct = text.filter(~missing).unique()
-    speeds, errors = units.parse_paces(distinct.to_list())
+    numbers, errors = parse(distinct.to_list())
     table = pl.DataFrame(
-        {"t": distinct, "speed": speeds, "why": errors},
-        schema={"t": pl.String, "speed": pl.Float64, "why": pl.String},
+        {"t": distinct, "value": numbers, "why": errors},
+        schema={"t": pl.String, "value": pl.Float64, "why": pl.String},
     )
     joined = pl.DataFrame({"t": text}).join(table, on="t", how="left", maintain_order="left")
     why = joined["why"].fill_null("")
     reasons.add(
-        why != "", pl.format("{}: {}", pl.lit(column), pl.lit(why.str.strip_prefix("pace ")))
+        why != "", pl.format("{}: {}", pl.lit(column), pl.lit(why.str.strip_prefix(prefix)))
     )
-    out: NDArray[np.float64] = joined["speed"].fill_null(np.nan).to_numpy()
+    out: NDArray[np.float64] = joined["value"].fill_null(np.nan).to_numpy()
     return out
+
+
+def _parse_pace(
+    column: str, values: pl.Series, reasons: _Reasons, unit: str | None = None
+) -> NDArray[np.float64]:
+    """Pace text ("5:30/km", "8:45/mi"; "5:30" with ``unit``) to speed [m/s]."""
+
+    def parse(texts: list[str]) -> tuple[NDArray[np.float64], list[str]]:
+        speeds, errors = units.parse_paces(texts, unit=unit)
+        # the batch's way to give the unit (pace_unit= in Python, --pace-unit in a shell)
+        return speeds, [e.replace("pass unit=", "pass --pace-unit") for e in errors]
+
+    return _parse_text(column, values, "speed_m_s", parse, "pace ", reasons)
+
+
+def _parse_duration(column: str, values: pl.Series, reasons: _Reasons) -> NDArray[np.float64]:
+    """Durations [s] from text ("1:02:03", "45:10"), Arrow durations or seconds."""
+    pl = load_polars()
+    if values.dtype == pl.Duration:
+        seconds = values.dt.total_microseconds().cast(pl.Float64) / 1e6
+        return _parse_number(column, seconds, "duration_s", None, reasons)
+
+    def parse(texts: list[str]) -> tuple[NDArray[np.float64], list[str]]:
+        # a bare number could be seconds or minutes: a reason, not a guess
+        seconds, errors = units.parse_duration_texts(texts)
+        bare = [units._is_plain_number(str(t).strip()) for t in texts]
+        seconds[np.asarray(bare, dtype=bool)] = np.nan
+        why = [
+            f"{t!r} {BARE_DURATION}" if b else e
+            for t, b, e in zip(texts, bare, errors, strict=True)
+        ]
+        return seconds, why
+
+    return _parse_text(column, values.cast(pl.String), "duration_s", parse, "duration ", reasons)
+
+
+def _parse_activity(
+    source: Source, values: pl.Series, reasons: _Reasons
+) -> tuple[NDArray[np.str_], NDArray[np.str_]]:
+    """Gait and direction from an export's activity type ("Trail Running", "Walk"...)."""
+    pl = load_polars()
+    text = values.cast(pl.String).fill_null("")
+    distinct = text.unique()
+    activity_map = dict(getattr(source, "activity_map", ()))
+    gait, direction, why = activity_gait(np.array(distinct.to_list(), dtype=object), activity_map)
+    table = pl.DataFrame(
+        {
+            "t": distinct,
+            "gait": [g or "" for g in gait.tolist()],
+            "direction": [d or "" for d in direction.tolist()],
+            "why": why.tolist(),
+        },
+        schema={"t": pl.String, "gait": pl.String, "direction": pl.String, "why": pl.String},
+    )
+    joined = pl.DataFrame({"t": text}).join(table, on="t", how="left", maintain_order="left")
+    reason = joined["why"]
+    reasons.add(reason != "", pl.format("{}: {}", pl.lit(source.column), pl.lit(reason)))
+    gaits: NDArray[np.str_] = joined["gait"].to_numpy().astype(str)
+    directions: NDArray[np.str_] = joined["direction"].to_numpy().astype(str)
+    return gaits, directions
 
 
 def _parse_label(
@@ -156,15 +255,71 @@ def _inputs_of(
     for canonical, source in plan.items():
         if source.column is None:
             given[canonical] = source.constant
+        elif source.alias == ACTIVITY_TYPE:
+            gait, direction = _parse_activity(source, frame[source.column], reasons)
+            given["gait"] = gait
+            if getattr(source, "gives_direction", True):
+                given["direction"] = direction
         elif source.alias == "pace":
-            given[canonical] = _parse_pace(source.column, frame[source.column], reasons)
+            unit = getattr(source, "pace_unit", None)
+            given[canonical] = _parse_pace(source.column, frame[source.column], reasons, unit)
+        elif source.alias == "duration":
+            given[canonical] = _parse_duration(source.column, frame[source.column], reasons)
         elif INPUTS[canonical].dtype == "str":
             given[canonical] = _parse_label(source.column, frame[source.column], canonical, reasons)
         else:
             given[canonical] = _parse_number(
                 source.column, frame[source.column], canonical, source.alias, reasons
             )
+    _reconcile(given, plan, frame.height, reasons)
     return given
+
+
+def _label(source: Source) -> str:
+    return source.column if source.column is not None else f"{source.canonical} (constant)"
+
+
+def _reconcile(
+    given: dict[str, Any], plan: Mapping[str, Source], n: int, reasons: _Reasons
+) -> None:
+    """Speed from distance and duration when the file has no speed; with all three, the
+    distance checked against speed x duration (a reason where they disagree) and dropped:
+    the energy is power x duration (see :mod:`retrocalc._derive`)."""
+    pl = load_polars()
+    if given["duration_s"] is None or given["distance_m"] is None:
+        return
+    t, d = (
+        np.broadcast_to(np.asarray(given[k], dtype=np.float64), (n,))
+        for k in ("duration_s", "distance_m")
+    )
+    duration, distance = _label(plan["duration_s"]), _label(plan["distance_m"])
+    if given["speed_m_s"] is None:
+        with np.errstate(invalid="ignore"):
+            zero = (t <= 0) & np.isfinite(d)
+        reasons.add(
+            pl.Series(zero),
+            f"{duration}: a duration of 0 gives no speed from {distance} / {duration}",
+        )
+        given["speed_m_s"] = np.asarray(_derive.derived_speed(t, d), dtype=np.float64)
+    else:
+        s = np.broadcast_to(np.asarray(given["speed_m_s"], dtype=np.float64), (n,))
+        bad = _derive.inconsistent(s, t, d)
+        if bad.any():
+            speed = _label(plan["speed_m_s"])
+            reasons.add(
+                pl.Series(bad),
+                pl.format(
+                    "{}: {} m differs from {} x {} = {} m by more than {}: give two of speed, "
+                    "duration and distance",
+                    pl.lit(distance),
+                    pl.Series(np.round(d, 1)),
+                    pl.lit(speed),
+                    pl.lit(duration),
+                    pl.Series(np.round(s * t, 1)),
+                    pl.lit(f"{_derive.TOLERANCE:.0%}"),
+                ),
+            )
+    given["distance_m"] = None
 
 
 def _blank_bad_rows(given: dict[str, Any], bad: NDArray[np.bool_]) -> None:

@@ -2,34 +2,98 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .. import units
-from ..nomenclature import ALIASES, INPUTS
+from ..activity_types import user_table
+from ..nomenclature import (
+    ACTIVITY_TYPE,
+    ALIASES,
+    BARE_DURATION,
+    INPUTS,
+    lookup,
+    normalise,
+    suggest,
+    unknown_name,
+)
 from .types import _DURATION_INPUTS, _REQUIRED, LABEL_CHOICES, RESULT_COLUMNS, BatchError, Source
 
-if TYPE_CHECKING:
-    pass
+#: Options of the plan passed among the constants of :func:`retrocalc.estimate_file`
+#: (``pace_unit="km"``, ``activity_map={"Fartlek": "run"}``): they say how to read columns.
+READING_OPTIONS = ("pace_unit", "activity_map")
 
 
-def _normalise(name: str) -> str:
-    return name.strip().lower()
+@dataclass(frozen=True)
+class ReadSource(Source):
+    """A :class:`~retrocalc.batch.Source` that needs reading options: pace text without a
+    unit (``pace_unit``) or an export's activity type column (gives gait and direction)."""
+
+    pace_unit: str | None = None
+    activity_map: tuple[tuple[str, Any], ...] = ()
+    gives_direction: bool = True
+
+    def describe(self) -> str:
+        if self.alias == ACTIVITY_TYPE:
+            gives = "gait, direction" if self.gives_direction else "gait"
+            return f"{gives} <- activity type column {self.column!r}"
+        text = super().describe()
+        return text + (f" (pace per {self.pace_unit})" if self.pace_unit else "")
 
 
 def _known(name: str) -> tuple[str, str | None]:
-    """(canonical, alias) for a canonical or alias name; BatchError otherwise."""
-    key = _normalise(name)
-    if key in INPUTS:
-        return key, None
-    if key in ALIASES:
-        return ALIASES[key].canonical, key
-    raise BatchError(
-        f"{name!r} is not an input: expected one of {', '.join(INPUTS)} "
-        f"or a unit alias ({', '.join(ALIASES)})"
-    )
+    """(canonical, alias) for a canonical, alias or ``activity_type`` name; BatchError
+    with did-you-mean suggestions otherwise."""
+    if normalise(name) == ACTIVITY_TYPE:
+        return "gait", ACTIVITY_TYPE
+    found = lookup(name)
+    if found is None:
+        raise BatchError(
+            unknown_name(name, "not an input:", [*INPUTS, *ALIASES, ACTIVITY_TYPE])
+            + f" (inputs: {', '.join(INPUTS)}; unit aliases: {', '.join(ALIASES)}; "
+            f"and {ACTIVITY_TYPE})"
+        )
+    return found
+
+
+_CLIMB_WORDS = ("gain", "ascent", "climb", "elevation", "descent", "loss")
+
+
+def _is_climb(column: str) -> bool:
+    """A column named like an elevation gain or loss (Garmin's ``Elevation Gain``, Strava's
+    ``Elevation Gain``, ``Total Ascent``)."""
+    words = normalise(column).split("_")
+    return any(w in words for w in _CLIMB_WORDS) and "grade" not in words
+
+
+def _find_column(header: Sequence[str], column: str) -> str | None:
+    """The header's column for a ``--column`` name: exact, else matched like headers are
+    (case, blanks, hyphens); None when absent or ambiguous."""
+    if column in header:
+        return column
+    matches = [c for c in header if normalise(c) == normalise(column)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _reading_options(constants: Mapping[str, Any] | None) -> tuple[str | None, Any]:
+    options = constants or {}
+    pace_unit = options.get("pace_unit")
+    if pace_unit is not None:
+        try:
+            pace_unit = units._unit_name(str(pace_unit))
+        except ValueError as exc:
+            raise BatchError(f"--pace-unit: {exc}") from None
+    try:
+        # checked once, before any row; kept as (type key, (gait, direction)) pairs
+        table = user_table(options.get("activity_map"))
+    except ValueError as exc:
+        raise BatchError(f"--activity-map: {exc}") from None
+    items = tuple(table.items())
+    return pace_unit, items
 
 
 def resolve_columns(
@@ -73,7 +137,24 @@ def resolve_columns(
     "speed_m_s <- column 'Pace' [text]"
     """
     found = ", ".join(map(repr, header)) or "none"
+    twice = sorted({c for c in header if list(header).count(c) > 1})
+    if twice:
+        # (Strava's full activities.csv repeats Distance, Elapsed Time... in other units)
+        raise BatchError(
+            f"{where}: columns {', '.join(map(repr, twice))} appear more than once in the "
+            "header; the batch needs unique column names (rename the repeats, e.g. 'Distance' "
+            "-> 'Distance (m)')"
+        )
     plan: dict[str, Source] = {}
+    pace_unit, activity_map = _reading_options(constants)
+    constants = {k: v for k, v in (constants or {}).items() if k not in READING_OPTIONS}
+
+    def source(canonical: str, alias: str | None, **where: Any) -> Source:
+        if alias == ACTIVITY_TYPE:
+            return ReadSource(canonical, alias=alias, activity_map=activity_map, **where)
+        if alias == "pace" and pace_unit is not None:
+            return ReadSource(canonical, alias=alias, pace_unit=pace_unit, **where)
+        return Source(canonical, alias=alias, **where)
 
     def add(source: Source, how: str) -> None:
         if source.canonical in plan:
@@ -86,57 +167,114 @@ def resolve_columns(
     mapped = set()
     for name, column in (columns or {}).items():
         canonical, alias = _known(name)
-        if column not in header:
+        in_file = _find_column(header, column)
+        if in_file is None:
             raise BatchError(
-                f"{where}: --column {name}={column}: no column {column!r}; columns found: {found}"
+                f"{where}: --column {name}={column}: "
+                + unknown_name(column, "no column", header)
+                + f"; columns found: {found}"
             )
-        mapped.add(column)
-        add(Source(canonical, column=column, alias=alias), "--column")
+        mapped.add(in_file)
+        add(source(canonical, alias, column=in_file), "--column")
+    by_name_activity = None
     for column in header:
         if column in mapped:
             continue
-        key = _normalise(column)
-        if key in INPUTS:
-            add(Source(key, column=column), "by name")
-        elif key in ALIASES:
-            add(Source(ALIASES[key].canonical, column=column, alias=key), "by name")
-    for name, value in (constants or {}).items():
+        if normalise(column) == ACTIVITY_TYPE:
+            by_name_activity = column
+            continue
+        match = lookup(column)
+        if match is not None:
+            add(source(match[0], match[1], column=column), "by name")
+    for name, value in constants.items():
         if value is None:
             continue
         canonical, alias = _known(name)
-        add(Source(canonical, constant=_constant(name, canonical, alias, value)), "constant")
+        if alias == ACTIVITY_TYPE:
+            raise BatchError(f"{name} is a column of exports, not a constant: use --gait")
+        number = _constant(name, canonical, alias, value, pace_unit)
+        add(Source(canonical, constant=number), "constant")
+    # an export's activity type column found by name gives the gait unless a gait is given
+    # (a column or a constant wins); a given direction wins over the type's direction
+    if by_name_activity is not None and "gait" not in plan:
+        add(source("gait", ACTIVITY_TYPE, column=by_name_activity), "by name")
+    activity = plan.get("gait")
+    if isinstance(activity, ReadSource) and "direction" in plan:
+        plan["gait"] = dataclasses.replace(activity, gives_direction=False)
 
-    clashes = [c for c in header if _normalise(c) in RESULT_COLUMNS]
+    grade = plan.get("grade")
+    if grade is not None and grade.column is not None and _is_climb(grade.column):
+        raise BatchError(
+            f"{where}: {grade.describe()}: {grade.column!r} looks like an elevation gain (metres "
+            "climbed), which is not a grade: the grade of a route is its net climb over its "
+            "distance (zero for an out-and-back route however hilly). Leave it out (the "
+            "estimate is then for level ground) or estimate from the activity files with "
+            "'retrocalc activity', which uses each stretch's own grade"
+        )
+
+    clashes = [c for c in header if normalise(c) in RESULT_COLUMNS]
     if clashes:
         raise BatchError(
             f"{where}: columns {clashes} have the names of result columns; rename or drop them"
         )
     required = list(_REQUIRED)
+    if all(name in plan for name in _DURATION_INPUTS):
+        required.remove("speed_m_s")  # speed = distance / duration, row by row
     if rmr_equation is not None:
         required += ["sex", "age_years", "height_cm"]
     for name in required:
         if name not in plan:
-            raise BatchError(_missing_message(where, name, found))
+            raise BatchError(_missing_message(where, name, found, header=header))
     if not any(name in plan for name in _DURATION_INPUTS):
-        raise BatchError(_missing_message(where, "duration_s", found, "distance_m"))
-    if all(name in plan for name in _DURATION_INPUTS):
-        raise BatchError(f"{where}: give duration_s or distance_m, not both")
+        raise BatchError(_missing_message(where, "duration_s", found, "distance_m", header))
     return plan
 
 
-def _missing_message(where: str, name: str, found: str, other: str | None = None) -> str:
+def _close_columns(header: Sequence[str], canonical: str) -> list[str]:
+    """Header columns whose name is close to a name of ``canonical`` (for hints)."""
+    names = [canonical, *(a for a, spec in ALIASES.items() if spec.canonical == canonical)]
+    found = []
+    for column in header:
+        key = normalise(column)
+        if lookup(column) is not None:
+            continue  # already an input by name
+        close = suggest(column, names)
+        if close or any(n.startswith(key + "_") for n in names):
+            found.append(column)
+    return found
+
+
+def _missing_message(
+    where: str, name: str, found: str, other: str | None = None, header: Sequence[str] = ()
+) -> str:
     names = [name, *(a for a, spec in ALIASES.items() if spec.canonical == name)]
     if other is not None:
         names += [other, *(a for a, spec in ALIASES.items() if spec.canonical == other)]
+    looks = [(c, _close_columns(header, c)) for c in (name, other) if c is not None]
+    if name == "speed_m_s":  # speed may come from these two
+        looks += [(c, _close_columns(header, c)) for c in _DURATION_INPUTS]
+    hint = "; ".join(
+        f"{', '.join(map(repr, columns))} may be {c} (map it with --column)"
+        for c, columns in looks
+        if columns
+    )
+    hint = f". {hint[0].upper()}{hint[1:]}" if hint else ""
     option = "--" + name.replace("_", "-")
+    derive = (
+        " (or give both a distance and a duration: speed is then distance / duration)"
+        if name == "speed_m_s"
+        else ""
+    )
     return (
         f"{where}: required column {name} is missing ({INPUTS[name].description}) and no "
         f"constant was given: name a column {' or '.join(names)}, map one with "
-        f"--column {name}=COLUMN, or pass {option}. Columns found: {found}"
+        f"--column {name}=COLUMN, or pass {option}{derive}. Columns found: {found}{hint}"
     )
 
 
-def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
+def _constant(
+    name: str, canonical: str, alias: str | None, value: Any, pace_unit: str | None = None
+) -> Any:
     """A constant checked like a column value: a number in range, or an allowed label."""
     var = INPUTS[canonical]
     if var.dtype == "str":
@@ -146,8 +284,17 @@ def _constant(name: str, canonical: str, alias: str | None, value: Any) -> Any:
             raise BatchError(f"constant {name}={value!r}: expected one of {choices}")
         return text
     try:
-        if alias == "pace":
-            number = float(units.pace_to_speed(str(value)))
+        if alias in ("pace", "duration"):  # text, parsed as the column's cells are
+            numbers, errors = (
+                units.parse_paces([str(value)], unit=pace_unit)
+                if alias == "pace"
+                else units.parse_duration_texts([str(value)])
+            )
+            if alias == "duration" and units._is_plain_number(str(value).strip()):
+                raise ValueError(f"{str(value).strip()!r} {BARE_DURATION}")
+            if errors[0]:
+                raise ValueError(errors[0].replace("pass unit=", "pass --pace-unit"))
+            number = float(numbers[0])
         else:
             number = float(value)
             if alias is not None:

@@ -9,7 +9,7 @@ from .. import energy
 from .._wrap import MISSING_LABELS
 from ..composition.rules import DIRECTION_CODES, GAIT_CODES
 from ..models import REGISTRY
-from ..nomenclature import ALIASES, OUTPUTS
+from ..nomenclature import ALIASES, OUTPUTS, counted
 
 if TYPE_CHECKING:
     pass
@@ -126,7 +126,7 @@ class BatchSummary:
 
     def __str__(self) -> str:
         return (
-            f"retrocalc: {self.rows:,} rows -> {self.output}\n"
+            f"retrocalc: {counted(self.rows, 'row')} -> {self.output}\n"
             f"  ok {self.ok:,} | out_of_range {self.out_of_range:,} | error {self.error:,}\n"
             f"  energy: {self.energy_gross_kcal:,.0f} kcal gross (total), "
             f"{self.energy_net_kcal:,.0f} kcal net (active)\n"

@@ -43,8 +43,9 @@ class Context:
     ----------
     policy : {"warn", "flag", "nan", "raise"}
         Out-of-range policy.
-    flags : Flags
-        Range and unit findings, reasons and warnings, over all blocks of the call.
+    flags : Flags or None
+        Range and unit findings, reasons and warnings, over all blocks of the call (None for
+        one row until it leaves a range: made then, see :func:`_flags`).
     where : Locator
         Names flat positions in the caller's terms.
     rmr_equation : str or None
@@ -58,7 +59,7 @@ class Context:
     def __init__(
         self,
         policy: str,
-        flags: Flags,
+        flags: Flags | None,
         where: Locator,
         rmr_equation: str | None = None,
         factors: Mapping[str, float] | None = None,
@@ -68,6 +69,13 @@ class Context:
         self.where = where
         self.rmr_equation = rmr_equation
         self.factors = factors or {}
+
+
+def _flags(ctx: Context) -> Flags:
+    """The call's findings, made on first need (one row in range needs none)."""
+    if ctx.flags is None:
+        ctx.flags = Flags(ctx.where)
+    return ctx.flags
 
 
 def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | None = None) -> Any:
@@ -113,7 +121,7 @@ def _checked(
     try:
         check(ctx.where, name, value, offset, rule, low=low)
     except ImpossibleValueError as exc:
-        errors = ctx.flags.errors
+        errors = _flags(ctx).errors
         if errors is None:
             raise
         with np.errstate(invalid="ignore"):
@@ -129,7 +137,7 @@ def _block_inputs(
 ) -> tuple[Any, ...]:
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
-    flags = ctx.flags
+    flags = _flags(ctx)
     spans: dict[str, list[Any]] = {k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade")}
     speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
     mass = _number(rows["mass_kg"], _NAN, missing, spans["mass_kg"])
@@ -228,7 +236,6 @@ def evaluate(
         The numeric outputs, ``in_range``, and the codes ``gait_code`` (-1 missing) and
         ``model_code`` (index into :data:`.rules.BASE`, -1 missing).
     """
-    flags = ctx.flags
     direction = rows["direction"]
     model = rows["model"]
     backward = direction == 1
@@ -262,6 +269,7 @@ def evaluate(
     # 2. gait and base model
     gait = rules.resolve_gait(rows["gait"], speed, backward, model)
     if block:
+        flags = _flags(ctx)
         flags.units_of_gait("speed_m_s", speed, gait, n, offset)
         miss: Any = np.broadcast_to((gait < 0) | (direction < 0), (n,))
         if missing[0] is not False:
@@ -306,13 +314,13 @@ def evaluate(
     # 3. forward gross power per kg from the base model; rows outside its validity flagged
     if block:
         gross_fwd, out_of_range = _forward_block(
-            codes, values, w_per_vo2, rest_w_kg, flags, n, offset, any_missing
+            codes, values, w_per_vo2, rest_w_kg, _flags(ctx), n, offset, any_missing
         )
     else:
         spec = rules.BASE[codes]
         native = spec.kernel(*spec.arguments(values))
         gross_fwd = spec.to_gross_w_kg(native, speed, mass, w_per_vo2, rest_w_kg)
-        out_of_range = flags.outside((0, codes), spec, values)
+        out_of_range = not spec.inside(values) and _flags(ctx).outside((0, codes), spec, values)
 
     # 4. direction: backward scales the net (above-rest) part by the gait's factor
     net: Any = gross_fwd - rest_w_kg
@@ -324,7 +332,8 @@ def evaluate(
     elif backward:
         spec = rules.DIRECTION_SPECS[gait]
         factor = ctx.factors.get(rules.GAITS[gait], rows.get("backward_factor", spec.value))
-        out_of_range = flags.outside((1, gait), spec, values) | out_of_range
+        if not spec.inside(values):
+            out_of_range = _flags(ctx).outside((1, gait), spec, values) | out_of_range
         net = net * factor
     gross = net + rest_w_kg
 
@@ -334,7 +343,7 @@ def evaluate(
         in_range = in_range & ~miss
     if out_of_range is not False:
         in_range = in_range & not_(out_of_range)
-        flags.flagged += 1 if out_of_range is True else int(np.count_nonzero(out_of_range))
+        _flags(ctx).flagged += 1 if out_of_range is True else int(np.count_nonzero(out_of_range))
         if ctx.policy == "nan":
             gross = where(out_of_range, _NAN, gross)
             net = where(out_of_range, _NAN, net)
@@ -355,7 +364,7 @@ def evaluate(
                 bad_out &= ~np.broadcast_to(no_energy, (n,))
             if np.any(bad_out):
                 in_range = in_range & ~bad_out
-                flags.not_finite(bad_out, offset)
+                _flags(ctx).not_finite(bad_out, offset)
     else:  # Python floats do not warn (and a zero speed is guarded)
         result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
     result["in_range"] = in_range
@@ -481,7 +490,7 @@ def _backward_block(
         else:
             factor = spec.value
         sub = _subset(values, sel, sel.size, spec.reads)
-        bad = ctx.flags.outside((1, g), spec, sub, n, sel, offset)
+        bad = _flags(ctx).outside((1, g), spec, sub, n, sel, offset)
         if bad is not False:
             out_of_range = bad if out_of_range is False else out_of_range | bad
         net[sel] = net.take(sel) * factor

@@ -21,11 +21,10 @@ import numpy as np
 
 from .. import energy
 from .._fa import where
+from ..nomenclature import OUTPUTS
 from ..units import KCAL_TO_KJ
 
-_NO_OUT: dict[str, Any] = {}
-
-__all__ = ["derive", "duration", "kcal_per_litre", "rmr_vo2", "w_kg_per_vo2"]
+__all__ = ["DERIVATION", "derive", "duration", "kcal_per_litre", "rmr_vo2", "w_kg_per_vo2"]
 
 
 def duration(duration_s: Any, distance_m: Any, speed: Any) -> Any:
@@ -55,12 +54,46 @@ def rmr_vo2(equation: str, mass: Any, height: Any, age: Any, male: Any, kcal_l: 
     return energy.rmr_to_vo2(rmr, mass, kcal_l)
 
 
-def _mul(a: Any, b: Any, out: Any) -> Any:
-    return a * b if out is None else np.multiply(a, b, out=out)
+#: Every numeric output but the cost of transport, as one IEEE operation per line:
+#: (output, left, operator, right). Operands are the arguments of :func:`derive`, outputs of
+#: earlier lines or numbers. A new output is one line here (and its name in the nomenclature).
+DERIVATION: tuple[tuple[str, str, str, str], ...] = (
+    ("power_gross_w", "gross", "*", "mass"),
+    ("power_net_w", "net", "*", "mass"),
+    ("energy_gross_kj", "power_gross_w", "*", "duration"),
+    ("energy_gross_kj", "energy_gross_kj", "/", "1000.0"),
+    ("energy_net_kj", "power_net_w", "*", "duration"),
+    ("energy_net_kj", "energy_net_kj", "/", "1000.0"),
+    ("vo2_gross_ml_kg_min", "gross", "/", "w_per_vo2"),
+    ("vo2_net_ml_kg_min", "net", "/", "w_per_vo2"),
+    ("met", "vo2_gross_ml_kg_min", "/", "rest_vo2"),
+    ("energy_gross_kcal", "energy_gross_kj", "/", f"{KCAL_TO_KJ!r}"),
+    ("energy_net_kcal", "energy_net_kj", "/", f"{KCAL_TO_KJ!r}"),
+)
+_ARGS = "gross, net, mass, duration, speed, w_per_vo2, rest_vo2"
+_UFUNC = {"*": "multiply", "/": "divide"}
 
 
-def _div(a: Any, b: Any, out: Any) -> Any:
-    return a / b if out is None else np.divide(a, b, out=out)
+def _compile(block: bool) -> Any:
+    """:data:`DERIVATION` as one function: plain operators for a row of floats (no call per
+    operation), ufuncs writing into the output slices for a block (no temporaries)."""
+    # the nomenclature's order; the cost of transport is filled in by derive()
+    names = [n for n, v in OUTPUTS.items() if v.dtype == "float"]
+    lines = [f"def derive({_ARGS}{', out' if block else ''}):"]
+    for name, left, op, right in DERIVATION:
+        if block:
+            lines.append(f"    {name} = np.{_UFUNC[op]}({left}, {right}, out=out[{name!r}])")
+        else:
+            lines.append(f"    {name} = {left} {op} {right}")
+    lines.append("    cost_of_transport_j_kg_m = None")
+    lines.append("    return {" + ", ".join(f"{n!r}: {n}" for n in names) + "}")
+    namespace: dict[str, Any] = {"np": np}
+    exec("\n".join(lines), namespace)
+    return namespace["derive"]
+
+
+_DERIVE_ROW = _compile(block=False)
+_DERIVE_BLOCK = _compile(block=True)
 
 
 def derive(
@@ -75,6 +108,9 @@ def derive(
 ) -> dict[str, Any]:
     """Every numeric output from gross and net metabolic power per kg [W/kg].
 
+    The outputs are :data:`DERIVATION`, evaluated as plain arithmetic on a row of floats or
+    by ufuncs into ``out`` on a block, and the cost of transport (NaN at zero speed).
+
     Parameters
     ----------
     gross, net : float or ndarray [W/kg]
@@ -83,43 +119,35 @@ def derive(
     duration : float or ndarray [s]
         NaN without one: energies are NaN.
     speed : float or ndarray [m/s]
-        The cost of transport is NaN at zero speed.
     w_per_vo2 : float or ndarray
         W/kg per ml/kg/min of O2.
     rest_vo2 : float or ndarray [ml/kg/min]
     out : dict of str to ndarray, optional
-        A block's slices of the output arrays: each output is written there, without a
-        temporary (the array engine); None for a row of floats.
+        A block's slices of the output arrays (the array engine); None for a row of floats.
 
     Returns
     -------
     dict
         Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value.
     """
-    o = out if out is not None else _NO_OUT
-    power_gross = _mul(gross, mass, o.get("power_gross_w"))
-    power_net = _mul(net, mass, o.get("power_net_w"))
-    gross_kj = _mul(power_gross, duration, o.get("energy_gross_kj"))
-    gross_kj = _div(gross_kj, 1000.0, o.get("energy_gross_kj"))
-    net_kj = _mul(power_net, duration, o.get("energy_net_kj"))
-    net_kj = _div(net_kj, 1000.0, o.get("energy_net_kj"))
-    if type(speed) is float:
-        cot: Any = net / speed if speed > 0.0 else math.nan
-    elif speed.min() > 0.0:
-        cot = _div(net, speed, o.get("cost_of_transport_j_kg_m"))
-    else:  # NaN or zero speeds: no cost per metre
-        positive = speed > 0
-        cot = where(positive, net / where(positive, speed, 1.0), math.nan)
-    vo2_gross = _div(gross, w_per_vo2, o.get("vo2_gross_ml_kg_min"))
-    return {
-        "vo2_gross_ml_kg_min": vo2_gross,
-        "vo2_net_ml_kg_min": _div(net, w_per_vo2, o.get("vo2_net_ml_kg_min")),
-        "met": _div(vo2_gross, rest_vo2, o.get("met")),
-        "power_gross_w": power_gross,
-        "power_net_w": power_net,
-        "energy_gross_kcal": _div(gross_kj, KCAL_TO_KJ, o.get("energy_gross_kcal")),
-        "energy_net_kcal": _div(net_kj, KCAL_TO_KJ, o.get("energy_net_kcal")),
-        "energy_gross_kj": gross_kj,
-        "energy_net_kj": net_kj,
-        "cost_of_transport_j_kg_m": cot,
-    }
+    if out is None:
+        result: dict[str, Any] = _DERIVE_ROW(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+        if type(speed) is float:
+            result["cost_of_transport_j_kg_m"] = net / speed if speed > 0.0 else math.nan
+            return result
+        cot = None
+    else:
+        result = _DERIVE_BLOCK(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
+        cot = out.get("cost_of_transport_j_kg_m")
+    # no cost per metre at a zero (or NaN) speed
+    low = speed if type(speed) is float else speed.min()
+    if low > 0.0:
+        result["cost_of_transport_j_kg_m"] = np.divide(net, speed, out=cot)
+    else:
+        positive = np.asarray(speed > 0)
+        value = where(positive, net / where(positive, speed, 1.0), math.nan)
+        if cot is not None:
+            np.copyto(cot, value)
+            value = cot
+        result["cost_of_transport_j_kg_m"] = value
+    return result

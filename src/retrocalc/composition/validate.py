@@ -26,10 +26,11 @@ from .._fa import lowest
 from .._wrap import Locator
 from ..exceptions import OutOfRangeError, RangeWarning, UnitWarning
 from ..models import ModelSpec
-from ..nomenclature import INPUTS
+from ..nomenclature import INPUTS, counted
 
 __all__ = [
     "NOT_FINITE",
+    "PLAIN_SPANS",
     "POLICIES",
     "UNIT_LIMITS",
     "Flags",
@@ -233,6 +234,18 @@ for _rule in _GENERAL.values():
     if _rule.low is not None and _rule.low > _low:
         _low, _open = _rule.low, False
     _PLAIN[_rule.name] = (_low, _high, _open)
+
+
+#: The plain ranges as one closed interval per input, ``low <= x <= high`` (an impossible
+#: bound moved to the next float; magnitudes above 1e6 left to the array engine, where
+#: numpy's overflow gives inf instead of Python's OverflowError).
+PLAIN_SPANS: dict[str, tuple[float, float]] = {
+    name: (
+        max(math.nextafter(low, math.inf) if strict else low, -1e6),
+        min(high, 1e6),
+    )
+    for name, (low, high, strict) in _PLAIN.items()
+}
 
 
 def plain(name: str, x: float) -> bool:
@@ -521,7 +534,7 @@ class Flags:
                 who = f" (gait {rule.gait})" if rule.gait else ""
                 warnings.warn(
                     f"{rule.name}={value:g}{who} at {self.where(first)} {hint}; {rule.advice} "
-                    f"({count} such values)",
+                    f"({counted(count, 'such value')})",
                     UnitWarning,
                     stacklevel=stacklevel(),
                 )
@@ -540,7 +553,8 @@ class Flags:
             return
         details = "; ".join(
             f"{name}={value:g} at {self.where(first)} outside "
-            f"[{_fmt(bounds[0], '-inf')}, {_fmt(bounds[1], 'inf')}] of {model} ({count} rows)"
+            f"[{_fmt(bounds[0], '-inf')}, {_fmt(bounds[1], 'inf')}] of {model} "
+            f"({counted(count, 'row')})"
             for _, (count, first, value, bounds, model, name) in sorted(self.ranges.items())
         )
         message = (

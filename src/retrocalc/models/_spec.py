@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -84,7 +83,8 @@ def model_function(kernel: F) -> F:
     """
     from .._wrap import pack
 
-    names = tuple(inspect.signature(kernel).parameters)
+    code = kernel.__code__  # the parameter names, without importing inspect (slow to import)
+    names = code.co_varnames[: code.co_argcount]
 
     @functools.wraps(kernel)
     def public(*args: Any) -> Any:
@@ -160,7 +160,7 @@ class ModelSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "ranges", MappingProxyType(dict(self.ranges)))
 
-    @property
+    @functools.cached_property
     def kernel(self) -> Callable[..., Any]:
         """The plain-operator model function the engines call (floats or ndarrays)."""
         assert self.function is not None, f"{self.name} has no function"

@@ -67,7 +67,7 @@ def acsm_minetti_running(speed: Any, grade: Any) -> Any:
     s = speed * _M_MIN
     uphill = 3.5 + 0.2 * s + 0.9 * s * grade
     downhill = grade < 0.0
-    if not any_(downhill):
+    if downhill is False or not any_(downhill):  # (a bool for one row: no call)
         return uphill
     relative = horner(_RUN, grade) / _RUN[-1]
     return where(downhill, 3.5 + 0.2 * s * relative, uphill)
