@@ -691,3 +691,26 @@ def test_dask_and_local_engines_refuse_short_rows_alike(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "--scheduler garbage" in result.output
+
+
+# dask's Parquet reader calls a pandas API that pandas deprecates (not retrocalc's doing)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_dask_unifies_parquet_types_like_the_local_engine(tmp_path: Path) -> None:
+    pytest.importorskip("dask.dataframe")
+    import polars as pl
+    import pyarrow as pa
+
+    one = parquet(
+        tmp_path / "a.parquet",
+        {"speed_m_s": [1.5], "mass_kg": pa.array([70], pa.int64()), "duration_s": [60.0]},
+    )
+    two = parquet(
+        tmp_path / "b.parquet", {"speed_m_s": [1.25], "mass_kg": [70.5], "duration_s": [60.0]}
+    )
+    masses = {}
+    for engine in ("local", "dask"):
+        out = tmp_path / f"{engine}.parquet"
+        result = run(str(one), str(two), "-o", str(out), "--engine", engine)
+        assert result.exit_code == 0, result.output
+        masses[engine] = pl.read_parquet(out)["mass_kg"].to_list()
+    assert masses["local"] == masses["dask"] == [70.0, 70.5]

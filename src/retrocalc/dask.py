@@ -210,7 +210,13 @@ def run_files(
             share = os.path.getsize(path) // max(len(parts), 1)
             for start in range(0, len(parts), window):
                 try:
-                    computed = compute(*parts[start : start + window])
+                    # without --scheduler: Dask's threads, never whatever distributed
+                    # client happens to be the process's default (a failed connection
+                    # can leave one behind, and computing on it waits forever)
+                    computed = compute(
+                        *parts[start : start + window],
+                        scheduler="threads" if scheduler is None else None,
+                    )
                 except BatchError:
                     raise
                 except (ValueError, UnicodeDecodeError, OSError, EOFError) as exc:

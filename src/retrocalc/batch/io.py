@@ -412,6 +412,13 @@ class _Writer:
     def close(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
+            self._parquet = None
+
+    def abort(self) -> None:
+        """Close after a failure, quietly (the output is discarded anyway)."""
+        with contextlib.suppress(Exception):
+            self.close()
+        self._parquet = None
 
 
 def _pl() -> Any:

@@ -264,7 +264,7 @@ def estimate_file(
                 _read_files(paths, headers[0], block_bytes, bar, stop, schema), _QUEUE_DEPTH, stop
             )
             blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
-        _write_all(blocks, out, kind, on_error, summary)
+        _write_all(blocks, out, kind, on_error, summary, schema)
     except BaseException as exc:
         if out == "-" and summary.rows:
             # rows already went out: whoever reads standard output must know it is cut short
@@ -337,17 +337,25 @@ def _write_all(
     kind: Literal["csv", "csv.gz", "parquet"],
     on_error: OnError,
     summary: BatchSummary,
+    schema: Any = None,
 ) -> None:
+    pl = load_polars()
+    # the Arrow schema of the inputs as polars types: blocks from Dask (one pandas frame per
+    # file) are cast to it, so that files with other numeric types unify as floats
+    types = None if schema is None else pl.from_arrow(schema.empty_table()).schema
     with contextlib.ExitStack() as stack:
         if out == "-":
             handle: IO[bytes] = sys.stdout.buffer
         else:
             handle = stack.enter_context(atomic_output(out))
         writer = _Writer(handle, kind)
+        stack.callback(writer.abort)  # a failed run closes its Parquet writer quietly
         for path, first, frame, results, bad in blocks:
             if on_error == "raise" and bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise RowError(path, first + i + 1, str(results["error"][i]))
+            if types is not None and frame.schema != types:
+                frame = frame.cast(dict(types))
             try:
                 writer.write(frame.hstack(results))
             except Exception as exc:
