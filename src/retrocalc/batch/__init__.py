@@ -35,13 +35,22 @@ from .io import atomic_output, is_parquet
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
 from .plan import resolve_columns
-from .types import LABEL_CHOICES, RESULT_COLUMNS, BatchError, BatchSummary, RowError, Source
+from .types import (
+    LABEL_CHOICES,
+    RESULT_COLUMNS,
+    BatchError,
+    BatchSummary,
+    OutputError,
+    RowError,
+    Source,
+)
 
 __all__ = [
     "LABEL_CHOICES",
     "RESULT_COLUMNS",
     "BatchError",
     "BatchSummary",
+    "OutputError",
     "RowError",
     "Source",
     "atomic_output",
