@@ -9,6 +9,8 @@ duration like the estimate) and the same numbers as the building blocks called b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -141,3 +143,36 @@ def test_activity_energy_from_heart_rate_is_a_separate_output() -> None:
     assert with_hr.summary["hr_energy_gross_kcal"] == pytest.approx(expected, rel=1e-9)
     # the motion estimate is unchanged by the heart rate
     assert with_hr.summary["energy_gross_kcal"] == pytest.approx(plain.summary["energy_gross_kcal"])
+
+
+def test_batch_carries_the_interval(tmp_path: Path) -> None:
+    pytest.importorskip("polars", reason="the cli extra is not installed")
+    from click.testing import CliRunner
+
+    from retrocalc.cli import cli
+
+    src = tmp_path / "w.csv"
+    src.write_text(
+        "speed_m_s,mass_kg,duration_s,direction\n"
+        "3.0,70,1800,backward\n1.3,60,600,forward\nfast,70,600,forward\n"
+    )
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(cli, ["estimate", str(src), "-o", str(out), "--interval", "0.9"])
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out)
+    want = rc.estimate(
+        speed_m_s=np.array([3.0, 1.3]),
+        mass_kg=np.array([70.0, 60.0]),
+        duration_s=np.array([1800.0, 600.0]),
+        direction=np.array(["backward", "forward"]),
+        interval=0.9,
+        out_of_range="flag",
+    )
+    for name in ("energy_gross_kcal_lower", "energy_net_kcal_upper", "power_gross_w_upper"):
+        np.testing.assert_allclose(got[name][:2], getattr(want, name), rtol=1e-9)
+    assert got["status"][2] == "error"
+    assert np.isnan(got["energy_gross_kcal_upper"][2])  # no estimate, no bounds
+    # a bad level is a usage error before any work
+    bad = CliRunner().invoke(cli, ["estimate", str(src), "-o", str(out), "--interval", "95"])
+    assert bad.exit_code == 2
+    assert "interval must be a confidence level" in bad.output

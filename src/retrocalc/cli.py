@@ -234,6 +234,13 @@ def _quiet_stdout() -> None:
     "--backward-factor", type=float, default=None, help="Replace the backward factor on net cost."
 )
 @click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Add person-to-person prediction-interval bounds of power and energy at this "
+    "confidence level (e.g. 0.95).",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     default="local",
@@ -261,6 +268,7 @@ def estimate(
     out_of_range: str,
     rmr_equation: str | None,
     backward_factor: float | None,
+    interval: float | None,
     engine: str,
     scheduler: str | None,
     block_mb: float,
@@ -302,6 +310,7 @@ def estimate(
                 out_of_range=out_of_range,  # type: ignore[arg-type]
                 rmr_equation=rmr_equation,
                 backward_factor=backward_factor,
+                interval=interval,
                 progress=False if quiet else None,
                 block_bytes=int(block_mb * (1 << 20)),
                 engine=engine,  # type: ignore[arg-type]

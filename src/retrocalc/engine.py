@@ -75,6 +75,7 @@ class Options:
     rmr_equation: str | None
     factors: Mapping[str, float]
     backward_factor: Any
+    interval: float | None = None  # a confidence level: the batch adds interval bounds
 
 
 _PLAIN_OPTIONS: dict[str, Options] = {}

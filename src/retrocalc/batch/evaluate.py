@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .. import units
+from .._wrap import pandas
 from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
@@ -162,6 +163,45 @@ def _not_finite_after_conversion(
             )
 
 
+def _interval_columns(
+    results: Mapping[str, Any],
+    given: Mapping[str, Any],
+    bad: NDArray[np.bool_],
+    options: evaluation.Options,
+    n: int,
+) -> dict[str, Any]:
+    """Prediction-interval bounds of power and energy (``retrocalc.uncertainty``), empty where
+    a row has no estimate."""
+    from ..uncertainty import interval_columns
+
+    pl = load_polars()
+    pd = pandas()
+    names = ("power_gross_w", "vo2_gross_ml_kg_min", "vo2_net_ml_kg_min", "energy_gross_kj")
+    frame = pd.DataFrame({k: np.broadcast_to(results[k], (n,)) for k in names})
+    for k in ("model_used", "gait_used"):
+        frame[k] = np.asarray(results[k], dtype=object).astype(str)
+    for k, default in (("mass_kg", np.nan), ("grade", 0.0), ("direction", "forward")):
+        value = given.get(k)
+        frame[k] = np.broadcast_to(np.asarray(default if value is None else value), (n,))
+    # a blank direction (a row without an estimate, or none given) counts as forward
+    frame["direction"] = np.where(frame["direction"] == "backward", "backward", "forward")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        duration = frame["energy_gross_kj"].to_numpy() * 1000.0 / frame["power_gross_w"].to_numpy()
+    factor = options.backward_factor
+    bounds = interval_columns(
+        frame,
+        mass_kg=frame["mass_kg"],
+        duration_s=duration,
+        level=float(options.interval),  # type: ignore[arg-type]
+        backward_factor=None if isinstance(factor, Mapping) else factor,
+    )
+    out: dict[str, Any] = {}
+    for name, value in bounds.items():
+        number = np.where(bad, np.nan, np.asarray(value, dtype=np.float64))
+        out[name] = pl.Series(name, number, nan_to_null=True)
+    return out
+
+
 def evaluate_block(
     frame: pl.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> tuple[pl.DataFrame, NDArray[np.bool_]]:
@@ -240,6 +280,8 @@ def evaluate_block(
             number = np.where(bad, np.nan, value) if bad.any() else value
             has_nan = bool(np.isnan(number).any())
             columns[name] = pl.Series(name, number, nan_to_null=has_nan)
+    if options.interval is not None:
+        columns.update(_interval_columns(results, given, bad, options, n))
     status = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.uint32)
     columns["status"] = pl.Series("status", _STATUS, dtype=pl.String).gather(status)
     columns["error"] = why.alias("error")

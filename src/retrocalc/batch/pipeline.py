@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import glob
 import os
@@ -138,6 +139,7 @@ def estimate_file(
     out_of_range: Literal["flag", "nan"] = "flag",
     rmr_equation: str | None = None,
     backward_factor: float | Mapping[str, float] | None = None,
+    interval: float | None = None,
     progress: bool | None = None,
     block_bytes: int = BLOCK_BYTES,
     engine: Literal["local", "dask"] = "local",
@@ -162,8 +164,10 @@ def estimate_file(
     out_of_range : {"flag", "nan"}
         Rows outside a model's validity range keep their estimate (``"flag"``) or get NaN;
         either way their status is ``out_of_range`` with the range in ``error``.
-    rmr_equation, backward_factor
-        As in :func:`retrocalc.estimate`.
+    rmr_equation, backward_factor, interval
+        As in :func:`retrocalc.estimate`; with ``interval`` (a confidence level) the output
+        gets the prediction-interval bounds of power and energy after the results
+        (``energy_gross_kcal_lower`` ...).
     progress : bool, optional
         A progress bar on standard error; default when standard error is a terminal.
     block_bytes : int [bytes]
@@ -233,6 +237,10 @@ def estimate_file(
     ]
     try:  # options are checked once, up front: a bad one is a usage error, not bad rows
         options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+        if interval is not None:
+            if not 0.0 < interval < 1.0:
+                raise BatchError(f"interval must be a confidence level in (0, 1); got {interval!r}")
+            options = dataclasses.replace(options, interval=float(interval))
     except (ValueError, TypeError) as exc:
         raise BatchError(str(exc)) from None
     schema = unified_schema(paths, headers)
