@@ -432,13 +432,14 @@ def _forward_block(
     if any_missing:
         gross_fwd.fill(np.nan)
     out_of_range: Any = False
-    for code in np.unique(codes) if np.any(codes != codes[0]) else codes[:1]:
-        if code < 0:
-            continue
+    if codes[0] >= 0 and not np.any(codes != codes[0]):  # one model for the block
+        present: list[tuple[int, int]] = [(int(codes[0]), n)]
+    else:  # the models present and their row counts, in one pass (-1: no estimate)
+        counts = np.bincount(codes.astype(np.intp) + 1, minlength=len(rules.BASE) + 1)
+        present = [(int(c) - 1, int(counts[c])) for c in np.flatnonzero(counts[1:]) + 1]
+    for code, count in present:
         spec = rules.BASE[code]
-        selected = codes == code
-        count = int(np.count_nonzero(selected))
-        sel: Any = None if count == n else np.flatnonzero(selected)
+        sel: Any = None if count == n else np.flatnonzero(codes == code)
         sub = _subset(values, sel, count, spec.reads)
         native = spec.kernel(*spec.arguments(sub))
         part = spec.to_gross_w_kg(
