@@ -204,37 +204,3 @@ def registry_html(registry: Registry | Mapping[str, ModelSpec]) -> str:
         )
     header = ["name", "model", "kind", "gaits", "valid for", "factor", "source"]
     return _scroll(_table(f"{len(rows)} registered models", header, rows))
-
-
-class ResultDisplay:
-    """``to_frame()`` and a readable ``repr`` for result objects that have ``to_dict()``."""
-
-    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
-        raise NotImplementedError
-
-    def to_frame(self) -> Any:
-        """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
-        from ._wrap import pandas
-
-        pd = pandas()
-        data = self.to_dict()
-        index = next((v.index for v in data.values() if isinstance(v, pd.Series)), None)
-        return pd.DataFrame({k: np.ravel(np.asarray(v)) for k, v in data.items()}, index=index)
-
-    def __repr__(self) -> str:
-        parts = []
-        for name, value in self.to_dict().items():
-            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
-            if "\n" in text:
-                text = f"<{type(value).__name__} shape {np.shape(value)}>"
-            parts.append(f"    {name}={text}")
-        return f"{type(self).__name__}(\n" + ",\n".join(parts) + ",\n)"
-
-
-def _register() -> None:
-    from .models import PRESENTERS
-
-    PRESENTERS["html"] = registry_html
-
-
-_register()

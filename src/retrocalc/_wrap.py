@@ -33,6 +33,7 @@ __all__ = [
     "Kind",
     "Locator",
     "Packed",
+    "ResultMixin",
     "as_label_array",
     "kind_of",
     "label_code",
@@ -326,3 +327,26 @@ def unpack(values: NDArray[Any], kind: Kind, index: Any = None, name: str | None
         item = values.reshape(-1)[0] if values.size else values
         return item.item() if isinstance(item, np.generic) else item
     return values
+
+
+class ResultMixin:
+    """``to_frame()`` and a readable ``repr`` for result objects that have ``to_dict()``."""
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every result defines it
+        raise NotImplementedError
+
+    def to_frame(self) -> Any:
+        """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
+        pd = pandas()
+        data = self.to_dict()
+        index = next((v.index for v in data.values() if isinstance(v, pd.Series)), None)
+        return pd.DataFrame({k: np.ravel(np.asarray(v)) for k, v in data.items()}, index=index)
+
+    def __repr__(self) -> str:
+        parts = []
+        for name, value in self.to_dict().items():
+            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
+            if "\n" in text:
+                text = f"<{type(value).__name__} shape {np.shape(value)}>"
+            parts.append(f"    {name}={text}")
+        return f"{type(self).__name__}(\n" + ",\n".join(parts) + ",\n)"

@@ -44,8 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import energy
-from ._display import ResultDisplay
-from ._wrap import Locator, is_dataframe, label_codes, pack
+from ._wrap import Locator, ResultMixin, is_dataframe, label_codes, pack
 from .exceptions import OutOfRangeError, RangeWarning
 from .models.keytel2005 import SPECS, keytel2005, keytel2005_vo2max
 from .nomenclature import counted
@@ -86,7 +85,7 @@ def tanaka_hr_max(age_years: Any) -> Any:
 
 
 @dataclass(frozen=True, repr=False)
-class HeartRateResult(ResultDisplay):
+class HeartRateResult(ResultMixin):
     """Energy from heart rate, in the kind of the inputs (float, ndarray or Series).
 
     Attributes

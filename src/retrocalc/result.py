@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from . import engine
 from ._types import V
-from ._wrap import Kind, pandas
+from ._wrap import Kind, ResultMixin, pandas
 from .nomenclature import (
     OUTPUTS,
 )
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 LABEL_OUTPUTS = ("gait_used", "model_used")
 
 
-class EstimateResult(Generic[V]):
+class EstimateResult(ResultMixin, Generic[V]):
     """Energy estimate for one bout or many.
 
     Every attribute has the kind of the inputs: ``float`` (``bool``, ``str``) for scalars,
@@ -142,21 +142,8 @@ class EstimateResult(Generic[V]):
 
     def to_frame(self) -> pd.DataFrame:
         """The result as a pandas DataFrame, one row per estimate (imports pandas)."""
-        pandas_ = pandas()
-        data = self.to_dict()
-        index = next((v.index for v in data.values() if isinstance(v, pandas_.Series)), None)
-        flat = {k: np.ravel(np.asarray(v)) for k, v in data.items()}
-        frame: pd.DataFrame = pandas_.DataFrame(flat, index=index)
+        frame: pd.DataFrame = ResultMixin.to_frame(self)
         return frame
-
-    def __repr__(self) -> str:
-        parts = []
-        for name, value in self.to_dict().items():
-            text = f"{value:.6g}" if isinstance(value, float) else repr(value)
-            if "\n" in text:
-                text = f"<{type(value).__name__} shape {np.shape(value)}>"
-            parts.append(f"    {name}={text}")
-        return "EstimateResult(\n" + ",\n".join(parts) + ",\n)"
 
     def _repr_html_(self) -> str:
         """HTML table with units, for Jupyter (see :mod:`retrocalc._display`)."""
