@@ -225,6 +225,15 @@ def test_warning_hierarchy_and_stacklevel() -> None:
     with pytest.warns(rc.RangeWarning) as record:
         rc.estimate(speed_m_s=2.5, mass_kg=70.0, gait="walk")
     assert record[0].filename == __file__
+    # the array engine too, and through a DataFrame
+    with pytest.warns(rc.RangeWarning) as record:
+        rc.estimate(speed_m_s=[1.0, 2.5], mass_kg=70.0, gait="walk")
+    assert record[0].filename == __file__
+    import pandas as pd
+
+    with pytest.warns(rc.RangeWarning) as record:
+        rc.estimate(pd.DataFrame({"speed_m_s": [1.0, 2.5]}), mass_kg=70.0, gait="walk")
+    assert record[0].filename == __file__
 
 
 def test_missing_rows_are_not_range_checked() -> None:
