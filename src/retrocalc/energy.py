@@ -42,6 +42,7 @@ __all__ = [
     "harris_benedict_revised",
     "mifflin_st_jeor",
     "rmr_to_vo2",
+    "weir",
     "weir_kcal_per_litre",
 ]
 
@@ -75,7 +76,13 @@ def weir_kcal_per_litre(rer: Any) -> Any:
     .. [1] Weir J.B. de V. (1949). J Physiol 109(1-2):1-9.
        :doi:`10.1113/jphysiol.1949.sp004363`
     """
-    return 3.941 + 1.106 * np.asarray(rer, dtype=np.float64)
+    return weir(np.asarray(rer, dtype=np.float64))
+
+
+def weir(rer: Any) -> Any:
+    """:func:`weir_kcal_per_litre` on a Python float or an ndarray as it is (plain operators:
+    the composition calls it for a row of floats and a block alike)."""
+    return 3.941 + 1.106 * rer
 
 
 #: Codes of the ``sex`` labels (case-insensitive): 1 male, 0 female; missing gives -1.

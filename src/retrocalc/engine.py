@@ -395,7 +395,6 @@ def evaluate(
 
 
 # -- the plain-float front ---------------------------------------------------------------
-_INT_LIMIT = 2**53  # ints convert exactly below this (numpy and Python agree)
 _BIG = 1e6  # beyond this a number is implausible for any input; the array engine takes it
 _PLAIN_LABELS = {
     "gait": rules.GAIT_CODES,

@@ -226,7 +226,7 @@ def evaluate(
         Flat position of the block's first row, for messages.
     block : bool
         True for a block of rows (the array engine); False for one row of finite Python
-        floats inside the plain ranges (:func:`.validate.plain`), from the plain-float front.
+        floats inside the plain ranges (:data:`.validate.PLAIN_SPANS`), from the plain-float front.
     out : dict of str to ndarray, optional
         The block's slices of the float output arrays, written in place.
 

@@ -40,7 +40,7 @@ def kcal_per_litre(rer: Any) -> Any:
     """Energy equivalent of O2 [kcal/l]: 5.0 (ACSM), or Weir's with a given RER."""
     if rer is None:
         return energy.KCAL_PER_LITRE_O2
-    return 3.941 + 1.106 * rer  # energy.weir_kcal_per_litre, without its array conversion
+    return energy.weir(rer)
 
 
 def w_kg_per_vo2(kcal_l: Any) -> Any:

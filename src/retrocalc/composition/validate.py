@@ -38,7 +38,6 @@ __all__ = [
     "Plausible",
     "RowReasons",
     "check",
-    "plain",
     "stacklevel",
 ]
 
@@ -246,13 +245,6 @@ PLAIN_SPANS: dict[str, tuple[float, float]] = {
     )
     for name, (low, high, strict) in _PLAIN.items()
 }
-
-
-def plain(name: str, x: float) -> bool:
-    """True when ``x`` (finite) needs no error and no unit warning: the plain-float front
-    takes it; anything else goes to the array engine, which words the error or warning."""
-    low, high, strict = _PLAIN[name]
-    return low < x <= high if strict else low <= x <= high
 
 
 class ImpossibleValueError(ValueError):
