@@ -13,6 +13,7 @@ Exact definitions: 1 mile = 1609.344 m (international mile), 1 lb = 0.45359237 k
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -297,17 +298,10 @@ def pace_to_speed(pace: Any, unit: str | None = None) -> Any:
     if arr.dtype.kind in "iuf":
         s_per_m = _numeric_pace(arr.astype(np.float64), norm_unit)
     else:
-        # parse each distinct text once; missing values ("", NaN, None) give NaN
-        text = as_label_array(raw).astype(str)
-        uniq, inverse = np.unique(text, return_inverse=True)
-        parsed = np.empty(uniq.shape, dtype=np.float64)
-        for j, item in enumerate(uniq):
-            try:
-                parsed[j] = _parse_pace(str(item), norm_unit)
-            except ValueError as exc:
-                i = int(np.flatnonzero(inverse.reshape(-1) == j)[0])
-                raise ValueError(f"{exc} (at {Locator(text.shape, index)(i)})") from None
-        s_per_m = parsed[inverse].reshape(text.shape)
+        # missing values ("", NaN, None) give NaN
+        s_per_m = _parse_texts(
+            raw, lambda item: _parse_pace(item, norm_unit), Locator(arr.shape, index)
+        )
     with np.errstate(divide="ignore"):
         speed = 1.0 / s_per_m
     return unpack(speed, kind, index, "speed_m_s")
@@ -479,18 +473,26 @@ def parse_durations(durations: Any) -> Any:
     elif arr.dtype.kind in "iuf":
         seconds = arr.astype(np.float64)
     else:
-        # each distinct text once; timedelta objects become their str(), which parses
-        text = as_label_array(raw).astype(str)
-        uniq, inverse = np.unique(text, return_inverse=True)
-        parsed = np.empty(uniq.shape, dtype=np.float64)
-        for j, item in enumerate(uniq):
-            try:
-                parsed[j] = _parse_duration(str(item))
-            except ValueError as exc:
-                i = int(np.flatnonzero(inverse.reshape(-1) == j)[0])
-                raise ValueError(f"{exc} (at {where(i)})") from None
-        seconds = parsed[inverse.reshape(-1)].reshape(text.shape)
+        # timedelta objects become their str(), which parses
+        seconds = _parse_texts(raw, _parse_duration, where)
     return unpack(_checked_seconds(seconds, durations, where), kind, index, "duration_s")
+
+
+def _parse_texts(raw: Any, parse: Callable[[str], float], where: Locator) -> NDArray[np.float64]:
+    """``parse`` applied once per distinct text of ``raw`` (a column of a million rows holds a
+    few thousand distinct times), laid back in its shape; a ValueError names the first row
+    holding the bad text."""
+    text = as_label_array(raw).astype(str)
+    uniq, inverse = np.unique(text, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    parsed = np.empty(uniq.shape, dtype=np.float64)
+    for j, item in enumerate(uniq.tolist()):
+        try:
+            parsed[j] = parse(item)
+        except ValueError as exc:
+            i = int(np.flatnonzero(inverse == j)[0])
+            raise ValueError(f"{exc} (at {where(i)})") from None
+    return parsed[inverse].reshape(text.shape)
 
 
 def _checked_seconds(seconds: NDArray[np.float64], given: Any, where: Locator | None = None) -> Any:
