@@ -179,6 +179,9 @@ def test_bad_duration_position_and_long_text() -> None:
         u.parse_durations(pd.Series(["1:00", "oops"], index=["a", "b"]))
     with pytest.raises(ValueError, match=r"at index 2"):
         u.parse_durations(["1:00", "1:00", "oops"])
+    # an integer Series index is named as the user wrote it, not as numpy's repr np.int64(11)
+    with pytest.raises(ValueError, match=r"\(at index 11\)$"):
+        u.parse_durations(pd.Series(["1:00", "oops"], index=[10, 11]))
     with pytest.raises(ValueError, match="is not of the form") as info:
         u.parse_durations("x" * 100_000)
     assert len(str(info.value)) < 200  # the text is quoted shortened

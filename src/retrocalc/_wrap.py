@@ -122,7 +122,9 @@ class Locator:
     def __call__(self, i: int) -> str:
         i += self.offset
         if self.index is not None:
-            return f"index {self.index[i]!r}"
+            label = self.index[i]
+            # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it
+            return f"index {(label.item() if isinstance(label, np.generic) else label)!r}"
         if len(self.shape) <= 1:
             return f"index {i}" if self.shape else "the scalar input"
         return f"position {tuple(int(j) for j in np.unravel_index(i, self.shape))}"
