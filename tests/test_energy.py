@@ -115,16 +115,19 @@ def test_auto_gait_and_explicit_single_gait_model() -> None:
 
 def test_defaults_per_gait_and_grade() -> None:
     r = rc.estimate(
-        speed_m_s=[1.3, 1.3, 3.0, 3.0],
-        grade=[0.0, 0.0, 0.02, -0.02],
-        load_kg=[0.0, 15.0, 0.0, 0.0],
+        speed_m_s=[1.3, 1.3, 3.0, 3.0, 1.3, 1.3],
+        grade=[0.0, 0.0, 0.02, -0.02, 0.0, 0.0],
+        load_kg=[0.0, 15.0, 0.0, 0.0, 40.0, 15.0],
+        terrain_factor=[1.0, 1.0, 1.0, 1.0, 1.0, 1.2],
         mass_kg=70,
     )
     assert list(r.model_used) == [
         "lcda2019_walking",
-        "pandolf1977_santee",
+        "lcda2019_loaded_walking",  # continuous across grade (docs/science.md)
         "acsm_minetti_running",  # one running model over every grade (continuity)
         "acsm_minetti_running",
+        "pandolf1977_santee",  # beyond the loaded LCDA's 30 kg
+        "pandolf1977_santee",  # the only model with a terrain factor
     ]
     # which is ACSM uphill and Minetti's relative cost downhill
     acsm = rc.models.acsm_running(3.0, 0.02)  # type: ignore[attr-defined]

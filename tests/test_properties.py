@@ -113,9 +113,9 @@ def draw_model_inputs(
         also = dspec.ranges[name] if dspec is not None else None
         strategy = speeds if name == "speed_m_s" else floats
         values[name] = draw(strategy(*spec_bounds(spec, name, also)))
-    if "load_kg" in spec.inputs:
-        values["load_kg"] = draw(floats(*spec_bounds(spec, "load_kg")))
-        values["terrain_factor"] = draw(floats(*spec_bounds(spec, "terrain_factor")))
+    for name in ("load_kg", "terrain_factor"):
+        if name in spec.inputs:
+            values[name] = draw(floats(*spec_bounds(spec, name)))
     return values
 
 

@@ -14,6 +14,7 @@ published value (``"rel"``).
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -438,3 +439,45 @@ def _resting(row: Row) -> float:
 @pytest.mark.parametrize("row", params("resting.csv"))
 def test_resting_and_oxygen(row: Row) -> None:
     assert_published(_resting(row), row)
+
+
+# --------------------------------------------------------------------------------------------
+# LCDA with a load: Looney et al. 2019 scaled by Ludlow & Weyand 2017
+# --------------------------------------------------------------------------------------------
+
+#: Ludlow & Weyand (2017) abstract: supine rest 3.1 ml O2/kg/min; 5.0 kcal/l = 20.92 J/ml.
+_SUPINE_W_KG = 3.1 * 20.92 / 60.0
+
+
+@pytest.mark.parametrize("speed", [0.6, 1.0, 1.4])
+@pytest.mark.parametrize("grade_deg", [-6.0, -3.0, 0.0, 3.0, 6.0, 9.0])
+def test_lcda_loaded_walking_scales_walking_part_with_total_mass(
+    speed: float, grade_deg: float
+) -> None:
+    """Ludlow & Weyand's finding on their grid (0.6-1.4 m/s, -6 to +9 degrees, loads 0, 18 and
+    31 % of body weight): gross minus supine rest, per kg of body plus load, does not depend on
+    the load; without a load the model is the LCDA equation."""
+    from retrocalc.models import lcda2019_loaded_walking, lcda2019_walking
+
+    grade = math.tan(math.radians(grade_deg))
+    mass = 70.0
+    unloaded = lcda2019_walking(speed, grade) * mass
+    assert lcda2019_loaded_walking(speed, grade, mass, 0.0) == pytest.approx(unloaded, rel=1e-14)
+    per_kg = [
+        (lcda2019_loaded_walking(speed, grade, mass, share * mass) - _SUPINE_W_KG * mass)
+        / (mass * (1 + share))
+        for share in (0.0, 0.18, 0.31)
+    ]
+    assert per_kg == pytest.approx([per_kg[0]] * 3, rel=1e-12)
+    assert per_kg[0] == pytest.approx(lcda2019_walking(speed, grade) - _SUPINE_W_KG, rel=1e-12)
+
+
+@pytest.mark.parametrize("load", [10.0, 20.0, 30.0])
+def test_lcda_loaded_walking_agrees_with_pandolf_on_the_level(load: float) -> None:
+    """Two independent loaded-walking models on firm level ground at 1.34 m/s (Pandolf et al.
+    1977 was fitted on soldiers with packs): within 10 % of each other."""
+    from retrocalc.models import lcda2019_loaded_walking
+
+    mass, v = 70.0, 1.34
+    pandolf = 1.5 * mass + 2.0 * (mass + load) * (load / mass) ** 2 + (mass + load) * 1.5 * v**2
+    assert lcda2019_loaded_walking(v, 0.0, mass, load) == pytest.approx(pandolf, rel=0.10)

@@ -36,7 +36,8 @@ SYMBOLS: dict[str, list[tuple[str, str, str]]] = {
 #: What each entry of ``retrocalc.DEFAULT_MODELS`` is the default for.
 DEFAULT_USE: dict[str, str] = {
     "walk": "walking without a load, level, uphill and downhill",
-    "walk_loaded": "walking with a load (load_kg > 0) or on rough ground (terrain_factor > 1)",
+    "walk_loaded": "walking with a load (0 < load_kg <= 30) on firm ground (terrain_factor 1)",
+    "walk_terrain": "walking on rough ground (terrain_factor > 1) or with a load over 30 kg",
     "run": "running on the level and uphill (grade >= 0)",
     "run_downhill": "running downhill (grade < 0)",
 }

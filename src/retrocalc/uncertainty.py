@@ -164,6 +164,15 @@ SPREADS: Mapping[str, ModelSpread] = MappingProxyType(
             doi="10.1249/MSS.0000000000002002",
             absolute_w_kg=_LCDA_SEE,
         ),
+        "lcda2019_loaded_walking": ModelSpread(
+            model="lcda2019_loaded_walking",
+            published="SEE of the unloaded LCDA equation (0.20 W/kg level, 0.42 W/kg graded); "
+            "none published for the load scaling (Ludlow & Weyand 2017)",
+            basis="SEE",
+            source="Looney et al. (2019), Med Sci Sports Exerc 51(9):1954-1960",
+            doi="10.1249/MSS.0000000000002002",
+            absolute_w_kg=_LCDA_SEE,
+        ),
         "acsm_walking": ModelSpread(
             model="acsm_walking",
             published="none published (Hall et al. 2004: about +4 % bias walking, 24 people)",

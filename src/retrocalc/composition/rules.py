@@ -6,8 +6,9 @@ Labels arrive as integer codes (:data:`GAIT_CODES`, :data:`DIRECTION_CODES`, mod
 names only when asked.
 
 =======================  ========================================================
-walking                  ``lcda2019_walking``; ``pandolf1977_santee`` with a load
-                         or a terrain factor other than 1
+walking                  ``lcda2019_walking``; ``lcda2019_loaded_walking`` with a
+                         load up to its range (30 kg); ``pandolf1977_santee`` with
+                         a heavier load or a terrain factor other than 1
 running                  ``acsm_minetti_running`` (ACSM level and uphill, Minetti's
                          relative cost downhill: continuous across grade 0)
 =======================  ========================================================
@@ -53,7 +54,11 @@ WALK_RUN_TRANSITION_M_S: Mapping[str, float] = MappingProxyType({"forward": 2.0,
 DEFAULT_MODELS: Mapping[str, str] = MappingProxyType(
     {
         "walk": "lcda2019_walking",
-        "walk_loaded": "pandolf1977_santee",
+        # with a load: LCDA's walking part scaled by body mass plus load (Ludlow & Weyand
+        # 2017), continuous across grade; Pandolf-Santee beyond its load range or with a
+        # terrain factor (the only model with one; it steps by ~7 % at level)
+        "walk_loaded": "lcda2019_loaded_walking",
+        "walk_terrain": "pandolf1977_santee",
         # one model over every grade: streams cross grade 0 every few seconds, and ACSM
         # then Minetti stepped by 14 % there (docs/science.md, continuity of the defaults)
         "run": "acsm_minetti_running",
@@ -79,8 +84,11 @@ _SINGLE_ARRAY = np.array(_SINGLE, dtype=np.int8)
 _SUPPORTS = tuple(tuple(g in s.gaits for g in GAITS) for s in BASE)
 _SUPPORTS_ARRAY = np.array(_SUPPORTS, dtype=bool)
 _DEFAULTS = tuple(
-    BASE_INDEX[DEFAULT_MODELS[k]] for k in ("walk", "walk_loaded", "run", "run_downhill")
+    BASE_INDEX[DEFAULT_MODELS[k]]
+    for k in ("walk", "walk_loaded", "walk_terrain", "run", "run_downhill")
 )
+#: The heaviest load of the loaded-walking default; heavier loads go to ``walk_terrain``.
+_LOADED_UP_TO = float(REGISTRY[DEFAULT_MODELS["walk_loaded"]].ranges["load_kg"][1] or np.inf)
 _FORWARD_AT = WALK_RUN_TRANSITION_M_S["forward"]
 _BACKWARD_AT = WALK_RUN_TRANSITION_M_S["backward"]
 
@@ -137,16 +145,20 @@ def choose_model(gait: Any, grade: Any, load: Any, terrain: Any, model: Any) -> 
     model : int or ndarray
         Explicit model codes, -1 for the default.
     """
-    walk, walk_loaded, run, run_downhill = _DEFAULTS
+    walk, walk_loaded, walk_terrain, run, run_downhill = _DEFAULTS
     one_row = type(grade) is float and type(load) is float and type(terrain) is float
     if one_row and type(gait) is int and type(model) is int:
         if model >= 0:
             return model
         if gait == 1:
             return run_downhill if grade < 0.0 else run
-        return walk_loaded if (load != 0.0 or terrain != 1.0) else walk
-    loaded = np.asarray((load != 0) | (terrain != 1))
-    walk_model = np.int8(walk) + loaded.view(np.int8) * np.int8(walk_loaded - walk)
+        if terrain != 1.0 or load > _LOADED_UP_TO:
+            return walk_terrain
+        return walk_loaded if load != 0.0 else walk
+    loaded = np.asarray(load != 0).view(np.int8)
+    rough = np.asarray((terrain != 1) | (load > _LOADED_UP_TO)).view(np.int8)
+    walk_model = np.int8(walk) + loaded * np.int8(walk_loaded - walk)
+    walk_model = walk_model + rough * (np.int8(walk_terrain) - walk_model)
     run8 = np.asarray(gait == 1).view(np.int8)
     down8 = np.asarray(grade < 0).view(np.int8)
     codes = (

@@ -28,7 +28,7 @@ from ._spec import Bounds, ModelSpec, Output
 from .acsm import acsm_running, acsm_walking
 from .blend import acsm_minetti_running
 from .lankford2020 import lankford2020_walking
-from .lcda2019 import lcda2019_walking
+from .lcda2019 import lcda2019_loaded_walking, lcda2019_walking
 from .leger1984 import leger1984_track, leger1984_treadmill
 from .minetti2002 import minetti2002_running, minetti2002_walking
 from .pandolf1977 import TERRAIN_FACTORS, pandolf1977, pandolf1977_santee, santee_correction
@@ -45,6 +45,7 @@ __all__ = [
     "acsm_walking",
     "get_model",
     "lankford2020_walking",
+    "lcda2019_loaded_walking",
     "lcda2019_walking",
     "leger1984_track",
     "leger1984_treadmill",
