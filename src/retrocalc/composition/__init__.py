@@ -34,6 +34,8 @@ from .validate import Flags, ImpossibleValueError, check
 __all__ = ["Context", "evaluate"]
 
 _NAN = math.nan
+_DEFAULT_KCAL_L = physics.kcal_per_litre(None)
+_DEFAULT_W_PER_VO2 = physics.w_kg_per_vo2(_DEFAULT_KCAL_L)
 
 
 class Context:
@@ -252,11 +254,18 @@ def evaluate(
         grade = rows.get("grade", 0.0)
         load = rows.get("load_kg", 0.0)
         terrain = rows.get("terrain_factor", 1.0)
-        duration = physics.duration(rows.get("duration_s"), rows.get("distance_m"), speed)
+        duration = rows.get("duration_s")
+        if duration is None:
+            duration = physics.duration(None, rows.get("distance_m"), speed)
         no_energy = False
-        kcal_l = physics.kcal_per_litre(rows.get("rer"))
+        rer = rows.get("rer")
+        # the defaults (5.0 kcal/l, 3.5 ml/kg/min) computed once: a single bout is cheap
+        kcal_l = _DEFAULT_KCAL_L if rer is None else physics.kcal_per_litre(rer)
         rest_vo2 = rows.get("resting_vo2_ml_kg_min", RESTING_VO2_ML_KG_MIN)
-    w_per_vo2 = physics.w_kg_per_vo2(kcal_l)
+    if kcal_l is _DEFAULT_KCAL_L:
+        w_per_vo2 = _DEFAULT_W_PER_VO2
+    else:
+        w_per_vo2 = physics.w_kg_per_vo2(kcal_l)
     rest_w_kg = rest_vo2 * w_per_vo2
     values = {
         "speed_m_s": speed,
@@ -319,7 +328,7 @@ def evaluate(
     else:
         spec = rules.BASE[codes]
         native = spec.kernel(*spec.arguments(values))
-        gross_fwd = spec.to_gross_w_kg(native, speed, mass, w_per_vo2, rest_w_kg)
+        gross_fwd = spec.to_gross(native, speed, mass, w_per_vo2, rest_w_kg)
         out_of_range = not spec.inside(values) and _flags(ctx).outside((0, codes), spec, values)
 
     # 4. direction: backward scales the net (above-rest) part by the gait's factor
@@ -338,7 +347,7 @@ def evaluate(
     gross = net + rest_w_kg
 
     # 5. validity flag, the NaN policy, every output
-    in_range: Any = finite(gross)
+    in_range: Any = finite(gross) if block else math.isfinite(gross)
     if any_missing:
         in_range = in_range & ~miss
     if out_of_range is not False:
