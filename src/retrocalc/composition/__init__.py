@@ -262,10 +262,8 @@ def evaluate(
         # the defaults (5.0 kcal/l, 3.5 ml/kg/min) computed once: a single bout is cheap
         kcal_l = _DEFAULT_KCAL_L if rer is None else physics.kcal_per_litre(rer)
         rest_vo2 = rows.get("resting_vo2_ml_kg_min", RESTING_VO2_ML_KG_MIN)
-    if kcal_l is _DEFAULT_KCAL_L:
-        w_per_vo2 = _DEFAULT_W_PER_VO2
-    else:
-        w_per_vo2 = physics.w_kg_per_vo2(kcal_l)
+    default_o2 = kcal_l is _DEFAULT_KCAL_L
+    w_per_vo2 = _DEFAULT_W_PER_VO2 if default_o2 else physics.w_kg_per_vo2(kcal_l)
     rest_w_kg = rest_vo2 * w_per_vo2
     values = {
         "speed_m_s": speed,
