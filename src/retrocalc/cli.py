@@ -29,8 +29,8 @@ import click  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file  # noqa: E402
-from .batch.io import committed  # noqa: E402
 from .batch.types import OutputError  # noqa: E402
+from .batch.write import committed  # noqa: E402
 from .cli_pace import pace  # noqa: E402
 from .data import example_path  # noqa: E402
 from .energy import RMR_EQUATIONS  # noqa: E402

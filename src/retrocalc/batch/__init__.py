@@ -8,8 +8,9 @@ column unchanged, then the result columns, then ``status`` (``ok``, ``out_of_ran
 
 Layout, one module per job: :mod:`.types` (errors, sources, summary), :mod:`.plan` (which
 column gives each input), :mod:`.parse` (cells to numbers and labels, with reasons),
-:mod:`.evaluate` (one block through :func:`retrocalc.engine.evaluate`), :mod:`.io` (streamed
-readers, writers, the atomic output file) and :mod:`.pipeline` (the three-thread run).
+:mod:`.evaluate` (one block through :func:`retrocalc.engine.evaluate`), :mod:`.read` (input
+files in streamed blocks), :mod:`.write` (writers, the atomic output file) and
+:mod:`.pipeline` (the three-thread run).
 
 Design
 ------
@@ -31,10 +32,10 @@ Design
 from __future__ import annotations
 
 from .evaluate import evaluate_block
-from .io import atomic_output, is_parquet
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
 from .plan import resolve_columns
+from .read import is_parquet
 from .types import (
     LABEL_CHOICES,
     RESULT_COLUMNS,
@@ -44,6 +45,7 @@ from .types import (
     RowError,
     Source,
 )
+from .write import atomic_output
 
 __all__ = [
     "LABEL_CHOICES",

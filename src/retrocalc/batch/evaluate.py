@@ -121,7 +121,7 @@ _NO_REASON = "no estimate inside the models' validity ranges"
 def _typed_columns(frame: pl.DataFrame, plan: Mapping[str, Source]) -> pl.DataFrame:
     """Parquet/Arrow durations as numbers in their column's unit (seconds for duration_s,
     minutes for duration_min...); other column types are checked before the run
-    (:func:`retrocalc.batch.io.check_types`)."""
+    (:func:`retrocalc.batch.read.check_types`)."""
     pl = load_polars()
     for canonical, source in plan.items():
         if source.column is None or canonical != "duration_s" or source.alias == "duration":

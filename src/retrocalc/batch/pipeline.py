@@ -19,20 +19,9 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .evaluate import evaluate_block
-from .io import (
-    _blocks,
-    _header,
-    _output_kind,
-    _Writer,
-    atomic_output,
-    begin_run,
-    check_csv_output,
-    check_types,
-    is_parquet,
-    unified_schema,
-)
 from .parse import load_polars
 from .plan import resolve_columns
+from .read import _blocks, _header, check_types, is_parquet, unified_schema
 from .types import (
     _QUEUE_DEPTH,
     BLOCK_BYTES,
@@ -43,6 +32,7 @@ from .types import (
     RowError,
     Source,
 )
+from .write import _output_kind, _Writer, atomic_output, begin_run, check_csv_output
 
 if TYPE_CHECKING:
     import polars as pl
