@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, BatchError
+from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, VARIABLES, BatchError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -160,8 +160,6 @@ def check_types(path: str, schema: Any, plan: Mapping[str, Any]) -> None:
     """
     import pyarrow as pa
 
-    from ..nomenclature import INPUTS
-
     for canonical, source in plan.items():
         column = getattr(source, "column", None)
         if column is None or column not in schema.names:
@@ -169,7 +167,7 @@ def check_types(path: str, schema: Any, plan: Mapping[str, Any]) -> None:
         kind = schema.field(column).type
         if pa.types.is_dictionary(kind):
             kind = kind.value_type
-        numeric = INPUTS[canonical].dtype == "float"
+        numeric = VARIABLES[canonical].dtype == "float"
         ok = (
             pa.types.is_string(kind)
             or pa.types.is_large_string(kind)
