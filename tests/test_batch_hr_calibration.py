@@ -457,3 +457,18 @@ def test_summary_notes_are_data(tmp_path: Path) -> None:
         "column 'Avg HR' looks like a heart rate: give --age-years and --sex (or such "
         "columns) for energy from heart rate (hr_ columns, Keytel et al. 2005)"
     ]
+
+
+def test_a_header_only_file_gets_every_column(tmp_path: Path) -> None:
+    src = write(tmp_path / "w.csv", "speed_m_s,mass_kg,duration_s,Avg HR\n")
+    out = tmp_path / "o.csv"
+    summary = estimate_file(
+        src, out, interval=0.9, calibration=a_calibration(), age_years=30, sex="male",
+        progress=False,
+    )  # fmt: skip
+    assert summary.rows == 0
+    header = out.read_text().strip().split(",")
+    assert header[:4] == ["speed_m_s", "mass_kg", "duration_s", "Avg HR"]
+    assert "calibration_factor" in header
+    assert "energy_gross_kcal_upper" in header
+    assert header[-12:] == [*HR_COLUMNS, "status", "error"]

@@ -166,7 +166,8 @@ def test_cli_dask_engine_with_calibration_file_and_heart_rate(
     path = tmp_path / "cal.json"
     path.write_text(_calibration().to_json())
     local, remote = tmp_path / "local.csv", tmp_path / "dask.csv"
-    common = ["--calibration", str(path), "--age-years", "40", "-q"]
+    # (--interval too: an empty block, Dask's meta, once failed with it)
+    common = ["--calibration", str(path), "--age-years", "40", "--interval", "0.9", "-q"]
     runner = CliRunner()
     result = runner.invoke(cli, ["estimate", str(src), "-o", str(local), *common])
     assert result.exit_code == 0, result.output

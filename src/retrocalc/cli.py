@@ -290,7 +290,7 @@ def estimate(
     Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),
     by --column, or given as constants (--mass-kg 70). A heart-rate column (heart_rate_bpm,
     Avg HR...) with --age-years and --sex (or such columns) adds energy from heart rate
-    (Keytel et al. 2005) in separate hr_ columns.
+    (Keytel et al. 2005) in separate columns (hr_energy_gross_kcal...).
 
     \b
     A Garmin Connect export in one command:
