@@ -233,15 +233,28 @@ class Calibration:
         direction : str or array_like of str
             Direction of each row, or one for all.
         """
+        from ._wrap import pandas
+
+        pd = pandas()
         models = np.asarray(model_used, dtype=object).reshape(-1)
         gaits = np.asarray(gait_used, dtype=object).reshape(-1)
         dirs = np.broadcast_to(np.asarray(direction, dtype=object).reshape(-1), models.shape)
-        dirs = np.char.lower(np.char.strip(dirs.astype(str)))
-        names, codes = np.unique(models.astype(str), return_inverse=True)
-        families = np.array([model_family(x) for x in names], dtype=object)[codes.reshape(-1)]
-        k = np.ones(models.shape)
+        # few distinct labels in many rows: each distinct one looked at once (pandas'
+        # factorize is a hash table; a missing label gets code -1, the last slot: k = 1)
+        (m_codes, m_names), (g_codes, g_names), (d_codes, d_names) = (
+            pd.factorize(values) for values in (models, gaits, dirs)
+        )
+        table = np.ones((len(m_names) + 1, len(g_names) + 1, len(d_names) + 1))
+        families = [model_family(str(x)) for x in m_names]
+        directions = [str(x).strip().lower() for x in d_names]
+        gait_names = [str(x) for x in g_names]
         for f in self.factors:
-            k[(families == f.family) & (gaits == f.gait) & (dirs == f.direction)] = f.k
+            for i, family in enumerate(families):
+                for j, gait in enumerate(gait_names):
+                    for h, way in enumerate(directions):
+                        if (family, gait, way) == (f.family, f.gait, f.direction):
+                            table[i, j, h] = f.k
+        k: FloatArray = table[m_codes, g_codes, d_codes]
         return k
 
     def scales(self, vo2_gross: Any, vo2_net: Any, k: FloatArray) -> dict[str, FloatArray]:

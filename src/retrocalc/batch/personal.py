@@ -148,13 +148,12 @@ def heart_rate_columns(
         ),
     )
     usable = reading & ~implausible & ~no_age
-    sex = np.broadcast_to(np.asarray(given.get("sex"), dtype=object), (n,)).astype(str)
     with np.errstate(all="ignore"):
         result = estimate_hr(
             heart_rate_bpm=np.where(usable, hr, np.nan),
             mass_kg=np.where(usable, _floats(given.get("mass_kg"), n), np.nan),
             age_years=np.where(usable, age, np.nan),
-            sex=np.where(usable, sex, ""),
+            sex=given["sex"],  # checked labels (or "" in a bad row, which gets no estimate)
             duration_s=np.where(usable, _duration(given, n), np.nan),
             out_of_range=policy,  # type: ignore[arg-type]
         ).to_dict()
@@ -165,8 +164,9 @@ def heart_rate_columns(
             columns[name] = pl.Series(name, value & usable)
         elif value.dtype.kind == "f":
             columns[name] = pl.Series(name, np.where(usable, value, np.nan), nan_to_null=True)
-        else:  # the model's name; empty without an estimate
-            text = value.astype(object)
-            text[~usable] = None
-            columns[name] = pl.Series(name, text, dtype=pl.String)
+        else:  # the model's name (one per call); empty without an estimate
+            model = str(value.flat[0]) if value.size else ""
+            columns[name] = pl.select(
+                pl.when(pl.lit(pl.Series(usable))).then(pl.lit(model)).alias(name)
+            ).to_series()
     return columns, reasons
