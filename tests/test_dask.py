@@ -106,6 +106,88 @@ def test_cli_dask_engine_on_the_cluster_writes_the_same_file(
     assert [r["id"] for r in rows] == [str(i) for i in range(4000)]  # order kept
 
 
+def _workouts_with_heart_rate(path: Path, rows: int = 3000) -> Path:
+    rng = np.random.default_rng(5)
+    frame = pd.read_csv(_workouts(path, rows), dtype=str, keep_default_na=False)
+    frame["Avg HR"] = rng.integers(90, 185, rows).astype(str)
+    frame.loc[3, "Avg HR"] = ""  # no reading: empty hr_ columns, the row estimated
+    frame.loc[5, "Avg HR"] = "high"  # a bad cell: a row error naming the column
+    frame.loc[9, "Avg HR"] = "2000"  # implausible: out_of_range
+    frame["sex"] = rng.choice(["male", "female"], rows)
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _calibration() -> rc.Calibration:
+    from retrocalc.calibration import Factor
+
+    return rc.Calibration(
+        factors=(
+            Factor("lcda2019", "walk", "forward", 0.9, 0.85, 0.95, 5, 120.0),
+            Factor("acsm", "run", "backward", 1.15, 1.1, 1.2, 5, 120.0),
+        ),
+        basis="net",
+    )
+
+
+def test_dask_heart_rate_and_calibration_equal_the_local_batch(
+    tmp_path: Path, cluster: object
+) -> None:
+    src = _workouts_with_heart_rate(tmp_path / "w.csv")
+    local = tmp_path / "local.csv"
+    cal = _calibration()
+    rc.estimate_file(src, local, calibration=cal, age_years=33, progress=False)
+    ddf = dd.read_csv(src, dtype=str, keep_default_na=False, blocksize=40_000)
+    assert ddf.npartitions > 1
+    out = rc_dask.estimate(ddf, calibration=cal, age_years=33)
+    want = pd.read_csv(local, dtype=str, keep_default_na=False)
+    assert list(out.columns) == list(want.columns)
+    assert "calibration_factor" in want.columns
+    assert "hr_energy_gross_kcal" in want.columns
+    got = out.compute().reset_index(drop=True)
+    for name in ("status", "error", "hr_model_used", "gait_used"):
+        assert got[name].fillna("").astype(str).tolist() == want[name].tolist(), name
+    for name in ("energy_net_kcal", "calibration_factor", "hr_energy_gross_kcal", "hr_power_net_w"):
+        np.testing.assert_allclose(
+            pd.to_numeric(got[name]).to_numpy(dtype=float),
+            pd.to_numeric(want[name]).to_numpy(dtype=float),
+            rtol=1e-12,
+        )
+    assert want["error"][5] == "Avg HR (heart_rate_bpm): 'high' is not a number"
+    assert want["status"][9] == "out_of_range"
+    assert want["hr_energy_gross_kcal"][3] == ""
+    assert want["energy_net_kcal"][3] != ""
+
+
+def test_cli_dask_engine_with_calibration_file_and_heart_rate(
+    tmp_path: Path, cluster: object
+) -> None:
+    src = _workouts_with_heart_rate(tmp_path / "w.csv", rows=1500)
+    path = tmp_path / "cal.json"
+    path.write_text(_calibration().to_json())
+    local, remote = tmp_path / "local.csv", tmp_path / "dask.csv"
+    # (--interval too: an empty block, Dask's meta, once failed with it)
+    common = ["--calibration", str(path), "--age-years", "40", "--interval", "0.9", "-q"]
+    runner = CliRunner()
+    result = runner.invoke(cli, ["estimate", str(src), "-o", str(local), *common])
+    assert result.exit_code == 0, result.output
+    address = cluster.scheduler.address  # type: ignore[attr-defined]
+    result = runner.invoke(
+        cli,
+        ["estimate", str(src), "-o", str(remote), "--engine", "dask", "--scheduler", address,
+         "--block-mb", "0.05", *common],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def test_dask_refuses_a_bad_calibration_file_before_any_work(tmp_path: Path) -> None:
+    ddf = dd.from_pandas(pd.DataFrame({"speed_m_s": ["3"], "mass_kg": ["70"],
+                                       "duration_s": ["60"]}), npartitions=1)  # fmt: skip
+    with pytest.raises(BatchError, match=r"calibration file .*: no such file"):
+        rc_dask.estimate(ddf, calibration=tmp_path / "missing.json")
+
+
 def test_dask_needs_the_required_columns() -> None:
     ddf = dd.from_pandas(pd.DataFrame({"speed_m_s": ["3"], "note": ["x"]}), npartitions=1)
     with pytest.raises(BatchError, match="required column mass_kg"):

@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import retrocalc as rc
-from retrocalc.batch import io as batch_io
+from retrocalc.batch import write as batch_io
 from retrocalc.cli import cli
 
 EXIT_CODES = {0, 1, 2, 3, 70, 130, 141, 143}

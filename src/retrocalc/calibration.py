@@ -55,6 +55,26 @@ FloatArray = NDArray[np.float64]
 _ENERGY_OUTPUTS = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
 
 
+_FORMAT = "retrocalc.calibration/1"
+
+
+def _factor(i: int, data: Any) -> Factor:
+    """Factor ``i`` of a stored calibration, checked: its fields, k finite and > 0."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"factor {i} must be an object, got {type(data).__name__}")
+    try:
+        factor = Factor(**data)
+    except TypeError as exc:
+        raise TypeError(f"factor {i}: {str(exc).removeprefix('Factor.__init__() ')}") from None
+    k = factor.k
+    if isinstance(k, bool) or not isinstance(k, int | float) or not (np.isfinite(k) and k > 0):
+        raise ValueError(f"factor {i}: k must be a finite number > 0, got {k!r}")
+    for name in ("family", "gait", "direction"):
+        if not isinstance(getattr(factor, name), str):
+            raise TypeError(f"factor {i}: {name} must be text, got {getattr(factor, name)!r}")
+    return factor
+
+
 class CalibrationError(ValueError):
     """The data are too few or too short to fit any factor (the message says which)."""
 
@@ -150,7 +170,7 @@ class Calibration:
         data["factors"] = [asdict(f) for f in self.factors]
         data["refused"] = [list(r) for r in self.refused]
         data["settings"] = dict(self.settings)
-        data["format"] = "retrocalc.calibration/1"
+        data["format"] = _FORMAT
         return data
 
     def to_json(self, **kwargs: Any) -> str:
@@ -159,29 +179,114 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Calibration:
-        """Rebuild from :meth:`to_dict`'s output."""
-        if data.get("format") != "retrocalc.calibration/1":
-            raise ValueError(
-                "not a retrocalc calibration (missing format 'retrocalc.calibration/1')"
-            )
-        settings = dict(data.get("settings", {}))
-        if "bounds" in settings:
-            settings["bounds"] = tuple(settings["bounds"])
-        return cls(
-            factors=tuple(Factor(**f) for f in data["factors"]),
-            refused=tuple(
+        """Rebuild from :meth:`to_dict`'s output.
+
+        Raises
+        ------
+        ValueError
+            Not a calibration (no ``format`` ``"retrocalc.calibration/1"``), or one whose
+            factors, basis or level are malformed (the message says which).
+        """
+        if not isinstance(data, Mapping) or data.get("format") != _FORMAT:
+            raise ValueError(f"not a retrocalc calibration (missing format {_FORMAT!r})")
+        basis = data.get("basis", "gross")
+        if basis not in ("gross", "net"):
+            raise ValueError(f"calibration: basis must be 'gross' or 'net', got {basis!r}")
+        try:
+            settings = dict(data.get("settings", {}))
+            if "bounds" in settings:
+                settings["bounds"] = tuple(settings["bounds"])
+            factors = data["factors"]
+            if not isinstance(factors, list | tuple):
+                raise TypeError(f"'factors' must be a list, got {type(factors).__name__}")
+            fitted = tuple(_factor(i, f) for i, f in enumerate(factors))
+            refused = tuple(
                 (str(a), str(b), str(c), str(d)) for a, b, c, d in data.get("refused", ())
-            ),
+            )
+            level = float(data.get("level", 0.95))
+        except (KeyError, TypeError, ValueError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ValueError(f"calibration: malformed ({what})") from None
+        return cls(
+            factors=fitted,
+            refused=refused,
             source=str(data.get("source", "unspecified")),
-            basis=data.get("basis", "gross"),
-            level=float(data.get("level", 0.95)),
+            basis=basis,
+            level=level,
             settings=settings,
         )
 
     @classmethod
     def from_json(cls, text: str) -> Calibration:
-        """Read :meth:`to_json`'s output."""
+        """Read :meth:`to_json`'s output (``ValueError`` for text that is not one)."""
         return cls.from_dict(json.loads(text))
+
+    def row_factors(
+        self, model_used: Any, gait_used: Any, direction: Any = "forward"
+    ) -> FloatArray:
+        """The factor k of each row (1 where none was fitted), flat.
+
+        Parameters
+        ----------
+        model_used, gait_used : array_like of str
+            The estimate's outputs (a row without an estimate, ``""``, gets 1).
+        direction : str or array_like of str
+            Direction of each row, or one for all.
+        """
+        from ._wrap import pandas
+
+        pd = pandas()
+        models = np.asarray(model_used, dtype=object).reshape(-1)
+        gaits = np.asarray(gait_used, dtype=object).reshape(-1)
+        dirs = np.broadcast_to(np.asarray(direction, dtype=object).reshape(-1), models.shape)
+        # few distinct labels in many rows: each distinct one looked at once (pandas'
+        # factorize is a hash table; a missing label gets code -1, the last slot: k = 1)
+        (m_codes, m_names), (g_codes, g_names), (d_codes, d_names) = (
+            pd.factorize(values) for values in (models, gaits, dirs)
+        )
+        table = np.ones((len(m_names) + 1, len(g_names) + 1, len(d_names) + 1))
+        families = [model_family(str(x)) for x in m_names]
+        directions = [str(x).strip().lower() for x in d_names]
+        gait_names = [str(x) for x in g_names]
+        for f in self.factors:
+            for i, family in enumerate(families):
+                for j, gait in enumerate(gait_names):
+                    for h, way in enumerate(directions):
+                        if (family, gait, way) == (f.family, f.gait, f.direction):
+                            table[i, j, h] = f.k
+        k: FloatArray = table[m_codes, g_codes, d_codes]
+        return k
+
+    def scales(self, vo2_gross: Any, vo2_net: Any, k: FloatArray) -> dict[str, FloatArray]:
+        """What each energy and power output is multiplied by, per row, for factors ``k``.
+
+        ``basis="gross"``: gross x k, net = new gross - rest; ``basis="net"``: net x k,
+        gross = rest + new net (rest = gross - net of the estimate).
+        """
+        gross = np.asarray(vo2_gross, dtype=np.float64).reshape(-1)
+        net = np.asarray(vo2_net, dtype=np.float64).reshape(-1)
+        rest = gross - net
+        if self.basis == "gross":
+            new_gross = k * gross
+            new_net = new_gross - rest
+        else:
+            new_net = k * net
+            new_gross = rest + new_net
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s_gross = np.where(gross != 0, new_gross / gross, k)
+            s_net = np.where(net != 0, new_net / net, k)
+        return {
+            "vo2_gross_ml_kg_min": s_gross,
+            "vo2_net_ml_kg_min": s_net,
+            "met": s_gross,
+            "power_gross_w": s_gross,
+            "power_net_w": s_net,
+            "energy_gross_kcal": s_gross,
+            "energy_net_kcal": s_net,
+            "energy_gross_kj": s_gross,
+            "energy_net_kj": s_net,
+            "cost_of_transport_j_kg_m": s_net,
+        }
 
     def apply(self, result: Any, *, direction: Any = None) -> Any:
         """Scale the energy and power outputs of an estimate by the fitted factors.
@@ -204,43 +309,12 @@ class Calibration:
         def get(name: str) -> Any:
             return result[name] if frame else getattr(result, name)
 
-        models = np.asarray(get("model_used"), dtype=object).reshape(-1)
-        gaits = np.asarray(get("gait_used"), dtype=object).reshape(-1)
         if frame and "direction" in result.columns:
-            dirs = np.asarray(result["direction"], dtype=object).reshape(-1)
-        else:
-            d = "forward" if direction is None else direction
-            dirs = np.broadcast_to(np.asarray(d, dtype=object), models.shape)
-        dirs = np.char.lower(np.char.strip(dirs.astype(str)))
-        names, codes = np.unique(models.astype(str), return_inverse=True)
-        families = np.array([model_family(x) for x in names], dtype=object)[codes.reshape(-1)]
-        k = np.ones(models.shape)
-        for f in self.factors:
-            k[(families == f.family) & (gaits == f.gait) & (dirs == f.direction)] = f.k
-        vo2_gross = np.asarray(get("vo2_gross_ml_kg_min"), dtype=np.float64).reshape(-1)
-        vo2_net = np.asarray(get("vo2_net_ml_kg_min"), dtype=np.float64).reshape(-1)
-        rest = vo2_gross - vo2_net
-        if self.basis == "gross":
-            new_gross = k * vo2_gross
-            new_net = new_gross - rest
-        else:
-            new_net = k * vo2_net
-            new_gross = rest + new_net
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s_gross = np.where(vo2_gross != 0, new_gross / vo2_gross, k)
-            s_net = np.where(vo2_net != 0, new_net / vo2_net, k)
-        scale = {
-            "vo2_gross_ml_kg_min": s_gross,
-            "vo2_net_ml_kg_min": s_net,
-            "met": s_gross,
-            "power_gross_w": s_gross,
-            "power_net_w": s_net,
-            "energy_gross_kcal": s_gross,
-            "energy_net_kcal": s_net,
-            "energy_gross_kj": s_gross,
-            "energy_net_kj": s_net,
-            "cost_of_transport_j_kg_m": s_net,
-        }
+            direction = np.asarray(result["direction"], dtype=object)
+        k = self.row_factors(
+            get("model_used"), get("gait_used"), "forward" if direction is None else direction
+        )
+        scale = self.scales(get("vo2_gross_ml_kg_min"), get("vo2_net_ml_kg_min"), k)
         if frame:
             out = result.copy()
             for name, s in scale.items():

@@ -29,8 +29,8 @@ import click  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file  # noqa: E402
-from .batch.io import committed  # noqa: E402
 from .batch.types import OutputError  # noqa: E402
+from .batch.write import committed  # noqa: E402
 from .cli_pace import pace  # noqa: E402
 from .data import example_path  # noqa: E402
 from .energy import RMR_EQUATIONS  # noqa: E402
@@ -241,6 +241,13 @@ def _quiet_stdout() -> None:
     "confidence level (e.g. 0.95).",
 )
 @click.option(
+    "--calibration",
+    default=None,
+    metavar="FILE",
+    help="Scale energy and power by a personal calibration: the JSON file written by "
+    "Calibration.to_json() (retrocalc.calibrate). Adds calibration_factor.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     default="local",
@@ -269,6 +276,7 @@ def estimate(
     rmr_equation: str | None,
     backward_factor: float | None,
     interval: float | None,
+    calibration: str | None,
     engine: str,
     scheduler: str | None,
     block_mb: float,
@@ -280,7 +288,9 @@ def estimate(
     Writes every input column unchanged and in order, then the results, a status
     (ok / out_of_range / error) and the reason; one output row per input row, in order.
     Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),
-    by --column, or given as constants (--mass-kg 70).
+    by --column, or given as constants (--mass-kg 70). A heart-rate column (heart_rate_bpm,
+    Avg HR...) with --age-years and --sex (or such columns) adds energy from heart rate
+    (Keytel et al. 2005) in separate columns (hr_energy_gross_kcal...).
 
     \b
     A Garmin Connect export in one command:
@@ -311,6 +321,7 @@ def estimate(
                 rmr_equation=rmr_equation,
                 backward_factor=backward_factor,
                 interval=interval,
+                calibration=calibration,
                 progress=False if quiet else None,
                 block_bytes=int(block_mb * (1 << 20)),
                 engine=engine,  # type: ignore[arg-type]

@@ -37,16 +37,21 @@ from ._extras import require
 from .batch import (
     BatchError,
     Source,
+    check_result_names,
     evaluate_block,
     is_parquet,
     load_polars,
     resolve_columns,
+    result_names,
+    run_options,
 )
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
     import pandas as pd
     import polars as pl
+
+    from .calibration import Calibration
 
 __all__ = ["estimate"]
 
@@ -82,6 +87,8 @@ def estimate(
     out_of_range: Literal["flag", "nan"] = "flag",
     rmr_equation: str | None = None,
     backward_factor: float | Mapping[str, float] | None = None,
+    interval: float | None = None,
+    calibration: Calibration | str | os.PathLike[str] | None = None,
     **constants: Any,
 ) -> dd.DataFrame:
     """Estimate every row of a Dask DataFrame, as ``retrocalc estimate`` does for files.
@@ -93,25 +100,29 @@ def estimate(
         (canonical names, unit aliases, ``columns`` or constants). Text columns (for example
         from ``dd.read_csv(..., dtype=str, keep_default_na=False)``) are parsed row by row
         with the batch's checks.
-    columns, out_of_range, rmr_equation, backward_factor, **constants
-        As in :func:`retrocalc.estimate_file`.
+    columns, out_of_range, rmr_equation, backward_factor, interval, calibration, **constants
+        As in :func:`retrocalc.estimate_file` (a heart-rate column with ``age_years`` and
+        ``sex`` gives the ``hr_`` columns there too).
 
     Returns
     -------
     dask.dataframe.DataFrame
-        ``ddf``'s columns, then :data:`retrocalc.batch.RESULT_COLUMNS`; lazy (nothing runs
-        until you compute or write it). Bad rows have ``status="error"`` and the reason.
+        ``ddf``'s columns, then the columns of :func:`retrocalc.batch.evaluate_block`
+        (:data:`retrocalc.batch.RESULT_COLUMNS`, with a calibration, an interval or a heart
+        rate more before ``status`` and ``error``); lazy (nothing runs until you compute or
+        write it). Bad rows have ``status="error"`` and the reason.
 
     Raises
     ------
     BatchError
-        A required input is neither a column nor a constant (before any work).
+        A required input is neither a column nor a constant, a bad option, a calibration
+        file that cannot be read (before any work).
     """
     _require()
-    plan = resolve_columns(
-        [str(c) for c in ddf.columns], columns, constants, rmr_equation=rmr_equation
-    )
-    options = evaluation.options(rmr_equation, backward_factor, out_of_range)
+    header = [str(c) for c in ddf.columns]
+    plan = resolve_columns(header, columns, constants, rmr_equation=rmr_equation)
+    options = run_options(rmr_equation, backward_factor, out_of_range, interval, calibration)
+    check_result_names(header, result_names(header, plan, options))
     meta = _evaluate_partition(ddf._meta, plan, options)
     return ddf.map_partitions(_evaluate_partition, plan, options, meta=meta)
 

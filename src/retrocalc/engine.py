@@ -78,6 +78,9 @@ class Options:
     factors: Mapping[str, float]
     backward_factor: Any
     interval: float | None = None  # a confidence level: the batch adds interval bounds
+    # a retrocalc.calibration.Calibration (a face: not imported here): the batch scales the
+    # energy and power outputs by its factors and adds calibration_factor
+    calibration: Any = None
 
 
 _PLAIN_OPTIONS: dict[str, Options] = {}

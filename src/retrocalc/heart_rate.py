@@ -65,6 +65,10 @@ HR_MODELS = {s.name: s for s in SPECS}
 #: Resting heart rate used by the blend when none is given [1/min]: the lower end of the
 #: conventional adult resting range (60-100 bpm).
 DEFAULT_RESTING_HR_BPM = 60.0
+#: Heart rates above this are not read as one by the batch [1/min]: above any adult's
+#: maximal heart rate (Tanaka's 208 - 0.7 x age is at most 208; measured maxima rarely pass
+#: 220), so a sensor glitch or another quantity.
+MAX_PLAUSIBLE_HR_BPM = 250.0
 _BAND = HR_MODELS["keytel2005"].ranges["heart_rate_fraction_of_max"]
 assert _BAND[0] is not None
 assert _BAND[1] is not None
@@ -82,6 +86,15 @@ def tanaka_hr_max(age_years: Any) -> Any:
        :doi:`10.1016/S0735-1097(00)01054-8`
     """
     return 208.0 - 0.7 * np.asarray(age_years, dtype=np.float64)
+
+
+def estimable_age(age_years: Any) -> NDArray[np.bool_]:
+    """True where :func:`estimate_hr` can use an age with the default maximal and resting
+    heart rates: age > 0, and 57 % of Tanaka's maximal heart rate above the default resting
+    heart rate (ages below about 147 years)."""
+    age = np.asarray(age_years, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.asarray((age > 0) & (_LOW * tanaka_hr_max(age) > DEFAULT_RESTING_HR_BPM))
 
 
 @dataclass(frozen=True, repr=False)

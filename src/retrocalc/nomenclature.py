@@ -15,6 +15,8 @@ import numpy as np
 __all__ = [
     "ACTIVITY_TYPE",
     "ALIASES",
+    "HEART_RATE_NAMES",
+    "HR_INPUTS",
     "INPUTS",
     "OUTPUTS",
     "Alias",
@@ -173,6 +175,35 @@ OUTPUTS: dict[str, Variable] = _table(
     Variable("in_range", "", "True when every input lies inside the validity ranges used.", "bool"),
     Variable("gait_used", "", "Gait applied ('walk' or 'run') after resolving 'auto'.", "str"),
     Variable("model_used", "", "Name of the base model applied to the row.", "str"),
+)
+
+
+#: Inputs read by the batch besides those of :func:`retrocalc.estimate`: the heart rate for
+#: :func:`retrocalc.estimate_hr` (Keytel et al. 2005), whose outputs are separate ``hr_``
+#: columns. Not keywords of :func:`retrocalc.estimate`.
+HR_INPUTS: dict[str, Variable] = _table(
+    Variable(
+        "heart_rate_bpm",
+        "1/min",
+        "Heart rate of the bout, for energy from heart rate (separate hr_ outputs); 0 is no "
+        "reading (what a device records without a strap).",
+        lower=0.0,
+        expected="a heart rate in beats per minute",
+    ),
+)
+
+#: Column names the batch reads as ``heart_rate_bpm`` (matched as every name is, by
+#: :func:`normalise`): the canonical name and the names exports use for a bout's heart rate
+#: (Garmin Connect's ``Avg HR``, Strava's ``Average Heart Rate``). All in beats per minute.
+HEART_RATE_NAMES: tuple[str, ...] = (
+    "heart_rate_bpm",
+    "heart_rate",
+    "hr",
+    "hr_bpm",
+    "avg_hr",
+    "average_hr",
+    "avg_heart_rate",
+    "average_heart_rate",
 )
 
 

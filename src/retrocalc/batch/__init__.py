@@ -8,8 +8,11 @@ column unchanged, then the result columns, then ``status`` (``ok``, ``out_of_ran
 
 Layout, one module per job: :mod:`.types` (errors, sources, summary), :mod:`.plan` (which
 column gives each input), :mod:`.parse` (cells to numbers and labels, with reasons),
-:mod:`.evaluate` (one block through :func:`retrocalc.engine.evaluate`), :mod:`.io` (streamed
-readers, writers, the atomic output file) and :mod:`.pipeline` (the three-thread run).
+:mod:`.evaluate` (one block through :func:`retrocalc.engine.evaluate`), :mod:`.personal`
+(calibration, interval bounds and energy from heart rate for a block), :mod:`.options` (the
+run's options, a calibration file read), :mod:`.read` (input
+files in streamed blocks), :mod:`.write` (writers, the atomic output file) and
+:mod:`.pipeline` (the three-thread run).
 
 Design
 ------
@@ -30,12 +33,15 @@ Design
 
 from __future__ import annotations
 
-from .evaluate import evaluate_block
-from .io import atomic_output, is_parquet
+from .evaluate import evaluate_block, result_names
+from .options import read_calibration, run_options
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
-from .plan import resolve_columns
+from .plan import check_result_names, resolve_columns
+from .read import is_parquet
 from .types import (
+    CALIBRATION_COLUMN,
+    HR_COLUMNS,
     LABEL_CHOICES,
     RESULT_COLUMNS,
     BatchError,
@@ -44,8 +50,11 @@ from .types import (
     RowError,
     Source,
 )
+from .write import atomic_output
 
 __all__ = [
+    "CALIBRATION_COLUMN",
+    "HR_COLUMNS",
     "LABEL_CHOICES",
     "RESULT_COLUMNS",
     "BatchError",
@@ -54,10 +63,14 @@ __all__ = [
     "RowError",
     "Source",
     "atomic_output",
+    "check_result_names",
     "estimate_file",
     "evaluate_block",
     "expand_inputs",
     "is_parquet",
     "load_polars",
+    "read_calibration",
     "resolve_columns",
+    "result_names",
+    "run_options",
 ]

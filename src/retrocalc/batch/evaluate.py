@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,13 +12,13 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .. import units
-from .._wrap import pandas
 from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
 from ..nomenclature import ALIASES, OUTPUTS
 from .parse import _blank_bad_rows, _inputs_of, _Reasons, load_polars
-from .types import Source
+from .personal import calibrate, heart_rate_columns, interval_columns
+from .types import CALIBRATION_COLUMN, Source
 
 if TYPE_CHECKING:
     import polars as pl
@@ -46,6 +46,10 @@ def _run_estimate(
     results: dict[str, NDArray[Any]] = {}
     if n:
         _solve(given, options, n, None, results, flagged, errors)
+    else:  # no rows (a file with a header only): every result, empty
+        for name, var in OUTPUTS.items():
+            kind = {"float": np.float64, "bool": np.bool_, "str": object}[var.dtype]
+            results[name] = np.empty(0, dtype=kind)
     return results, flagged, errors
 
 
@@ -121,7 +125,7 @@ _NO_REASON = "no estimate inside the models' validity ranges"
 def _typed_columns(frame: pl.DataFrame, plan: Mapping[str, Source]) -> pl.DataFrame:
     """Parquet/Arrow durations as numbers in their column's unit (seconds for duration_s,
     minutes for duration_min...); other column types are checked before the run
-    (:func:`retrocalc.batch.io.check_types`)."""
+    (:func:`retrocalc.batch.read.check_types`)."""
     pl = load_polars()
     for canonical, source in plan.items():
         if source.column is None or canonical != "duration_s" or source.alias == "duration":
@@ -163,45 +167,6 @@ def _not_finite_after_conversion(
             )
 
 
-def _interval_columns(
-    results: Mapping[str, Any],
-    given: Mapping[str, Any],
-    bad: NDArray[np.bool_],
-    options: evaluation.Options,
-    n: int,
-) -> dict[str, Any]:
-    """Prediction-interval bounds of power and energy (``retrocalc.uncertainty``), empty where
-    a row has no estimate."""
-    from ..uncertainty import interval_columns
-
-    pl = load_polars()
-    pd = pandas()
-    names = ("power_gross_w", "vo2_gross_ml_kg_min", "vo2_net_ml_kg_min", "energy_gross_kj")
-    frame = pd.DataFrame({k: np.broadcast_to(results[k], (n,)) for k in names})
-    for k in ("model_used", "gait_used"):
-        frame[k] = np.asarray(results[k], dtype=object).astype(str)
-    for k, default in (("mass_kg", np.nan), ("grade", 0.0), ("direction", "forward")):
-        value = given.get(k)
-        frame[k] = np.broadcast_to(np.asarray(default if value is None else value), (n,))
-    # a blank direction (a row without an estimate, or none given) counts as forward
-    frame["direction"] = np.where(frame["direction"] == "backward", "backward", "forward")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        duration = frame["energy_gross_kj"].to_numpy() * 1000.0 / frame["power_gross_w"].to_numpy()
-    factor = options.backward_factor
-    bounds = interval_columns(
-        frame,
-        mass_kg=frame["mass_kg"],
-        duration_s=duration,
-        level=float(options.interval),  # type: ignore[arg-type]
-        backward_factor=None if isinstance(factor, Mapping) else factor,
-    )
-    out: dict[str, Any] = {}
-    for name, value in bounds.items():
-        number = np.where(bad, np.nan, np.asarray(value, dtype=np.float64))
-        out[name] = pl.Series(name, number, nan_to_null=True)
-    return out
-
-
 def evaluate_block(
     frame: pl.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> tuple[pl.DataFrame, NDArray[np.bool_]]:
@@ -209,13 +174,17 @@ def evaluate_block(
 
     Status: ``error`` (no estimate: a bad cell, an impossible value, a result that is not
     finite), ``out_of_range`` (estimated, but outside a model's validity range or with a
-    value that looks like another unit: see :data:`retrocalc.composition.validate.UNIT_LIMITS`)
-    or ``ok``; every row not ``ok`` has its reason.
+    value that looks like another unit: see :data:`retrocalc.composition.validate.UNIT_LIMITS`;
+    or a heart rate that gives no energy from heart rate) or ``ok``; every row not ``ok`` has
+    its reason.
 
     Returns
     -------
     results : polars.DataFrame
-        :data:`RESULT_COLUMNS`, one row per row of ``frame``.
+        :data:`RESULT_COLUMNS`, one row per row of ``frame``; with ``options.calibration``,
+        ``calibration_factor`` after the results (which it scaled); with ``options.interval``,
+        the interval bounds; with a heart rate in ``plan``, the ``hr_`` columns
+        (:data:`~retrocalc.batch.types.HR_COLUMNS`); then ``status`` and ``error``.
     error : ndarray of bool
         Rows with status ``error``.
     """
@@ -226,12 +195,15 @@ def evaluate_block(
     with np.errstate(all="ignore"):  # an overflowing conversion gets a reason, not a warning
         given = _inputs_of(frame, plan, reasons)
     _not_finite_after_conversion(frame, plan, given, reasons)
+    heart_rate = given.pop("heart_rate_bpm", None)  # not an input of estimate()
     bad = reasons.mask
     _blank_bad_rows(given, bad)
     results, flagged, errors = _run_estimate(given, options, n)
     if errors.texts:
         reasons.add(pl.Series(errors.codes >= 0), pl.lit(_texts(errors)))
         bad = reasons.mask
+    if options.calibration is not None:  # before the checks: they see the scaled results
+        factors = calibrate(results, given, options.calibration, n)
     suspect = flagged.codes >= 0
     in_range = results.get("in_range", np.zeros(n, dtype=bool)) & ~bad & ~suspect
     if n and in_range.any():
@@ -280,9 +252,36 @@ def evaluate_block(
             number = np.where(bad, np.nan, value) if bad.any() else value
             has_nan = bool(np.isnan(number).any())
             columns[name] = pl.Series(name, number, nan_to_null=has_nan)
+    if options.calibration is not None:  # the factor of each row with an estimate
+        factor = np.where(bad, np.nan, factors)
+        columns[CALIBRATION_COLUMN] = pl.Series(CALIBRATION_COLUMN, factor, nan_to_null=True)
     if options.interval is not None:
-        columns.update(_interval_columns(results, given, bad, options, n))
-    status = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.uint32)
+        columns.update(interval_columns(results, given, bad, options, n))
+    hr_flagged = np.zeros(n, dtype=bool)
+    if heart_rate is not None:
+        source = plan["heart_rate_bpm"]
+        assert source.column is not None
+        hr, hr_reasons = heart_rate_columns(
+            heart_rate, frame[source.column], source.column, given, bad, options.policy
+        )
+        columns.update(hr)
+        hr_flagged = hr_reasons.mask
+        if hr_flagged.any():  # after the row's own reason, if any
+            joined = _Reasons(n)
+            joined.reason = why
+            joined.add(pl.Series(hr_flagged), hr_reasons.reason)
+            why = joined.reason
+    status = np.where(bad, 2, np.where(in_range & ~hr_flagged, 0, 1)).astype(np.uint32)
     columns["status"] = pl.Series("status", _STATUS, dtype=pl.String).gather(status)
     columns["error"] = why.alias("error")
     return pl.DataFrame(columns), bad
+
+
+def result_names(
+    header: Sequence[str], plan: Mapping[str, Source], options: evaluation.Options
+) -> list[str]:
+    """The columns :func:`evaluate_block` adds for these options (an empty block's)."""
+    pl = load_polars()
+    empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
+    names: list[str] = evaluate_block(empty, plan, options)[0].columns
+    return names

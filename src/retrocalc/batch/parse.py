@@ -12,7 +12,7 @@ from .. import _derive, units
 from ..activity_types import activity_gait
 from ..nomenclature import ACTIVITY_TYPE, ALIASES, BARE_DURATION, INPUTS
 from .types import _MISSING_TEXT as _LIBRARY_MISSING
-from .types import LABEL_CHOICES, Source
+from .types import LABEL_CHOICES, VARIABLES, Source
 
 #: Cell texts read as "no value": the library's list plus the placeholders exports write for
 #: an empty field (Garmin Connect writes ``--``).
@@ -71,9 +71,17 @@ def _quoted(values: pl.Series) -> Any:
 
 
 def _parse_number(
-    column: str, values: pl.Series, canonical: str, alias: str | None, reasons: _Reasons
+    column: str,
+    values: pl.Series,
+    canonical: str,
+    alias: str | None,
+    reasons: _Reasons,
+    optional: bool = False,
 ) -> NDArray[np.float64]:
-    """A column of numbers (text or numeric) in the canonical unit; bad rows become NaN."""
+    """A column of numbers (text or numeric) in the canonical unit; bad rows become NaN.
+
+    ``optional``: a missing value is no reason (NaN, the row is fine): the heart rate, whose
+    outputs are then empty while the rest of the row is estimated."""
     pl = load_polars()
     label = column if column == canonical else f"{column} ({canonical})"
     parsed = values.cast(pl.Float64, strict=False)
@@ -88,7 +96,8 @@ def _parse_number(
         else:
             missing = values.is_null()
         missing = missing | parsed.is_nan().fill_null(False)
-        reasons.add(missing, f"{label}: missing value")
+        if not optional:
+            reasons.add(missing, f"{label}: missing value")
         not_number = parsed.is_null() & ~missing
         reasons.add(not_number, pl.format("{}: {} is not a number", pl.lit(label), _quoted(values)))
         infinite = pl.Series(np.isinf(raw))
@@ -96,7 +105,7 @@ def _parse_number(
     out: NDArray[np.float64] = np.asarray(
         getattr(units, ALIASES[alias].convert)(raw) if alias else raw, dtype=np.float64
     )
-    var = INPUTS[canonical]
+    var = VARIABLES[canonical]
     if var.lower is not None:
         with np.errstate(invalid="ignore"):
             impossible = var.impossible(out) & np.isfinite(out)  # -inf has its reason
@@ -253,7 +262,12 @@ def _inputs_of(
 ) -> dict[str, Any]:
     given: dict[str, Any] = dict.fromkeys(INPUTS)
     for canonical, source in plan.items():
-        if source.column is None:
+        if canonical not in INPUTS:  # the heart rate: not an input of estimate()
+            assert source.column is not None
+            given[canonical] = _parse_number(
+                source.column, frame[source.column], canonical, None, reasons, optional=True
+            )
+        elif source.column is None:
             given[canonical] = source.constant
         elif source.alias == ACTIVITY_TYPE:
             gait, direction = _parse_activity(source, frame[source.column], reasons)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import glob
 import os
@@ -18,21 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import engine as evaluation
-from .evaluate import evaluate_block
-from .io import (
-    _blocks,
-    _header,
-    _output_kind,
-    _Writer,
-    atomic_output,
-    begin_run,
-    check_csv_output,
-    check_types,
-    is_parquet,
-    unified_schema,
-)
+from .evaluate import evaluate_block, result_names
+from .options import run_options
 from .parse import load_polars
-from .plan import resolve_columns
+from .plan import check_result_names, heart_rate_note, resolve_columns
+from .read import _blocks, _header, check_types, is_parquet, unified_schema
 from .types import (
     _QUEUE_DEPTH,
     BLOCK_BYTES,
@@ -43,9 +32,12 @@ from .types import (
     RowError,
     Source,
 )
+from .write import _output_kind, _Writer, atomic_output, begin_run, check_csv_output
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from ..calibration import Calibration
 
 
 T = TypeVar("T")
@@ -140,6 +132,7 @@ def estimate_file(
     rmr_equation: str | None = None,
     backward_factor: float | Mapping[str, float] | None = None,
     interval: float | None = None,
+    calibration: Calibration | str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     block_bytes: int = BLOCK_BYTES,
     engine: Literal["local", "dask"] = "local",
@@ -168,6 +161,11 @@ def estimate_file(
         As in :func:`retrocalc.estimate`; with ``interval`` (a confidence level) the output
         gets the prediction-interval bounds of power and energy after the results
         (``energy_gross_kcal_lower`` ...).
+    calibration : Calibration or path, optional
+        A personal calibration (:func:`retrocalc.calibrate`), or the JSON file its
+        :meth:`~retrocalc.Calibration.to_json` wrote: the energy and power results are scaled
+        as ``estimate(..., calibration=)`` scales them, and ``calibration_factor`` (the factor
+        of each row, 1 where none was fitted) follows the results.
     progress : bool, optional
         A progress bar on standard error; default when standard error is a terminal.
     block_bytes : int [bytes]
@@ -178,7 +176,11 @@ def estimate_file(
         Address of a running Dask scheduler (``engine="dask"``).
     **constants
         Values for inputs the files lack, by canonical or alias name:
-        ``mass_kg=70``, ``gait="auto"``, ``direction="backward"``, ``mass_lb=154``.
+        ``mass_kg=70``, ``gait="auto"``, ``direction="backward"``, ``mass_lb=154``. With a
+        heart-rate column (``heart_rate_bpm``, ``Avg HR``...: see
+        :func:`~retrocalc.batch.resolve_columns`) and ``age_years`` and ``sex`` (columns or
+        constants), the output gets energy from heart rate (Keytel et al. 2005) in separate
+        ``hr_`` columns before ``status``.
 
     Returns
     -------
@@ -189,7 +191,8 @@ def estimate_file(
     ------
     BatchError
         Before any work: a required column missing (naming it and listing the columns
-        found), files whose columns differ, a bad option, output equal to an input.
+        found), files whose columns differ, a bad option, a calibration file that cannot be
+        read, output equal to an input.
     RowError
         With ``on_error="raise"``, at the first bad row.
     OutputError
@@ -235,14 +238,9 @@ def estimate_file(
         resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
         for p, h in zip(paths, headers, strict=True)
     ]
-    try:  # options are checked once, up front: a bad one is a usage error, not bad rows
-        options = evaluation.options(rmr_equation, backward_factor, out_of_range)
-        if interval is not None:
-            if not 0.0 < interval < 1.0:
-                raise BatchError(f"interval must be a confidence level in (0, 1); got {interval!r}")
-            options = dataclasses.replace(options, interval=float(interval))
-    except (ValueError, TypeError) as exc:
-        raise BatchError(str(exc)) from None
+    # options are checked once, up front: a bad one is a usage error, not bad rows
+    options = run_options(rmr_equation, backward_factor, out_of_range, interval, calibration)
+    check_result_names(headers[0], result_names(headers[0], plans[0], options), paths[0])
     schema = unified_schema(paths, headers)
     for path in paths:
         if is_parquet(path):
@@ -255,6 +253,7 @@ def estimate_file(
         inputs=paths,
         output=out,
         columns={k: s.describe() for k, s in plans[0].items()},
+        notes=[n for n in [heart_rate_note(headers[0], plans[0])] if n is not None],
     )
     if engine not in ("local", "dask"):
         raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")

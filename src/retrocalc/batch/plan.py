@@ -15,13 +15,26 @@ from ..nomenclature import (
     ACTIVITY_TYPE,
     ALIASES,
     BARE_DURATION,
+    HEART_RATE_NAMES,
     INPUTS,
     lookup,
     normalise,
     suggest,
     unknown_name,
 )
-from .types import _DURATION_INPUTS, _REQUIRED, LABEL_CHOICES, RESULT_COLUMNS, BatchError, Source
+from .types import (
+    _DURATION_INPUTS,
+    _REQUIRED,
+    HR_COLUMNS,
+    HR_PERSON,
+    LABEL_CHOICES,
+    RESULT_COLUMNS,
+    BatchError,
+    Source,
+)
+
+#: The canonical name of the heart rate, an input of the batch but not of estimate().
+HEART_RATE = "heart_rate_bpm"
 
 #: Options of the plan passed among the constants of :func:`retrocalc.estimate_file`
 #: (``pace_unit="km"``, ``activity_map={"Fartlek": "run"}``): they say how to read columns.
@@ -46,18 +59,25 @@ class ReadSource(Source):
 
 
 def _known(name: str) -> tuple[str, str | None]:
-    """(canonical, alias) for a canonical, alias or ``activity_type`` name; BatchError
-    with did-you-mean suggestions otherwise."""
+    """(canonical, alias) for a canonical, alias, heart-rate or ``activity_type`` name;
+    BatchError with did-you-mean suggestions otherwise."""
     if normalise(name) == ACTIVITY_TYPE:
         return "gait", ACTIVITY_TYPE
+    if _is_heart_rate(name):
+        return HEART_RATE, None
     found = lookup(name)
     if found is None:
         raise BatchError(
-            unknown_name(name, "not an input:", [*INPUTS, *ALIASES, ACTIVITY_TYPE])
+            unknown_name(name, "not an input:", [*INPUTS, *ALIASES, HEART_RATE, ACTIVITY_TYPE])
             + f" (inputs: {', '.join(INPUTS)}; unit aliases: {', '.join(ALIASES)}; "
-            f"and {ACTIVITY_TYPE})"
+            f"and {HEART_RATE}, {ACTIVITY_TYPE})"
         )
     return found
+
+
+def _is_heart_rate(name: str) -> bool:
+    """A name read as the heart rate (:data:`retrocalc.nomenclature.HEART_RATE_NAMES`)."""
+    return normalise(name) in HEART_RATE_NAMES
 
 
 _CLIMB_WORDS = ("gain", "ascent", "climb", "elevation", "descent", "loss")
@@ -122,13 +142,16 @@ def resolve_columns(
     Returns
     -------
     dict
-        ``{canonical input: Source}``.
+        ``{canonical input: Source}``; with ``heart_rate_bpm`` when the file has a heart rate
+        (mapped with ``columns``, or one column named as in
+        :data:`retrocalc.nomenclature.HEART_RATE_NAMES`) and age and sex are given.
 
     Raises
     ------
     BatchError
         A required input is neither a column nor a constant (the message lists the columns
-        found), an input is given twice, or a mapped column does not exist.
+        found), an input is given twice, a mapped column does not exist, or a heart rate is
+        mapped without age and sex.
 
     Examples
     --------
@@ -165,6 +188,7 @@ def resolve_columns(
         plan[source.canonical] = source
 
     mapped = set()
+    heart_rates: list[str] = []  # columns named like a heart rate
     for name, column in (columns or {}).items():
         canonical, alias = _known(name)
         in_file = _find_column(header, column)
@@ -183,6 +207,9 @@ def resolve_columns(
         if normalise(column) == ACTIVITY_TYPE:
             by_name_activity = column
             continue
+        if _is_heart_rate(column):
+            heart_rates.append(column)
+            continue
         match = lookup(column)
         if match is not None:
             add(source(match[0], match[1], column=column), "by name")
@@ -192,6 +219,11 @@ def resolve_columns(
         canonical, alias = _known(name)
         if alias == ACTIVITY_TYPE:
             raise BatchError(f"{name} is a column of exports, not a constant: use --gait")
+        if canonical == HEART_RATE:
+            raise BatchError(
+                f"{name} is read from a column (a heart rate per row), not given as a constant: "
+                f"map one with --column {HEART_RATE}=COLUMN"
+            )
         number = _constant(name, canonical, alias, value, pace_unit)
         add(Source(canonical, constant=number), "constant")
     # an export's activity type column found by name gives the gait unless a gait is given
@@ -212,11 +244,10 @@ def resolve_columns(
             "'retrocalc activity', which uses each stretch's own grade"
         )
 
-    clashes = [c for c in header if normalise(c) in RESULT_COLUMNS]
-    if clashes:
-        raise BatchError(
-            f"{where}: columns {clashes} have the names of result columns; rename or drop them"
-        )
+    _plan_heart_rate(plan, heart_rates, where)
+    check_result_names(
+        header, (*RESULT_COLUMNS, *(HR_COLUMNS if HEART_RATE in plan else ())), where
+    )
     required = list(_REQUIRED)
     if all(name in plan for name in _DURATION_INPUTS):
         required.remove("speed_m_s")  # speed = distance / duration, row by row
@@ -228,6 +259,58 @@ def resolve_columns(
     if not any(name in plan for name in _DURATION_INPUTS):
         raise BatchError(_missing_message(where, "duration_s", found, "distance_m", header))
     return plan
+
+
+def check_result_names(header: Sequence[str], names: Sequence[str], where: str = "input") -> None:
+    """Refuse header columns named like columns the run adds (``names``: with a calibration
+    or an interval there are more than :data:`RESULT_COLUMNS`)."""
+    added = set(names)
+    clashes = [c for c in header if normalise(c) in added]
+    if clashes:
+        raise BatchError(
+            f"{where}: columns {clashes} have the names of result columns; rename or drop them"
+        )
+
+
+def _plan_heart_rate(plan: dict[str, Source], named: Sequence[str], where: str) -> None:
+    """The heart rate for energy from heart rate: a column mapped with ``--column`` (which
+    then needs age and sex: an error without them), else the one column named like a heart
+    rate when age and sex are given (without them, or with several such columns, none: the
+    summary says why, :func:`heart_rate_note`)."""
+    missing = [name for name in HR_PERSON if name not in plan]
+    source = plan.get(HEART_RATE)
+    if source is not None:
+        if missing:
+            wanted = " and ".join(
+                f"{name} (a column {name} or --{name.replace('_', '-')})" for name in missing
+            )
+            raise BatchError(
+                f"{where}: {source.describe()}: energy from heart rate (Keytel et al. 2005) "
+                f"needs age_years and sex; missing: {wanted}"
+            )
+        return
+    if len(named) == 1 and not missing:
+        plan[HEART_RATE] = Source(HEART_RATE, column=named[0])
+
+
+def heart_rate_note(header: Sequence[str], plan: Mapping[str, Source]) -> str | None:
+    """Why a column named like a heart rate gives no energy from heart rate, or None."""
+    if HEART_RATE in plan:
+        return None
+    used = {s.column for s in plan.values()}
+    named = [c for c in header if _is_heart_rate(c) and c not in used]
+    if not named:
+        return None
+    if len(named) > 1:
+        return (
+            f"columns {', '.join(map(repr, named))} all look like a heart rate: map one with "
+            f"--column {HEART_RATE}=COLUMN (and give age_years and sex) for energy from heart rate"
+        )
+    missing = " and ".join(f"--{name.replace('_', '-')}" for name in HR_PERSON if name not in plan)
+    return (
+        f"column {named[0]!r} looks like a heart rate: give {missing} (or such columns) for "
+        "energy from heart rate (hr_ columns, Keytel et al. 2005)"
+    )
 
 
 def _close_columns(header: Sequence[str], canonical: str) -> list[str]:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
 
 from .. import energy
 from .._wrap import MISSING_LABELS
 from ..composition.rules import DIRECTION_CODES, GAIT_CODES
+from ..heart_rate import HeartRateResult
 from ..models import REGISTRY
-from ..nomenclature import ALIASES, OUTPUTS, counted
-
-if TYPE_CHECKING:
-    pass
-
+from ..nomenclature import ALIASES, HR_INPUTS, INPUTS, OUTPUTS, Variable, counted
 
 OnError = Literal["keep", "raise"]
 #: Columns appended to every input row, in this order.
 RESULT_COLUMNS: tuple[str, ...] = (*OUTPUTS, "status", "error")
+#: With a calibration: the factor applied to each row, after the results.
+CALIBRATION_COLUMN = "calibration_factor"
+#: With a heart-rate column and age and sex: energy from heart rate (Keytel et al. 2005,
+#: :func:`retrocalc.estimate_hr`), after the results and before ``status``.
+HR_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(HeartRateResult))
+#: Every input the batch reads, by canonical name: those of estimate() and the heart rate.
+VARIABLES: dict[str, Variable] = {**INPUTS, **HR_INPUTS}
 #: Default size of a block read at once [bytes of CSV text].
 BLOCK_BYTES = 8 << 20
 _PARQUET_BATCH_ROWS = 200_000
@@ -34,6 +38,8 @@ LABEL_CHOICES: dict[str, tuple[str, ...]] = {
 }
 _MISSING_TEXT = sorted(MISSING_LABELS)  # the library's own list of texts meaning "no value"
 _REQUIRED = ("speed_m_s", "mass_kg")
+#: What energy from heart rate needs besides the heart rate (mass is always required).
+HR_PERSON = ("age_years", "sex")
 _DURATION_INPUTS = ("duration_s", "distance_m")
 
 
@@ -102,6 +108,9 @@ class BatchSummary:
         Wall time of the run.
     columns : dict
         How each input was found (``describe`` of each :class:`Source`).
+    notes : list of str
+        What the run did not do and how to ask for it (a heart-rate column without age and
+        sex, for instance).
     """
 
     inputs: list[str]
@@ -114,6 +123,7 @@ class BatchSummary:
     energy_net_kcal: float = 0.0
     elapsed_s: float = 0.0
     columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows_per_s(self) -> float:
@@ -131,4 +141,5 @@ class BatchSummary:
             f"  energy: {self.energy_gross_kcal:,.0f} kcal gross (total), "
             f"{self.energy_net_kcal:,.0f} kcal net (active)\n"
             f"  {self.elapsed_s:.2f} s, {self.rows_per_s:,.0f} rows/s"
+            + "".join(f"\n  note: {note}" for note in self.notes)
         )

@@ -1,0 +1,344 @@
+"""Read input files: headers, typed-column checks, one Arrow schema, streamed blocks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, VARIABLES, BatchError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+def is_parquet(path: str) -> bool:
+    return path.lower().endswith((".parquet", ".pq"))
+
+
+@contextlib.contextmanager
+def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
+    """(stream, raw file) as pyarrow native files, gunzipped for .gz.
+
+    Native files, not a Python file object wrapped by pyarrow: through a Python object the
+    reader buffers far ahead (memory grew with the file). ``raw.tell()`` is the progress.
+    """
+    import pyarrow as pa
+
+    with pa.OSFile(path, "r") as raw:
+        if path.lower().endswith(".gz"):
+            with pa.CompressedInputStream(raw, "gzip") as stream:
+                yield stream, raw
+        else:
+            yield raw, raw
+
+
+_MAX_READ_BYTES = 1 << 30  # a CSV field or header larger than this is refused
+
+
+def _read_error(path: str, exc: BaseException) -> BatchError:
+    """A clear message for an input that cannot be read (never a traceback)."""
+    text = str(exc).strip()
+    if "invalid UTF8" in text or isinstance(exc, UnicodeDecodeError):
+        detail = text.split(": ", 1)[-1] if "Row #" not in text else text
+        return BatchError(
+            f"{path}: not UTF-8 text ({detail}); re-save it as UTF-8 "
+            "(e.g. iconv -f latin1 -t utf-8)"
+        )
+    if path.lower().endswith(".gz") and (
+        isinstance(exc, OSError) or "compress" in text.lower() or "gzip" in text.lower()
+    ):
+        return BatchError(f"{path}: the gzip stream is corrupt or truncated ({text})")
+    if isinstance(exc, IsADirectoryError):
+        return BatchError(f"{path}: is a folder, not a file")
+    if isinstance(exc, PermissionError):
+        return BatchError(f"{path}: cannot read it (permission denied)")
+    if "Expected" in text and "columns" in text:
+        return BatchError(
+            f"{path}: malformed CSV: a row has another number of fields than the header "
+            f"({text}); every row needs one field per column"
+        )
+    return BatchError(f"{path}: malformed CSV: {text}")
+
+
+def _header(path: str) -> list[str]:
+    """Column names of a file (reads the header only); duplicates refused."""
+    import pyarrow as pa
+
+    if is_parquet(path):
+        import pyarrow.parquet as pq
+
+        try:
+            names = list(pq.read_schema(path).names)
+        except (pa.ArrowException, OSError) as exc:
+            if isinstance(exc, IsADirectoryError | PermissionError):
+                raise _read_error(path, exc) from None
+            raise BatchError(
+                f"{path}: not a Parquet file, or a corrupt one ({exc}); a CSV file must be "
+                "named .csv or .csv.gz"
+            ) from None
+    else:
+        names = _csv_header(path)
+    seen: set[str] = set()
+    twice = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+    if twice:
+        raise BatchError(
+            f"{path}: duplicate column names {sorted(set(twice))}; every column needs its own name"
+        )
+    return names
+
+
+def _csv_header(path: str) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    block = 1 << 16
+    while True:
+        try:
+            with _csv_stream(path) as (stream, _):
+                reader = pacsv.open_csv(
+                    stream,
+                    read_options=pacsv.ReadOptions(block_size=block),
+                    parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types={}, strings_can_be_null=False
+                    ),
+                )
+                return list(reader.schema.names)
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+            text = str(exc)
+            if ("straddling" in text or "Empty CSV" in text) and block < _MAX_READ_BYTES:
+                if "Empty CSV" in text and block >= 1 << 16:
+                    names = _header_without_rows(path)  # a header without a final newline
+                    if names is not None:
+                        return names
+                if "straddling" in text or _size_at_least(path, block):
+                    block *= 4  # a header (or first field) larger than the block
+                    continue
+            if "Empty CSV" in text:
+                raise BatchError(f"{path}: the file is empty (not even a header row)") from None
+            raise _read_error(path, exc) from None
+
+
+def _size_at_least(path: str, size: int) -> bool:
+    try:
+        return os.path.getsize(path) >= size
+    except OSError:
+        return False
+
+
+def _header_without_rows(path: str) -> list[str] | None:
+    """The header of a file that holds only a header, without a final newline (pyarrow
+    calls it empty), or None."""
+    import csv
+    import gzip
+    import io
+
+    opener: Any = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            data = handle.read(1 << 20)
+    except OSError:
+        return None
+    try:
+        text = data.decode("utf-8-sig") if data.strip() else ""
+    except UnicodeDecodeError as exc:
+        raise _read_error(path, exc) from None
+    if not text.strip():
+        return None
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0] if len(rows) == 1 and rows[0] else None
+
+
+def check_types(path: str, schema: Any, plan: Mapping[str, Any]) -> None:
+    """Refuse typed (Parquet) columns whose type cannot mean the input they feed.
+
+    Numbers come from numeric or text columns (and durations from Arrow durations); a
+    boolean speed or a timestamp duration would be silently reinterpreted (as 1/0 m/s, as
+    epoch milliseconds), so they are refused, naming the column and its type.
+    """
+    import pyarrow as pa
+
+    for canonical, source in plan.items():
+        column = getattr(source, "column", None)
+        if column is None or column not in schema.names:
+            continue
+        kind = schema.field(column).type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        numeric = VARIABLES[canonical].dtype == "float"
+        ok = (
+            pa.types.is_string(kind)
+            or pa.types.is_large_string(kind)
+            or pa.types.is_null(kind)
+            or (
+                numeric
+                and (
+                    pa.types.is_integer(kind)
+                    or pa.types.is_floating(kind)
+                    or pa.types.is_decimal(kind)
+                )
+            )
+            or (canonical == "duration_s" and pa.types.is_duration(kind))
+        )
+        if not ok:
+            expected = (
+                "numbers or text (or an Arrow duration)"
+                if canonical == "duration_s"
+                else "numbers or text"
+                if numeric
+                else "text"
+            )
+            raise BatchError(
+                f"{path}: column {column!r} ({canonical}) has type {kind}, which cannot mean "
+                f"{canonical}; expected {expected}"
+            )
+
+
+def unified_schema(paths: Sequence[str], headers: Sequence[Sequence[str]]) -> Any:
+    """One Arrow schema for the rows of every input, or None when all are CSV (text).
+
+    CSV columns are text; a Parquet column keeps its type when every file agrees, numeric
+    types that differ unify as float64 (no int64 truncation), dictionary columns are
+    decoded. Other disagreements are refused, naming the column and the types.
+    """
+    import pyarrow as pa
+
+    if not any(is_parquet(p) for p in paths):
+        return None
+    import pyarrow.parquet as pq
+
+    per_file = []
+    for path, header in zip(paths, headers, strict=True):
+        if is_parquet(path):
+            schema = pq.read_schema(path)
+            types = [_decoded(schema.field(i).type) for i in range(len(schema))]
+        else:
+            types = [pa.string()] * len(header)
+        per_file.append((path, types))
+    fields = []
+    for i, name in enumerate(headers[0]):
+        kinds = {types[i] for _, types in per_file}
+        if len(kinds) == 1:
+            kind = kinds.pop()
+        elif all(_is_number(k) or pa.types.is_null(k) for k in kinds):
+            kind = pa.float64()
+        elif all(pa.types.is_string(k) or pa.types.is_large_string(k) for k in kinds):
+            kind = pa.large_string()
+        else:
+            found = ", ".join(f"{p}: {types[i]}" for p, types in per_file)
+            raise BatchError(
+                f"column {name!r} has types that cannot be combined across the inputs "
+                f"({found}); convert the files to one type"
+            )
+        fields.append(pa.field(name, kind))
+    return pa.schema(fields)
+
+
+def _decoded(kind: Any) -> Any:
+    import pyarrow as pa
+
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+def _is_number(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(
+        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    )
+
+
+def _cast(batch: Any, schema: Any) -> Any:
+    """A Parquet batch in the unified schema (dictionaries decoded, numbers unified)."""
+    import pyarrow as pa
+
+    if schema is None or batch.schema.equals(schema):
+        return batch
+    columns = []
+    for column, target in zip(batch.columns, schema, strict=True):
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        columns.append(column if column.type == target.type else column.cast(target.type))
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _blocks(
+    path: str,
+    header: Sequence[str],
+    block_bytes: int,
+    progress: Callable[[int], None],
+    schema: Any = None,
+) -> Iterator[pa.RecordBatch | pa.Table]:
+    """Blocks of a file: CSV columns as text, Parquet columns as stored (in ``schema``)."""
+    import pyarrow as pa
+
+    if is_parquet(path):
+        import pyarrow.parquet as pq
+
+        try:
+            file = pq.ParquetFile(path)
+            size = os.path.getsize(path)
+            rows = max(file.metadata.num_rows, 1)
+            for batch in file.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
+                progress(int(size * batch.num_rows / rows))
+                yield _cast(batch, schema)
+        except (pa.ArrowException, OSError) as exc:
+            raise BatchError(f"{path}: cannot read this Parquet file: {exc}") from None
+        return
+    read_bytes = _READ_BYTES
+    done_rows = 0
+    while True:
+        try:
+            for table in _csv_blocks(path, header, block_bytes, progress, read_bytes, done_rows):
+                done_rows += table.num_rows
+                yield table
+            return
+        except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+            if "Empty CSV" in str(exc) and done_rows == 0:
+                return  # a header without a final newline and no rows (checked by _header)
+            if "straddling" in str(exc) and read_bytes < _MAX_READ_BYTES:
+                # a field larger than the read block: read again from the first row not
+                # yet given out, with larger blocks
+                read_bytes *= 8
+                continue
+            raise _read_error(path, exc) from None
+
+
+def _csv_blocks(
+    path: str,
+    header: Sequence[str],
+    block_bytes: int,
+    progress: Callable[[int], None],
+    read_bytes: int,
+    skip: int,
+) -> Iterator[pa.Table]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with _csv_stream(path) as (stream, raw):
+        reader = pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(
+                block_size=read_bytes, use_threads=False, skip_rows_after_names=skip
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+            ),
+        )
+        done = 0
+        pending: list[pa.RecordBatch] = []
+        size = 0
+        for batch in reader:
+            pending.append(batch)
+            size += batch.nbytes
+            if size >= block_bytes:
+                yield pa.Table.from_batches(pending)
+                pending, size = [], 0
+            position = raw.tell()
+            progress(position - done)
+            done = position
+        if pending:
+            yield pa.Table.from_batches(pending)
