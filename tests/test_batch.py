@@ -383,6 +383,31 @@ def test_parquet_in_and_out(tmp_path: Path) -> None:
     assert pd.read_parquet(csv_to_pq)["description"].tolist() == frame["description"].tolist()
 
 
+def test_label_outputs_are_dictionary_columns_in_parquet(tmp_path: Path) -> None:
+    """gait_used and model_used are a fixed set of names: dictionary-encoded in Parquet (the
+    same categories in every block, so files of many blocks read back as one column), the
+    same text as the CSV output."""
+    import pyarrow.parquet as pq
+
+    big = pd.concat([pd.read_csv(example_path())] * 3000, ignore_index=True)  # several blocks
+    src = tmp_path / "w.csv"
+    big.to_csv(src, index=False)
+    out = tmp_path / "o.parquet"
+    assert run("estimate", str(src), "-o", str(out), "--block-mb", "0.1").exit_code == 0
+    schema = pq.read_schema(out)
+    for name in ("gait_used", "model_used"):
+        assert str(schema.field(name).type).startswith("dictionary<"), name
+    table = pq.read_table(out)
+    assert table.num_rows == len(big)
+    models = set(table.column("model_used").to_pylist()) - {None}
+    assert models <= set(rc.REGISTRY)
+    assert run("estimate", str(src), "-o", str(tmp_path / "o.csv")).exit_code == 0
+    text = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    for name in ("gait_used", "model_used"):
+        from_parquet = [v or "" for v in table.column(name).to_pylist()]
+        assert from_parquet == text[name].tolist(), name
+
+
 def test_gzip_in_and_out(tmp_path: Path) -> None:
     src = tmp_path / "w.csv.gz"
     src.write_bytes(gzip.compress(example_path().read_bytes()))

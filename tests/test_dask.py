@@ -146,7 +146,7 @@ def test_dask_heart_rate_and_calibration_equal_the_local_batch(
     assert "hr_energy_gross_kcal" in want.columns
     got = out.compute().reset_index(drop=True)
     for name in ("status", "error", "hr_model_used", "gait_used"):
-        assert got[name].fillna("").astype(str).tolist() == want[name].tolist(), name
+        assert got[name].astype(object).fillna("").astype(str).tolist() == want[name].tolist(), name
     for name in ("energy_net_kcal", "calibration_factor", "hr_energy_gross_kcal", "hr_power_net_w"):
         np.testing.assert_allclose(
             pd.to_numeric(got[name]).to_numpy(dtype=float),

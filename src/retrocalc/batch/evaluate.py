@@ -232,7 +232,7 @@ def evaluate_block(
         if name == "in_range":
             columns[name] = pl.Series(name, in_range)
         elif value is None:
-            dtype = pl.String if var.dtype == "str" else pl.Float64
+            dtype = _label_type(pl, name) if var.dtype == "str" else pl.Float64
             columns[name] = pl.repeat(None, n, dtype=dtype, eager=True).alias(name)
         elif var.dtype == "str":
             text = pl.Series(name, value, dtype=pl.String)
@@ -247,7 +247,9 @@ def evaluate_block(
                     .to_series()
                     .alias(name)
                 )
-            columns[name] = text
+            # a fixed set of names: categorical (dictionary-encoded in Parquet, the same
+            # text in CSV), with the same categories in every block of a run
+            columns[name] = text.cast(_label_type(pl, name))
         else:  # no value is an empty cell, not "NaN"
             number = np.where(bad, np.nan, value) if bad.any() else value
             has_nan = bool(np.isnan(number).any())
@@ -285,3 +287,11 @@ def result_names(
     empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
     names: list[str] = evaluate_block(empty, plan, options)[0].columns
     return names
+
+
+def _label_type(pl: Any, name: str) -> Any:
+    """The categorical type of a label output: every gait, or every registered base model."""
+    from ..composition import rules
+
+    names = rules.GAITS if name == "gait_used" else tuple(s.name for s in rules.BASE)
+    return pl.Enum(names)
