@@ -31,7 +31,8 @@ from . import energy
 from ._wrap import Kind, Locator, Packed, label_code, label_codes, pack
 from .composition import Context, rules
 from .composition import evaluate as compose
-from .composition.validate import PLAIN_SPANS, POLICIES, Flags, ImpossibleValueError, RowReasons
+from .composition.plausible import PLAIN_SPANS
+from .composition.validate import POLICIES, Flags, ImpossibleValueError, RowReasons
 from .nomenclature import INPUTS, OUTPUTS
 
 __all__ = [

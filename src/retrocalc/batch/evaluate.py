@@ -174,7 +174,7 @@ def evaluate_block(
 
     Status: ``error`` (no estimate: a bad cell, an impossible value, a result that is not
     finite), ``out_of_range`` (estimated, but outside a model's validity range or with a
-    value that looks like another unit: see :data:`retrocalc.composition.validate.UNIT_LIMITS`;
+    value that looks like another unit: see :data:`retrocalc.composition.plausible.UNIT_LIMITS`;
     or a heart rate that gives no energy from heart rate) or ``ok``; every row not ``ok`` has
     its reason.
 

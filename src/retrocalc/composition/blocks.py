@@ -1,0 +1,182 @@
+"""The parts of the composition that only a block of rows needs.
+
+A block holds rows of several models and gaits: each base model runs on its own rows
+(:func:`_forward_block`), backward rows are scaled per gait (:func:`_backward_block`), and
+an input's non-finite values are made missing in one vectorised pass (:func:`_number`).
+:func:`retrocalc.composition.evaluate` calls them; the rules, physics and wording are those
+of the rest of the composition.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import rules
+from .validate import Flags, check
+
+if TYPE_CHECKING:
+    from . import Context
+
+_NAN = math.nan
+
+
+def _flags(ctx: Context) -> Flags:
+    """The call's findings, made on first need (one row in range needs none)."""
+    if ctx.flags is None:
+        ctx.flags = Flags(ctx.where)
+    return ctx.flags
+
+
+def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | None = None) -> Any:
+    """An input with non-finite values as NaN; ``missing[0]`` collects missing rows and
+    ``span`` gets the smallest and largest finite value (checks reuse them)."""
+    if x is None:
+        return default
+    if type(x) is float:
+        if math.isfinite(x):
+            if span is not None:
+                span[:] = (x, x)
+            return x
+        if missing is not None:
+            missing[0] = True if missing[0] is False else missing[0] | True
+        return _NAN
+    lo, hi = float(x.min()), float(x.max())
+    if math.isfinite(lo) and math.isfinite(hi):
+        if span is not None:
+            span[:] = (lo, hi)
+        return x
+    bad = ~np.isfinite(x)
+    if missing is not None:
+        missing[0] = bad if missing[0] is False else missing[0] | bad
+    x = np.where(bad, np.nan, x)
+    if span is not None:
+        span[:] = (float(np.fmin.reduce(x)), float(np.fmax.reduce(x)))
+    return x
+
+
+def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
+    """Rows (bool array) with an infinite output (float64 overflowed), or None.
+
+    Only infinities: NaN is a missing input passed on (no sex for an RMR equation, no
+    duration), or no cost per metre at zero speed, never an overflow posing as a result.
+    """
+    names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
+    if timed:
+        names += ("energy_gross_kj", "energy_net_kj")
+    bad: Any = None
+    for name in names:
+        value = result[name]
+        if np.ndim(value) == 0:
+            if not math.isinf(value):
+                continue
+            part: Any = np.ones(n, dtype=bool)
+        elif not (np.isinf(np.fmin.reduce(value)) or np.isinf(np.fmax.reduce(value))):
+            continue  # NaN ignored: the usual block costs two reductions per output
+        else:
+            part = np.isinf(np.broadcast_to(value, (n,)))
+        bad = part if bad is None else bad | part
+    return bad
+
+
+def _forward_block(
+    codes: Any,
+    values: Mapping[str, Any],
+    w_per_vo2: Any,
+    rest_w_kg: Any,
+    flags: Flags,
+    n: int,
+    offset: int,
+    any_missing: bool,
+) -> tuple[Any, Any]:
+    """Forward gross W/kg of a block, each base model on its rows; rows out of range."""
+    gross_fwd = np.empty(n)
+    if any_missing:
+        gross_fwd.fill(np.nan)
+    out_of_range: Any = False
+    if codes[0] >= 0 and not np.any(codes != codes[0]):  # one model for the block
+        present: list[tuple[int, int]] = [(int(codes[0]), n)]
+    else:  # the models present and their row counts, in one pass (-1: no estimate)
+        counts = np.bincount(codes.astype(np.intp) + 1, minlength=len(rules.BASE) + 1)
+        present = [(int(c) - 1, int(counts[c])) for c in np.flatnonzero(counts[1:]) + 1]
+    for code, count in present:
+        spec = rules.BASE[code]
+        sel: Any = None if count == n else np.flatnonzero(codes == code)
+        sub = _subset(values, sel, count, spec.reads)
+        native = spec.kernel(*spec.arguments(sub))
+        part = spec.to_gross_w_kg(
+            native,
+            sub.get("speed_m_s"),
+            sub.get("mass_kg"),
+            _take(w_per_vo2, sel),
+            _take(rest_w_kg, sel),
+        )
+        if sel is None:
+            gross_fwd[:] = part
+        else:
+            gross_fwd[sel] = part
+        bad = flags.outside((0, int(code)), spec, sub, n, sel, offset)
+        if bad is not False:
+            out_of_range = bad if out_of_range is False else out_of_range | bad
+    return gross_fwd, out_of_range
+
+
+def _backward_block(
+    net: Any,
+    rows: Mapping[str, Any],
+    ctx: Context,
+    values: Mapping[str, Any],
+    backward: Any,
+    gait: Any,
+    miss: Any,
+    any_missing: bool,
+    out_of_range: Any,
+    n: int,
+    offset: int,
+) -> tuple[Any, Any]:
+    """Net W/kg of a block with the backward rows scaled by their gait's factor."""
+    override = rows.get("backward_factor")
+    for g, spec in enumerate(rules.DIRECTION_SPECS):
+        mask = np.broadcast_to(backward & (gait == g), (n,))
+        if any_missing:
+            mask = mask & ~miss
+        sel = np.flatnonzero(mask)
+        if not sel.size:
+            continue
+        gait_name = rules.GAITS[g]
+        if gait_name in ctx.factors:
+            factor: Any = ctx.factors[gait_name]  # checked with the options
+        elif override is not None:
+            factor = _number(_take(override, sel), _NAN, None)
+            positive = (">", 0.0, "a positive multiplier")
+            check(ctx.where, "backward_factor", factor, offset, positive)
+        else:
+            factor = spec.value
+        sub = _subset(values, sel, sel.size, spec.reads)
+        bad = _flags(ctx).outside((1, g), spec, sub, n, sel, offset)
+        if bad is not False:
+            out_of_range = bad if out_of_range is False else out_of_range | bad
+        net[sel] = net.take(sel) * factor
+    return net, out_of_range
+
+
+def _take(x: Any, rows: Any) -> Any:
+    return x if rows is None or not isinstance(x, np.ndarray) else x.take(rows)
+
+
+def _subset(
+    values: Mapping[str, Any], rows: Any, count: int, needs: tuple[str, ...]
+) -> dict[str, Any]:
+    """The inputs a model reads, for the selected rows of a block; constants broadcast (so
+    that range checks see one value per row)."""
+    sub: dict[str, Any] = {}
+    for k in needs:
+        v = values[k]
+        if isinstance(v, np.ndarray):
+            sub[k] = v if rows is None else v.take(rows)
+        else:
+            sub[k] = np.broadcast_to(np.float64(v), (count,))
+    return sub
