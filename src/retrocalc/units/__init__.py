@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import convert as _convert
 from .convert import (
     degrees_to_grade,
@@ -46,16 +48,16 @@ from .convert import (
     s_to_minutes,
 )
 
-# the batch and the nomenclature read these two helpers as units._is_plain_number, units._unit_name
-from .text import _is_plain_number as _is_plain_number
-from .text import _unit_name as _unit_name
-from .text import (
-    pace_to_speed,
-    parse_duration_texts,
-    parse_durations,
-    parse_paces,
-    speed_to_pace,
-)
+if TYPE_CHECKING:
+    from .text import _is_plain_number as _is_plain_number
+    from .text import _unit_name as _unit_name
+    from .text import (
+        pace_to_speed,
+        parse_duration_texts,
+        parse_durations,
+        parse_paces,
+        speed_to_pace,
+    )
 
 # the constants again under their public names, with their documentation (read by Sphinx here)
 #: Metres in one international mile.
@@ -97,3 +99,29 @@ __all__ = [
     "s_to_minutes",
     "speed_to_pace",
 ]
+
+# The names of units.text, imported on first use of any of them: no text is parsed while
+# retrocalc is imported. (The batch and the nomenclature read the two helpers as
+# units._is_plain_number and units._unit_name.)
+_TEXT = (
+    "_is_plain_number",
+    "_unit_name",
+    "pace_to_speed",
+    "parse_duration_texts",
+    "parse_durations",
+    "parse_paces",
+    "speed_to_pace",
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TEXT:
+        from . import text
+
+        globals().update({n: getattr(text, n) for n in _TEXT})  # once: plain attributes after
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_TEXT})
