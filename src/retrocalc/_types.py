@@ -3,23 +3,18 @@ numeric kinds, and one set of keyword options per kind of input (for the overloa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    TypeAlias,
-    TypedDict,
-    TypeVar,
-)
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
-from numpy.typing import NDArray
-
+# the annotations of the option sets stay strings at run time (postponed evaluation): what
+# they name is imported for type checkers only
 if TYPE_CHECKING:
     import datetime as _dt
+    from collections.abc import Mapping, Sequence
+    from typing import Any, TypeAlias
 
     import pandas as pd
     import polars as pl
+    from numpy.typing import NDArray
 
     from .calibration import Calibration
 
