@@ -103,5 +103,12 @@ def test_no_private_names_across_modules_of_other_packages(name: str, path: Path
 def test_layers_cover_the_layout() -> None:
     names = {m for m, _ in MODULES}
     assert {"composition", "engine", "core", "models"} <= names
+    # a module split into a package keeps its floor: units a foundation, inverse and
+    # uncertainty faces
+    assert {"units.convert", "units.text"} <= names
+    assert layer("units.convert") == layer("units.text") == LAYERS["foundations"]
+    assert {"inverse.bracket", "inverse.closed", "inverse.status", "inverse.target"} <= names
+    assert {"uncertainty.spreads"} <= names
+    assert layer("inverse.closed") == layer("uncertainty.spreads") == LAYERS["faces"]
     assert "_scalar" not in names
     assert "_blocked" not in names

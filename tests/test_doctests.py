@@ -12,6 +12,7 @@ MODULES = [
     "retrocalc.core",
     "retrocalc.nomenclature",
     "retrocalc.units",
+    "retrocalc.units.text",
     "retrocalc.energy",
     "retrocalc.models.acsm",
     "retrocalc.models.keytel2005",

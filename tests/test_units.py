@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import retrocalc as rc
 from retrocalc import units as u
+from retrocalc.units import text as unit_text
 
 
 @pytest.mark.parametrize(
@@ -243,13 +244,13 @@ def test_str_of_timedelta_round_trips(delta: dt.timedelta) -> None:
 
 def test_each_distinct_duration_text_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    parse = u._parse_duration
+    parse = unit_text._parse_duration
 
     def counting(text: str) -> float:
         seen.append(text)
         return parse(text)
 
-    monkeypatch.setattr(u, "_parse_duration", counting)
+    monkeypatch.setattr(unit_text, "_parse_duration", counting)
     out = u.parse_durations(np.array(["1:00", "2:00", "1:00"] * 50_000))
     assert sorted(seen) == ["1:00", "2:00"]
     assert out.sum() == 50_000 * (60 + 120 + 60)
@@ -281,11 +282,11 @@ def _fastest(func: object, text: str, repeat: int = 15) -> float:
 @pytest.mark.parametrize(
     ("func", "make"),
     [
-        (lambda t: u._parse_pace(t, "km"), lambda n: "5:30" + " " * n + "x"),
-        (lambda t: u._parse_pace(t, None), lambda n: "5:30 min" + " " * n + "/km x"),
-        (u._parse_duration, lambda n: "1:02:03" + " " * n + "x"),
-        (u._parse_duration, lambda n: "1" * n + ":"),
-        (u._parse_duration, lambda n: " " * n + "1 day" + " " * n),
+        (lambda t: unit_text._parse_pace(t, "km"), lambda n: "5:30" + " " * n + "x"),
+        (lambda t: unit_text._parse_pace(t, None), lambda n: "5:30 min" + " " * n + "/km x"),
+        (unit_text._parse_duration, lambda n: "1:02:03" + " " * n + "x"),
+        (unit_text._parse_duration, lambda n: "1" * n + ":"),
+        (unit_text._parse_duration, lambda n: " " * n + "1 day" + " " * n),
     ],
 )
 def test_parsing_scales_linearly(func: object, make: object) -> None:

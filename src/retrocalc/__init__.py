@@ -30,7 +30,6 @@ from .core import (
 from .exceptions import OutOfRangeError, RangeWarning, RetrocalcWarning, UnitWarning
 from .models import PRESENTERS as _PRESENTERS
 from .models import REGISTRY, ModelSpec, Registry, get_model
-from .units import pace_to_speed, speed_to_pace
 
 __all__ = [
     "DEFAULT_MODELS",
@@ -81,7 +80,9 @@ _LAZY = {
     "equivalent_speed": "inverse",
     "estimate_hr": "heart_rate",
     "interval": "uncertainty",
+    "pace_to_speed": "units",
     "speed_for": "inverse",
+    "speed_to_pace": "units",
 }
 
 
@@ -95,6 +96,7 @@ if TYPE_CHECKING:
     from .heart_rate import estimate_hr
     from .inverse import equivalent_speed, speed_for
     from .uncertainty import interval
+    from .units import pace_to_speed, speed_to_pace
 
     def models() -> Registry:
         """The model registry: name, gaits, directions, inputs, validity ranges, citation, DOI."""

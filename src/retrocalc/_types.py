@@ -3,23 +3,18 @@ numeric kinds, and one set of keyword options per kind of input (for the overloa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Literal,
-    TypeAlias,
-    TypedDict,
-    TypeVar,
-)
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
-from numpy.typing import NDArray
-
+# the annotations of the option sets stay strings at run time (postponed evaluation): what
+# they name is imported for type checkers only
 if TYPE_CHECKING:
     import datetime as _dt
+    from collections.abc import Mapping, Sequence
+    from typing import Any, TypeAlias
 
     import pandas as pd
     import polars as pl
+    from numpy.typing import NDArray
 
     from .calibration import Calibration
 
@@ -51,150 +46,6 @@ class _Common(TypedDict, total=False):
     pace_unit: Literal["km", "mi"] | None
     interval: float | None
     calibration: Calibration | None
-
-
-# The option sets below differ only in the kinds of values (one per overload of estimate()).
-class ScalarOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with one bout of plain numbers (float results)."""
-
-    speed_m_s: float
-    mass_kg: float
-    duration_s: float | None
-    distance_m: float | None
-    grade: float | None
-    load_kg: float | None
-    terrain_factor: float | None
-    resting_vo2_ml_kg_min: float | None
-    age_years: float | None
-    height_cm: float | None
-    rer: float | None
-    gait: Gait | None
-    direction: Direction | None
-    model: str | None
-    sex: Sex | None
-    speed_kmh: float
-    speed_mph: float
-    pace: str
-    pace_min_km: float
-    pace_min_mi: float
-    mass_lb: float
-    load_lb: float
-    duration: str | _dt.timedelta
-    duration_min: float
-    duration_h: float
-    distance_km: float
-    distance_mi: float
-    grade_pct: float
-    grade_deg: float
-    height_in: float
-
-
-class ArrayOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with numbers, lists and ndarrays (ndarray results)."""
-
-    speed_m_s: float | Sequence[float] | NDArray[Any]
-    mass_kg: float | Sequence[float] | NDArray[Any]
-    duration_s: float | Sequence[float] | NDArray[Any] | None
-    distance_m: float | Sequence[float] | NDArray[Any] | None
-    grade: float | Sequence[float] | NDArray[Any] | None
-    load_kg: float | Sequence[float] | NDArray[Any] | None
-    terrain_factor: float | Sequence[float] | NDArray[Any] | None
-    resting_vo2_ml_kg_min: float | Sequence[float] | NDArray[Any] | None
-    age_years: float | Sequence[float] | NDArray[Any] | None
-    height_cm: float | Sequence[float] | NDArray[Any] | None
-    rer: float | Sequence[float] | NDArray[Any] | None
-    gait: Gait | Sequence[Gait | None] | NDArray[Any] | None
-    direction: Direction | Sequence[Direction | None] | NDArray[Any] | None
-    model: str | Sequence[str | None] | NDArray[Any] | None
-    sex: Sex | Sequence[Sex | None] | NDArray[Any] | None
-    speed_kmh: float | Sequence[float] | NDArray[Any]
-    speed_mph: float | Sequence[float] | NDArray[Any]
-    pace: _Pace | NDArray[Any]
-    pace_min_km: float | Sequence[float] | NDArray[Any]
-    pace_min_mi: float | Sequence[float] | NDArray[Any]
-    mass_lb: float | Sequence[float] | NDArray[Any]
-    load_lb: float | Sequence[float] | NDArray[Any]
-    duration: _Duration | NDArray[Any]
-    duration_min: float | Sequence[float] | NDArray[Any]
-    duration_h: float | Sequence[float] | NDArray[Any]
-    distance_km: float | Sequence[float] | NDArray[Any]
-    distance_mi: float | Sequence[float] | NDArray[Any]
-    grade_pct: float | Sequence[float] | NDArray[Any]
-    grade_deg: float | Sequence[float] | NDArray[Any]
-    height_in: float | Sequence[float] | NDArray[Any]
-    out: Mapping[str, NDArray[Any]] | None
-
-
-class SeriesOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with pandas Series and numbers (Series results)."""
-
-    speed_m_s: float | pd.Series[Any]
-    mass_kg: float | pd.Series[Any]
-    duration_s: float | pd.Series[Any] | None
-    distance_m: float | pd.Series[Any] | None
-    grade: float | pd.Series[Any] | None
-    load_kg: float | pd.Series[Any] | None
-    terrain_factor: float | pd.Series[Any] | None
-    resting_vo2_ml_kg_min: float | pd.Series[Any] | None
-    age_years: float | pd.Series[Any] | None
-    height_cm: float | pd.Series[Any] | None
-    rer: float | pd.Series[Any] | None
-    gait: Gait | pd.Series[Any] | None
-    direction: Direction | pd.Series[Any] | None
-    model: str | pd.Series[Any] | None
-    sex: Sex | pd.Series[Any] | None
-    speed_kmh: float | pd.Series[Any]
-    speed_mph: float | pd.Series[Any]
-    pace: str | pd.Series[Any]
-    pace_min_km: float | pd.Series[Any]
-    pace_min_mi: float | pd.Series[Any]
-    mass_lb: float | pd.Series[Any]
-    load_lb: float | pd.Series[Any]
-    duration: str | _dt.timedelta | pd.Series[Any]
-    duration_min: float | pd.Series[Any]
-    duration_h: float | pd.Series[Any]
-    distance_km: float | pd.Series[Any]
-    distance_mi: float | pd.Series[Any]
-    grade_pct: float | pd.Series[Any]
-    grade_deg: float | pd.Series[Any]
-    height_in: float | pd.Series[Any]
-    out: Mapping[str, NDArray[Any]] | None
-
-
-class PolarsOptions(_Common, total=False):
-    """Keyword arguments of :func:`estimate` with polars Series and numbers (polars results)."""
-
-    speed_m_s: float | pl.Series
-    mass_kg: float | pl.Series
-    duration_s: float | pl.Series | None
-    distance_m: float | pl.Series | None
-    grade: float | pl.Series | None
-    load_kg: float | pl.Series | None
-    terrain_factor: float | pl.Series | None
-    resting_vo2_ml_kg_min: float | pl.Series | None
-    age_years: float | pl.Series | None
-    height_cm: float | pl.Series | None
-    rer: float | pl.Series | None
-    gait: Gait | pl.Series | None
-    direction: Direction | pl.Series | None
-    model: str | pl.Series | None
-    sex: Sex | pl.Series | None
-    speed_kmh: float | pl.Series
-    speed_mph: float | pl.Series
-    pace: str | pl.Series
-    pace_min_km: float | pl.Series
-    pace_min_mi: float | pl.Series
-    mass_lb: float | pl.Series
-    load_lb: float | pl.Series
-    duration: str | _dt.timedelta | pl.Series
-    duration_min: float | pl.Series
-    duration_h: float | pl.Series
-    distance_km: float | pl.Series
-    distance_mi: float | pl.Series
-    grade_pct: float | pl.Series
-    grade_deg: float | pl.Series
-    height_in: float | pl.Series
-    out: Mapping[str, NDArray[Any]] | None
 
 
 class EstimateOptions(_Common, total=False):
@@ -239,6 +90,156 @@ class FrameOptions(EstimateOptions, total=False):
     ``status`` and ``error`` the command line writes."""
 
     status: bool
+
+
+# One option set per kind of input, each naming the kinds of values estimate()'s overload for
+# that kind takes. They are only ever read by type checkers: at run time they appear in the
+# overloads' annotations, which stay strings (postponed evaluation), so they are plain
+# EstimateOptions there. Building them would cost every `import retrocalc` about 3 ms (a
+# TypedDict compiles each of its 31 string annotations).
+if TYPE_CHECKING:
+
+    class ScalarOptions(_Common, total=False):
+        """Keyword arguments of :func:`estimate` with one bout of plain numbers (float results)."""
+
+        speed_m_s: float
+        mass_kg: float
+        duration_s: float | None
+        distance_m: float | None
+        grade: float | None
+        load_kg: float | None
+        terrain_factor: float | None
+        resting_vo2_ml_kg_min: float | None
+        age_years: float | None
+        height_cm: float | None
+        rer: float | None
+        gait: Gait | None
+        direction: Direction | None
+        model: str | None
+        sex: Sex | None
+        speed_kmh: float
+        speed_mph: float
+        pace: str
+        pace_min_km: float
+        pace_min_mi: float
+        mass_lb: float
+        load_lb: float
+        duration: str | _dt.timedelta
+        duration_min: float
+        duration_h: float
+        distance_km: float
+        distance_mi: float
+        grade_pct: float
+        grade_deg: float
+        height_in: float
+
+    class ArrayOptions(_Common, total=False):
+        """Keyword arguments of :func:`estimate` with numbers, lists and ndarrays (ndarrays out)."""
+
+        speed_m_s: float | Sequence[float] | NDArray[Any]
+        mass_kg: float | Sequence[float] | NDArray[Any]
+        duration_s: float | Sequence[float] | NDArray[Any] | None
+        distance_m: float | Sequence[float] | NDArray[Any] | None
+        grade: float | Sequence[float] | NDArray[Any] | None
+        load_kg: float | Sequence[float] | NDArray[Any] | None
+        terrain_factor: float | Sequence[float] | NDArray[Any] | None
+        resting_vo2_ml_kg_min: float | Sequence[float] | NDArray[Any] | None
+        age_years: float | Sequence[float] | NDArray[Any] | None
+        height_cm: float | Sequence[float] | NDArray[Any] | None
+        rer: float | Sequence[float] | NDArray[Any] | None
+        gait: Gait | Sequence[Gait | None] | NDArray[Any] | None
+        direction: Direction | Sequence[Direction | None] | NDArray[Any] | None
+        model: str | Sequence[str | None] | NDArray[Any] | None
+        sex: Sex | Sequence[Sex | None] | NDArray[Any] | None
+        speed_kmh: float | Sequence[float] | NDArray[Any]
+        speed_mph: float | Sequence[float] | NDArray[Any]
+        pace: _Pace | NDArray[Any]
+        pace_min_km: float | Sequence[float] | NDArray[Any]
+        pace_min_mi: float | Sequence[float] | NDArray[Any]
+        mass_lb: float | Sequence[float] | NDArray[Any]
+        load_lb: float | Sequence[float] | NDArray[Any]
+        duration: _Duration | NDArray[Any]
+        duration_min: float | Sequence[float] | NDArray[Any]
+        duration_h: float | Sequence[float] | NDArray[Any]
+        distance_km: float | Sequence[float] | NDArray[Any]
+        distance_mi: float | Sequence[float] | NDArray[Any]
+        grade_pct: float | Sequence[float] | NDArray[Any]
+        grade_deg: float | Sequence[float] | NDArray[Any]
+        height_in: float | Sequence[float] | NDArray[Any]
+        out: Mapping[str, NDArray[Any]] | None
+
+    class SeriesOptions(_Common, total=False):
+        """Keyword arguments of :func:`estimate` with pandas Series and numbers (Series results)."""
+
+        speed_m_s: float | pd.Series[Any]
+        mass_kg: float | pd.Series[Any]
+        duration_s: float | pd.Series[Any] | None
+        distance_m: float | pd.Series[Any] | None
+        grade: float | pd.Series[Any] | None
+        load_kg: float | pd.Series[Any] | None
+        terrain_factor: float | pd.Series[Any] | None
+        resting_vo2_ml_kg_min: float | pd.Series[Any] | None
+        age_years: float | pd.Series[Any] | None
+        height_cm: float | pd.Series[Any] | None
+        rer: float | pd.Series[Any] | None
+        gait: Gait | pd.Series[Any] | None
+        direction: Direction | pd.Series[Any] | None
+        model: str | pd.Series[Any] | None
+        sex: Sex | pd.Series[Any] | None
+        speed_kmh: float | pd.Series[Any]
+        speed_mph: float | pd.Series[Any]
+        pace: str | pd.Series[Any]
+        pace_min_km: float | pd.Series[Any]
+        pace_min_mi: float | pd.Series[Any]
+        mass_lb: float | pd.Series[Any]
+        load_lb: float | pd.Series[Any]
+        duration: str | _dt.timedelta | pd.Series[Any]
+        duration_min: float | pd.Series[Any]
+        duration_h: float | pd.Series[Any]
+        distance_km: float | pd.Series[Any]
+        distance_mi: float | pd.Series[Any]
+        grade_pct: float | pd.Series[Any]
+        grade_deg: float | pd.Series[Any]
+        height_in: float | pd.Series[Any]
+        out: Mapping[str, NDArray[Any]] | None
+
+    class PolarsOptions(_Common, total=False):
+        """Keyword arguments of :func:`estimate` with polars Series and numbers (polars results)."""
+
+        speed_m_s: float | pl.Series
+        mass_kg: float | pl.Series
+        duration_s: float | pl.Series | None
+        distance_m: float | pl.Series | None
+        grade: float | pl.Series | None
+        load_kg: float | pl.Series | None
+        terrain_factor: float | pl.Series | None
+        resting_vo2_ml_kg_min: float | pl.Series | None
+        age_years: float | pl.Series | None
+        height_cm: float | pl.Series | None
+        rer: float | pl.Series | None
+        gait: Gait | pl.Series | None
+        direction: Direction | pl.Series | None
+        model: str | pl.Series | None
+        sex: Sex | pl.Series | None
+        speed_kmh: float | pl.Series
+        speed_mph: float | pl.Series
+        pace: str | pl.Series
+        pace_min_km: float | pl.Series
+        pace_min_mi: float | pl.Series
+        mass_lb: float | pl.Series
+        load_lb: float | pl.Series
+        duration: str | _dt.timedelta | pl.Series
+        duration_min: float | pl.Series
+        duration_h: float | pl.Series
+        distance_km: float | pl.Series
+        distance_mi: float | pl.Series
+        grade_pct: float | pl.Series
+        grade_deg: float | pl.Series
+        height_in: float | pl.Series
+        out: Mapping[str, NDArray[Any]] | None
+
+else:
+    ScalarOptions = ArrayOptions = SeriesOptions = PolarsOptions = EstimateOptions
 
 
 V = TypeVar("V")

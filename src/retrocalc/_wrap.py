@@ -21,11 +21,12 @@ import enum
 import numbers
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = [
     "MISSING_LABELS",
@@ -94,14 +95,26 @@ def kind_of(value: Any) -> tuple[Kind, Any]:
     return (Kind.SCALAR if _is_scalar(value) else Kind.ARRAY), None
 
 
-@dataclass(frozen=True)
 class Packed:
-    """Broadcast arrays and what is needed to give results back in the caller's kind."""
+    """Broadcast arrays and what is needed to give results back in the caller's kind.
 
-    arrays: dict[str, NDArray[Any]]
-    kind: Kind
-    shape: tuple[int, ...]
-    index: Any = None
+    A plain class, not a dataclass: a frozen dataclass costs about a millisecond of every
+    ``import retrocalc`` (it compiles six generated methods) and is slower to build per call.
+    """
+
+    __slots__ = ("arrays", "index", "kind", "shape")
+
+    def __init__(
+        self,
+        arrays: dict[str, NDArray[Any]],
+        kind: Kind,
+        shape: tuple[int, ...],
+        index: Any = None,
+    ) -> None:
+        self.arrays = arrays
+        self.kind = kind
+        self.shape = shape
+        self.index = index
 
     def unpack(self, values: NDArray[Any], name: str | None = None) -> Any:
         return unpack(values, self.kind, self.index, name)

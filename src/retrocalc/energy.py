@@ -25,13 +25,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ._fa import lookup
 from ._wrap import Locator, as_label_array, label_codes
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 __all__ = [
     "KCAL_PER_LITRE_O2",

@@ -52,19 +52,24 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from ._wrap import Locator, label_codes, pack, unpack
-from .core import estimate
-from .exceptions import RetrocalcWarning, UnitWarning
-from .models import REGISTRY
-from .models.direction import BACKWARD_RUNNING_FACTOR, BACKWARD_WALKING_FACTOR
-from .models.minetti2002 import minetti2002_running, minetti2002_walking
-from .nomenclature import counted
-from .units import KCAL_TO_KJ
+from .._wrap import Locator, label_codes, pack, unpack
+from ..core import estimate
+from ..exceptions import RetrocalcWarning, UnitWarning
+from ..nomenclature import counted
+from .bracket import SCAN_POINTS, SPEED_TOL_M_S, _bracketed_root, _speed_bounds
+from .closed import _CLOSED, _closed_form
+from .closed import c_r_level as c_r_level
+from .status import _ABOVE, _BELOW, _INVALID, _NO_ROOT, _OK, _OUT, _STATUS, _reasons
+from .target import _factors, _gross_w_kg
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[np.float64]
 
 __all__ = [
     "QUANTITIES",
@@ -75,8 +80,6 @@ __all__ = [
     "equivalent_speed",
     "speed_for",
 ]
-
-FloatArray = NDArray[np.float64]
 
 #: Targets :func:`speed_for` accepts, with their unit.
 QUANTITIES: Mapping[str, str] = {
@@ -90,21 +93,6 @@ QUANTITIES: Mapping[str, str] = {
     "energy_net_kcal": "kcal over duration_s",
     "energy_gross_kj": "kJ over duration_s",
     "energy_net_kj": "kJ over duration_s",
-}
-#: Grid speeds scanned per row to bracket a root (models without a closed form).
-SCAN_POINTS = 48
-#: Bisection stops when the bracket is narrower than this [m/s].
-SPEED_TOL_M_S = 1e-9
-
-_STATUS = ("ok", "out_of_range", "below_range", "above_range", "invalid", "no_root")
-_OK, _OUT, _BELOW, _ABOVE, _INVALID, _NO_ROOT = range(len(_STATUS))
-_CLOSED = {
-    "acsm_running",
-    "acsm_minetti_running",
-    "acsm_walking",
-    "minetti2002_running",
-    "minetti2002_walking",
-    "leger1984_treadmill",
 }
 _PASSED = (
     "load_kg",
@@ -433,192 +421,3 @@ def equivalent_speed(
         full_output=full_output,
         **options,
     )
-
-
-def _factors(
-    flat: Mapping[str, Any], gait_code: Any, given: Any, mapping: Any, n: int
-) -> FloatArray:
-    """The factor on the net forward cost per row (1 forward), as estimate() applies it."""
-    direction = flat["direction"]
-    dir_code = label_codes(
-        Locator((n,)),
-        "direction",
-        np.asarray(direction, dtype=object),
-        {"forward": 0, "backward": 1},
-        (n,),
-    )
-    run = gait_code == 1
-    if mapping is not None:
-        back = np.where(
-            run,
-            float(mapping.get("run", BACKWARD_RUNNING_FACTOR)),
-            float(mapping.get("walk", BACKWARD_WALKING_FACTOR)),
-        )
-    elif given is not None:
-        back = np.asarray(flat["backward_factor"], dtype=np.float64)
-    else:
-        back = np.where(run, BACKWARD_RUNNING_FACTOR, BACKWARD_WALKING_FACTOR)
-    return np.where(dir_code == 1, back, 1.0)
-
-
-def _gross_w_kg(
-    quantity: str,
-    target: FloatArray,
-    mass: FloatArray,
-    rest: FloatArray,
-    w_per_vo2: FloatArray,
-    duration: FloatArray | None,
-) -> FloatArray:
-    """Target as gross metabolic power per kg body mass [W/kg]."""
-    if quantity.startswith("energy_"):
-        assert duration is not None
-        joules = target * (KCAL_TO_KJ * 1000.0 if quantity.endswith("_kcal") else 1000.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per_kg = joules / np.asarray(duration, dtype=np.float64) / mass
-        return per_kg + rest if "_net_" in quantity else per_kg
-    if quantity == "met":
-        return target * rest
-    if quantity == "vo2_gross_ml_kg_min":
-        return target * w_per_vo2
-    if quantity.endswith("kcal_per_h"):
-        per_kg = target * KCAL_TO_KJ * 1000.0 / 3600.0 / mass
-        return per_kg + rest if quantity.startswith("net_") else per_kg
-    per_kg = target / mass
-    return per_kg + rest if quantity == "power_net_w" else per_kg
-
-
-def _speed_bounds(
-    models: NDArray[Any], within_range: bool, max_speed: float
-) -> tuple[FloatArray, FloatArray]:
-    lo = np.zeros(models.size)
-    hi = np.full(models.size, max_speed)
-    if not within_range:
-        return lo, hi
-    for name in np.unique(models[models != ""]):
-        low, high = REGISTRY[str(name)].ranges.get("speed_m_s", (None, None))
-        rows = models == name
-        lo[rows] = 0.0 if low is None else low
-        hi[rows] = max_speed if high is None else min(high, max_speed)
-    return lo, hi
-
-
-def c_r_level() -> float:
-    """Minetti's level running cost C_r(0) [J/kg/m]."""
-    return float(minetti2002_running(0.0))
-
-
-def _closed_form(
-    name: str,
-    goal: FloatArray,
-    rest: FloatArray,
-    w_per_vo2: FloatArray,
-    factor: FloatArray,
-    grade: FloatArray,
-) -> FloatArray:
-    """Exact inverse of a model for gross power per kg ``goal`` (NaN where none)."""
-    forward_gross = rest + (goal - rest) / factor  # undo the direction factor on net
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if name in ("acsm_running", "acsm_walking", "acsm_minetti_running"):
-            # VO2 = 3.5 + a S + b S G, S in m/min (ACSM); the blend downhill:
-            # VO2 = 3.5 + 0.2 S C_r(G) / C_r(0)
-            a, b = (0.1, 1.8) if name == "acsm_walking" else (0.2, 0.9)
-            slope = a + b * grade
-            if name == "acsm_minetti_running":
-                c_r = np.asarray(minetti2002_running(grade), dtype=np.float64)
-                slope = np.where(grade < 0, 0.2 * c_r / c_r_level(), slope)
-            s = (forward_gross / w_per_vo2 - 3.5) / slope
-            v = np.where(slope > 0, s / 60.0, np.nan)
-        elif name.startswith("minetti2002"):
-            # gross = C(i) v + rest (Minetti's C is net and speed-independent)
-            fn = minetti2002_running if name.endswith("running") else minetti2002_walking
-            cost = np.asarray(fn(grade), dtype=np.float64)
-            v = np.where(cost > 0, (forward_gross - rest) / cost, np.nan)
-        else:  # leger1984_treadmill: VO2 = 2.209 + 3.163 v, v in km/h
-            v = (forward_gross / w_per_vo2 - 2.209) / 3.163 / 3.6
-    return np.asarray(v, dtype=np.float64)
-
-
-def _bracketed_root(
-    power_w_kg: Any, goal: FloatArray, lo: FloatArray, hi: FloatArray, rows: NDArray[np.intp]
-) -> tuple[FloatArray, NDArray[np.int64]]:
-    """Lowest speed in [lo, hi] where power reaches goal, per row: grid scan then bisection.
-
-    Every estimate call covers all open rows at once.
-    """
-    g = goal[rows]
-    a = lo[rows].copy()
-    b = hi[rows]
-    m = rows.size
-    left = np.full(m, np.nan)
-    right = np.full(m, np.nan)
-    prev_speed = a.copy()
-    prev_f, _ = power_w_kg(prev_speed, rows)
-    prev_f = prev_f - g
-    first_f = prev_f.copy()
-    exact = prev_f == 0
-    left[exact] = right[exact] = prev_speed[exact]
-    for k in range(1, SCAN_POINTS + 1):
-        todo = np.isnan(left)
-        if not np.any(todo):
-            break
-        s = a + (b - a) * (k / SCAN_POINTS)
-        f, _ = power_w_kg(s, rows)
-        f = f - g
-        crossed = todo & (prev_f < 0) & (f >= 0)
-        left = np.where(crossed, prev_speed, left)
-        right = np.where(crossed, s, right)
-        prev_speed, prev_f = s, f
-    last_f = prev_f
-    found = np.isfinite(left)
-    # bisection on the bracketed rows, all at once
-    idx = np.flatnonzero(found & (left < right))
-    lo_s, hi_s = left[idx], right[idx]
-    while idx.size and np.max(hi_s - lo_s) > SPEED_TOL_M_S:
-        mid = 0.5 * (lo_s + hi_s)
-        f, _ = power_w_kg(mid, rows[idx])
-        below = f - g[idx] < 0
-        lo_s = np.where(below, mid, lo_s)
-        hi_s = np.where(below, hi_s, mid)
-    speed = np.where(found, left, np.nan)
-    speed[idx] = 0.5 * (lo_s + hi_s)
-    status = np.full(m, _OK, dtype=np.int64)
-    status[~found & (first_f > 0)] = _BELOW
-    status[~found & (first_f <= 0) & (last_f < 0)] = _ABOVE
-    status[~found & ~np.isfinite(first_f)] = _INVALID
-    status[~found & (status == _OK)] = _NO_ROOT
-    return speed, status
-
-
-def _reasons(
-    status: NDArray[np.int64],
-    models: NDArray[Any],
-    lo: FloatArray,
-    hi: FloatArray,
-    quantity: str,
-) -> NDArray[Any]:
-    """Reason per row, one text per distinct (status, model, range)."""
-    out = np.full(status.size, "", dtype=object)
-    keyed = np.flatnonzero(status != _OK)
-    if not keyed.size:
-        return out
-    keys = np.stack([status[keyed].astype(np.float64), lo[keyed], hi[keyed]], axis=1)
-    model_codes = np.unique(models[keyed], return_inverse=True)
-    keys = np.column_stack([keys, model_codes[1].reshape(-1).astype(np.float64)])
-    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    texts = []
-    for st, low, high, mc in uniq:
-        name = str(model_codes[0][int(mc)])
-        span = f"[{low:g}, {high:g}] m/s"
-        texts.append(
-            {
-                _OUT: f"the speed lies outside a validity range of {name} (flagged)",
-                _BELOW: f"the target {quantity} is below what {name} gives at its slowest "
-                f"speed searched, {span}",
-                _ABOVE: f"the target {quantity} is above what {name} gives at its fastest "
-                f"speed searched, {span}",
-                _INVALID: "a missing or non-finite input or target",
-                _NO_ROOT: f"the cost of {name} does not rise with speed here",
-            }[int(st)]
-        )
-    out[keyed] = np.array(texts, dtype=object)[inverse.reshape(-1)]
-    return out
