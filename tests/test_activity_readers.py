@@ -1,7 +1,7 @@
 """The GPX/TCX readers' two paths agree; TCX lap times; gaps: extras, non-foot sports, Dask.
 
-GPX and TCX are read by a fast path (one regular expression over a plain, well-formed text)
-and, for anything else (comments, entities, CDATA, truncated files...), by the standard
+GPX and TCX are read by a fast path (array operations over the bytes of a plain, well-formed
+text) and, for anything else (comments, entities, CDATA, truncated files...), by the standard
 library's iterparse. The fast path is checked against iterparse on the same text (forced by
 disabling the fast path), on hand-written documents with the awkward corners of XML, on
 random tracks (hypothesis) and on the real fixtures.
