@@ -2,7 +2,7 @@
 
 Used only on a text that expat has accepted as well-formed and that holds no DTD, entity or
 character reference, comment, CDATA section or processing instruction but the XML
-declaration (:func:`retrocalc.activity._xml._plain_text`). In such a text every ``<`` opens
+declaration (:func:`retrocalc.activity._xml._plain`). In such a text every ``<`` opens
 a tag, a tag ends at the first ``>`` outside its quoted attribute values, an element's text
 runs to the next ``<``, and an element's end tag is the first later tag that brings the
 depth below the element's. So the wanted tags are found with array operations over the
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Tags", "attribute_decimals", "decimals", "iso_times", "scan"]
+__all__ = ["Marks", "Tags", "attribute_decimals", "decimals", "iso_times", "marks", "scan"]
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -102,23 +102,27 @@ class Tags:
     text_start: Int
     text_end: Int
     index: Int  # tag number (in document order, all tags) of each wanted tag
-    name_end: Int  # per tag number: where the name of a start tag ends
-    attributes_end: Int  # per tag number: where the attributes end
+    starts: Int  # tag numbers of the start tags
+    name_end: Int  # per start tag: where its name ends
+    attributes_end: Int  # per start tag: where its attributes end
 
     def text(self, i: int) -> str:
         return self.buffer[self.text_start[i] : self.text_end[i]].decode("utf-8")
 
     def attributes(self, i: int) -> str:
-        k = self.index[i]
-        return self.buffer[self.name_end[k] : self.attributes_end[k]].decode("utf-8")
+        return self.all_attributes(np.array([i]))[0]
+
+    def attribute_spans(self, wanted: Int) -> tuple[Int, Int]:
+        """Where the attributes of wanted start tags ``wanted`` begin and end."""
+        k = np.searchsorted(self.starts, self.index[wanted])
+        return self.name_end[k], self.attributes_end[k]
 
     def all_attributes(self, wanted: Int) -> list[str]:
-        """The attribute texts of wanted tags ``wanted`` (start tags)."""
-        k = self.index[wanted]
+        """The attribute texts of wanted start tags ``wanted``."""
+        begin, finish = self.attribute_spans(wanted)
         buf = self.buffer
         return [
-            buf[s:e].decode("utf-8")
-            for s, e in zip(self.name_end[k].tolist(), self.attributes_end[k].tolist(), strict=True)
+            buf[s:e].decode("utf-8") for s, e in zip(begin.tolist(), finish.tolist(), strict=True)
         ]
 
 
@@ -215,9 +219,9 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
     return None
 
 
-def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> tuple[Int, Int] | None:
-    """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; and
-    where the local name starts. None if a name is longer than 48 bytes."""
+def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | None:
+    """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
+    if a name is longer than 48 bytes."""
     # a name that is wanted as it stands has no colon: look up every name as it stands, then
     # the local part of the others that have a prefix
     first = words[start] & _MASKS[np.minimum(length, 8)]
@@ -226,7 +230,6 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> tuple[
     second[longer] = words[start[longer] + 8] & _MASKS[np.minimum(length[longer] - 8, 8)]
     codes = names.lookup(first, second)
     codes[length > 16] = -1
-    local = start.copy()
     other = np.flatnonzero(codes < 0)
     colon = _colon_positions(words, start[other], length[other])
     if colon is None:
@@ -241,8 +244,7 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> tuple[
         found = names.lookup(f, g)
         found[(n < 1) | (n > 16)] = -1
         codes[other] = found
-        local[other] = s
-    return codes, local
+    return codes
 
 
 def _matching_ends(depth: Int, opens: Int) -> Int:
@@ -258,38 +260,65 @@ def _matching_ends(depth: Int, opens: Int) -> Int:
     return out
 
 
-def scan(data: bytes, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
-    """The start tags named in ``starts`` (local names, any namespace prefix) with their
-    codes, and the end tags of the elements named in ``ends`` with theirs, in document
-    order; None when the text does not suit the method."""
+@dataclass(frozen=True)
+class Marks:
+    """The tags of a document: where each starts (``<``) and ends (``>``), and the byte
+    after its ``<`` (``/`` for an end tag, ``?`` for a processing instruction, ``!`` for a
+    comment, CDATA section or DTD)."""
+
+    buffer: bytes  # the document, then _PAD zero bytes
+    lt: Int
+    end: Int
+    lead: NDArray[np.uint8]
+
+    def plain(self) -> bool:
+        """No comment, CDATA section, DTD or processing instruction but a first one (the
+        XML declaration, checked by the caller)."""
+        if (self.lead == ord("!")).any():
+            return False
+        pi = np.flatnonzero(self.lead == ord("?"))
+        return pi.size == 0 or (pi.size == 1 and pi[0] == 0)
+
+
+def marks(data: bytes) -> Marks | None:
+    """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
     buffer = data + bytes(_PAD)
     a = np.frombuffer(buffer, np.uint8)
-    marks = np.flatnonzero((a | 2) == ord(">"))  # "<" (60) and ">" (62)
-    kinds = a[marks]
+    both = np.flatnonzero((a | 2) == ord(">"))  # "<" (60) and ">" (62)
+    kinds = a[both]
     if (
-        marks.size
-        and marks.size % 2 == 0
+        both.size
+        and both.size % 2 == 0
         and (kinds[0::2] == ord("<")).all()
         and (kinds[1::2] == ord(">")).all()
     ):
-        lt, end = marks[0::2], marks[1::2]  # they alternate: every ">" closes the tag before it
+        lt, end = both[0::2], both[1::2]  # they alternate: every ">" closes the tag before it
     else:
         found = _tag_ends(data, a)
         if found is None:
             return None
         lt, end = found
-    lead = a[lt + 1]
+    return Marks(buffer=buffer, lt=lt, end=end, lead=a[lt + 1])
+
+
+def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
+    """The start tags named in ``starts`` (local names, any namespace prefix) with their
+    codes, and the end tags of the elements named in ``ends`` with theirs, in document
+    order; None when the text does not suit the method."""
+    buffer, lt, end, lead = marks.buffer, marks.lt, marks.end, marks.lead
+    a = np.frombuffer(buffer, np.uint8)
+    data_size = len(buffer) - _PAD
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
     depth = np.cumsum(opening & ~selfclosing, dtype=np.int64) - np.cumsum(lead == ord("/"))
     tag = np.flatnonzero(opening)  # start tags (self-closing included)
     words = _words(buffer)
     name_start = lt[tag] + 1
-    attributes_end = end - selfclosing
-    region = attributes_end[tag] - name_start  # the name, then white space and attributes
+    region_end = end[tag] - selfclosing[tag]
+    region = region_end - name_start  # the name, then white space and attributes
     # a region that ends with neither white space nor a quote is the name alone (attribute
     # values are quoted): only the others are searched for the end of the name
-    last = a[attributes_end[tag] - 1]
+    last = a[region_end - 1]
     name_len = region.copy()
     other = np.flatnonzero((last <= 32) | (last == ord('"')) | (last == ord("'")))
     if other.size:
@@ -297,10 +326,9 @@ def scan(data: bytes, starts: dict[str, int], ends: dict[str, int]) -> Tags | No
         if lengths is None:
             return None
         name_len[other] = lengths
-    found_codes = _local_codes(words, _names(starts), name_start, name_len)
-    if found_codes is None:
+    codes = _local_codes(words, _names(starts), name_start, name_len)
+    if codes is None:
         return None
-    codes = found_codes[0]
     # every tag's code (-1: not wanted), the wanted elements' end tags included
     code = np.full(lt.size, -1, dtype=np.int64)
     code[tag] = codes
@@ -311,20 +339,19 @@ def scan(data: bytes, starts: dict[str, int], ends: dict[str, int]) -> Tags | No
         end_code[list(closing)] = list(closing.values())
         code[_matching_ends(depth, tag[closed])] = end_code[codes[closed]]
     keep = np.flatnonzero(code >= 0)
-    name_end = np.zeros(lt.size, dtype=np.int64)
-    name_end[tag] = name_start + name_len
     next_lt = np.minimum(keep + 1, lt.size - 1)
-    text_end = np.where(keep + 1 < lt.size, lt[next_lt], len(data))
+    text_end = np.where(keep + 1 < lt.size, lt[next_lt], data_size)
     return Tags(
         buffer=buffer,
         words=words,
         code=code[keep],
-        selfclosing=selfclosing[keep] & opening[keep],
+        selfclosing=selfclosing[keep],  # an end tag's byte before ">" ends its name
         text_start=end[keep] + 1,
         text_end=text_end,
         index=keep,
-        name_end=name_end,
-        attributes_end=attributes_end,
+        starts=tag,
+        name_end=name_start + name_len,
+        attributes_end=region_end,
     )
 
 
@@ -342,22 +369,28 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
 def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
     """Values of ``[+-]digits[.digits]`` texts given as byte columns (zero past the end),
     and which texts have that form with at most 15 digits."""
-    d = columns - np.uint8(ord("0"))
-    digit = d < 10
-    dot = columns == ord(".")
+    n = columns.shape[1]
+    mantissa = np.zeros(n)  # an integer below 10 ** 15: exact in a double
+    digits = np.zeros(n, dtype=np.uint8)
+    fraction = np.zeros(n, dtype=np.uint8)
+    dots = np.zeros(n, dtype=np.uint8)
+    bad = np.zeros(n, dtype=bool)
     first = columns[0]
-    legal = digit | dot | (columns == 0)  # no NUL in XML text: zeros are past the end
-    legal[0] |= (first == ord("-")) | (first == ord("+"))
-    count = digit.sum(axis=0)
-    fraction = (digit & np.logical_or.accumulate(dot, axis=0)).sum(axis=0)
-    ok = legal.all(axis=0) & (dot.sum(axis=0) <= 1) & (count >= 1) & (count <= _MAX_DIGITS)
-    # Horner over the byte positions; a byte that is not a digit leaves the mantissa as is
-    scale = np.where(digit, 10.0, 1.0)
-    value = np.where(digit, d, 0).astype(np.float64)
-    mantissa = np.zeros(columns.shape[1])  # an integer below 10 ** 15: exact in a double
-    for k in range(columns.shape[0]):
-        mantissa *= scale[k]
-        mantissa += value[k]
+    for k, c in enumerate(columns):
+        d = c - np.uint8(ord("0"))
+        digit = (d < 10).view(np.uint8)
+        dot = (c == ord(".")).view(np.uint8)
+        if k == 0:
+            bad |= ~((digit | dot).view(bool) | (c == ord("-")) | (c == ord("+")))
+        else:  # a zero: past the end (no NUL in XML text)
+            bad |= ~((digit | dot).view(bool) | (c == 0))
+        # Horner: a byte that is not a digit leaves the mantissa as it is
+        mantissa *= digit * np.uint8(9) + np.uint8(1)
+        mantissa += d * digit
+        digits += digit
+        fraction += digit & (dots > 0)
+        dots += dot
+    ok = ~bad & (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
     number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
     return np.where(first == ord("-"), -number, number), ok
 
@@ -412,8 +445,7 @@ def attribute_decimals(
     reads the attributes another way.
     """
     a = np.frombuffer(tags.buffer, np.uint8)
-    k = tags.index[wanted]
-    begin, finish = tags.name_end[k], tags.attributes_end[k]  # attribute regions, in order
+    begin, finish = tags.attribute_spans(wanted)  # attribute regions, in order
     double = np.flatnonzero(a == ord('"'))
     single = np.flatnonzero(a == ord("'"))
     n2 = np.searchsorted(double, finish) - np.searchsorted(double, begin)
@@ -475,13 +507,6 @@ def attribute_decimals(
     return out
 
 
-def _number(m: NDArray[np.int64], rows: list[int]) -> Int:
-    out = np.zeros(m.shape[1], dtype=np.int64)
-    for r in rows:
-        out = out * 10 + m[r]
-    return out
-
-
 def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     """UTC nanoseconds since 1970 of the times in the texts of wanted tags ``index``, and
     the unit pandas would give them ("ns" for more than 6 fraction digits, else "us").
@@ -495,13 +520,23 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     if n == 0 or not ((length >= 19) & (length <= 32)).all():
         return None
     raw = _byte_columns(tags.words, start, length, 32)  # one row per character position
-    m = raw.astype(np.int64) - ord("0")
-    digit = (m >= 0) & (m <= 9)
-    ok = digit[_DATE_DIGITS].all(axis=0)
-    ok &= (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
+
+    def digit(row: int) -> tuple[Int, Bool]:
+        value = raw[row].astype(np.int64) - ord("0")
+        return value, (value >= 0) & (value <= 9)
+
+    def number(rows: list[int]) -> Int:
+        out = np.zeros(n, dtype=np.int64)
+        for r in rows:
+            value, is_digit = digit(r)
+            ok[:] &= is_digit
+            out = out * 10 + value
+        return out
+
+    ok = (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
     ok &= (raw[13] == ord(":")) & (raw[16] == ord(":"))
-    year, month, day = _number(m, [0, 1, 2, 3]), _number(m, [5, 6]), _number(m, [8, 9])
-    hour, minute, second = _number(m, [11, 12]), _number(m, [14, 15]), _number(m, [17, 18])
+    year, month, day = number([0, 1, 2, 3]), number([5, 6]), number([8, 9])
+    hour, minute, second = number([11, 12]), number([14, 15]), number([17, 18])
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
@@ -513,16 +548,22 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     run = dot.copy()
     fraction = np.zeros(n, dtype=np.int64)
     for k in range(12):
-        run &= digit[20 + k]
+        value, is_digit = digit(20 + k)
+        run &= is_digit
         places += run
         if k < 9:
-            fraction = fraction * 10 + np.where(run, m[20 + k], 0)
+            fraction = fraction * 10 + value * run
+        elif not run.any():
+            break
     ok &= ~dot | ((places >= 1) & (places <= 9))
     # then nothing, "Z", or "+HH:MM" / "-HH:MM"
     at = 19 + np.where(dot, 1 + places, 0)
     rest = length - at
-    columns = np.arange(n)
-    tail = [raw[np.minimum(at + j, 31), columns] for j in range(6)]
+    if (at == at[0]).all():  # the usual case: one layout
+        tail = [raw[min(int(at[0]) + j, 31)] for j in range(6)]
+    else:
+        columns = np.arange(n)
+        tail = [raw[np.minimum(at + j, 31), columns] for j in range(6)]
     t = [c.astype(np.int64) - ord("0") for c in tail]
     is_z = (rest == 1) & (tail[0] == ord("Z"))
     is_offset = (rest == 6) & ((tail[0] == ord("+")) | (tail[0] == ord("-")))

@@ -303,35 +303,39 @@ def _attribute(attrs: str, key: str) -> str | None:
     )
 
 
-def _plain_text(data: bytes) -> str | None:
-    """The document as text when the fast path applies to it, else None."""
+def _plain(data: bytes) -> _scan.Marks | None:
+    """Where the tags lie when the fast path applies to the document, else None."""
     import xml.parsers.expat
 
     head = data[:200].lstrip(b"\xef\xbb\xbf")
-    if not head.startswith(b"<") or b"&" in data or b"<!" in data:
-        return None  # references, comments, CDATA, DTDs
-    first = data.find(b"<?")
-    if first >= 0 and (not head.startswith(b"<?xml") or data.find(b"<?", first + 2) >= 0):
-        return None  # processing instructions (but the XML declaration)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    declared = _DECL_ENCODING.match(text.lstrip("\ufeff"))
+    if not head.startswith(b"<") or b"&" in data:
+        return None  # character or entity references
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    declared = _DECL_ENCODING.match(head.decode("utf-8", "replace"))
     if declared and declared.group(1).lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        return None
+    marks = _scan.marks(data)
+    if marks is None or not marks.plain():
+        return None  # comments, CDATA, DTDs, processing instructions
+    if marks.lead[0] == ord("?") and not head.startswith(b"<?xml"):
         return None
     try:
         xml.parsers.expat.ParserCreate().Parse(data, True)  # well-formed? (C, no callbacks)
     except xml.parsers.expat.ExpatError:
         return None
-    return text
+    return marks
 
 
 def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     """The fast path (see above); None when the document needs the full parser."""
-    if _plain_text(data) is None:
+    marks = _plain(data)
+    if marks is None:
         return None
-    tags = _scan.scan(data, _STARTS[kind], _ENDS[kind])
+    tags = _scan.scan(marks, _STARTS[kind], _ENDS[kind])
     if tags is None:
         return None
     code, selfclosing = tags.code, tags.selfclosing
