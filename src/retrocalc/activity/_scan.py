@@ -53,6 +53,7 @@ _MAX_DIGITS = 15  # a mantissa below 2**53: exact in a double
 _POW10 = np.array([float(10**k) for k in range(_MAX_DIGITS + 1)])  # exact doubles
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]  # YYYY-MM-DDTHH:MM:SS
+_TIME_WIDTH = 40  # bytes: YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM is 35
 _MAX_OFFSET_H = 14  # UTC offsets in use run from -12:00 to +14:00
 
 
@@ -517,9 +518,9 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     """
     start, length = tags.text_start[index], tags.text_end[index] - tags.text_start[index]
     n = index.size
-    if n == 0 or not ((length >= 19) & (length <= 32)).all():
+    if n == 0 or not ((length >= 19) & (length <= _TIME_WIDTH)).all():
         return None
-    raw = _byte_columns(tags.words, start, length, 32)  # one row per character position
+    raw = _byte_columns(tags.words, start, length, _TIME_WIDTH)  # a row per character position
 
     def digit(row: int) -> tuple[Int, Bool]:
         value = raw[row].astype(np.int64) - ord("0")
@@ -560,10 +561,10 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     at = 19 + np.where(dot, 1 + places, 0)
     rest = length - at
     if (at == at[0]).all():  # the usual case: one layout
-        tail = [raw[min(int(at[0]) + j, 31)] for j in range(6)]
+        tail = [raw[min(int(at[0]) + j, _TIME_WIDTH - 1)] for j in range(6)]
     else:
         columns = np.arange(n)
-        tail = [raw[np.minimum(at + j, 31), columns] for j in range(6)]
+        tail = [raw[np.minimum(at + j, _TIME_WIDTH - 1), columns] for j in range(6)]
     t = [c.astype(np.int64) - ord("0") for c in tail]
     is_z = (rest == 1) & (tail[0] == ord("Z"))
     is_offset = (rest == 6) & ((tail[0] == ord("+")) | (tail[0] == ord("-")))

@@ -356,7 +356,8 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
         field, numbers = field[~blank], numbers[~blank]  # empty elements: left out
         table[point[field], code[field]] = numbers  # the last of repeated elements wins
     timed = np.flatnonzero(inside & (code == _C_TIME) & ~selfclosing)
-    timed = timed[np.append(point[timed][1:] != point[timed][:-1], True)]  # the last per point
+    if timed.size:  # the last time element of a point counts
+        timed = timed[np.append(point[timed][1:] != point[timed][:-1], True)]
     time = _point_times(tags, timed, point[timed], n)
     if kind == "gpx" and not _lat_lon(tags, np.flatnonzero(opened), table):
         return None
