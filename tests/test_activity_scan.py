@@ -346,7 +346,8 @@ def test_gpx_names_that_look_like_wanted_ones_are_not_taken(
 ) -> None:
     # "distance" is a wanted 8-byte name: a longer name starting with it is not it
     text = (
-        '<gpx><trk><trkseg><trkpt lat="1" lon="2"><distanceFromStart>999</distanceFromStart>'
+        '<gpx xmlns:x="urn:x"><trk><trkseg><trkpt lat="1" lon="2">'
+        "<distanceFromStart>999</distanceFromStart>"
         "<ele>5</ele><x:hrv>9</x:hrv><cadence_avg>9</cadence_avg></trkpt></trkseg></trk></gpx>"
     )
     act = _both(text, tmp_path, monkeypatch, "gpx")
