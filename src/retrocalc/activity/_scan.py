@@ -285,7 +285,10 @@ def marks(data: bytes) -> Marks | None:
     """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
     buffer = data + bytes(_PAD)
     a = np.frombuffer(buffer, np.uint8)
-    both = np.flatnonzero((a | 2) == ord(">"))  # "<" (60) and ">" (62)
+    flags = np.bitwise_or(a, 2)  # "<" (60) and ">" (62) become 62; in place: one temporary
+    np.equal(flags, ord(">"), out=flags.view(bool))
+    both = np.flatnonzero(flags.view(bool))
+    del flags
     kinds = a[both]
     if (
         both.size

@@ -194,9 +194,9 @@ def _floats(texts: list[list[str]], notes: list[str]) -> np.ndarray[Any, np.dtyp
 
 def _times(texts: Sequence[Any]) -> pd.DatetimeIndex:
     """UTC times of ISO 8601 texts (NaT where missing or unreadable)."""
-    return pd.DatetimeIndex(
-        pd.to_datetime(pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce")
-    )
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
 
 
 def _build(
