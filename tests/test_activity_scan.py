@@ -489,3 +489,19 @@ def test_a_dtd_without_entities_is_not_for_the_fast_path(
 )
 def test_documents_left_to_the_full_parser(text: str) -> None:
     assert _xml._plain(text.encode("latin-1")) is None
+
+
+@pytest.mark.parametrize("tail", range(0, 90, 6))
+def test_values_near_the_end_of_the_text(
+    tail: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the last point's name, text and time are read whatever the room left after them
+    text = (
+        '<gpx><trk><trkseg><trkpt lat="46.123456789" lon="7.5">'
+        "<ele>101.25</ele><time>2024-05-01T07:00:00.123456789+01:00</time></trkpt>"
+        "</trkseg></trk></gpx>" + " " * tail
+    )
+    act = _both(text, tmp_path, monkeypatch, "gpx")
+    assert act.samples["altitude_m"].tolist() == [101.25]
+    assert act.samples["latitude_deg"].tolist() == [46.123456789]
+    assert str(act.samples["time"].iloc[0]) == "2024-05-01 06:00:00.123456789+00:00"

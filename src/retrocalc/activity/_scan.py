@@ -38,7 +38,7 @@ Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 Words = NDArray[np.uint64]
 
-_PAD = 64  # zero bytes after the text: word reads near its end stay inside the buffer
+_PAD = 64  # bytes read past a start tag's ">" at most (or zero bytes added to the text)
 _ONES = np.uint64(0x0101010101010101)
 _HIGHS = np.uint64(0x8080808080808080)
 _SPACE_LIMIT = _ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
@@ -267,7 +267,7 @@ class Marks:
     after its ``<`` (``/`` for an end tag, ``?`` for a processing instruction, ``!`` for a
     comment, CDATA section or DTD)."""
 
-    buffer: bytes  # the document, then _PAD zero bytes
+    data: bytes  # the document
     lt: Int
     end: Int
     lead: NDArray[np.uint8]
@@ -283,8 +283,7 @@ class Marks:
 
 def marks(data: bytes) -> Marks | None:
     """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
-    buffer = data + bytes(_PAD)
-    a = np.frombuffer(buffer, np.uint8)
+    a = np.frombuffer(data, np.uint8)
     flags = np.bitwise_or(a, 2)  # "<" (60) and ">" (62) become 62; in place: one temporary
     np.equal(flags, ord(">"), out=flags.view(bool))
     both = np.flatnonzero(flags.view(bool))
@@ -302,20 +301,26 @@ def marks(data: bytes) -> Marks | None:
         if found is None:
             return None
         lt, end = found
-    return Marks(buffer=buffer, lt=lt, end=end, lead=a[lt + 1])
+    return Marks(data=data, lt=lt, end=end, lead=a[lt + 1])  # a "<" is never last
 
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
     """The start tags named in ``starts`` (local names, any namespace prefix) with their
     codes, and the end tags of the elements named in ``ends`` with theirs, in document
     order; None when the text does not suit the method."""
-    buffer, lt, end, lead = marks.buffer, marks.lt, marks.end, marks.lead
-    a = np.frombuffer(buffer, np.uint8)
-    data_size = len(buffer) - _PAD
+    lt, end, lead = marks.lt, marks.end, marks.lead
+    data_size = len(marks.data)
+    a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
     depth = np.cumsum(opening & ~selfclosing, dtype=np.int64) - np.cumsum(lead == ord("/"))
     tag = np.flatnonzero(opening)  # start tags (self-closing included)
+    if tag.size == 0:
+        return None
+    # words are read up to _PAD bytes past a start tag's ">" (names, texts, values): zero
+    # bytes are added only when the last start tag is that close to the end of the text
+    last = int(end[tag[-1]])
+    buffer = marks.data if last + _PAD <= data_size else marks.data + bytes(_PAD)
     words = _words(buffer)
     name_start = lt[tag] + 1
     region_end = end[tag] - selfclosing[tag]
