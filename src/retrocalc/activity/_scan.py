@@ -378,28 +378,23 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
 def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
     """Values of ``[+-]digits[.digits]`` texts given as byte columns (zero past the end),
     and which texts have that form with at most 15 digits."""
-    n = columns.shape[1]
-    mantissa = np.zeros(n)  # an integer below 10 ** 15: exact in a double
-    digits = np.zeros(n, dtype=np.uint8)
-    fraction = np.zeros(n, dtype=np.uint8)
-    dots = np.zeros(n, dtype=np.uint8)
-    bad = np.zeros(n, dtype=bool)
+    d = columns - np.uint8(ord("0"))
+    digit = d < 10
+    dot = columns == ord(".")
+    legal = digit | dot | (columns == 0)  # a zero: past the end (no NUL in XML text)
     first = columns[0]
-    for k, c in enumerate(columns):
-        d = c - np.uint8(ord("0"))
-        digit = (d < 10).view(np.uint8)
-        dot = (c == ord(".")).view(np.uint8)
-        if k == 0:
-            bad |= ~((digit | dot).view(bool) | (c == ord("-")) | (c == ord("+")))
-        else:  # a zero: past the end (no NUL in XML text)
-            bad |= ~((digit | dot).view(bool) | (c == 0))
-        # Horner: a byte that is not a digit leaves the mantissa as it is
-        mantissa *= digit * np.uint8(9) + np.uint8(1)
-        mantissa += d * digit
-        digits += digit
-        fraction += digit & (dots > 0)
-        dots += dot
-    ok = ~bad & (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
+    legal[0] |= (first == ord("-")) | (first == ord("+"))
+    digits = digit.sum(axis=0, dtype=np.int64)
+    ok = legal.all(axis=0) & (dot.sum(axis=0, dtype=np.int64) <= 1)
+    ok &= (digits >= 1) & (digits <= _MAX_DIGITS)
+    fraction = (digit & np.logical_or.accumulate(dot, axis=0)).sum(axis=0, dtype=np.int64)
+    # Horner over the byte positions; a byte that is not a digit leaves the mantissa as it is
+    scale = digit * np.uint8(9) + np.uint8(1)
+    value = d * digit
+    mantissa = np.zeros(columns.shape[1])  # an integer below 10 ** 15: exact in a double
+    for k in range(columns.shape[0]):
+        mantissa *= scale[k]
+        mantissa += value[k]
     number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
     return np.where(first == ord("-"), -number, number), ok
 
@@ -481,7 +476,7 @@ def attribute_decimals(
         or ((a[equals + 1] != ord('"')) & (a[equals + 1] != ord("'"))).any()
     ):
         return None  # white space around "="
-    out: dict[str, NDArray[np.float64] | None] = {}
+    found: dict[str, Int] = {}
     for key in keys:
         size = len(key)
         code = int.from_bytes(key.encode(), "little")
@@ -489,30 +484,37 @@ def attribute_decimals(
         match = (w & np.uint64(0xFF)) < 33  # white space before the name
         match &= ((w >> np.uint64(8)) & _MASKS[size]) == np.uint64(code)
         hits = np.flatnonzero(match)
-        if hits.size == 0:
-            out[key] = None
-            continue
-        if hits.size != wanted.size or (owner[hits] != np.arange(wanted.size)).any():
+        if hits.size and (
+            hits.size != wanted.size or (owner[hits] != np.arange(wanted.size)).any()
+        ):
             return None  # some tags lack it (or have it twice)
-        start = equals[hits] + 2
-        stop = quotes[np.searchsorted(quotes, start)]
-        length = stop - start
-        values = np.full(wanted.size, np.nan)
-        simple = np.flatnonzero((length >= 1) & (length <= 16))
+        found[key] = equals[hits] + 2
+    # every value at once: where it starts (after the quote) and ends (at the next quote)
+    start = np.concatenate(list(found.values()))
+    stop = quotes[np.searchsorted(quotes, start)]
+    length = stop - start
+    values = np.full(start.size, np.nan)
+    simple = np.flatnonzero((length >= 1) & (length <= 16))
+    if simple.size:
         columns = _byte_columns(tags.words, start[simple], length[simple], 16)
-        value, ok = _simple_decimals(columns[: int(length[simple].max(initial=1))])
+        value, ok = _simple_decimals(columns[: int(length[simple].max())])
         values[simple[ok]] = value[ok]
-        rest = _others(wanted.size, simple[ok])
-        if rest.size:
-            texts = [
-                tags.buffer[s:e].decode("utf-8")
-                for s, e in zip(start[rest].tolist(), stop[rest].tolist(), strict=True)
-            ]
-            try:  # numpy's conversion, as elsewhere (exponents, spaces...)
-                values[rest] = np.array(texts, dtype=np.float64)
-            except ValueError:
-                return None
-        out[key] = values
+        simple = simple[ok]
+    rest = _others(start.size, simple)
+    if rest.size:
+        texts = [
+            tags.buffer[s:e].decode("utf-8")
+            for s, e in zip(start[rest].tolist(), stop[rest].tolist(), strict=True)
+        ]
+        try:  # numpy's conversion, as elsewhere (exponents, spaces...)
+            values[rest] = np.array(texts, dtype=np.float64)
+        except ValueError:
+            return None
+    out: dict[str, NDArray[np.float64] | None] = {}
+    at = 0
+    for key, where in found.items():
+        out[key] = values[at : at + where.size] if where.size else None
+        at += where.size
     return out
 
 
