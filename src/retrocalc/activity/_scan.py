@@ -53,6 +53,9 @@ _MAX_DIGITS = 15  # a mantissa below 2**53: exact in a double
 _POW10 = np.array([float(10**k) for k in range(_MAX_DIGITS + 1)])  # exact doubles
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]  # YYYY-MM-DDTHH:MM:SS
+# the digit rows of the year, month, day, hour, minute and second in YYYY-MM-DDTHH:MM:SS
+_FIELDS = ([0, 1, 2, 3], [5, 6], [8, 9], [11, 12], [14, 15], [17, 18])
+_FRACTION_WEIGHTS = np.array([10 ** (8 - k) for k in range(9)], dtype=np.int64)  # to ns
 _TIME_WIDTH = 40  # bytes: YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM is 35
 _MAX_OFFSET_H = 14  # UTC offsets in use run from -12:00 to +14:00
 
@@ -450,8 +453,16 @@ def attribute_decimals(
     """
     a = np.frombuffer(tags.buffer, np.uint8)
     begin, finish = tags.attribute_spans(wanted)  # attribute regions, in order
-    double = np.flatnonzero(a == ord('"'))
-    single = np.flatnonzero(a == ord("'"))
+    # the quotes and "=" of the whole text in one pass
+    marks = np.equal(a, ord('"'))
+    marks |= a == ord("'")
+    marks |= a == ord("=")
+    where = np.flatnonzero(marks)
+    del marks
+    kind = a[where]
+    double = where[kind == ord('"')]
+    single = where[kind == ord("'")]
+    equals = where[kind == ord("=")]
     n2 = np.searchsorted(double, finish) - np.searchsorted(double, begin)
     n1 = np.searchsorted(single, finish) - np.searchsorted(single, begin)
     if ((n1 > 0) & (n2 > 0)).any():
@@ -462,7 +473,6 @@ def attribute_decimals(
         if single.size and double.size
         else (double if double.size else single)
     )
-    equals = np.flatnonzero(a == ord("="))
     owner = np.searchsorted(begin, equals, side="right") - 1
     inside = owner >= 0
     inside[inside] &= equals[inside] < finish[owner[inside]]
@@ -531,23 +541,14 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     if n == 0 or not ((length >= 19) & (length <= _TIME_WIDTH)).all():
         return None
     raw = _byte_columns(tags.words, start, length, _TIME_WIDTH)  # a row per character position
-
-    def digit(row: int) -> tuple[Int, Bool]:
-        value = raw[row].astype(np.int64) - ord("0")
-        return value, (value >= 0) & (value <= 9)
-
-    def number(rows: list[int]) -> Int:
-        out = np.zeros(n, dtype=np.int64)
-        for r in rows:
-            value, is_digit = digit(r)
-            ok[:] &= is_digit
-            out = out * 10 + value
-        return out
-
-    ok = (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
+    m = raw.astype(np.int64) - ord("0")
+    digit = (m >= 0) & (m <= 9)
+    ok = digit[_DATE_DIGITS].all(axis=0)
+    ok &= (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
     ok &= (raw[13] == ord(":")) & (raw[16] == ord(":"))
-    year, month, day = number([0, 1, 2, 3]), number([5, 6]), number([8, 9])
-    hour, minute, second = number([11, 12]), number([14, 15]), number([17, 18])
+    year, month, day, hour, minute, second = (
+        sum(m[row] * 10**place for place, row in enumerate(reversed(rows))) for rows in _FIELDS
+    )
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
@@ -555,17 +556,9 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
     # fraction: "." then a run of digits from position 20, as nanoseconds (9 places)
     dot = raw[19] == ord(".")
-    places = np.zeros(n, dtype=np.int64)
-    run = dot.copy()
-    fraction = np.zeros(n, dtype=np.int64)
-    for k in range(12):
-        value, is_digit = digit(20 + k)
-        run &= is_digit
-        places += run
-        if k < 9:
-            fraction = fraction * 10 + value * run
-        elif not run.any():
-            break
+    run = np.logical_and.accumulate(digit[20:32], axis=0) & dot
+    places = run.sum(axis=0, dtype=np.int64)
+    fraction = _FRACTION_WEIGHTS @ (m[20:29] * run[:9])
     ok &= ~dot | ((places >= 1) & (places <= 9))
     # then nothing, "Z", or "+HH:MM" / "-HH:MM"
     at = 19 + np.where(dot, 1 + places, 0)
