@@ -26,6 +26,7 @@ Needs the ``bench`` extra (gpxpy, tcxreader), the ``test`` extra (fit-tool) and 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import threading
@@ -162,6 +163,11 @@ def many(folder: Path, n: int, processes: int) -> tuple[float, float, float, flo
     return elapsed, cpu, max(mem.workers.values(), default=0.0), mem.peak
 
 
+def _load() -> str:
+    """The machine's load average: these machines are shared, the figures depend on it."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
@@ -176,6 +182,7 @@ def main() -> None:
             "tcx": write_tcx(track, root / "hour.tcx"),
         }
         bare = {"fit": bare_fit, "gpx": bare_gpx, "tcx": bare_tcx}
+        print(f"load average at the start (1, 5, 15 min): {_load()}")
         names = {"fit": "fitdecode decode", "gpx": "gpxpy.parse", "tcx": "tcxreader.read"}
         print("One 1-hour 1 Hz activity (3,601 points), best of", args.repeat)
         print("| format | retrocalc read+grade+estimate [ms] | bare parse [ms] | ratio wall "
@@ -209,7 +216,8 @@ def main() -> None:
             print(f"| {n} | {procs} | {elapsed:.2f} | {n / elapsed:.0f} | {cpu:.2f} "
                   f"| {busiest:.2f} | {peak:.0f} |")  # fmt: skip
         (w1, c1, _), (w2, c2, b2) = results[(args.files, 1)], results[(args.files, 2)]
-        print(f"\n2 processes vs 1: wall {w1 / w2:.2f}x; CPU(1)/CPU(2) {c1 / c2:.2f}; "
+        print(f"\nload average at the end (1, 5, 15 min): {_load()}")
+        print(f"2 processes vs 1: wall {w1 / w2:.2f}x; CPU(1)/CPU(2) {c1 / c2:.2f}; "
               f"cores kept busy by the 2 processes {c2 / w2:.2f} (2.0 = both); "
               f"on two idle cores the busiest worker bounds it: CPU(1) / CPU(busiest) "
               f"{c1 / b2:.2f}x")  # fmt: skip

@@ -1,7 +1,7 @@
 """The GPX/TCX readers' two paths agree; TCX lap times; gaps: extras, non-foot sports, Dask.
 
-GPX and TCX are read by a fast path (one regular expression over a plain, well-formed text)
-and, for anything else (comments, entities, CDATA, truncated files...), by the standard
+GPX and TCX are read by a fast path (array operations over the bytes of a plain, well-formed
+text) and, for anything else (comments, entities, CDATA, truncated files...), by the standard
 library's iterparse. The fast path is checked against iterparse on the same text (forced by
 disabling the fast path), on hand-written documents with the awkward corners of XML, on
 random tracks (hypothesis) and on the real fixtures.
@@ -42,7 +42,7 @@ def _read(path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> rc.acti
 
 def _same(path: Path, monkeypatch: pytest.MonkeyPatch) -> rc.activity.Activity:
     """Read both ways; assert the fast path was taken and agrees with iterparse."""
-    assert _xml._plain_text(path.read_bytes()) is not None, "the fast path should apply"
+    assert _xml._plain(path.read_bytes()) is not None, "the fast path should apply"
     fast = _read(path, fast=True, monkeypatch=monkeypatch)
     full = _read(path, fast=False, monkeypatch=monkeypatch)
     pd.testing.assert_frame_equal(fast.samples, full.samples)
@@ -120,7 +120,7 @@ def test_documents_the_fast_path_cannot_read_go_to_iterparse(
     plain.write_text(text, encoding="utf-8")
     other = tmp_path / "other.gpx"
     other.write_text(text.replace(*change), encoding="utf-8")
-    assert _xml._plain_text(other.read_bytes()) is None
+    assert _xml._plain(other.read_bytes()) is None
     a = _read(plain, fast=True, monkeypatch=monkeypatch)
     b = _read(other, fast=True, monkeypatch=monkeypatch)
     pd.testing.assert_frame_equal(a.samples, b.samples)

@@ -1,26 +1,28 @@
-"""GPX 1.0/1.1 and TCX (Garmin Training Center v2) through an incremental XML parser.
+"""GPX 1.0/1.1 and TCX (Garmin Training Center v2): a fast path and an incremental XML parser.
 
-The standard library's ``iterparse`` behind defusedxml (entity declarations and external
-references are refused: no "billion laughs", no file or network access). Each track point is
-read when its element ends and then cleared, so memory does not grow with the file's text;
-numbers and times stay text until one vectorised conversion at the end. Heart rate, cadence
-and speed are matched by local name under any namespace prefix (``ns3:hr``,
-``gpxtpx:hr``, TCX ``HeartRateBpm/Value``, ``RunCadence``, ``ns3:Speed``).
+A plain document (UTF-8, no DTD, entity or character reference, comment, CDATA section or
+processing instruction) that expat accepts as well-formed is read by array operations over
+its bytes (:mod:`._scan`; see "the fast path" below). Anything else goes through the
+standard library's ``iterparse`` behind defusedxml (entity declarations and external
+references are refused: no "billion laughs", no file or network access); each track point is
+read when its element ends and then cleared, so memory does not grow with the file's text.
+Both read the same values (tested against each other). Heart rate, cadence and speed are
+matched by local name under any namespace prefix (``ns3:hr``, ``gpxtpx:hr``, TCX
+``HeartRateBpm/Value``, ``RunCadence``, ``ns3:Speed``).
 """
 
 from __future__ import annotations
 
 import io
-import operator
 import re
 from collections.abc import Sequence
-from itertools import repeat
 from typing import IO, Any
 
 import numpy as np
 import pandas as pd
 
 from .._extras import load
+from . import _scan
 from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
 
 __all__ = ["read_xml"]
@@ -164,7 +166,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
     table = _floats(rows, notes)
-    return _build(table, times, segments, lap_of, laps, meta, notes, name, kind)
+    return _build(table, _times(times), segments, lap_of, laps, meta, notes, name, kind)
 
 
 def _tcx_lap(elem: Any, local: dict[str, str]) -> tuple[Any, ...]:
@@ -190,9 +192,16 @@ def _floats(texts: list[list[str]], notes: list[str]) -> np.ndarray[Any, np.dtyp
     return out
 
 
+def _times(texts: Sequence[Any]) -> pd.DatetimeIndex:
+    """UTC times of ISO 8601 texts (NaT where missing or unreadable)."""
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
+
+
 def _build(
     table: np.ndarray[Any, np.dtype[np.float64]],
-    times: Any,
+    time: pd.DatetimeIndex,
     segments: Any,
     lap_of: Any,
     laps: list[tuple[Any, ...]],
@@ -201,37 +210,10 @@ def _build(
     name: str,
     kind: str,
 ) -> Activity:
-    time = pd.DatetimeIndex(
-        pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
-    )
     columns: dict[str, Any] = {n: table[:, i] for i, n in enumerate(_NAMES)}
     columns.update(time=time, segment=np.asarray(segments), lap=np.asarray(lap_of))
-    samples = make_samples(columns, len(table))
-    lap_frame = _empty_laps()
-    if laps:
-        start = pd.DatetimeIndex(
-            pd.to_datetime([s for s, *_ in laps], utc=True, format="ISO8601", errors="coerce")
-        )
-        first = samples["time"].dropna()
-        start_s = np.asarray(
-            (start - first.iloc[0]).total_seconds()
-            if not first.empty
-            else np.full(len(laps), np.nan),
-            dtype=np.float64,
-        )
-        # TotalTimeSeconds is the lap's timer time (pauses excluded); its elapsed time runs
-        # from its start to the next lap's start (the last lap: to the last timed point)
-        end_s = float(samples["elapsed_s"].max()) if len(samples) else np.nan
-        elapsed_s = np.diff(np.append(start_s, end_s))
-        lap_frame = pd.DataFrame(
-            {
-                "start_time": start,
-                "start_s": start_s,
-                "elapsed_s": elapsed_s,
-                "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
-                "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),
-            }
-        )
+    samples = make_samples(columns, len(table), copy=False)  # the arrays are this reader's
+    lap_frame = _empty_laps() if not laps else _lap_frame(laps, time, samples)
     sport = meta.get("sport")
     return Activity(
         samples=samples,
@@ -244,19 +226,41 @@ def _build(
     )
 
 
+def _lap_frame(
+    laps: list[tuple[Any, ...]], time: pd.DatetimeIndex, samples: pd.DataFrame
+) -> pd.DataFrame:
+    """The TCX laps: start (time and elapsed), elapsed and timer time, distance."""
+    start = _times([s for s, *_ in laps])
+    timed = np.flatnonzero(~np.isnat(time.to_numpy("datetime64[ns]")))
+    start_s = np.asarray(
+        (start - time[timed[0]]).total_seconds() if timed.size else np.full(len(laps), np.nan),
+        dtype=np.float64,
+    )
+    # TotalTimeSeconds is the lap's timer time (pauses excluded); its elapsed time runs
+    # from its start to the next lap's start (the last lap: to the last timed point)
+    end_s = float(samples["elapsed_s"].max()) if len(samples) else np.nan
+    return pd.DataFrame(
+        {
+            "start_time": start,
+            "start_s": start_s,
+            "elapsed_s": np.diff(np.append(start_s, end_s)),
+            "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
+            "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),
+        }
+    )
+
+
 # --- the fast path: plain, well-formed documents -------------------------------------------
 #
 # A document that the C parser (expat) accepts as well-formed and that holds no DTD, entity or
 # character reference, comment, CDATA section or processing instruction has one reading of
 # its markup: every "<" starts a tag, an element's text runs to the next "<", and attribute
-# values are quoted without "<". Then the elements an estimate needs are found by one regular
-# expression over the text, and the points are assembled with array operations (no Python
-# work per element). Anything else (a truncated file, entities, another encoding...) takes the
-# iterparse path above, which also reports what it worked around.
+# values are quoted without "<". Then the tags an estimate needs are found, and the points
+# assembled, with array operations over the bytes (``_scan``: no Python work per element).
+# Anything else (a truncated file, entities, another encoding...) takes the iterparse path
+# above, which also reports what it worked around.
 
-_PREFIX = r"(?:[A-Za-z_][\w.\-]*+:)?"  # possessive: no backtracking into a name
-_ATTRS = r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)"
-# codes of the tokens that are not point fields (those are 0-6, the columns of _NAMES)
+# codes of the tags that are not point fields (those are 0-6, the columns of _NAMES)
 _C_TIME, _C_OPEN, _C_CLOSE, _C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END = range(10, 17)
 _C_TOTAL, _C_TYPE, _C_ACTIVITY, _C_CREATOR, _C_CREATOR_END, _C_NAME, _C_ROOT = range(17, 24)
 _STRUCTURE = (_C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END)
@@ -283,21 +287,11 @@ _FIELDS = {
     "tcx": ("AltitudeMeters", "LatitudeDegrees", "LongitudeDegrees", "DistanceMeters", "Speed",
             "speed", "Value", "Cadence", "RunCadence"),
 }  # fmt: skip
-_PATTERNS: dict[str, tuple[Any, dict[str, int]]] = {}
+_STARTS = {kind: {f: _POINT_FIELDS[f] for f in _FIELDS[kind]} | _TAGS[kind] for kind in _TAGS}
 _DECL_ENCODING = re.compile(r"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)""")
-
-
-def _pattern(kind: str) -> tuple[Any, dict[str, int]]:
-    if kind not in _PATTERNS:
-        codes = {f: _POINT_FIELDS[f] for f in _FIELDS[kind]} | _TAGS[kind]
-        lookup = dict(codes) | {"/" + k: v for k, v in _ENDS[kind].items()}
-        opens = "|".join(sorted(codes, key=len, reverse=True))
-        ends = "|".join(sorted(_ENDS[kind], key=len, reverse=True))
-        regex = re.compile(
-            rf"<{_PREFIX}({opens})(?=[\s/>]){_ATTRS}>([^<]*)|<(/){_PREFIX}({ends})\s*>"
-        )
-        _PATTERNS[kind] = (regex, lookup)
-    return _PATTERNS[kind]
+_LAT_LON = {
+    key: re.compile(rf"""(?:^|[\s\0]){key}\s*=\s*["']([^"']*)["']""") for key in ("lat", "lon")
+}
 
 
 def _attribute(attrs: str, key: str) -> str | None:
@@ -309,99 +303,118 @@ def _attribute(attrs: str, key: str) -> str | None:
     )
 
 
-def _plain_text(data: bytes) -> str | None:
-    """The document as text when the fast path applies to it, else None."""
+def _plain(data: bytes) -> _scan.Marks | None:
+    """Where the tags lie when the fast path applies to the document, else None."""
     import xml.parsers.expat
 
     head = data[:200].lstrip(b"\xef\xbb\xbf")
-    if not head.startswith(b"<") or b"&" in data or b"<!" in data or data.count(b"<?") > 1:
-        return None  # references, comments, CDATA, DTDs, processing instructions
-    if b"<?" in data and not head.startswith(b"<?xml"):
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    declared = _DECL_ENCODING.match(text.lstrip("\ufeff"))
+    if not head.startswith(b"<") or b"&" in data:
+        return None  # character or entity references
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    declared = _DECL_ENCODING.match(head.decode("utf-8", "replace"))
     if declared and declared.group(1).lower() not in ("utf-8", "utf8", "us-ascii", "ascii"):
+        return None
+    marks = _scan.marks(data)
+    if marks is None or not marks.plain():
+        return None  # comments, CDATA, DTDs, processing instructions
+    if marks.lead[0] == ord("?") and not head.startswith(b"<?xml"):
         return None
     try:
         xml.parsers.expat.ParserCreate().Parse(data, True)  # well-formed? (C, no callbacks)
     except xml.parsers.expat.ExpatError:
         return None
-    return text
+    return marks
 
 
 def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     """The fast path (see above); None when the document needs the full parser."""
-    text = _plain_text(data)
-    if text is None:
+    marks = _plain(data)
+    if marks is None:
         return None
-    regex, lookup = _pattern(kind)
-    tokens = regex.findall(text)
-    if not tokens:
+    tags = _scan.scan(marks, _STARTS[kind], _ENDS[kind])
+    if tags is None:
         return None
-    # columns of the tokens; map() with C functions: no Python-level work per token
-    names, attrs, texts, slashes, ends = zip(*tokens, strict=True)
-    keys = map(operator.add, map(operator.add, slashes, ends), names)  # "/Lap" closes a Lap
-    code = np.fromiter(map(lookup.__getitem__, keys), np.int64, len(tokens))
-    selfclosing = np.fromiter(map(str.endswith, attrs, repeat("/")), bool, len(tokens))
+    code, selfclosing = tags.code, tags.selfclosing
     opened = code == _C_OPEN
     closed = (code == _C_CLOSE) | (opened & selfclosing)
     n = int(opened.sum())
     if n == 0 or n != int(closed.sum()):
         return None
-    point = np.cumsum(opened) - 1  # the point a token belongs to
+    point = np.cumsum(opened) - 1  # the point a tag belongs to
     inside = (np.cumsum(opened) - np.cumsum(closed) > 0) | (opened & ~selfclosing)
     table = np.full((n, len(_NAMES)), np.nan)
     field = np.flatnonzero(inside & (code < len(_NAMES)) & ~selfclosing)
     if field.size:
-        values: Any = operator.itemgetter(*field.tolist())(texts)
-        try:
-            numbers = np.array(values if field.size > 1 else [values], dtype=np.float64)
-        except ValueError:  # empty elements (rare): leave them out
-            keep = np.array([bool(texts[i].strip()) for i in field.tolist()], bool)
-            field = field[keep]
-            try:
-                numbers = np.array([texts[i] for i in field.tolist()], dtype=np.float64)
-            except ValueError:
-                return None  # a number that does not read: the full parser notes it
-        table[point[field], code[field]] = numbers
-    times = np.full(n, None, dtype=object)
+        read = _scan.decimals(tags, field)
+        if read is None:
+            return None  # a number that does not read: the full parser notes it
+        numbers, blank = read
+        field, numbers = field[~blank], numbers[~blank]  # empty elements: left out
+        table[point[field], code[field]] = numbers  # the last of repeated elements wins
     timed = np.flatnonzero(inside & (code == _C_TIME) & ~selfclosing)
-    if timed.size:
-        picked: Any = operator.itemgetter(*timed.tolist())(texts)
-        times[point[timed]] = list(picked) if timed.size > 1 else [picked]
-    if kind == "gpx":
-        opens = np.flatnonzero(opened).tolist()
-        joined = "\0".join(attrs[i] for i in opens)
+    if timed.size:  # the last time element of a point counts
+        timed = timed[np.append(point[timed][1:] != point[timed][:-1], True)]
+    time = _point_times(tags, timed, point[timed], n)
+    if kind == "gpx" and not _lat_lon(tags, np.flatnonzero(opened), table):
+        return None
+    segments, lap_of, laps = _structure(tags, opened, inside, n)
+    meta = _meta(tags, kind)
+    return _build(table, time, segments, lap_of, laps, meta, [], name, kind)
+
+
+def _lat_lon(tags: _scan.Tags, opens: np.ndarray[Any, Any], table: np.ndarray[Any, Any]) -> bool:
+    """Latitude and longitude of the GPX points (attributes of their start tags) into the
+    table; False when a point lacks one that others have, or a value does not read."""
+    found = _scan.attribute_decimals(tags, opens, ("lat", "lon"))
+    if found is not None:
         for column, key in ((1, "lat"), (2, "lon")):
-            found = re.findall(rf"""(?:^|[\s\0]){key}\s*=\s*["']([^"']*)["']""", joined)
-            if found and len(found) != n:
-                return None  # some points lack the attribute: the full parser places them
-            if found:
-                try:
-                    table[:, column] = np.array(found, dtype=np.float64)
-                except ValueError:
-                    return None
-    segments, lap_of, laps = _structure(code, opened, inside, attrs, texts, n)
-    meta = _meta(code, attrs, texts, kind)
-    return _build(table, times, segments, lap_of, laps, meta, [], name, kind)
+            if found[key] is not None:
+                table[:, column] = found[key]
+        return True
+    joined = "\0".join(tags.all_attributes(opens))  # written otherwise: by regular expression
+    for column, key in ((1, "lat"), (2, "lon")):
+        values = _LAT_LON[key].findall(joined)
+        if values and len(values) != opens.size:
+            return False  # some points lack the attribute: the full parser places them
+        if values:
+            try:
+                table[:, column] = np.array(values, dtype=np.float64)
+            except ValueError:
+                return False
+    return True
+
+
+def _point_times(
+    tags: _scan.Tags, timed: np.ndarray[Any, Any], owner: np.ndarray[Any, Any], n: int
+) -> pd.DatetimeIndex:
+    """UTC time of each point (NaT where it has none) from its time element's text."""
+    parsed = _scan.iso_times(tags, timed)
+    if parsed is None:  # another spelling somewhere: pandas parses them all, as iterparse does
+        texts: list[str | None] = [None] * n
+        for i, p in zip(timed.tolist(), owner.tolist(), strict=True):
+            texts[p] = tags.text(i)
+        return _times(texts)
+    ns, unit = parsed
+    values = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+    values[owner] = ns
+    if ns.size == 0:
+        unit = "s"  # pandas' choice when there is no time at all
+    return pd.DatetimeIndex(values.view("M8[ns]").astype(f"M8[{unit}]")).tz_localize("UTC")
 
 
 def _structure(
-    code: np.ndarray[Any, Any],
-    opened: np.ndarray[Any, Any],
-    inside: np.ndarray[Any, Any],
-    attrs: Sequence[str],
-    texts: Sequence[str],
-    n: int,
+    tags: _scan.Tags, opened: np.ndarray[Any, Any], inside: np.ndarray[Any, Any], n: int
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[tuple[Any, ...]]]:
     """Segment and lap of each point, and the TCX laps, as the iterparse path counts them.
 
     A loop over the segment and lap tags only (a handful per file), not over points.
     """
-    before = np.cumsum(opened) - opened  # points opened before each token
+    code = tags.code
+    before = np.cumsum(opened) - opened  # points opened before each tag
     segment_of = np.zeros(n, np.int64)
     lap_of = np.zeros(n, np.int64)
     laps: list[tuple[Any, ...]] = []
@@ -419,7 +432,7 @@ def _structure(
             done = upto
         if c == _C_SEG:
             track_depth += 1
-            if attrs[i].endswith("/"):
+            if tags.selfclosing[i]:
                 track_depth -= 1  # an empty segment: no points, nothing to count
         elif c == _C_SEG_END:
             track_depth -= 1
@@ -427,9 +440,9 @@ def _structure(
                 segment += 1
                 tracks_in_lap += 1
         elif c == _C_LAP:
-            lap_start, totals = _attribute(attrs[i], "StartTime"), {}
+            lap_start, totals = _attribute(tags.attributes(i), "StartTime"), {}
         elif c in (_C_TOTAL, 3) and track_depth == 0 and lap_start is not None:
-            totals.setdefault(c, texts[i])
+            totals.setdefault(c, tags.text(i))
         elif c == _C_LAP_END:
             laps.append((lap_start, totals.get(_C_TOTAL), totals.get(3)))
             lap += 1
@@ -442,28 +455,28 @@ def _structure(
     return segment_of, lap_of, laps
 
 
-def _meta(
-    code: np.ndarray[Any, Any], attrs: Sequence[str], texts: Sequence[str], kind: str
-) -> dict[str, Any]:
+def _meta(tags: _scan.Tags, kind: str) -> dict[str, Any]:
     """Sport and device as the iterparse path finds them."""
+    code, selfclosing = tags.code, tags.selfclosing
     meta: dict[str, Any] = {}
     if kind == "gpx":
-        for i in np.flatnonzero(code == _C_TYPE).tolist():
-            if texts[i] and "/" not in texts[i] and not attrs[i].endswith("/"):
-                meta["sport"] = texts[i]  # trk/type (link/type is a MIME type)
+        for i in np.flatnonzero((code == _C_TYPE) & ~selfclosing).tolist():
+            text = tags.text(i)
+            if text and "/" not in text:
+                meta["sport"] = text  # trk/type (link/type is a MIME type)
                 break
         root = np.flatnonzero(code == _C_ROOT)
         if root.size:
-            meta["device"] = _attribute(attrs[int(root[0])], "creator")
+            meta["device"] = _attribute(tags.attributes(int(root[0])), "creator")
         return meta
     activity = np.flatnonzero(code == _C_ACTIVITY)
     if activity.size:
-        meta["sport"] = _attribute(attrs[int(activity[0])], "Sport")
+        meta["sport"] = _attribute(tags.attributes(int(activity[0])), "Sport")
     creator = np.flatnonzero(code == _C_CREATOR)
     if creator.size:
         start = int(creator[0])
         ends = np.flatnonzero(code[start:] == _C_CREATOR_END)
         stop = start + int(ends[0]) if ends.size else code.size
         names = np.flatnonzero(code[start:stop] == _C_NAME).tolist()
-        meta["device"] = texts[start + names[0]] if names else None
+        meta["device"] = tags.text(start + names[0]) if names else None
     return meta

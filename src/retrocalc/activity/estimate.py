@@ -45,6 +45,7 @@ NOT_ON_FOOT = frozenset(
         "wheelchair_push_walk",
     }
 )  # fmt: skip
+_STATE_DTYPE = pd.CategoricalDtype(list(STATES))
 _ENERGY = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
 
 
@@ -110,6 +111,8 @@ def _haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.in
 
 def _fill_increasing(values: FloatArray) -> FloatArray:
     """Fill gaps (interpolate inside, hold at the ends) and force non-decreasing."""
+    if np.isfinite(values).all():
+        return np.maximum.accumulate(values)
     s = pd.Series(values).interpolate(limit_area="inside").ffill().bfill()
     return np.maximum.accumulate(s.to_numpy(np.float64))
 
@@ -325,7 +328,7 @@ def estimate_activity(
         elapsed_s=elapsed,
         distance_m=distance,
         dt_s=dt,
-        state=pd.Categorical.from_codes(state.astype(np.int64), categories=pd.Index(STATES)),
+        state=pd.Categorical.from_codes(state.astype(np.int64), dtype=_STATE_DTYPE),
         speed_used_m_s=v,
         grade=g,
         grade_raw=g_raw,

@@ -64,15 +64,43 @@ def auto_gait(
         backward = np.zeros(n, bool)
     lower = np.where(backward, bands["backward"][0], bands["forward"][0])
     upper = np.where(backward, bands["backward"][1], bands["forward"][1])
-    speed = pd.Series(np.where(moving, speed_m_s, np.nan))
-    smooth = speed.dropna().rolling(max(1, smooth_samples), center=True, min_periods=1).median()
-    v = smooth.reindex(speed.index).to_numpy(np.float64)
+    speed = np.where(moving, speed_m_s, np.nan)
+    kept = np.flatnonzero(~np.isnan(speed))
+    v = np.full(n, np.nan)
+    v[kept] = _rolling_median(speed[kept], max(1, smooth_samples))
     decided = np.where(v > upper, 1.0, np.where(v < lower, 0.0, np.nan))
     prior = _PRIORS.get(sport or "")
     if prior is None:
         first = np.flatnonzero(np.isfinite(v))
         middle = (lower + upper) / 2
         prior = float(v[first[0]] >= middle[first[0]]) if first.size else 0.0
-    # hysteresis: carry the last decisive state forward (vectorised forward fill)
-    filled = pd.Series(decided).ffill().fillna(prior).to_numpy()
+    # hysteresis: carry the last decisive state forward (forward fill by index)
+    known = ~np.isnan(decided)
+    last = np.maximum.accumulate(np.where(known, np.arange(n), -1))
+    filled = np.where(last >= 0, decided[np.maximum(last, 0)], prior)
     return np.where(filled > 0.5, "run", "walk")
+
+
+def _rolling_median(x: NDArray[np.float64], width: int) -> NDArray[np.float64]:
+    """Centred rolling median over ``width`` values, fewer at the ends (pandas'
+    ``rolling(width, center=True, min_periods=1).median()``, NaN-free input).
+
+    An odd width: the middle value of each full window (a partition); the ends, and even
+    widths, through pandas.
+    """
+    n = x.size
+    half = width // 2
+    if width % 2 == 0 or n <= 2 * half or half == 0:
+        out: NDArray[np.float64] = (
+            pd.Series(x).rolling(width, center=True, min_periods=1).median().to_numpy(np.float64)
+        )
+        return out
+    result = np.empty(n)
+    windows = np.lib.stride_tricks.sliding_window_view(x, width)
+    result[half : n - half] = np.partition(windows, half, axis=1)[:, half]
+    ends = pd.Series(np.concatenate([x[: 2 * half], x[n - 2 * half :]]))
+    head = ends.iloc[: 2 * half].rolling(width, center=True, min_periods=1).median()
+    tail = ends.iloc[2 * half :].rolling(width, center=True, min_periods=1).median()
+    result[:half] = head.to_numpy(np.float64)[:half]
+    result[n - half :] = tail.to_numpy(np.float64)[half:]
+    return result

@@ -121,10 +121,39 @@ def despike(altitude: FloatArray, settings: GradeSettings) -> tuple[FloatArray, 
         return altitude, 0
     padded = np.concatenate([np.full(k, np.nan), altitude, np.full(k, np.nan)])
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1)
-    median, mad = _window_median_mad(windows)
-    limit = np.maximum(settings.despike_sigma * 1.4826 * mad, settings.despike_min_m)
-    spikes = np.abs(altitude - median) > limit  # NaN compares False
+    median = _window_median(altitude, windows)
+    deviation = np.abs(altitude - median)
+    # the limit is at least despike_min_m: the spread (MAD) is needed only beyond it (a few
+    # samples); NaN compares False
+    candidates = np.flatnonzero(deviation > settings.despike_min_m)
+    spikes = np.zeros(n, dtype=bool)
+    if candidates.size:
+        _, mad = _window_median_mad(windows[candidates])
+        limit = np.maximum(settings.despike_sigma * 1.4826 * mad, settings.despike_min_m)
+        spikes[candidates] = deviation[candidates] > limit
     return np.where(spikes, median, altitude), int(spikes.sum())
+
+
+def _window_median(
+    altitude: FloatArray, windows: np.ndarray[Any, np.dtype[np.float64]]
+) -> FloatArray:
+    """Median of each window (NaN ignored), as :func:`_window_median_mad` gives it.
+
+    Without NaN in the altitude the full windows take scipy's running median (the middle
+    value of each window, as the partition gives it); the others go through
+    :func:`_window_median_mad`.
+    """
+    n, width = windows.shape
+    k = width // 2
+    if n <= 2 * k or np.isnan(altitude).any():
+        return _window_median_mad(windows)[0]
+    from scipy.ndimage import median_filter
+
+    median = np.empty(n)
+    median[k : n - k] = median_filter(altitude, size=width, mode="nearest")[k : n - k]
+    ends = np.r_[0:k, n - k : n]
+    median[ends] = _window_median_mad(windows[ends])[0]
+    return median
 
 
 def _window_median_mad(
@@ -149,10 +178,26 @@ def _window_median_mad(
     rest = ~full & np.isfinite(windows).any(axis=1)
     if rest.any():
         block = windows[rest]
-        m = np.nanmedian(block, axis=1)
+        m = _nanmedian_rows(block)
         median[rest] = m
-        mad[rest] = np.nanmedian(np.abs(block - m[:, None]), axis=1)
+        mad[rest] = _nanmedian_rows(np.abs(block - m[:, None]))
     return median, mad
+
+
+def _nanmedian_rows(block: np.ndarray[Any, np.dtype[np.float64]]) -> FloatArray:
+    """``np.nanmedian(block, axis=1)`` for rows with a finite value: sort (NaN last), then
+    the middle value, or the mean of the two middle ones, as numpy computes it for short
+    rows ((low + high) / 2). Rows with an infinity go through numpy itself."""
+    if np.isinf(block).any():
+        out: FloatArray = np.nanmedian(block, axis=1)
+        return out
+    ordered = np.sort(block, axis=1)
+    count = np.count_nonzero(~np.isnan(block), axis=1)
+    high = count // 2
+    low = np.where(count % 2 == 1, high, high - 1)
+    rows = np.arange(block.shape[0])
+    median: FloatArray = (ordered[rows, low] + ordered[rows, high]) / 2.0
+    return median
 
 
 def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
@@ -224,7 +269,7 @@ def filtered_grade(
     if d.size < 2 or d[-1] - d[0] < settings.resample_m:
         return GradeProfile(np.zeros(n), np.full(n, np.nan), 0.0, 0.0, spikes)
     # samples at one distance (standing) become their mean altitude
-    unique, inverse = np.unique(d, return_inverse=True)
+    unique, inverse = _unique_sorted(d)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
     # a uniform grid from the first to the last distance, step at most resample_m
     count = int(np.ceil((unique[-1] - unique[0]) / settings.resample_m)) + 1
@@ -241,6 +286,16 @@ def filtered_grade(
         loss_m=float(-steps[steps < 0].sum()),
         spikes=spikes,
     )
+
+
+def _unique_sorted(d: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
+    """``np.unique(d, return_inverse=True)``, in one pass when ``d`` is non-decreasing."""
+    step = np.diff(d)
+    if not (step >= 0).all():
+        unique, inverse = np.unique(d, return_inverse=True)
+        return unique, inverse
+    new = np.concatenate([[True], step > 0])
+    return d[new], np.cumsum(new) - 1
 
 
 def raw_grade(distance_m: FloatArray, altitude_m: FloatArray) -> FloatArray:

@@ -172,8 +172,11 @@ def norm_sport(sport: Any) -> str | None:
     return _SPORTS.get(text, text) or None
 
 
-def make_samples(columns: dict[str, Any], n: int) -> pd.DataFrame:
-    """The samples table with every column of :data:`COLUMNS` (missing ones NaN / NaT / 0)."""
+def make_samples(columns: dict[str, Any], n: int, *, copy: bool = True) -> pd.DataFrame:
+    """The samples table with every column of :data:`COLUMNS` (missing ones NaN / NaT / 0).
+
+    ``copy=False`` lets the table hold the given arrays (for a reader's own arrays only).
+    """
     data: dict[str, Any] = {}
     time = columns.get("time")
     if time is None:
@@ -195,7 +198,7 @@ def make_samples(columns: dict[str, Any], n: int) -> pd.DataFrame:
     for name in ("segment", "lap"):
         value = columns.get(name)
         data[name] = np.zeros(n, np.int64) if value is None else np.asarray(value, np.int64)
-    return pd.DataFrame(data, columns=list(COLUMNS))
+    return pd.DataFrame(data, copy=copy)  # in the order of COLUMNS
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ def _splits(
     z = cols["altitude_filtered_m"]
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
     distance = cols["distance_m"]
-    codes, index = np.unique(key, return_inverse=True)
+    codes, index = _codes(key)
     columns = {
         "distance_m": np.diff(distance, prepend=distance[0]),
         "moving_s": np.where(moving, dt, 0.0),
@@ -38,6 +38,30 @@ def _splits(
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
     return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace})
+
+
+def _codes(key: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """``np.unique(key, return_inverse=True)``, in one pass for a non-decreasing key (km and
+    laps of a recording)."""
+    key = np.asarray(key)
+    if key.size and key.dtype.kind in "iu":
+        new = np.concatenate([[True], key[1:] != key[:-1]])
+        if (key[1:] >= key[:-1]).all():
+            return key[new], np.cumsum(new) - 1
+    codes, index = np.unique(key, return_inverse=True)
+    return codes, index
+
+
+def _labels(values: Any) -> tuple[list[str], np.ndarray[Any, Any]]:
+    """Sorted distinct texts of ``values`` and the code of each, as
+    ``np.unique(np.asarray(values).astype(str), return_inverse=True)`` gives them."""
+    array = np.asarray(values)
+    if array.dtype == object:
+        codes, names = pd.factorize(array, sort=True)  # hashing: no text conversion
+        if (codes >= 0).all() and all(type(x) is str for x in names):
+            return list(names), codes
+    names, codes = np.unique(array.astype(str), return_inverse=True)
+    return names.tolist(), codes
 
 
 def summarise(
@@ -59,21 +83,24 @@ def summarise(
     splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
 
     # (gait, direction) pairs as integer codes: no per-sample string concatenation
-    gait_names, gait_code = np.unique(np.asarray(cols["gait"]).astype(str), return_inverse=True)
-    dir_names, dir_code = np.unique(np.asarray(cols["direction"]).astype(str), return_inverse=True)
-    nd = dir_names.size
+    gait_names, gait_code = _labels(cols["gait"])
+    dir_names, dir_code = _labels(cols["direction"])
+    nd = len(dir_names)
     keys, index = np.unique(gait_code * nd + dir_code, return_inverse=True)
-    pairs = [(str(gait_names[k // nd]), str(dir_names[k % nd])) for k in keys]
+    pairs = [(gait_names[k // nd], dir_names[k % nd]) for k in keys.tolist()]
     gross_s = np.nan_to_num(cols["energy_gross_kcal"])
     net_s = np.nan_to_num(cols["energy_net_kcal"])
+    per_gait = {
+        "time_s": np.bincount(index, dt, len(pairs)),
+        "distance_m": np.bincount(index, np.where(moving, dd, 0.0), len(pairs)),
+        "energy_gross_kcal": np.bincount(index, gross_s, len(pairs)),
+        "energy_net_kcal": np.bincount(index, net_s, len(pairs)),
+    }
     by_gait = pd.DataFrame(
         {
             "gait": [p[0] for p in pairs],  # a handful of pairs
             "direction": [p[1] for p in pairs],
-            "time_s": np.bincount(index, dt, len(pairs)),
-            "distance_m": np.bincount(index, np.where(moving, dd, 0.0), len(pairs)),
-            "energy_gross_kcal": np.bincount(index, gross_s, len(pairs)),
-            "energy_net_kcal": np.bincount(index, net_s, len(pairs)),
+            **per_gait,
         }
     )
 
@@ -101,15 +128,15 @@ def summarise(
         "energy_net_kj": net * 4.184,
         "pause_gross_kcal": float(gross_s[~moving].sum()),
         "out_of_range_share": share,
-        "models": ",".join(np.unique(np.asarray(cols["model_used"])[moving].astype(str)).tolist()),
+        "models": ",".join(_labels(np.asarray(cols["model_used"])[moving])[0]),
     }
-    for rec in by_gait.to_dict("records"):  # at most 5 rows (gait x direction + pause)
-        if rec["gait"] == "pause":
+    for i, (gait, direction) in enumerate(pairs):  # at most 5 (gait x direction + pause)
+        if gait == "pause":
             continue  # paused_s and pause_gross_kcal above
-        key = f"{rec['gait']}_{rec['direction']}"
-        summary[f"{key}_s"] = float(rec["time_s"])
-        summary[f"{key}_net_kcal"] = float(rec["energy_net_kcal"])
-        summary[f"{key}_gross_kcal"] = float(rec["energy_gross_kcal"])
+        key = f"{gait}_{direction}"
+        summary[f"{key}_s"] = float(per_gait["time_s"][i])
+        summary[f"{key}_net_kcal"] = float(per_gait["energy_net_kcal"][i])
+        summary[f"{key}_gross_kcal"] = float(per_gait["energy_gross_kcal"][i])
     if "hr_energy_gross_kcal" in cols:  # from heart rate, apart from the motion estimate
         hr = np.asarray(cols["hr_energy_gross_kcal"], dtype=np.float64)
         summary["hr_energy_gross_kcal"] = float(np.nansum(hr))

@@ -1,0 +1,592 @@
+"""Array primitives of the GPX/TCX fast path: tags, decimal numbers and ISO 8601 times.
+
+Used only on a text that expat has accepted as well-formed and that holds no DTD, entity or
+character reference, comment, CDATA section or processing instruction but the XML
+declaration (:func:`retrocalc.activity._xml._plain`). In such a text every ``<`` opens
+a tag, a tag ends at the first ``>`` outside its quoted attribute values, an element's text
+runs to the next ``<``, and an element's end tag is the first later tag that brings the
+depth below the element's. So the wanted tags are found with array operations over the
+bytes, without a Python step per element:
+
+* ``<`` and ``>`` positions in one pass; when they alternate (no ``>`` in any text or
+  attribute value: the usual case) each tag ends at its ``>``, else at the first ``>`` after
+  an even number of quotes (a regular expression for the odd tags, if any);
+* names of start tags only, from 8-byte words read at any byte offset (one unaligned
+  ``uint64`` view of the buffer): a local name of up to 16 bytes is matched exactly against
+  the wanted names by its two words; white space and prefix colons are found bytewise within
+  words (SWAR), and only in the names that need it;
+* end tags of the wanted elements from the depth after each tag;
+* numbers (``-12.5``, up to 15 digits) as integer mantissa / power of ten, which is the
+  correctly rounded value, the same as ``float(text)`` (both operands are exact doubles);
+  other spellings (exponents, spaces, ``nan``...) go through ``numpy``'s text conversion,
+  as the full parser's do;
+* times (``YYYY-MM-DDTHH:MM:SS[.f{1-9}][Z|+HH:MM|-HH:MM]``) by digit arithmetic,
+  range-checked; anything else returns None and the caller parses the column with pandas.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Marks", "Tags", "attribute_decimals", "decimals", "iso_times", "marks", "scan"]
+
+Int = NDArray[np.int64]
+Bool = NDArray[np.bool_]
+Words = NDArray[np.uint64]
+
+_PAD = 64  # bytes read past a start tag's ">" at most (or zero bytes added to the text)
+_ONES = np.uint64(0x0101010101010101)
+_HIGHS = np.uint64(0x8080808080808080)
+_SPACE_LIMIT = _ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
+_COLONS = _ONES * np.uint64(ord(":"))
+_BYTE_INDEX = np.uint64(0x0001020304050607)  # byte i holds 7 - i
+# _MASKS[k]: the k low bytes of a word
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+_MAX_WORDS = 6  # tag names (prefix included) longer than 48 bytes: not for the fast path
+# a start or end tag, quoted values skipped (for tags whose first ">" is inside a value)
+_TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+_MAX_DIGITS = 15  # a mantissa below 2**53: exact in a double
+_POW10 = np.array([float(10**k) for k in range(_MAX_DIGITS + 1)])  # exact doubles
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]  # YYYY-MM-DDTHH:MM:SS
+# the digit rows of the year, month, day, hour, minute and second in YYYY-MM-DDTHH:MM:SS
+_FIELDS = ([0, 1, 2, 3], [5, 6], [8, 9], [11, 12], [14, 15], [17, 18])
+_FRACTION_WEIGHTS = np.array([10 ** (8 - k) for k in range(9)], dtype=np.int64)  # to ns
+_TIME_WIDTH = 40  # bytes: YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM is 35
+_MAX_OFFSET_H = 14  # UTC offsets in use run from -12:00 to +14:00
+
+
+def _first_byte(flags: Words) -> Int:
+    """Index (0-7) of the lowest byte whose high bit is set in each word; 8 if none."""
+    # the lowest set bit, 2 ** (8j + 7), shifted to 2 ** 8j, times a word whose byte i is
+    # 7 - i: the top byte of the product is j
+    with np.errstate(over="ignore"):
+        low = (flags & (~flags + np.uint64(1))) >> np.uint64(7)
+        j = (low * _BYTE_INDEX) >> np.uint64(56)
+    out: Int = np.where(flags == 0, 8, j.astype(np.int64))
+    return out
+
+
+def _spaces(words: Words) -> Words:
+    """High bit set in the lowest byte < 33 of each word (bytes above it may be set too:
+    only the lowest is used)."""
+    out: Words = (words - _SPACE_LIMIT) & ~words & _HIGHS
+    return out
+
+
+def _colons(words: Words) -> Words:
+    """High bit set in the lowest ``:`` byte of each word (see :func:`_spaces`)."""
+    x = words ^ _COLONS
+    out: Words = (x - _ONES) & ~x & _HIGHS
+    return out
+
+
+def _words(buffer: bytes) -> Words:
+    """The 8 bytes starting at each offset of ``buffer`` as a little-endian integer (a view)."""
+    return np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+
+
+@dataclass(frozen=True)
+class Tags:
+    """The wanted tags of a document, in document order.
+
+    ``code``, ``selfclosing``, ``text_start`` and ``text_end`` have one value per wanted
+    tag: the caller's code, ``<name .../>``, and where the element's text (for a start tag)
+    lies in ``buffer``. The attributes of wanted tag ``i`` are read by :meth:`attributes`.
+    """
+
+    buffer: bytes
+    words: Words
+    code: Int
+    selfclosing: Bool
+    text_start: Int
+    text_end: Int
+    index: Int  # tag number (in document order, all tags) of each wanted tag
+    starts: Int  # tag numbers of the start tags
+    name_end: Int  # per start tag: where its name ends
+    attributes_end: Int  # per start tag: where its attributes end
+
+    def text(self, i: int) -> str:
+        return self.buffer[self.text_start[i] : self.text_end[i]].decode("utf-8")
+
+    def attributes(self, i: int) -> str:
+        return self.all_attributes(np.array([i]))[0]
+
+    def attribute_spans(self, wanted: Int) -> tuple[Int, Int]:
+        """Where the attributes of wanted start tags ``wanted`` begin and end."""
+        k = np.searchsorted(self.starts, self.index[wanted])
+        return self.name_end[k], self.attributes_end[k]
+
+    def all_attributes(self, wanted: Int) -> list[str]:
+        """The attribute texts of wanted start tags ``wanted``."""
+        begin, finish = self.attribute_spans(wanted)
+        buf = self.buffer
+        return [
+            buf[s:e].decode("utf-8") for s, e in zip(begin.tolist(), finish.tolist(), strict=True)
+        ]
+
+
+class _Names:
+    """Exact lookup of a local name -> code by the name's two words."""
+
+    def __init__(self, names: dict[str, int]) -> None:
+        if not all(1 <= len(name.encode()) <= 16 for name in names):
+            raise ValueError("tag names: 1 to 16 bytes")
+        buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
+        w = _words(buf)[np.arange(2 * len(names)) * 8].reshape(-1, 2)
+        order = np.argsort(w[:, 0], kind="stable")
+        if np.unique(w[:, 0]).size != len(names):
+            raise ValueError("tag names: the first 8 bytes must differ")
+        self.first = w[order, 0]
+        self.second = w[order, 1]
+        self.codes = np.array(list(names.values()), dtype=np.int64)[order]
+
+    def lookup(self, first: Words, second: Words) -> Int:
+        """Code of each name (given by its words, zero past its end); -1: not wanted."""
+        pos = np.searchsorted(self.first, first)
+        np.minimum(pos, self.first.size - 1, out=pos)
+        hit = self.first[pos] == first
+        hit &= self.second[pos] == second
+        out: Int = np.where(hit, self.codes[pos], -1)
+        return out
+
+
+_NAME_TABLES: dict[tuple[tuple[str, int], ...], _Names] = {}
+
+
+def _names(names: dict[str, int]) -> _Names:
+    key = tuple(names.items())
+    table = _NAME_TABLES.get(key)
+    if table is None:
+        table = _NAME_TABLES[key] = _Names(names)
+    return table
+
+
+def _tag_ends(data: bytes, a: NDArray[np.uint8]) -> tuple[Int, Int] | None:
+    """(``<`` of each tag, its ``>``) when some ``>`` lie in texts or attribute values."""
+    lt = np.flatnonzero(a == ord("<"))
+    gt = np.flatnonzero(a == ord(">"))
+    k = np.searchsorted(gt, lt)
+    if lt.size == 0 or k[-1] >= gt.size:
+        return None
+    end: Int = gt[k]
+    quote2 = np.flatnonzero(a == ord('"'))
+    quote1 = np.flatnonzero(a == ord("'"))
+    n2 = np.searchsorted(quote2, end) - np.searchsorted(quote2, lt)
+    n1 = np.searchsorted(quote1, end) - np.searchsorted(quote1, lt)
+    # only one kind of quote, an even number of them before the first ">": it is outside
+    # every value; otherwise (rare) the tag is matched with its values skipped
+    for i in np.flatnonzero(((n1 > 0) & (n2 > 0)) | (n1 % 2 == 1) | (n2 % 2 == 1)).tolist():
+        found = _TAG.match(data, int(lt[i]))
+        if found is None:
+            return None
+        end[i] = found.end() - 1
+    if (end[:-1] >= lt[1:]).any():
+        return None
+    return lt, end
+
+
+def _name_lengths(words: Words, start: Int, region: Int) -> Int | None:
+    """Length of each tag name: up to the first white space of its region (name, then white
+    space and attributes), word by word; None if a name is longer than 48 bytes."""
+    length = region.copy()
+    todo = np.arange(start.size)
+    for k in range(_MAX_WORDS):
+        left = region[todo] - 8 * k  # bytes of the region from this word on
+        w = words[start[todo] + 8 * k] | ~_MASKS[np.clip(left, 0, 8)]  # 0xff past it
+        space = _first_byte(_spaces(w))
+        found = space < 8
+        length[todo[found]] = 8 * k + space[found]
+        todo = todo[~found & (left > 8)]
+        if todo.size == 0:
+            return length
+    return None
+
+
+def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
+    """Offset of the first colon in each name (-1: none), word by word; None if a name is
+    longer than 48 bytes."""
+    colon = np.full(start.size, -1, dtype=np.int64)
+    todo = np.arange(start.size)
+    for k in range(_MAX_WORDS):
+        left = length[todo] - 8 * k
+        c = _first_byte(_colons(words[start[todo] + 8 * k] | ~_MASKS[np.clip(left, 0, 8)]))
+        found = c < 8
+        colon[todo[found]] = 8 * k + c[found]
+        todo = todo[~found & (left > 8)]
+        if todo.size == 0:
+            return colon
+    return None
+
+
+def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | None:
+    """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
+    if a name is longer than 48 bytes."""
+    # a name that is wanted as it stands has no colon: look up every name as it stands, then
+    # the local part of the others that have a prefix
+    first = words[start] & _MASKS[np.minimum(length, 8)]
+    second = np.zeros(start.size, dtype=np.uint64)
+    longer = np.flatnonzero((length > 8) & (length <= 16))
+    second[longer] = words[start[longer] + 8] & _MASKS[np.minimum(length[longer] - 8, 8)]
+    codes = names.lookup(first, second)
+    codes[length > 16] = -1
+    other = np.flatnonzero(codes < 0)
+    colon = _colon_positions(words, start[other], length[other])
+    if colon is None:
+        return None
+    prefixed = colon >= 1  # a leading colon is no prefix
+    other, colon = other[prefixed], colon[prefixed]
+    if other.size:
+        s, n = start[other] + colon + 1, length[other] - colon - 1
+        n16 = np.clip(n, 0, 16)
+        f = words[s] & _MASKS[np.minimum(n16, 8)]
+        g = words[s + 8] & _MASKS[np.clip(n16 - 8, 0, 8)]
+        found = names.lookup(f, g)
+        found[(n < 1) | (n > 16)] = -1
+        codes[other] = found
+    return codes
+
+
+def _matching_ends(depth: Int, opens: Int) -> Int:
+    """Tag number of the end tag of each start tag ``opens`` (not self-closing), from the
+    depth after each tag: the first later tag that leaves the element's depth. One pass per
+    distinct depth of the starts (a handful)."""
+    out = np.empty(opens.size, dtype=np.int64)
+    level = depth[opens]
+    for d in np.unique(level).tolist():
+        these = np.flatnonzero(level == d)
+        shallower = np.flatnonzero(depth < d)
+        out[these] = shallower[np.searchsorted(shallower, opens[these])]
+    return out
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The tags of a document: where each starts (``<``) and ends (``>``), and the byte
+    after its ``<`` (``/`` for an end tag, ``?`` for a processing instruction, ``!`` for a
+    comment, CDATA section or DTD)."""
+
+    data: bytes  # the document
+    lt: Int
+    end: Int
+    lead: NDArray[np.uint8]
+
+    def plain(self) -> bool:
+        """No comment, CDATA section, DTD or processing instruction but a first one (the
+        XML declaration, checked by the caller)."""
+        if (self.lead == ord("!")).any():
+            return False
+        pi = np.flatnonzero(self.lead == ord("?"))
+        return pi.size == 0 or (pi.size == 1 and pi[0] == 0)
+
+
+def marks(data: bytes) -> Marks | None:
+    """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
+    a = np.frombuffer(data, np.uint8)
+    flags = np.bitwise_or(a, 2)  # "<" (60) and ">" (62) become 62; in place: one temporary
+    np.equal(flags, ord(">"), out=flags.view(bool))
+    both = np.flatnonzero(flags.view(bool))
+    del flags
+    kinds = a[both]
+    if (
+        both.size
+        and both.size % 2 == 0
+        and (kinds[0::2] == ord("<")).all()
+        and (kinds[1::2] == ord(">")).all()
+    ):
+        lt, end = both[0::2], both[1::2]  # they alternate: every ">" closes the tag before it
+    else:
+        found = _tag_ends(data, a)
+        if found is None:
+            return None
+        lt, end = found
+    return Marks(data=data, lt=lt, end=end, lead=a[lt + 1])  # a "<" is never last
+
+
+def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
+    """The start tags named in ``starts`` (local names, any namespace prefix) with their
+    codes, and the end tags of the elements named in ``ends`` with theirs, in document
+    order; None when the text does not suit the method."""
+    lt, end, lead = marks.lt, marks.end, marks.lead
+    data_size = len(marks.data)
+    a = np.frombuffer(marks.data, np.uint8)
+    selfclosing = a[end - 1] == ord("/")
+    opening = (lead != ord("/")) & (lead != ord("?"))
+    depth = np.cumsum(opening & ~selfclosing, dtype=np.int64) - np.cumsum(lead == ord("/"))
+    tag = np.flatnonzero(opening)  # start tags (self-closing included)
+    if tag.size == 0:
+        return None
+    # words are read up to _PAD bytes past a start tag's ">" (names, texts, values): zero
+    # bytes are added only when the last start tag is that close to the end of the text
+    last = int(end[tag[-1]])
+    buffer = marks.data if last + _PAD <= data_size else marks.data + bytes(_PAD)
+    words = _words(buffer)
+    name_start = lt[tag] + 1
+    region_end = end[tag] - selfclosing[tag]
+    region = region_end - name_start  # the name, then white space and attributes
+    # a region that ends with neither white space nor a quote is the name alone (attribute
+    # values are quoted): only the others are searched for the end of the name
+    last = a[region_end - 1]
+    name_len = region.copy()
+    other = np.flatnonzero((last <= 32) | (last == ord('"')) | (last == ord("'")))
+    if other.size:
+        lengths = _name_lengths(words, name_start[other], region[other])
+        if lengths is None:
+            return None
+        name_len[other] = lengths
+    codes = _local_codes(words, _names(starts), name_start, name_len)
+    if codes is None:
+        return None
+    # every tag's code (-1: not wanted), the wanted elements' end tags included
+    code = np.full(lt.size, -1, dtype=np.int64)
+    code[tag] = codes
+    closing = {starts[name]: c for name, c in ends.items()}
+    closed = np.flatnonzero(np.isin(codes, list(closing)) & ~selfclosing[tag])
+    if closed.size:
+        end_code = np.full(max(closing) + 1, -1, dtype=np.int64)
+        end_code[list(closing)] = list(closing.values())
+        code[_matching_ends(depth, tag[closed])] = end_code[codes[closed]]
+    keep = np.flatnonzero(code >= 0)
+    next_lt = np.minimum(keep + 1, lt.size - 1)
+    text_end = np.where(keep + 1 < lt.size, lt[next_lt], data_size)
+    return Tags(
+        buffer=buffer,
+        words=words,
+        code=code[keep],
+        selfclosing=selfclosing[keep],  # an end tag's byte before ">" ends its name
+        text_start=end[keep] + 1,
+        text_end=text_end,
+        index=keep,
+        starts=tag,
+        name_end=name_start + name_len,
+        attributes_end=region_end,
+    )
+
+
+def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[np.uint8]:
+    """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
+    byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
+    length."""
+    parts = [
+        words[start + 8 * k] & _MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)
+    ]
+    rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
+    return np.ascontiguousarray(rows.reshape(start.size, width).T)
+
+
+def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
+    """Values of ``[+-]digits[.digits]`` texts given as byte columns (zero past the end),
+    and which texts have that form with at most 15 digits."""
+    d = columns - np.uint8(ord("0"))
+    digit = d < 10
+    dot = columns == ord(".")
+    legal = digit | dot | (columns == 0)  # a zero: past the end (no NUL in XML text)
+    first = columns[0]
+    legal[0] |= (first == ord("-")) | (first == ord("+"))
+    digits = digit.sum(axis=0, dtype=np.int64)
+    ok = legal.all(axis=0) & (dot.sum(axis=0, dtype=np.int64) <= 1)
+    ok &= (digits >= 1) & (digits <= _MAX_DIGITS)
+    fraction = (digit & np.logical_or.accumulate(dot, axis=0)).sum(axis=0, dtype=np.int64)
+    # Horner over the byte positions; a byte that is not a digit leaves the mantissa as it is
+    scale = digit * np.uint8(9) + np.uint8(1)
+    value = d * digit
+    mantissa = np.zeros(columns.shape[1])  # an integer below 10 ** 15: exact in a double
+    for k in range(columns.shape[0]):
+        mantissa *= scale[k]
+        mantissa += value[k]
+    number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
+    return np.where(first == ord("-"), -number, number), ok
+
+
+def _others(n: int, done: Int) -> Int:
+    """0..n-1 but ``done`` (sorted, unique)."""
+    if done.size == n:
+        return np.empty(0, dtype=np.int64)
+    left = np.ones(n, dtype=bool)
+    left[done] = False
+    return np.flatnonzero(left)
+
+
+def decimals(tags: Tags, index: Int) -> tuple[NDArray[np.float64], Bool] | None:
+    """The numbers in the texts of wanted tags ``index``, and which texts are blank (those
+    are NaN). None when a text that is not blank is not a number."""
+    start, length = tags.text_start[index], tags.text_end[index] - tags.text_start[index]
+    values = np.full(index.size, np.nan)
+    simple = np.flatnonzero((length >= 1) & (length <= 16))
+    rest = np.arange(index.size)
+    if simple.size:
+        longest = int(length[simple].max())
+        columns = _byte_columns(
+            tags.words, start[simple], length[simple], 8 if longest <= 8 else 16
+        )
+        value, ok = _simple_decimals(columns[:longest])
+        values[simple[ok]] = value[ok]
+        rest = _others(index.size, simple[ok])
+    blank = np.zeros(index.size, dtype=bool)
+    if rest.size:
+        texts = [tags.text(i) for i in index[rest].tolist()]
+        empty = np.array([not t.strip() for t in texts], dtype=bool)
+        blank[rest[empty]] = True
+        others = [t for t, e in zip(texts, empty.tolist(), strict=True) if not e]
+        if others:
+            try:  # numpy's conversion, as the full parser's (exponents, spaces, "nan"...)
+                values[rest[~empty]] = np.array(others, dtype=np.float64)
+            except ValueError:
+                return None
+    return values, blank
+
+
+def attribute_decimals(
+    tags: Tags, wanted: Int, keys: tuple[str, ...]
+) -> dict[str, NDArray[np.float64] | None] | None:
+    """Numeric attributes ``keys`` (names of up to 7 bytes, no prefix) of wanted start tags
+    ``wanted``: per key, one value per tag, or None when no tag has the attribute.
+
+    Written ``key="value"`` or ``key='value'`` with no space around ``=``, every tag's
+    attributes quoted with one kind of quote. None when a tag is written otherwise, when
+    only some tags have an attribute, or when a value is not a number: the caller then
+    reads the attributes another way.
+    """
+    a = np.frombuffer(tags.buffer, np.uint8)
+    begin, finish = tags.attribute_spans(wanted)  # attribute regions, in order
+    # the quotes and "=" of the whole text in one pass
+    marks = np.equal(a, ord('"'))
+    marks |= a == ord("'")
+    marks |= a == ord("=")
+    where = np.flatnonzero(marks)
+    del marks
+    kind = a[where]
+    double = where[kind == ord('"')]
+    single = where[kind == ord("'")]
+    equals = where[kind == ord("=")]
+    n2 = np.searchsorted(double, finish) - np.searchsorted(double, begin)
+    n1 = np.searchsorted(single, finish) - np.searchsorted(single, begin)
+    if ((n1 > 0) & (n2 > 0)).any():
+        return None  # both kinds of quote in one tag: parity says nothing
+    # within a region, its one kind of quote
+    quotes = (
+        np.sort(np.concatenate([double, single]))
+        if single.size and double.size
+        else (double if double.size else single)
+    )
+    owner = np.searchsorted(begin, equals, side="right") - 1
+    inside = owner >= 0
+    inside[inside] &= equals[inside] < finish[owner[inside]]
+    equals, owner = equals[inside], owner[inside]
+    # an "=" outside the values has an even number of quotes of its tag before it
+    before = np.searchsorted(quotes, equals) - np.searchsorted(quotes, begin[owner])
+    outside = before % 2 == 0
+    equals, owner = equals[outside], owner[outside]
+    if equals.size and (
+        (a[equals - 1] <= 32).any()
+        or ((a[equals + 1] != ord('"')) & (a[equals + 1] != ord("'"))).any()
+    ):
+        return None  # white space around "="
+    found: dict[str, Int] = {}
+    for key in keys:
+        size = len(key)
+        code = int.from_bytes(key.encode(), "little")
+        w = tags.words[equals - size - 1]
+        match = (w & np.uint64(0xFF)) < 33  # white space before the name
+        match &= ((w >> np.uint64(8)) & _MASKS[size]) == np.uint64(code)
+        hits = np.flatnonzero(match)
+        if hits.size and (
+            hits.size != wanted.size or (owner[hits] != np.arange(wanted.size)).any()
+        ):
+            return None  # some tags lack it (or have it twice)
+        found[key] = equals[hits] + 2
+    # every value at once: where it starts (after the quote) and ends (at the next quote)
+    start = np.concatenate(list(found.values()))
+    stop = quotes[np.searchsorted(quotes, start)]
+    length = stop - start
+    values = np.full(start.size, np.nan)
+    simple = np.flatnonzero((length >= 1) & (length <= 16))
+    if simple.size:
+        columns = _byte_columns(tags.words, start[simple], length[simple], 16)
+        value, ok = _simple_decimals(columns[: int(length[simple].max())])
+        values[simple[ok]] = value[ok]
+        simple = simple[ok]
+    rest = _others(start.size, simple)
+    if rest.size:
+        texts = [
+            tags.buffer[s:e].decode("utf-8")
+            for s, e in zip(start[rest].tolist(), stop[rest].tolist(), strict=True)
+        ]
+        try:  # numpy's conversion, as elsewhere (exponents, spaces...)
+            values[rest] = np.array(texts, dtype=np.float64)
+        except ValueError:
+            return None
+    out: dict[str, NDArray[np.float64] | None] = {}
+    at = 0
+    for key, where in found.items():
+        out[key] = values[at : at + where.size] if where.size else None
+        at += where.size
+    return out
+
+
+def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
+    """UTC nanoseconds since 1970 of the times in the texts of wanted tags ``index``, and
+    the unit pandas would give them ("ns" for more than 6 fraction digits, else "us").
+
+    Form: ``YYYY-MM-DDTHH:MM:SS``, optional ``.`` and 1-9 digits, optional ``Z`` or
+    ``+HH:MM``/``-HH:MM`` up to 14 hours (none: UTC, as pandas reads it), years 1900-2199.
+    None for anything else (the caller then parses them all with pandas).
+    """
+    start, length = tags.text_start[index], tags.text_end[index] - tags.text_start[index]
+    n = index.size
+    if n == 0 or not ((length >= 19) & (length <= _TIME_WIDTH)).all():
+        return None
+    raw = _byte_columns(tags.words, start, length, _TIME_WIDTH)  # a row per character position
+    m = raw.astype(np.int64) - ord("0")
+    digit = (m >= 0) & (m <= 9)
+    ok = digit[_DATE_DIGITS].all(axis=0)
+    ok &= (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
+    ok &= (raw[13] == ord(":")) & (raw[16] == ord(":"))
+    year, month, day, hour, minute, second = (
+        sum(m[row] * 10**place for place, row in enumerate(reversed(rows))) for rows in _FIELDS
+    )
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
+    ok &= (year >= 1900) & (year <= 2199) & month_ok & (day >= 1) & (day <= days_in)
+    ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    # fraction: "." then a run of digits from position 20, as nanoseconds (9 places)
+    dot = raw[19] == ord(".")
+    run = np.logical_and.accumulate(digit[20:32], axis=0) & dot
+    places = run.sum(axis=0, dtype=np.int64)
+    fraction = _FRACTION_WEIGHTS @ (m[20:29] * run[:9])
+    ok &= ~dot | ((places >= 1) & (places <= 9))
+    # then nothing, "Z", or "+HH:MM" / "-HH:MM"
+    at = 19 + np.where(dot, 1 + places, 0)
+    rest = length - at
+    if (at == at[0]).all():  # the usual case: one layout
+        tail = [raw[min(int(at[0]) + j, _TIME_WIDTH - 1)] for j in range(6)]
+    else:
+        columns = np.arange(n)
+        tail = [raw[np.minimum(at + j, _TIME_WIDTH - 1), columns] for j in range(6)]
+    t = [c.astype(np.int64) - ord("0") for c in tail]
+    is_z = (rest == 1) & (tail[0] == ord("Z"))
+    is_offset = (rest == 6) & ((tail[0] == ord("+")) | (tail[0] == ord("-")))
+    is_offset &= tail[3] == ord(":")
+    for j in (1, 2, 4, 5):
+        is_offset &= (t[j] >= 0) & (t[j] <= 9)
+    off_h, off_m = t[1] * 10 + t[2], t[4] * 10 + t[5]
+    is_offset &= (off_h <= _MAX_OFFSET_H) & (off_m <= 59)
+    ok &= (rest == 0) | is_z | is_offset
+    if not ok.all():
+        return None
+    sign = np.where(tail[0] == ord("-"), -1, 1)
+    offset_s = np.where(is_offset, sign * (off_h * 3600 + off_m * 60), 0)
+    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s
+    ns: Int = seconds * 1_000_000_000 + fraction
+    return ns, ("ns" if (places > 6).any() else "us")

@@ -1,0 +1,507 @@
+"""The GPX/TCX fast path's array primitives (``retrocalc.activity._scan``) and awkward layouts.
+
+Numbers must be exactly ``float(text)`` (numpy's conversion, as the full parser uses); times
+exactly what pandas reads (value and unit); vendor prefixes, attributes, white space, quotes
+and look-alike names must give what the standard library's parser gives. Every document is
+read both ways (the fast path, and iterparse with the fast path disabled) and compared.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import retrocalc as rc
+from retrocalc.activity import _scan, _xml
+from retrocalc.activity.read import ActivityError
+from retrocalc.exceptions import ActivityWarning
+
+pytest.importorskip("defusedxml")
+
+
+def _read(
+    path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> tuple[rc.activity.Activity, bool]:
+    """The activity, and whether the fast path read it."""
+    taken = []
+    original = _xml._read_plain
+
+    def spy(*args: Any) -> Any:
+        out = original(*args) if fast else None
+        taken.append(out is not None)
+        return out
+
+    with monkeypatch.context() as m:
+        m.setattr(_xml, "_read_plain", spy)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ActivityWarning)
+            return rc.read_activity(path), any(taken)
+
+
+def _both(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str, *, plain: bool = True
+) -> rc.activity.Activity:
+    """Write, read both ways, assert the same result; assert whether the fast path read it."""
+    path = tmp_path / f"doc.{suffix}"
+    path.write_bytes(text.encode("utf-8"))
+    fast, taken = _read(path, fast=True, monkeypatch=monkeypatch)
+    assert taken == plain
+    full, _ = _read(path, fast=False, monkeypatch=monkeypatch)
+    pd.testing.assert_frame_equal(fast.samples, full.samples)
+    pd.testing.assert_frame_equal(fast.laps, full.laps)
+    assert (fast.sport, fast.device, fast.warnings) == (full.sport, full.device, full.warnings)
+    return fast
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def _texts_tags(texts: list[str]) -> tuple[_scan.Tags, np.ndarray[Any, Any]]:
+    doc = "<r>" + "".join(f"<v>{t}</v>" for t in texts) + "<w/></r>"
+    marks = _scan.marks(doc.encode())
+    assert marks is not None
+    tags = _scan.scan(marks, {"v": 0, "w": 1}, {})
+    assert tags is not None
+    return tags, np.flatnonzero(tags.code == 0)
+
+
+def _expected(texts: list[str]) -> np.ndarray[Any, Any] | None:
+    values = []
+    for t in texts:
+        if not t.strip():
+            values.append(np.nan)
+            continue
+        try:
+            values.append(float(np.array([t], dtype=np.float64)[0]))
+        except ValueError:
+            return None
+    return np.array(values)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["0", "-0", "+5", "1.", ".5", "-.25", "007", "12.500", "-3.14159265358979"],
+        ["123456789012345", "1234567890123456", "0.1234567890123456789"],  # past 15 digits
+        ["1e3", "-2.5E-3", " 42 ", "\n 7.5\n", "nan", "inf", "-Infinity", "1_000"],
+        ["", "  ", "5"],  # blanks
+        ["46.0", "7.00003756", "10453.97264476419", "199.81", "140"],
+    ],
+)
+def test_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
+    tags, index = _texts_tags(texts)
+    found = _scan.decimals(tags, index)
+    assert found is not None
+    values, blank = found
+    assert blank.tolist() == [not t.strip() for t in texts]
+    np.testing.assert_array_equal(values, _expected(texts))  # bit for bit (NaN where blank)
+    assert np.signbit(values).tolist() == np.signbit(_expected(texts)).tolist()  # -0.0
+
+
+@pytest.mark.parametrize("bad", ["12a", "1.2.3", "--1", "1,5", "0x10", "-"])
+def test_a_text_that_is_not_a_number_is_refused(bad: str) -> None:
+    tags, index = _texts_tags(["1.5", bad])
+    assert _scan.decimals(tags, index) is None  # the full parser then notes it
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "-", "+"]),
+            st.text("0123456789", min_size=0, max_size=12),
+            st.sampled_from(["", "."]),
+            st.text("0123456789", min_size=0, max_size=12),
+        ).map("".join),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_random_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
+    tags, index = _texts_tags(texts)
+    found = _scan.decimals(tags, index)
+    want = _expected(texts)
+    if want is None:
+        assert found is None
+        return
+    assert found is not None
+    np.testing.assert_array_equal(found[0], want)
+
+
+# --- times -----------------------------------------------------------------------------------
+
+TIMES = [
+    "2024-05-01T07:00:00Z",
+    "2024-05-01T07:00:00.5Z",
+    "2024-05-01T07:00:00.123Z",
+    "2024-05-01T07:00:00.123456Z",
+    "2024-05-01T07:00:00.1234567Z",  # 7 digits: nanoseconds
+    "2024-05-01T07:00:00.123456789Z",
+    "2024-05-01T09:30:00+02:30",
+    "2024-05-01T01:00:00-06:00",
+    "2024-05-01T07:00:00.25+01:00",
+    "2024-05-01T07:00:00",  # no zone: UTC
+    "2024-02-29T23:59:59Z",  # leap day
+    "2000-12-31T23:59:59.999Z",
+    "1999-01-01T00:00:00-00:00",
+]
+# spellings the array parser leaves to pandas (same result: pandas reads them all)
+OTHER_TIMES = [
+    "2024-05-01 07:00:00Z",
+    "2024-05-01T07:00:00z",
+    "2024-02-30T07:00:00Z",  # no such day: NaT
+    "2024-05-01T24:00:00Z",
+    "2024-05-01T07:00:00+0200",
+    "2024-05-01T07:00:00+02-00",
+    "2024-05-01T07:00:00.Z",
+    "2024-05-01T07:00:00.1234567891Z",  # 10 digits
+    "2024-05-01T07:00:00+15:00",
+    "2024-05-01",
+    " 2024-05-01T07:00:00Z ",
+    "1850-05-01T07:00:00Z",
+    "",
+    "not a time",
+]
+
+
+def _gpx_times(times: list[str | None]) -> str:
+    points = "".join(
+        f'<trkpt lat="46" lon="{7 + i / 1000:.3f}"><ele>{100 + i}</ele>'
+        + ("" if t is None else f"<time>{t}</time>")
+        + "</trkpt>"
+        for i, t in enumerate(times)
+    )
+    return f'<?xml version="1.0"?><gpx creator="t"><trk><trkseg>{points}</trkseg></trk></gpx>'
+
+
+def _pandas(times: list[str | None]) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(
+        pd.to_datetime(pd.Series(times, dtype=object), utc=True, format="ISO8601", errors="coerce")
+    )
+
+
+@pytest.mark.parametrize("when", TIMES + OTHER_TIMES)
+def test_each_time_spelling_reads_as_pandas_reads_it(
+    when: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    times: list[str | None] = ["2024-05-01T06:00:00Z", when, None]
+    act = _both(_gpx_times(times), tmp_path, monkeypatch, "gpx")
+    got = pd.DatetimeIndex(act.samples["time"])
+    want = _pandas(times)
+    assert got.dtype == want.dtype
+    assert got.equals(want)
+
+
+def test_times_with_offsets_and_fractions_by_eye(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    times: list[str | None] = [
+        "2024-05-01T09:00:00+02:00",
+        "2024-05-01T07:00:01",
+        "2024-05-01T02:00:02.5-05:00",
+        None,
+    ]
+    act = _both(_gpx_times(times), tmp_path, monkeypatch, "gpx")
+    assert act.samples["time"].dtype == "datetime64[us, UTC]"
+    assert act.samples["elapsed_s"].tolist()[:3] == [0.0, 1.0, 2.5]
+    assert act.samples["time"].isna().tolist() == [False, False, False, True]
+    nano = _both(_gpx_times(["2024-05-01T07:00:00.000000001Z"]), tmp_path, monkeypatch, "gpx")
+    assert nano.samples["time"].dtype == "datetime64[ns, UTC]"
+    assert nano.samples["time"].iloc[0].nanosecond == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seconds=st.lists(st.integers(-(10**9), 6 * 10**9), min_size=1, max_size=20),
+    digits=st.integers(0, 9),
+    zone=st.sampled_from(["Z", "", "+01:00", "-09:30", "+14:00", "-00:00"]),
+)
+def test_random_times_as_pandas(seconds: list[int], digits: int, zone: str) -> None:
+    base = pd.Timestamp("1970-01-01")
+    texts = []
+    for s in seconds:
+        t = base + pd.Timedelta(seconds=s)
+        frac = f".{s % 10**digits:0{digits}d}" if digits else ""
+        texts.append(t.strftime("%Y-%m-%dT%H:%M:%S") + frac + zone)
+    doc = "<r>" + "".join(f"<v>{t}</v>" for t in texts) + "</r>"
+    marks = _scan.marks(doc.encode())
+    assert marks is not None
+    tags = _scan.scan(marks, {"v": 0}, {})
+    assert tags is not None
+    found = _scan.iso_times(tags, np.flatnonzero(tags.code == 0))
+    want = _pandas(list(texts))
+    if any(not 1900 <= int(t[:4]) <= 2199 for t in texts):
+        assert found is None  # outside the array parser's years: pandas reads them
+        return
+    assert found is not None
+    ns, unit = found
+    assert unit == str(want.dtype.unit)
+    np.testing.assert_array_equal(ns, want.as_unit("ns").asi8)
+
+
+# --- layouts: prefixes, attributes, white space, look-alike names ----------------------------
+
+
+def _tcx(points: list[str], *, ns: str = "", head: str = "", lap: str = "") -> str:
+    p = f"{ns}:" if ns else ""
+    xmlns = f' xmlns:{ns}="urn:tcx"' if ns else ' xmlns="urn:tcx"'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<{p}TrainingCenterDatabase{xmlns} '
+        'xmlns:ns3="urn:ext"><'
+        + p
+        + "Activities><"
+        + p
+        + 'Activity Sport="Running">'
+        + head
+        + f'<{p}Lap StartTime="2024-05-01T07:00:00Z"><{p}TotalTimeSeconds>2.0'
+        f"</{p}TotalTimeSeconds><{p}DistanceMeters>6.5</{p}DistanceMeters>{lap}<{p}Track>"
+        + "".join(points)
+        + f"</{p}Track></{p}Lap><{p}Creator><{p}Name>Forerunner 965</{p}Name></{p}Creator>"
+        f"</{p}Activity></{p}Activities></{p}TrainingCenterDatabase>"
+    )
+
+
+def _point(i: int, p: str = "", *, ext: str = "ns3") -> str:
+    return (
+        f"<{p}Trackpoint><{p}Time>2024-05-01T07:00:0{i}Z</{p}Time><{p}Position>"
+        f"<{p}LatitudeDegrees>46.{i}</{p}LatitudeDegrees><{p}LongitudeDegrees>7.{i}"
+        f"</{p}LongitudeDegrees></{p}Position><{p}AltitudeMeters>10{i}.5</{p}AltitudeMeters>"
+        f"<{p}DistanceMeters>{3 * i}.25</{p}DistanceMeters><{p}HeartRateBpm><{p}Value>13{i}"
+        f"</{p}Value></{p}HeartRateBpm><{p}Extensions><{ext}:TPX><{ext}:Speed>3.{i}</{ext}:Speed>"
+        f"<{ext}:RunCadence>8{i}</{ext}:RunCadence></{ext}:TPX></{p}Extensions></{p}Trackpoint>"
+    )
+
+
+def _check_tcx(act: rc.activity.Activity) -> None:
+    s = act.samples
+    np.testing.assert_array_equal(s["latitude_deg"], [46.0, 46.1, 46.2])
+    np.testing.assert_array_equal(s["altitude_m"], [100.5, 101.5, 102.5])
+    np.testing.assert_array_equal(s["distance_m"], [0.25, 3.25, 6.25])
+    np.testing.assert_array_equal(s["heart_rate_bpm"], [130, 131, 132])
+    np.testing.assert_array_equal(s["speed_m_s"], [3.0, 3.1, 3.2])
+    np.testing.assert_array_equal(s["cadence_rpm"], [80, 81, 82])
+    assert s["elapsed_s"].tolist() == [0.0, 1.0, 2.0]
+    assert (act.sport, act.device) == ("running", "Forerunner 965")
+    assert act.laps["distance_m"].tolist() == [6.5]
+
+
+@pytest.mark.parametrize(
+    ("ns", "ext"),
+    [("", "ns3"), ("tcx", "ns3"), ("", "x"), ("", "a_very_long_vendor_prefix_of_30c"), ("t", "e")],
+)
+def test_tcx_under_any_prefix(
+    ns: str, ext: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = f"{ns}:" if ns else ""
+    text = _tcx([_point(i, p, ext=ext) for i in range(3)], ns=ns).replace(
+        'xmlns:ns3="urn:ext"', f'xmlns:{ext}="urn:ext"'
+    )
+    _check_tcx(_both(text, tmp_path, monkeypatch, "tcx"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("<Trackpoint>", "\n      <Trackpoint>\r\n        "),  # indented, CRLF
+        ("</Trackpoint>", "</Trackpoint >"),  # white space before ">"
+        ("<Value>", '<Value unit="bpm">'),  # attributes on a field
+        ("<Value>", "<Value unit='a > b'>"),  # ">" inside a value: tags found the slow way
+        ("<Position>", '<Position note="it\'s" >'),
+        ("<Id>", '<Notes a="1" b=\'2 " 3\'>x > y</Notes><Id>'),
+    ],
+    ids=["indented", "space-before-gt", "field-attribute", "gt-in-value", "quotes", "mixed"],
+)
+def test_tcx_layouts(
+    change: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _tcx([_point(i) for i in range(3)], head="<Id>x</Id>").replace(*change)
+    _check_tcx(_both(text, tmp_path, monkeypatch, "tcx"))
+
+
+def test_names_that_look_like_wanted_ones_are_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the same first 8 bytes, longer than 16 bytes, exactly 16 bytes, a wanted name as the
+    # tail of another: none of these is a point field
+    decoys = (
+        "<AltitudeMetersSmoothed>999</AltitudeMetersSmoothed>"
+        "<ActivityExtensions>1</ActivityExtensions><TrackpointX>5</TrackpointX>"
+        "<LongitudeDegreesX>9</LongitudeDegreesX><DistanceMeterz>9</DistanceMeterz>"
+        "<ns3:AvgSpeed>9</ns3:AvgSpeed><ns3:MaxRunCadence>9</ns3:MaxRunCadence><V>1</V>"
+    )
+    points = [_point(i).replace("<Position>", decoys + "<Position>") for i in range(3)]
+    act = _both(_tcx(points), tmp_path, monkeypatch, "tcx")
+    _check_tcx(act)
+
+
+def test_gpx_names_that_look_like_wanted_ones_are_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "distance" is a wanted 8-byte name: a longer name starting with it is not it
+    text = (
+        '<gpx xmlns:x="urn:x"><trk><trkseg><trkpt lat="1" lon="2">'
+        "<distanceFromStart>999</distanceFromStart>"
+        "<ele>5</ele><x:hrv>9</x:hrv><cadence_avg>9</cadence_avg></trkpt></trkseg></trk></gpx>"
+    )
+    act = _both(text, tmp_path, monkeypatch, "gpx")
+    assert act.samples[["distance_m", "heart_rate_bpm", "cadence_rpm"]].isna().all().all()
+    assert act.samples["altitude_m"].tolist() == [5.0]
+
+
+def test_lap_level_fields_are_not_point_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a lap's own distance, speed and heart rate (outside every Trackpoint)
+    lap = (
+        "<MaximumSpeed>9</MaximumSpeed><AverageHeartRateBpm><Value>1</Value></AverageHeartRateBpm>"
+    )
+    act = _both(_tcx([_point(i) for i in range(3)], lap=lap), tmp_path, monkeypatch, "tcx")
+    _check_tcx(act)
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        "lat='46.5' lon='7.25'",
+        'lon="7.25" lat="46.5"',
+        'lat="46.5"\n\tlon="7.25" ele="1"',
+        "lat = \"46.5\" lon= '7.25'",  # white space around "=": the regular expression
+        "lat=\"46.5\" lon='7.25'",  # mixed quotes in one tag
+        'x="lat=\'1\'" lat="46.5" lon="7.25"',  # "lat" inside another value
+        'x=" lat=" lat="46.5" lon="7.25"',  # ... that ends with "="
+    ],
+)
+def test_gpx_positions_however_quoted(
+    attrs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        '<gpx creator="me"><trk><trkseg>'
+        + "".join(f"<trkpt {attrs}><ele>{i}</ele></trkpt>" for i in range(2))
+        + "</trkseg></trk></gpx>"
+    )
+    act = _both(text, tmp_path, monkeypatch, "gpx")
+    assert act.samples["latitude_deg"].tolist() == [46.5, 46.5]
+    assert act.samples["longitude_deg"].tolist() == [7.25, 7.25]
+
+
+def test_gpx_points_without_a_position_some_or_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    some = (
+        '<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt><ele>3</ele></trkpt></trkseg></trk></gpx>'
+    )
+    act = _both(some, tmp_path, monkeypatch, "gpx", plain=False)  # the full parser places them
+    assert act.samples["latitude_deg"].isna().tolist() == [False, True]
+    none = (
+        "<gpx><trk><trkseg><trkpt><ele>1</ele></trkpt><trkpt><ele>2</ele></trkpt></trkseg>"
+        "</trk></gpx>"
+    )
+    act = _both(none, tmp_path, monkeypatch, "gpx")
+    assert act.samples["latitude_deg"].isna().all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    ns=st.sampled_from(["", "tcx"]),
+    ext=st.sampled_from(["ns3", "x", "gpxtpx"]),
+    indent=st.booleans(),
+    drop=st.lists(st.sampled_from(["Time", "AltitudeMeters", "Value", "Speed"]), max_size=3),
+    n=st.integers(1, 6),
+)
+def test_random_tcx_layouts_read_the_same_both_ways(
+    ns: str, ext: str, indent: bool, drop: list[str], n: int, tmp_path_factory: Any
+) -> None:
+    p = f"{ns}:" if ns else ""
+    points = [_point(i, p, ext=ext) for i in range(n)]
+    for name in drop:  # some points lack a field (and its value)
+        points[0] = (
+            points[0]
+            .replace(f"<{p}{name}>", f"<{p}{name}X>")
+            .replace(f"</{p}{name}>", f"</{p}{name}X>")
+        )
+        points[0] = (
+            points[0]
+            .replace(f"<{ext}:{name}>", f"<{ext}:{name}X>")
+            .replace(f"</{ext}:{name}>", f"</{ext}:{name}X>")
+        )
+    text = _tcx(points, ns=ns).replace('xmlns:ns3="urn:ext"', f'xmlns:{ext}="urn:ext"')
+    if indent:
+        text = text.replace("><", ">\n  <")
+    with pytest.MonkeyPatch.context() as mp:
+        _both(text, tmp_path_factory.mktemp("tcx"), mp, "tcx")
+
+
+# --- what the fast path leaves to the full parser --------------------------------------------
+
+BILLION_LAUGHS_TCX = b"""<?xml version="1.0"?>
+<!DOCTYPE TrainingCenterDatabase [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<TrainingCenterDatabase><Activities><Activity Sport="Running"><Lap><Track><Trackpoint>
+<Time>2024-05-01T07:00:00Z</Time><AltitudeMeters>&b;</AltitudeMeters></Trackpoint>
+</Track></Lap></Activity></Activities></TrainingCenterDatabase>"""
+EXTERNAL_TCX = BILLION_LAUGHS_TCX.replace(
+    b'<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">',
+    b'<!ENTITY b SYSTEM "file:///etc/passwd">',
+)
+PARAMETER_TCX = BILLION_LAUGHS_TCX.replace(
+    b'<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">',
+    b'<!ENTITY % p SYSTEM "http://example.org/evil.dtd"> %p; <!ENTITY b "1">',
+)
+
+
+@pytest.mark.parametrize(
+    "content", [BILLION_LAUGHS_TCX, EXTERNAL_TCX, PARAMETER_TCX], ids=["laughs", "external", "pe"]
+)
+def test_hostile_tcx_is_refused_naming_the_file(content: bytes, tmp_path: Path) -> None:
+    assert _xml._plain(content) is None  # never the fast path
+    path = tmp_path / "evil.tcx"
+    path.write_bytes(content)
+    with pytest.raises(ActivityError, match=r"evil\.tcx: refused unsafe XML"):
+        rc.read_activity(path)
+
+
+def test_a_dtd_without_entities_is_not_for_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _tcx([_point(i) for i in range(3)]).replace(
+        "\n<TrainingCenterDatabase", "\n<!DOCTYPE TrainingCenterDatabase>\n<TrainingCenterDatabase"
+    )
+    _check_tcx(_both(text, tmp_path, monkeypatch, "tcx", plain=False))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<?xml version="1.0" encoding="ISO-8859-1"?><gpx/>',  # another encoding
+        "<?xml version='1.0'?><?pi x?><gpx/>",  # a processing instruction
+        "<gpx><!-- c --></gpx>",
+        "<gpx><![CDATA[x]]></gpx>",
+        "<gpx>&#49;</gpx>",
+        "<gpx><a></b></gpx>",  # not well-formed
+        "<gpx>",
+    ],
+)
+def test_documents_left_to_the_full_parser(text: str) -> None:
+    assert _xml._plain(text.encode("latin-1")) is None
+
+
+@pytest.mark.parametrize("tail", range(0, 90, 6))
+def test_values_near_the_end_of_the_text(
+    tail: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the last point's name, text and time are read whatever the room left after them
+    text = (
+        '<gpx><trk><trkseg><trkpt lat="46.123456789" lon="7.5">'
+        "<ele>101.25</ele><time>2024-05-01T07:00:00.123456789+01:00</time></trkpt>"
+        "</trkseg></trk></gpx>" + " " * tail
+    )
+    act = _both(text, tmp_path, monkeypatch, "gpx")
+    assert act.samples["altitude_m"].tolist() == [101.25]
+    assert act.samples["latitude_deg"].tolist() == [46.123456789]
+    assert str(act.samples["time"].iloc[0]) == "2024-05-01 06:00:00.123456789+00:00"
