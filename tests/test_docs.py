@@ -153,3 +153,12 @@ def test_activity_type_table(html: Path) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
     for row in ACTIVITY_TYPES:
         assert f"{row.name} {row.gait} {row.direction}" in text, row.name
+
+
+def test_every_model_function_is_in_the_api_reference() -> None:
+    """A registered model's function has its autodoc entry (its docstring holds the equation,
+    units and references)."""
+    api = (DOCS / "api.md").read_text(encoding="utf-8")
+    for name, spec in rc.REGISTRY.items():
+        if spec.function is not None:
+            assert f".. autofunction:: retrocalc.models.{name}\n" in api, name
