@@ -155,13 +155,21 @@ class Activity:
         )
 
 
+_EMPTY_LAPS: list[pd.DataFrame] = []
+
+
 def _empty_laps() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "start_time": pd.DatetimeIndex([], tz="UTC"),
-            **{name: np.empty(0) for name in ("start_s", "elapsed_s", "timer_s", "distance_m")},
-        }
-    )
+    """A laps table without rows (a copy of one built once: building it costs 0.15 ms)."""
+    if not _EMPTY_LAPS:
+        _EMPTY_LAPS.append(
+            pd.DataFrame(
+                {
+                    "start_time": pd.DatetimeIndex([], tz="UTC"),
+                    **{k: np.empty(0) for k in ("start_s", "elapsed_s", "timer_s", "distance_m")},
+                }
+            )
+        )
+    return _EMPTY_LAPS[0].copy()
 
 
 def norm_sport(sport: Any) -> str | None:
