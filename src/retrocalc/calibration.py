@@ -244,16 +244,13 @@ class Calibration:
         (m_codes, m_names), (g_codes, g_names), (d_codes, d_names) = (
             pd.factorize(values) for values in (models, gaits, dirs)
         )
+        fitted = {(f.family, f.gait, f.direction): f.k for f in self.factors}
         table = np.ones((len(m_names) + 1, len(g_names) + 1, len(d_names) + 1))
-        families = [model_family(str(x)) for x in m_names]
-        directions = [str(x).strip().lower() for x in d_names]
-        gait_names = [str(x) for x in g_names]
-        for f in self.factors:
-            for i, family in enumerate(families):
-                for j, gait in enumerate(gait_names):
-                    for h, way in enumerate(directions):
-                        if (family, gait, way) == (f.family, f.gait, f.direction):
-                            table[i, j, h] = f.k
+        for i, m in enumerate(m_names):
+            for j, g in enumerate(g_names):
+                for h, d in enumerate(d_names):
+                    key = (model_family(str(m)), str(g), str(d).strip().lower())
+                    table[i, j, h] = fitted.get(key, 1.0)
         k: FloatArray = table[m_codes, g_codes, d_codes]
         return k
 
