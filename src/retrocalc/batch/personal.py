@@ -63,7 +63,7 @@ def interval_columns(
 
     pl = load_polars()
     pd = pandas()
-    names = ("power_gross_w", "vo2_gross_ml_kg_min", "vo2_net_ml_kg_min", "energy_gross_kj")
+    names = ("power_gross_w", "vo2_gross_ml_kg_min", "vo2_net_ml_kg_min")
     frame = pd.DataFrame({k: np.broadcast_to(results[k], (n,)) for k in names})
     for k in ("model_used", "gait_used"):
         frame[k] = np.asarray(results[k], dtype=object).astype(str)
@@ -72,8 +72,7 @@ def interval_columns(
         frame[k] = np.broadcast_to(np.asarray(default if value is None else value), (n,))
     # a blank direction (a row without an estimate, or none given) counts as forward
     frame["direction"] = np.where(frame["direction"] == "backward", "backward", "forward")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        duration = frame["energy_gross_kj"].to_numpy() * 1000.0 / frame["power_gross_w"].to_numpy()
+    duration = _duration(given, n)
     factor = options.backward_factor
     bounds = interval_columns(
         frame,
