@@ -258,3 +258,22 @@ def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        [0.0, 0.0, 1.5, 2.0, 2.0, 7.0],  # distances: non-decreasing, one pass
+        [3, 1, 2, 2, 0],  # unsorted: np.unique itself
+        [0, 0, 1, 1, 1, 2],  # km or lap keys
+        [0.0, np.nan, 1.0],  # NaN: not provably sorted
+        [5.0],
+    ],
+)
+def test_unique_inverse_is_numpy_unique(x: list[float]) -> None:
+    from retrocalc.activity.grade import unique_inverse
+
+    got_u, got_i = unique_inverse(np.array(x))
+    want_u, want_i = np.unique(np.array(x), return_inverse=True)
+    np.testing.assert_array_equal(got_u, want_u)
+    np.testing.assert_array_equal(got_i, want_i)

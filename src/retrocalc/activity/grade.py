@@ -269,7 +269,7 @@ def filtered_grade(
     if d.size < 2 or d[-1] - d[0] < settings.resample_m:
         return GradeProfile(np.zeros(n), np.full(n, np.nan), 0.0, 0.0, spikes)
     # samples at one distance (standing) become their mean altitude
-    unique, inverse = _unique_sorted(d)
+    unique, inverse = unique_inverse(d)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
     # a uniform grid from the first to the last distance, step at most resample_m
     count = int(np.ceil((unique[-1] - unique[0]) / settings.resample_m)) + 1
@@ -288,14 +288,15 @@ def filtered_grade(
     )
 
 
-def _unique_sorted(d: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
-    """``np.unique(d, return_inverse=True)``, in one pass when ``d`` is non-decreasing."""
-    step = np.diff(d)
-    if not (step >= 0).all():
-        unique, inverse = np.unique(d, return_inverse=True)
-        return unique, inverse
-    new = np.concatenate([[True], step > 0])
-    return d[new], np.cumsum(new) - 1
+def unique_inverse(x: Any) -> tuple[np.ndarray[Any, Any], NDArray[np.intp]]:
+    """``np.unique(x, return_inverse=True)``, in one pass when ``x`` is non-decreasing (the
+    distances, kilometres and laps of a recording); a sort otherwise."""
+    x = np.asarray(x)
+    if x.size and x.dtype.kind in "iuf" and (x[1:] >= x[:-1]).all():
+        new = np.concatenate([[True], x[1:] != x[:-1]])
+        return x[new], np.cumsum(new) - 1
+    unique, inverse = np.unique(x, return_inverse=True)
+    return unique, inverse
 
 
 def raw_grade(distance_m: FloatArray, altitude_m: FloatArray) -> FloatArray:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .estimate import NOT_ON_FOOT, ActivityResult
-from .grade import GradeProfile
+from .grade import GradeProfile, unique_inverse
 from .read import Activity
 
 __all__ = ["summarise"]
@@ -24,7 +24,7 @@ def _splits(
     z = cols["altitude_filtered_m"]
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
     distance = cols["distance_m"]
-    codes, index = _codes(key)
+    codes, index = unique_inverse(key)
     columns = {
         "distance_m": np.diff(distance, prepend=distance[0]),
         "moving_s": np.where(moving, dt, 0.0),
@@ -38,18 +38,6 @@ def _splits(
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
     return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace})
-
-
-def _codes(key: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """``np.unique(key, return_inverse=True)``, in one pass for a non-decreasing key (km and
-    laps of a recording)."""
-    key = np.asarray(key)
-    if key.size and key.dtype.kind in "iu":
-        new = np.concatenate([[True], key[1:] != key[:-1]])
-        if (key[1:] >= key[:-1]).all():
-            return key[new], np.cumsum(new) - 1
-    codes, index = np.unique(key, return_inverse=True)
-    return codes, index
 
 
 def _labels(values: Any) -> tuple[list[str], np.ndarray[Any, Any]]:
