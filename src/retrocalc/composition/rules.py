@@ -111,6 +111,11 @@ def resolve_gait(gait: Any, speed: Any, backward: Any, model: Any) -> Any:
         if model >= 0 and _SINGLE[model] >= 0:
             return _SINGLE[model]
         return 1 if speed >= (_BACKWARD_AT if backward else _FORWARD_AT) else 0
+    if type(gait) is int and type(model) is int:  # constants over the block
+        if gait != 2:
+            return gait
+        if model >= 0 and _SINGLE[model] >= 0:
+            return _SINGLE[model]
     auto = gait == 2
     if not np.any(auto):
         return gait
@@ -155,6 +160,8 @@ def choose_model(gait: Any, grade: Any, load: Any, terrain: Any, model: Any) -> 
         if terrain != 1.0 or load > _LOADED_UP_TO:
             return walk_terrain
         return walk_loaded if load != 0.0 else walk
+    if type(model) is int and model >= 0:  # one explicit model for the block
+        return model
     loaded = np.asarray(load != 0).view(np.int8)
     rough = np.asarray((terrain != 1) | (load > _LOADED_UP_TO)).view(np.int8)
     walk_model = np.int8(walk) + loaded * np.int8(walk_loaded - walk)
