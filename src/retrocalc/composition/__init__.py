@@ -107,7 +107,9 @@ def _block_inputs(
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
     flags = _flags(ctx)
-    spans: dict[str, list[Any]] = {k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade")}
+    spans: dict[str, list[Any]] = {
+        k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade", "duration_s", "distance_m")
+    }
     speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
     mass = _number(rows["mass_kg"], _NAN, missing, spans["mass_kg"])
     grade = _number(rows.get("grade"), 0.0, missing, spans["grade"])
@@ -126,20 +128,25 @@ def _block_inputs(
     # duration: given, or from distance and speed; without either, energies are NaN
     duration: Any = rows.get("duration_s")
     distance: Any = rows.get("distance_m")
+    gaps: list[Any] = [False]  # rows whose duration (or distance) is not a finite number
     if duration is not None:
-        duration = _number(duration, _NAN, None)
-        duration = _checked(ctx, "duration_s", duration, n, offset, missing)
-        flags.units_of("duration_s", duration, n, offset)
+        duration = _number(duration, _NAN, gaps, spans["duration_s"])
+        low = spans["duration_s"][0]
+        duration = _checked(ctx, "duration_s", duration, n, offset, missing, low)
+        flags.units_of("duration_s", duration, n, offset, spans["duration_s"])
     elif distance is not None:
-        distance = _number(distance, _NAN, None)
-        distance = _checked(ctx, "distance_m", distance, n, offset, missing)
-        flags.units_of("distance_m", distance, n, offset)
+        distance = _number(distance, _NAN, gaps, spans["distance_m"])
+        low = spans["distance_m"][0]
+        distance = _checked(ctx, "distance_m", distance, n, offset, missing, low)
+        flags.units_of("distance_m", distance, n, offset, spans["distance_m"])
         rule = (">", 0.0, "needed to turn distance_m into a duration")
         speed = _checked(ctx, "speed_m_s", speed, n, offset, missing, rule=rule)
     with np.errstate(over="ignore"):  # a subnormal speed gives an infinite duration
         duration = physics.duration(duration, distance, speed)
     no_energy: Any = False
-    if rows.get("duration_s") is not None or distance is not None:
+    # rows without a duration get no energy: a given one that is NaN, or one from a distance
+    # (NaN at zero speed); a block of finite durations spares the pass
+    if distance is not None or gaps[0] is not False:
         no_energy = duration != duration
 
     rer = _number(rows.get("rer"), None, missing)
@@ -164,7 +171,7 @@ def _block_inputs(
         )
     else:
         rest_vo2 = RESTING_VO2_ML_KG_MIN
-    return speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2
+    return speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2, spans
 
 
 def evaluate(
@@ -212,8 +219,8 @@ def evaluate(
     # 1. numbers (missing, impossible, suspect units), duration, O2 equivalent, rest
     if block:
         missing: list[Any] = [False]
-        speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2 = _block_inputs(
-            rows, ctx, n, offset, missing
+        (speed, mass, grade, load, terrain, duration, no_energy, kcal_l, rest_vo2, spans) = (
+            _block_inputs(rows, ctx, n, offset, missing)
         )
     else:  # the front checked them: nothing impossible, suspect or missing
         speed = rows["speed_m_s"]
@@ -244,8 +251,14 @@ def evaluate(
     gait = rules.resolve_gait(rows["gait"], speed, backward, model)
     if block:
         flags = _flags(ctx)
-        flags.units_of_gait("speed_m_s", speed, gait, n, offset)
-        miss: Any = np.broadcast_to((gait < 0) | (direction < 0), (n,))
+        flags.units_of_gait("speed_m_s", speed, gait, n, offset, spans["speed_m_s"])
+        # a constant gait (an explicit one, or a model's only gait) is a Python int: mixing
+        # it into array operations would take numpy's slow scalar-broadcast loops
+        if type(gait) is int:
+            lost: Any = True if gait < 0 else direction < 0
+        else:
+            lost = (gait < 0) | (direction < 0)
+        miss: Any = np.broadcast_to(lost, (n,))
         if missing[0] is not False:
             miss = miss | missing[0]
         any_missing = bool(np.any(miss))
@@ -255,7 +268,10 @@ def evaluate(
                 bad = np.zeros(n, dtype=bool)
                 for g in range(len(rules.GAITS)):
                     if not rules.supports(model, g):
-                        bad |= np.broadcast_to(gait == g, (n,))
+                        if type(gait) is not int:
+                            bad |= np.broadcast_to(gait == g, (n,))
+                        elif gait == g:
+                            bad[:] = True
                 bad &= ~miss
             else:
                 ok = rules.supports(np.maximum(model, 0), np.maximum(gait, 0))
@@ -278,7 +294,8 @@ def evaluate(
         codes = rules.choose_model(gait, grade, load, terrain, model)
         if any_missing:
             codes = np.where(miss, -1, codes)
-        codes = np.broadcast_to(codes, (n,))
+        if type(codes) is not int:  # one model for the block stays a Python int
+            codes = np.broadcast_to(codes, (n,))
     else:
         miss = any_missing = False
         if model >= 0 and not rules.supports(model, gait):
@@ -288,7 +305,7 @@ def evaluate(
     # 3. forward gross power per kg from the base model; rows outside its validity flagged
     if block:
         gross_fwd, out_of_range = _forward_block(
-            codes, values, w_per_vo2, rest_w_kg, _flags(ctx), n, offset, any_missing
+            codes, values, w_per_vo2, rest_w_kg, _flags(ctx), n, offset, any_missing, spans
         )
     else:
         spec = rules.BASE[codes]

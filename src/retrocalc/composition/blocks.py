@@ -91,14 +91,21 @@ def _forward_block(
     n: int,
     offset: int,
     any_missing: bool,
+    spans: Mapping[str, list[Any]] | None = None,
 ) -> tuple[Any, Any]:
-    """Forward gross W/kg of a block, each base model on its rows; rows out of range."""
+    """Forward gross W/kg of a block, each base model on its rows; rows out of range.
+
+    ``codes`` is an int when one model serves the whole block; ``spans`` the smallest and
+    largest value of inputs over the block (NaN ignored), which spare range checks a pass.
+    """
     gross_fwd = np.empty(n)
     if any_missing:
         gross_fwd.fill(np.nan)
     out_of_range: Any = False
-    if codes[0] >= 0 and not np.any(codes != codes[0]):  # one model for the block
-        present: list[tuple[int, int]] = [(int(codes[0]), n)]
+    if type(codes) is int:
+        present: list[tuple[int, int]] = [(codes, n)]
+    elif codes[0] >= 0 and not np.any(codes != codes[0]):  # one model for the block
+        present = [(int(codes[0]), n)]
     else:  # the models present and their row counts, in one pass (-1: no estimate)
         counts = np.bincount(codes.astype(np.intp) + 1, minlength=len(rules.BASE) + 1)
         present = [(int(c) - 1, int(counts[c])) for c in np.flatnonzero(counts[1:]) + 1]
@@ -118,7 +125,7 @@ def _forward_block(
             gross_fwd[:] = part
         else:
             gross_fwd[sel] = part
-        bad = flags.outside((0, int(code)), spec, sub, n, sel, offset)
+        bad = flags.outside((0, int(code)), spec, sub, n, sel, offset, spans)
         if bad is not False:
             out_of_range = bad if out_of_range is False else out_of_range | bad
     return gross_fwd, out_of_range
@@ -140,7 +147,12 @@ def _backward_block(
     """Net W/kg of a block with the backward rows scaled by their gait's factor."""
     override = rows.get("backward_factor")
     for g, spec in enumerate(rules.DIRECTION_SPECS):
-        mask = np.broadcast_to(backward & (gait == g), (n,))
+        if type(gait) is int:  # one gait for the block
+            if gait != g:
+                continue
+            mask = np.broadcast_to(backward, (n,))
+        else:
+            mask = np.broadcast_to(backward & (gait == g), (n,))
         if any_missing:
             mask = mask & ~miss
         sel = np.flatnonzero(mask)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -211,12 +212,15 @@ class Flags:
         n: int = 1,
         rows: Any = None,
         offset: int = 0,
+        spans: Mapping[str, list[Any]] | None = None,
     ) -> Any:
         """Rows outside ``spec``'s validity (False, True or a bool array over the block).
 
         ``key`` orders the reasons in the message (phase, model code); ``values`` holds the
         inputs of the selected rows; ``n`` is the block's length, ``rows`` the selected
-        positions in it (None: all of it); ``offset`` the block's first flat position.
+        positions in it (None: all of it); ``offset`` the block's first flat position;
+        ``spans`` the smallest and largest value of inputs over the whole block (NaN
+        ignored; NaN never leaves a range), used when all rows are selected.
         """
         bad_any: Any = False
         if type(values["speed_m_s"]) is float:  # one row
@@ -232,10 +236,14 @@ class Flags:
         for j, name, _, _ in spec.checks:
             x = values[name]
             lo, hi = spec.bounds[name]
-            constant = x.strides[0] == 0  # a broadcast scalar
-            if (lo is None or (x[0] if constant else x.min()) >= lo) and (
-                hi is None or (x[0] if constant else x.max()) <= hi
-            ):
+            span = spans.get(name) if spans is not None and rows is None else None
+            if span is not None and span[0] == span[0]:
+                low, high = span
+            elif x.strides[0] == 0:  # a broadcast scalar
+                low = high = x[0]
+            else:
+                low, high = x.min(), x.max()
+            if (lo is None or low >= lo) and (hi is None or high <= hi):
                 continue
             bad = np.zeros(x.shape, dtype=bool)
             if lo is not None:
@@ -293,10 +301,25 @@ class Flags:
                 return
         self._suspect(rule, values, True, n, offset)
 
-    def units_of_gait(self, name: str, values: Any, gait: Any, n: int, offset: int = 0) -> None:
-        """Record values of ``name`` that look like another unit for their gait (codes)."""
+    def units_of_gait(
+        self,
+        name: str,
+        values: Any,
+        gait: Any,
+        n: int,
+        offset: int = 0,
+        span: list[Any] | None = None,
+    ) -> None:
+        """Record values of ``name`` that look like another unit for their gait (codes);
+        ``span`` as in :meth:`units_of`."""
         for (rule_name, code), rule in _BY_GAIT.items():
-            if rule_name == name and np.any(gait == code):
+            if rule_name != name:
+                continue
+            if span is not None and span[0] == span[0] and type(values) is not float:
+                lo, hi = span
+                if (rule.low is None or lo >= rule.low) and (rule.high is None or hi <= rule.high):
+                    continue
+            if np.any(gait == code):
                 self._suspect(rule, values, gait == code, n, offset)
 
     def _suspect(self, rule: Plausible, values: Any, rows: Any, n: int, offset: int) -> None:
