@@ -349,6 +349,51 @@ def test_label_keys_reject_non_latin1() -> None:
         rc.estimate(speed_m_s=[1.0, 3.0], mass_kg=70.0, gait=np.array(["walk", "r\u0175n"]))
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(max_codepoint=255), max_size=8), min_size=1, max_size=40
+    )
+)
+def test_label_keys_pack_each_text_exactly(texts: list[str]) -> None:
+    # any width of 1 to 8 characters (3, 5, 6 and 7 read unaligned words): the key of a text
+    # is its Latin-1 bytes as a little-endian integer, computed here in plain Python
+    values = np.array(texts)
+    keys = engine._keys(values)
+    assert keys is not None
+    want = [sum(ord(c) << (8 * i) for i, c in enumerate(t)) for t in values.tolist()]
+    assert [int(k) for k in keys] == want
+
+
+def test_sex_labels_of_every_width_give_the_rmr_of_each_row() -> None:
+    # "male"/"female" (6 characters wide) and "m"/"f": the coded equation row by row
+    sex = np.array(["female", "male", "m", "f", "male"])
+    r = rc.estimate(
+        speed_m_s=1.2,
+        mass_kg=70.0,
+        sex=sex,
+        age_years=40.0,
+        height_cm=175.0,
+        rmr_equation="mifflin_st_jeor",
+        gait="walk",
+    )
+    each = [
+        rc.estimate(
+            speed_m_s=1.2,
+            mass_kg=70.0,
+            sex=s,
+            age_years=40.0,
+            height_cm=175.0,
+            rmr_equation="mifflin_st_jeor",
+            gait="walk",
+        ).vo2_net_ml_kg_min
+        for s in sex.tolist()
+    ]
+    np.testing.assert_array_equal(r.vo2_net_ml_kg_min, each)
+    # Mifflin-St Jeor: men's REE is 166 kcal/day above women's at equal size and age
+    assert r.vo2_net_ml_kg_min[1] != r.vo2_net_ml_kg_min[0]
+
+
 def test_empty_arrays_give_empty_results() -> None:
     r = rc.estimate(speed_m_s=np.array([]), mass_kg=70.0)
     assert r.energy_net_kcal.shape == (0,)

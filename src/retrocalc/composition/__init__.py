@@ -158,12 +158,14 @@ def _block_inputs(
         rest_vo2 = _checked(ctx, "resting_vo2_ml_kg_min", rest_vo2, n, offset, missing)
         flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset)
     elif ctx.rmr_equation is not None:
-        age = _number(rows["age_years"], _NAN, missing)
-        height = _number(rows["height_cm"], _NAN, missing)
-        age = _checked(ctx, "age_years", age, n, offset, missing)
-        height = _checked(ctx, "height_cm", height, n, offset, missing)
-        flags.units_of("age_years", age, n, offset)
-        flags.units_of("height_cm", height, n, offset)
+        age_span: list[Any] = [_NAN, _NAN]
+        height_span: list[Any] = [_NAN, _NAN]
+        age = _number(rows["age_years"], _NAN, missing, age_span)
+        height = _number(rows["height_cm"], _NAN, missing, height_span)
+        age = _checked(ctx, "age_years", age, n, offset, missing, age_span[0])
+        height = _checked(ctx, "height_cm", height, n, offset, missing, height_span[0])
+        flags.units_of("age_years", age, n, offset, age_span)
+        flags.units_of("height_cm", height, n, offset, height_span)
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
         rest_vo2 = _checked(
