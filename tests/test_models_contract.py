@@ -79,6 +79,26 @@ def test_n_dimensional_input_is_elementwise(spec: Any) -> None:
 
 
 @pytest.mark.parametrize("spec", BASE, ids=lambda s: s.name)
+@pytest.mark.parametrize("layout", ["fortran", "zero-d"])
+def test_fortran_order_and_zero_d_kernels(spec: Any, layout: str) -> None:
+    # the kernels the engines call, on Fortran-ordered blocks and numpy 0-d values (models
+    # that treat some rows apart, like the running blend downhill, write through flat views)
+    grid = _grid(spec, (3, 4))
+    if layout == "fortran":
+        args = [np.asfortranarray(g) for g in grid]
+        out = np.asarray(spec.kernel(*args))
+        for idx in np.ndindex(3, 4):
+            one = spec.kernel(*(float(g[idx]) for g in grid))
+            assert abs(out[idx] - one) <= ULP_BOUND * max(abs(one), 1.0), (idx, out[idx], one)
+    else:
+        for idx in [(0, 0), (1, 2), (2, 3)]:
+            one = spec.kernel(*(float(g[idx]) for g in grid))
+            zero_d = spec.kernel(*(np.array(g[idx]) for g in grid))
+            assert np.shape(zero_d) == ()
+            assert abs(float(zero_d) - one) <= ULP_BOUND * max(abs(one), 1.0)
+
+
+@pytest.mark.parametrize("spec", BASE, ids=lambda s: s.name)
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_nan_and_inf_never_raise(spec: Any, bad: float) -> None:
     for name in spec.inputs:

@@ -77,8 +77,12 @@ def acsm_minetti_running(speed: Any, grade: Any) -> Any:
     rows = np.flatnonzero(np.broadcast_to(downhill, np.shape(uphill)))
     s_down = s if np.ndim(s) == 0 else np.broadcast_to(s, np.shape(uphill)).take(rows)
     g_down = np.broadcast_to(grade, np.shape(uphill)).take(rows)
-    out = np.array(uphill, dtype=np.float64)
-    out.put(rows, 3.5 + 0.2 * s_down * (horner(_RUN, g_down) / _RUN[-1]))
+    # ``uphill`` is a fresh array: written in place through a flat view (indexed assignment,
+    # not ``put``, which copies element by element)
+    out = np.asarray(uphill, dtype=np.float64)
+    if not out.flags.c_contiguous:  # inputs in Fortran order give a result in that order
+        out = np.array(out, order="C")
+    out.reshape(-1)[rows] = 3.5 + 0.2 * s_down * (horner(_RUN, g_down) / _RUN[-1])
     return out
 
 
