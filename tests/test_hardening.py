@@ -129,6 +129,11 @@ def test_plausible_values_do_not_warn() -> None:
         {"mass_kg": 1e308, "duration_s": 100.0},
         {"duration_s": 1e308},
         {"speed_m_s": 5e-324, "distance_m": 100.0},
+        # only a derived output overflows (MET over a subnormal rest, cost per metre over a
+        # subnormal speed, energy over a huge duration): each is still checked
+        {"resting_vo2_ml_kg_min": 5e-324, "duration_s": 60.0},
+        {"speed_m_s": 5e-324, "duration_s": 60.0},
+        {"duration_s": 5e306},
     ],
 )
 def test_non_finite_results_are_never_in_range(kwargs: dict[str, object]) -> None:

@@ -182,12 +182,14 @@ for _rule in _GENERAL.values():
     _PLAIN[_rule.name] = (_low, _high, _open)
 
 
-#: The plain ranges as one closed interval per input, ``low <= x <= high`` (an impossible
-#: bound moved to the next float; magnitudes above 1e6 left to the array engine, where
-#: numpy's overflow gives inf instead of Python's OverflowError).
+#: The plain ranges as one closed interval per input, ``low <= x <= high``: magnitudes above
+#: 1e6 are left to the array engine, where numpy's overflow gives inf instead of Python's
+#: OverflowError, and so are values of strictly positive inputs below 1e-6 (a resting VO2 of
+#: 5e-324 divides MET into infinity; the array engine flags a result that is not finite, the
+#: plain-float route has no such check).
 PLAIN_SPANS: dict[str, tuple[float, float]] = {
     name: (
-        max(math.nextafter(low, math.inf) if strict else low, -1e6),
+        max(1e-6, math.nextafter(low, math.inf)) if strict else max(low, -1e6),
         min(high, 1e6),
     )
     for name, (low, high, strict) in _PLAIN.items()
