@@ -348,7 +348,7 @@ def evaluate(
             # a result that overflows float64 (mass 1e308, a subnormal speed with a
             # distance) is no estimate: flagged, never passed on as in range
             timed = rows.get("duration_s") is not None or distance_given(rows)
-            bad_out = _not_finite(result, timed, n)
+            bad_out = _not_finite(result, timed, n, _limits(spans, timed, w_per_vo2, rest_vo2))
         if bad_out is not None:
             bad_out &= ~miss if any_missing else True
             if ctx.policy == "nan" and out_of_range is not False:
@@ -364,6 +364,26 @@ def evaluate(
     result["gait_code"] = np.where(miss, -1, gait) if any_missing else gait
     result["model_code"] = codes
     return result
+
+
+def _limits(
+    spans: Mapping[str, list[Any]], timed: bool, w_per_vo2: Any, rest_vo2: Any
+) -> tuple[Any, ...]:
+    """What bounds a block's derived outputs (see :func:`.blocks._not_finite`)."""
+    low_speed = spans["speed_m_s"][0]
+    duration = None
+    if timed:
+        if spans["duration_s"][1] == spans["duration_s"][1]:  # given: its largest value
+            duration = spans["duration_s"][1]
+        elif spans["distance_m"][1] == spans["distance_m"][1] and low_speed > 0.0:
+            duration = spans["distance_m"][1] / low_speed  # from distance / speed
+    return (
+        spans["mass_kg"][0],
+        low_speed,
+        duration,
+        w_per_vo2 if type(w_per_vo2) is float else None,
+        rest_vo2 if type(rest_vo2) is float else None,
+    )
 
 
 def distance_given(rows: Mapping[str, Any]) -> bool:

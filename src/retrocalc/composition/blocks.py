@@ -58,28 +58,67 @@ def _number(x: Any, default: Any, missing: list[Any] | None, span: list[Any] | N
     return x
 
 
-def _not_finite(result: Mapping[str, Any], timed: bool, n: int) -> Any:
+#: Below this an output's bound cannot have overflowed (a margin of 1e8 under the largest
+#: double absorbs the rounding of the few operations between the bound and the output).
+_SAFE = 1e300
+
+
+def _not_finite(
+    result: Mapping[str, Any], timed: bool, n: int, limits: tuple[Any, ...] | None = None
+) -> Any:
     """Rows (bool array) with an infinite output (float64 overflowed), or None.
 
     Only infinities: NaN is a missing input passed on (no sex for an RMR equation, no
     duration), or no cost per metre at zero speed, never an overflow posing as a result.
+
+    ``limits`` (smallest mass, smallest speed, largest duration, smallest W/kg per ml/kg/min
+    and smallest resting VO2 over the block; None where unknown) bound the outputs derived
+    from the powers: once both powers are finite and at most ``P`` in magnitude, MET is at
+    most P / (mass w rest), the cost of transport P / (mass speed) and the energies
+    P duration / 1000, and an output whose bound is below :data:`_SAFE` needs no pass.
     """
     names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
     if timed:
         names += ("energy_gross_kj", "energy_net_kj")
     bad: Any = None
+    largest = 0.0  # the largest finite |power| seen; inf once a power overflowed
     for name in names:
+        if limits is not None and name not in _POWERS and _bounded(name, largest, limits):
+            continue
         value = result[name]
         if np.ndim(value) == 0:
+            if name in _POWERS:
+                largest = max(largest, abs(value)) if value == value else largest
             if not math.isinf(value):
                 continue
             part: Any = np.ones(n, dtype=bool)
-        elif not (np.isinf(np.fmin.reduce(value)) or np.isinf(np.fmax.reduce(value))):
-            continue  # NaN ignored: the usual block costs two reductions per output
         else:
+            low, high = float(np.fmin.reduce(value)), float(np.fmax.reduce(value))
+            if name in _POWERS and low == low:  # (all NaN: no finite value to bound)
+                largest = max(largest, -low, high)
+            if not (math.isinf(low) or math.isinf(high)):
+                continue  # NaN ignored: the usual block costs two reductions per output
             part = np.isinf(np.broadcast_to(value, (n,)))
         bad = part if bad is None else bad | part
     return bad
+
+
+_POWERS = ("power_gross_w", "power_net_w")
+
+
+def _bounded(name: str, largest: float, limits: tuple[Any, ...]) -> bool:
+    """Whether ``name`` cannot be infinite, given the largest |power| and ``limits``."""
+    mass, speed, duration, w_per_vo2, rest_vo2 = limits
+    if not largest < _SAFE or mass is None or not mass > 0.0:
+        return False
+    per_kg = largest / mass  # bounds |gross| and |net| in W/kg
+    if name == "met":
+        if w_per_vo2 is None or rest_vo2 is None or not (w_per_vo2 > 0.0 and rest_vo2 > 0.0):
+            return False
+        return per_kg / w_per_vo2 / rest_vo2 < _SAFE
+    if name == "cost_of_transport_j_kg_m":
+        return speed is not None and speed > 0.0 and per_kg / speed < _SAFE
+    return duration is not None and duration >= 0.0 and largest * duration < _SAFE
 
 
 def _forward_block(
