@@ -368,7 +368,7 @@ def evaluate(
 
 def _limits(
     spans: Mapping[str, list[Any]], timed: bool, w_per_vo2: Any, rest_vo2: Any
-) -> tuple[Any, ...]:
+) -> tuple[float | None, ...]:
     """What bounds a block's derived outputs (see :func:`.blocks._not_finite`)."""
     low_speed = spans["speed_m_s"][0]
     duration = None

@@ -64,7 +64,7 @@ _SAFE = 1e300
 
 
 def _not_finite(
-    result: Mapping[str, Any], timed: bool, n: int, limits: tuple[Any, ...] | None = None
+    result: Mapping[str, Any], timed: bool, n: int, limits: tuple[float | None, ...] | None = None
 ) -> Any:
     """Rows (bool array) with an infinite output (float64 overflowed), or None.
 
@@ -106,7 +106,7 @@ def _not_finite(
 _POWERS = ("power_gross_w", "power_net_w")
 
 
-def _bounded(name: str, largest: float, limits: tuple[Any, ...]) -> bool:
+def _bounded(name: str, largest: float, limits: tuple[float | None, ...]) -> bool:
     """Whether ``name`` cannot be infinite, given the largest |power| and ``limits``."""
     mass, speed, duration, w_per_vo2, rest_vo2 = limits
     if not largest < _SAFE or mass is None or not mass > 0.0:
