@@ -21,7 +21,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning, UnitWarning
-from .gait import GAIT_BANDS_M_S, auto_gait
+from ._text import Coded
+from .gait import GAIT_BANDS_M_S, running
 from .grade import GradeSettings, filtered_grade, raw_grade
 from .pauses import STATES, PauseSettings, interval_states
 from .read import Activity, ActivityError, read_activity
@@ -307,10 +308,18 @@ def estimate_activity(
     # fixed-width text (not objects): label matching in rc.estimate is then vectorised
     dirs = _labels(direction, n)
     backward = dirs == "backward"
+    # the text columns as labels and codes where they are known (see ._text)
+    if isinstance(direction, str):
+        direction_column: Any = Coded((direction,), np.zeros(n, dtype=np.intp))
+    else:
+        direction_column = dirs.astype(object)
     if isinstance(gait, str) and gait == "auto":
-        gaits = auto_gait(speed, moving, backward=backward, sport=act.sport)
+        run = running(speed, moving, backward=backward, sport=act.sport)
+        gaits = np.where(run, "run", "walk")
+        gait_column: Any = Coded(("run", "walk", "pause"), np.where(moving, 1 - run, 2))
     else:
         gaits = _labels(gait, n)
+        gait_column = np.where(moving, gaits, "pause").astype(object)
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
@@ -322,8 +331,9 @@ def estimate_activity(
     _rest_for_pauses(result, moving, dt)
     result.update(_from_heart_rate(s, mass_kg, dt, options, notes))
 
-    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamp objects)
-    columns: dict[str, Any] = {name: s[name].array for name in s.columns}
+    # the recording's columns copied (the table does not share memory with the activity);
+    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamps)
+    columns: dict[str, Any] = {name: s[name].array.copy() for name in s.columns}
     columns.update(
         elapsed_s=elapsed,
         distance_m=distance,
@@ -333,11 +343,17 @@ def estimate_activity(
         grade=g,
         grade_raw=g_raw,
         altitude_filtered_m=profile.altitude_m,
-        gait=np.where(moving, gaits, "pause").astype(object),
-        direction=dirs.astype(object),
+        gait=gait_column,
+        direction=direction_column,
         **result,
     )
-    table = pd.DataFrame(columns, index=s.index)
+    # every array is this call's own: the frame holds them as they are (copy=False), without
+    # consolidating them into blocks (1.2 ms -> 0.25 ms for 3,600 samples)
+    table = pd.DataFrame(
+        {k: c.column() if isinstance(c, Coded) else c for k, c in columns.items()},
+        index=s.index,
+        copy=False,
+    )
     in_range = np.asarray(result["in_range"], dtype=bool)
 
     share = float((~in_range & moving).sum() / max(moving.sum(), 1))
@@ -362,7 +378,6 @@ def estimate_activity(
     from .summary import summarise
 
     columns["moving"] = moving
-    columns["model_used"] = np.asarray(result["model_used"], dtype=object)
     return summarise(act, table, columns, profile, settings, notes, share)
 
 
@@ -406,7 +421,31 @@ def _call(
     dirs: Any,
     options: dict[str, Any],
 ) -> dict[str, Any]:
-    """The one vectorised call of :func:`retrocalc.estimate` for every interval."""
+    """The one vectorised call of :func:`retrocalc.estimate` for every interval.
+
+    With plain options (numbers and texts, no ``interval`` or ``calibration``) the array
+    engine is called directly, as :func:`retrocalc.estimate` would call it for these arrays:
+    the label outputs then stay codes (:class:`._text.Coded`) instead of an object per
+    sample. Otherwise through :func:`retrocalc.estimate`.
+    """
+    from ..engine import GAIT_NAMES, MODEL_NAMES, evaluate
+    from ..engine import options as checked
+    from ..nomenclature import OUTPUTS
+
+    if _PERSONAL.isdisjoint(options) and all(
+        value is None or type(value) in _PLAIN for value in options.values()
+    ):
+        given = dict(options)
+        rmr_equation = given.pop("rmr_equation", None)
+        backward_factor = given.pop("backward_factor", None)
+        given.update(speed_m_s=v, mass_kg=mass_kg, duration_s=dt, grade=g, gait=gaits)
+        given["direction"] = dirs
+        done = evaluate(given, checked(rmr_equation, backward_factor, "flag"))
+        labels = {
+            "gait_used": Coded(GAIT_NAMES, done.gait_code.astype(np.intp)),
+            "model_used": Coded(MODEL_NAMES, done.model_code.astype(np.intp)),
+        }
+        return {name: labels[name] if name in labels else done.outputs[name] for name in OUTPUTS}
     out = estimate(
         speed_m_s=v,
         mass_kg=mass_kg,
@@ -418,6 +457,10 @@ def _call(
         **options,
     )
     return dict(out.to_dict())
+
+
+_PERSONAL = frozenset({"interval", "calibration"})
+_PLAIN = (float, int, str, bool)
 
 
 def _from_heart_rate(
@@ -466,7 +509,12 @@ def _rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: Floa
     result["energy_gross_kj"] = np.where(rest, kcal * 4.184, result["energy_gross_kj"])
     result["cost_of_transport_j_kg_m"] = np.where(rest, np.nan, result["cost_of_transport_j_kg_m"])
     result["in_range"] = np.where(rest, True, result["in_range"])
-    result["model_used"] = np.where(rest, "rest", result["model_used"]).astype(object)
+    model = result["model_used"]
+    if isinstance(model, Coded):  # "rest" as one more label
+        names = model.names if "rest" in model.names else (*model.names, "rest")
+        result["model_used"] = Coded(names, np.where(rest, names.index("rest"), model.codes))
+    else:
+        result["model_used"] = np.where(rest, "rest", model).astype(object)
     # prediction-interval bounds (estimate(interval=...)): a pause is rest, no model spread
     for name in [k for k in result if k.endswith(("_lower", "_upper"))]:
         result[name] = np.where(rest, result[name.rsplit("_", 1)[0]], result[name])
