@@ -376,6 +376,10 @@ def test_lap_level_fields_are_not_point_fields(
         "lat=\"46.5\" lon='7.25'",  # mixed quotes in one tag
         'x="lat=\'1\'" lat="46.5" lon="7.25"',  # "lat" inside another value
         'x=" lat=" lat="46.5" lon="7.25"',  # ... that ends with "="
+        # attributes longer than 64 bytes: read over the whole text, not copied into rows
+        'lat="46.5" lon="7.25" ' + 'x="' + "y" * 70 + '"',
+        'x="' + "y" * 38 + '" lat="46.5" lon="7.25"',  # 64 bytes: the rows' widest
+        'x="' + "y" * 39 + '" lat="46.5" lon="7.25"',  # 65 bytes: the whole text
     ],
 )
 def test_gpx_positions_however_quoted(

@@ -380,24 +380,36 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
 
 def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
     """Values of ``[+-]digits[.digits]`` texts given as byte columns (zero past the end),
-    and which texts have that form with at most 15 digits."""
-    d = columns - np.uint8(ord("0"))
-    digit = d < 10
-    dot = columns == ord(".")
-    legal = digit | dot | (columns == 0)  # a zero: past the end (no NUL in XML text)
+    and which texts have that form with at most 15 digits.
+
+    One pass over the byte positions (rows), each step on one row: reductions down the
+    columns (``all``, ``sum``, a cumulative OR for the fraction digits) and temporaries of
+    the whole block cost twice as much.
+    """
+    size = columns.shape[1]
     first = columns[0]
-    legal[0] |= (first == ord("-")) | (first == ord("+"))
-    digits = digit.sum(axis=0, dtype=np.int64)
-    ok = legal.all(axis=0) & (dot.sum(axis=0, dtype=np.int64) <= 1)
-    ok &= (digits >= 1) & (digits <= _MAX_DIGITS)
-    fraction = (digit & np.logical_or.accumulate(dot, axis=0)).sum(axis=0, dtype=np.int64)
-    # Horner over the byte positions; a byte that is not a digit leaves the mantissa as it is
-    scale = digit * np.uint8(9) + np.uint8(1)
-    value = d * digit
-    mantissa = np.zeros(columns.shape[1])  # an integer below 10 ** 15: exact in a double
-    for k in range(columns.shape[0]):
-        mantissa *= scale[k]
-        mantissa += value[k]
+    ok = np.ones(size, dtype=bool)
+    digits = np.zeros(size, dtype=np.uint8)  # at most 16 positions: no overflow
+    dots = np.zeros(size, dtype=np.uint8)
+    fraction = np.zeros(size, dtype=np.uint8)  # digits after the dot
+    mantissa = np.zeros(size)  # an integer below 10 ** 15: exact in a double
+    for k, row in enumerate(columns):
+        d = row - np.uint8(ord("0"))
+        digit = d < 10
+        dot = row == ord(".")
+        legal = digit | dot
+        legal |= row == 0  # a zero: past the end (no NUL in XML text)
+        if k == 0:
+            legal |= (row == ord("-")) | (row == ord("+"))
+        ok &= legal
+        digits += digit
+        dots += dot
+        fraction += digit & (dots > 0)
+        # Horner; a byte that is not a digit leaves the mantissa as it is
+        d *= digit
+        mantissa *= np.where(digit, 10.0, 1.0)
+        mantissa += d
+    ok &= (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
     number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
     return np.where(first == ord("-"), -number, number), ok
 
@@ -451,8 +463,31 @@ def attribute_decimals(
     only some tags have an attribute, or when a value is not a number: the caller then
     reads the attributes another way.
     """
-    a = np.frombuffer(tags.buffer, np.uint8)
     begin, finish = tags.attribute_spans(wanted)  # attribute regions, in order
+    length = finish - begin
+    if wanted.size and int(length.max()) <= _PAD:
+        # the regions copied side by side, one row of bytes each (zero after a region's
+        # end; there is no NUL in XML text): the passes below then run over these rows
+        # rather than the whole text (a sixth of it for a GPX track)
+        width = max(8, -(-int(length.max()) // 8) * 8)
+        rows = np.stack(
+            [tags.words[begin + 8 * k] & _MASKS[np.clip(length - 8 * k, 0, 8)]
+             for k in range(width // 8)],
+            axis=1,
+        )  # fmt: skip
+        buffer = rows.astype("<u8", copy=False).tobytes() + bytes(_PAD)
+        at = np.arange(wanted.size, dtype=np.int64) * width
+        return _attribute_values(buffer, _words(buffer), at, at + length, keys)
+    return _attribute_values(tags.buffer, tags.words, begin, finish, keys)
+
+
+def _attribute_values(
+    buffer: bytes, words: Words, begin: Int, finish: Int, keys: tuple[str, ...]
+) -> dict[str, NDArray[np.float64] | None] | None:
+    """:func:`attribute_decimals` over the regions ``[begin, finish)`` of ``buffer``
+    (sorted, apart, each starting with white space or empty; ``words`` its words)."""
+    a = np.frombuffer(buffer, np.uint8)
+    count = begin.size
     # the quotes and "=" of the whole text in one pass
     marks = np.equal(a, ord('"'))
     marks |= a == ord("'")
@@ -490,13 +525,11 @@ def attribute_decimals(
     for key in keys:
         size = len(key)
         code = int.from_bytes(key.encode(), "little")
-        w = tags.words[equals - size - 1]
+        w = words[equals - size - 1]
         match = (w & np.uint64(0xFF)) < 33  # white space before the name
         match &= ((w >> np.uint64(8)) & _MASKS[size]) == np.uint64(code)
         hits = np.flatnonzero(match)
-        if hits.size and (
-            hits.size != wanted.size or (owner[hits] != np.arange(wanted.size)).any()
-        ):
+        if hits.size and (hits.size != count or (owner[hits] != np.arange(count)).any()):
             return None  # some tags lack it (or have it twice)
         found[key] = equals[hits] + 2
     # every value at once: where it starts (after the quote) and ends (at the next quote)
@@ -506,14 +539,14 @@ def attribute_decimals(
     values = np.full(start.size, np.nan)
     simple = np.flatnonzero((length >= 1) & (length <= 16))
     if simple.size:
-        columns = _byte_columns(tags.words, start[simple], length[simple], 16)
+        columns = _byte_columns(words, start[simple], length[simple], 16)
         value, ok = _simple_decimals(columns[: int(length[simple].max())])
         values[simple[ok]] = value[ok]
         simple = simple[ok]
     rest = _others(start.size, simple)
     if rest.size:
         texts = [
-            tags.buffer[s:e].decode("utf-8")
+            buffer[s:e].decode("utf-8")
             for s, e in zip(start[rest].tolist(), stop[rest].tolist(), strict=True)
         ]
         try:  # numpy's conversion, as elsewhere (exponents, spaces...)
