@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import retrocalc as rc
-from retrocalc.activity import _scan, _xml
+from retrocalc.activity import _scan, _values, _xml
 from retrocalc.activity.read import ActivityError
 from retrocalc.exceptions import ActivityWarning
 
@@ -97,7 +97,7 @@ def _expected(texts: list[str]) -> np.ndarray[Any, Any] | None:
 )
 def test_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
     tags, index = _texts_tags(texts)
-    found = _scan.decimals(tags, index)
+    found = _values.decimals(tags, index)
     assert found is not None
     values, blank = found
     assert blank.tolist() == [not t.strip() for t in texts]
@@ -108,7 +108,7 @@ def test_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
 @pytest.mark.parametrize("bad", ["12a", "1.2.3", "--1", "1,5", "0x10", "-"])
 def test_a_text_that_is_not_a_number_is_refused(bad: str) -> None:
     tags, index = _texts_tags(["1.5", bad])
-    assert _scan.decimals(tags, index) is None  # the full parser then notes it
+    assert _values.decimals(tags, index) is None  # the full parser then notes it
 
 
 @settings(max_examples=60, deadline=None)
@@ -126,7 +126,7 @@ def test_a_text_that_is_not_a_number_is_refused(bad: str) -> None:
 )
 def test_random_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
     tags, index = _texts_tags(texts)
-    found = _scan.decimals(tags, index)
+    found = _values.decimals(tags, index)
     want = _expected(texts)
     if want is None:
         assert found is None
@@ -235,7 +235,7 @@ def test_random_times_as_pandas(seconds: list[int], digits: int, zone: str) -> N
     assert marks is not None
     tags = _scan.scan(marks, {"v": 0}, {})
     assert tags is not None
-    found = _scan.iso_times(tags, np.flatnonzero(tags.code == 0))
+    found = _values.iso_times(tags, np.flatnonzero(tags.code == 0))
     want = _pandas(list(texts))
     if any(not 1900 <= int(t[:4]) <= 2199 for t in texts):
         assert found is None  # outside the array parser's years: pandas reads them
