@@ -24,8 +24,6 @@ _MAX_DIGITS = 15  # a mantissa below 2**53: exact in a double
 _POW10 = np.array([float(10**k) for k in range(_MAX_DIGITS + 1)])  # exact doubles
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 _DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]  # YYYY-MM-DDTHH:MM:SS
-# the digit rows of the year, month, day, hour, minute and second in YYYY-MM-DDTHH:MM:SS
-_FIELDS = ([0, 1, 2, 3], [5, 6], [8, 9], [11, 12], [14, 15], [17, 18])
 _FRACTION_WEIGHTS = np.array([10 ** (8 - k) for k in range(9)], dtype=np.int64)  # to ns
 _TIME_WIDTH = 40  # bytes: YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM is 35
 _MAX_OFFSET_H = 14  # UTC offsets in use run from -12:00 to +14:00
@@ -237,14 +235,25 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     n = index.size
     if n == 0 or not ((length >= 19) & (length <= _TIME_WIDTH)).all():
         return None
-    raw = _byte_columns(tags.words, start, length, _TIME_WIDTH)  # a row per character position
-    m = raw.astype(np.int64) - ord("0")
-    digit = (m >= 0) & (m <= 9)
-    ok = digit[_DATE_DIGITS].all(axis=0)
+    # a row per character position, as many as the longest text needs (at least 24: the
+    # fraction's first digits); zero past a text's end
+    width = max(24, -(-int(length.max()) // 8) * 8)
+    raw = _byte_columns(tags.words, start, length, width)
+    # the date's digits: a byte minus "0" below 10 (uint8 wraps below "0")
+    date = raw[_DATE_DIGITS] - np.uint8(ord("0"))
+    ok = np.ones(n, dtype=bool)
+    for row in date:  # row by row: a reduction down the columns costs more
+        ok &= row < 10
     ok &= (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
     ok &= (raw[13] == ord(":")) & (raw[16] == ord(":"))
+    m = date.astype(np.int64)
     year, month, day, hour, minute, second = (
-        sum(m[row] * 10**place for place, row in enumerate(reversed(rows))) for rows in _FIELDS
+        m[0] * 1000 + m[1] * 100 + m[2] * 10 + m[3],
+        m[4] * 10 + m[5],
+        m[6] * 10 + m[7],
+        m[8] * 10 + m[9],
+        m[10] * 10 + m[11],
+        m[12] * 10 + m[13],
     )
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
@@ -253,18 +262,26 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
     # fraction: "." then a run of digits from position 20, as nanoseconds (9 places)
     dot = raw[19] == ord(".")
-    run = np.logical_and.accumulate(digit[20:32], axis=0) & dot
-    places = run.sum(axis=0, dtype=np.int64)
-    fraction = _FRACTION_WEIGHTS @ (m[20:29] * run[:9])
+    run = dot.copy()
+    places = np.zeros(n, dtype=np.int64)
+    fraction = np.zeros(n, dtype=np.int64)
+    for k in range(20, min(32, width)):
+        d = raw[k] - np.uint8(ord("0"))
+        run &= d < 10
+        places += run
+        if k < 29:
+            fraction += np.where(run, d, 0) * _FRACTION_WEIGHTS[k - 20]
     ok &= ~dot | ((places >= 1) & (places <= 9))
     # then nothing, "Z", or "+HH:MM" / "-HH:MM"
     at = 19 + np.where(dot, 1 + places, 0)
     rest = length - at
     if (at == at[0]).all():  # the usual case: one layout
-        tail = [raw[min(int(at[0]) + j, _TIME_WIDTH - 1)] for j in range(6)]
+        # (a position past the rows is never read as a byte of the text: only a tail of
+        # exactly 1 or 6 bytes is looked at, and those lie within the text)
+        tail = [raw[min(int(at[0]) + j, width - 1)] for j in range(6)]
     else:
         columns = np.arange(n)
-        tail = [raw[np.minimum(at + j, _TIME_WIDTH - 1), columns] for j in range(6)]
+        tail = [raw[np.minimum(at + j, width - 1), columns] for j in range(6)]
     t = [c.astype(np.int64) - ord("0") for c in tail]
     is_z = (rest == 1) & (tail[0] == ord("Z"))
     is_offset = (rest == 6) & ((tail[0] == ord("+")) | (tail[0] == ord("-")))
