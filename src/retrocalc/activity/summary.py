@@ -17,16 +17,13 @@ __all__ = ["summarise"]
 _KCAL = ["energy_gross_kcal", "energy_net_kcal"]
 
 
-def _splits(
-    cols: dict[str, Any], moving: np.ndarray[Any, Any], key: np.ndarray[Any, Any], name: str
-) -> pd.DataFrame:
-    """Sums per integer key (km or lap) with bincount: no per-group Python work."""
+def _split_columns(cols: dict[str, Any], moving: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The per-sample values the splits sum (the same for every key: made once)."""
     dt = cols["dt_s"]
     z = cols["altitude_filtered_m"]
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
     distance = cols["distance_m"]
-    codes, index = unique_inverse(key)
-    columns = {
+    return {
         "distance_m": np.diff(distance, prepend=distance[0]),
         "moving_s": np.where(moving, dt, 0.0),
         "elapsed_s": dt,
@@ -35,6 +32,11 @@ def _splits(
         "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
         "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
     }
+
+
+def _splits(columns: dict[str, Any], key: np.ndarray[Any, Any], name: str) -> pd.DataFrame:
+    """Sums per integer key (km or lap) with bincount: no per-group Python work."""
+    codes, index = unique_inverse(key)
     sums = {k: np.bincount(index, v, codes.size) for k, v in columns.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
@@ -61,10 +63,11 @@ def summarise(
     moving = cols["moving"]
     dt = cols["dt_s"]
     distance = cols["distance_m"]
-    dd = np.diff(distance, prepend=distance[0])
+    per_sample = _split_columns(cols, moving)
+    dd = per_sample["distance_m"]
     km = np.floor(distance / 1000.0).astype(np.int64)
-    splits_km = _splits(cols, moving, km, "km")
-    splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
+    splits_km = _splits(per_sample, km, "km")
+    splits_lap = _splits(per_sample, np.asarray(cols["lap"]), "lap")
 
     # (gait, direction) pairs as integer codes: no per-sample string concatenation
     gait_names, gait_code = sorted_labels(cols["gait"])
@@ -72,8 +75,8 @@ def summarise(
     nd = len(dir_names)
     keys, index = np.unique(gait_code * nd + dir_code, return_inverse=True)
     pairs = [(gait_names[k // nd], dir_names[k % nd]) for k in keys.tolist()]
-    gross_s = np.nan_to_num(cols["energy_gross_kcal"])
-    net_s = np.nan_to_num(cols["energy_net_kcal"])
+    gross_s = per_sample["energy_gross_kcal"]
+    net_s = per_sample["energy_net_kcal"]
     per_gait = {
         "time_s": np.bincount(index, dt, len(pairs)),
         "distance_m": np.bincount(index, np.where(moving, dd, 0.0), len(pairs)),
