@@ -340,3 +340,24 @@ def test_direct_engine_call_is_the_estimate_call(
     pd.testing.assert_frame_equal(direct.samples, through.samples, check_exact=True)
     assert direct.summary == through.summary
     pd.testing.assert_frame_equal(direct.by_gait, through.by_gait, check_exact=True)
+
+
+@given(
+    st.lists(st.integers(-6, 6), min_size=3, max_size=80),
+    st.sampled_from([0.5, 1.0, 2.0, 5.0]),
+    st.sampled_from([1, 2, 3]),
+)
+def test_turning_peaks_are_scipy_find_peaks(
+    steps: list[int], threshold: float, repeat: int
+) -> None:
+    # gain/loss extrema: scipy on the turning runs only gives scipy's peaks and troughs on
+    # the whole profile (integer heights: plateaus, ties and prominences equal to the
+    # threshold are common)
+    from scipy.signal import find_peaks
+
+    from retrocalc.activity.grade import _turning_peaks
+
+    x = np.repeat(np.cumsum(np.array(steps, dtype=float)), repeat)
+    peaks, troughs = _turning_peaks(x, threshold)
+    np.testing.assert_array_equal(peaks, find_peaks(x, prominence=threshold)[0])
+    np.testing.assert_array_equal(troughs, find_peaks(-x, prominence=threshold)[0])
