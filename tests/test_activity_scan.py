@@ -509,3 +509,21 @@ def test_values_near_the_end_of_the_text(
     assert act.samples["altitude_m"].tolist() == [101.25]
     assert act.samples["latitude_deg"].tolist() == [46.123456789]
     assert str(act.samples["time"].iloc[0]) == "2024-05-01 06:00:00.123456789+00:00"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["3600.0"],
+        ["3600", "12"],  # integers stay integers
+        ["3600", None],
+        [None, None],
+        ["1e3", " 12.5 ", "nan", "abc", "", "-0", "1_000", "0x10", "inf"],
+    ],
+)
+def test_lap_numbers_are_to_numeric_of_a_series(texts: list[Any]) -> None:
+    # the laps' TotalTimeSeconds and DistanceMeters: converted from an object array, not a
+    # Series (in pandas 3 a str Series, converted through its objects): same values, dtype
+    got = _xml._numbers(texts)
+    want = pd.to_numeric(pd.Series(texts), errors="coerce")
+    pd.testing.assert_series_equal(pd.Series(got), want, check_exact=True)

@@ -304,7 +304,10 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
-    depth = np.cumsum(opening & ~selfclosing, dtype=np.int64) - np.cumsum(lead == ord("/"))
+    # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
+    # (one cumulative sum of the steps; int8 steps from the boolean masks, no copies)
+    step = (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8)
+    depth = np.cumsum(step, dtype=np.int64)
     tag = np.flatnonzero(opening)  # start tags (self-closing included)
     if tag.size == 0:
         return None

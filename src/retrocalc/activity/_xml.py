@@ -244,10 +244,19 @@ def _lap_frame(
             "start_time": start,
             "start_s": start_s,
             "elapsed_s": np.diff(np.append(start_s, end_s)),
-            "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
-            "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),
+            "timer_s": _numbers([e for _, e, _ in laps]),
+            "distance_m": _numbers([d for *_, d in laps]),
         }
     )
+
+
+def _numbers(texts: list[Any]) -> Any:
+    """``pd.to_numeric(pd.Series(texts), errors="coerce")`` as an array: the same conversion
+    of the same objects (a ``str`` Series is converted through its objects), without the
+    Series nor aligning its index in the laps table (0.3 ms -> 0.01 ms)."""
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return pd.to_numeric(values, errors="coerce")
 
 
 # --- the fast path: plain, well-formed documents -------------------------------------------
