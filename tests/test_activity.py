@@ -277,3 +277,87 @@ def test_unique_inverse_is_numpy_unique(x: list[float]) -> None:
     want_u, want_i = np.unique(np.array(x), return_inverse=True)
     np.testing.assert_array_equal(got_u, want_u)
     np.testing.assert_array_equal(got_i, want_i)
+
+
+@given(
+    st.lists(st.floats(-5.0, 5.0).map(lambda x: round(x, 1)), min_size=1, max_size=40),
+    st.sampled_from([1, 3, 5, 9, 11]),
+)
+def test_rolling_median_is_pandas_rolling_median(values: list[float], width: int) -> None:
+    # the gait smoothing: partition in the middle, NaN-padded rows at the ends (ties and
+    # even counts at the ends: the mean of the two middle values, as pandas gives it)
+    from retrocalc.activity.gait import _rolling_median
+
+    x = np.array(values)
+    want = pd.Series(x).rolling(width, center=True, min_periods=1).median().to_numpy()
+    np.testing.assert_array_equal(_rolling_median(x, width), want)
+
+
+def test_running_is_auto_gait() -> None:
+    from retrocalc.activity.gait import running
+
+    speed = 2.0 + np.random.default_rng(5).normal(0, 0.3, 500)
+    moving = np.arange(500) % 17 != 0
+    got = running(speed, moving, sport="walking")
+    assert got.dtype == bool
+    np.testing.assert_array_equal(
+        np.where(got, "run", "walk"), auto_gait(speed, moving, sport="walking")
+    )
+
+
+def test_estimate_samples_do_not_share_memory_with_the_activity(tmp_path: Path) -> None:
+    # the result table holds its arrays without copying them again (copy=False): the
+    # recording's own columns are copied first, so changing one leaves the other alone
+    act = rc.read_activity(write_gpx(steady(3.0, 120, grade=0.02), tmp_path / "a.gpx"))
+    before = act.samples.copy()
+    r = rc.estimate_activity(act, mass_kg=70)
+    r.samples.loc[:, "altitude_m"] = -1.0
+    r.samples.loc[:, "lap"] = 7
+    pd.testing.assert_frame_equal(act.samples, before, check_exact=True)
+    for name in act.samples.columns:
+        assert not np.shares_memory(
+            np.asarray(r.samples[name].array), np.asarray(act.samples[name].array)
+        ), name
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"age_years": 40, "sex": "male", "load_kg": 5},
+        {"rmr_equation": "mifflin_st_jeor", "sex": "female", "age_years": 30, "height_cm": 170},
+        {"model": "acsm_running", "backward_factor": 1.3},
+    ],
+)
+def test_direct_engine_call_is_the_estimate_call(
+    options: dict[str, object], tmp_path: Path
+) -> None:
+    # plain options take the array engine directly (labels as codes); a numpy scalar option
+    # takes retrocalc.estimate: the same table either way
+    act = rc.read_activity(write_gpx(_noisy_hill(2.0, seed=4), tmp_path / "h.gpx"))
+    direct = rc.estimate_activity(act, mass_kg=70, terrain_factor=1.0, **options)
+    through = rc.estimate_activity(act, mass_kg=70, terrain_factor=np.float64(1.0), **options)
+    pd.testing.assert_frame_equal(direct.samples, through.samples, check_exact=True)
+    assert direct.summary == through.summary
+    pd.testing.assert_frame_equal(direct.by_gait, through.by_gait, check_exact=True)
+
+
+@given(
+    st.lists(st.integers(-6, 6), min_size=3, max_size=80),
+    st.sampled_from([0.5, 1.0, 2.0, 5.0]),
+    st.sampled_from([1, 2, 3]),
+)
+def test_turning_peaks_are_scipy_find_peaks(
+    steps: list[int], threshold: float, repeat: int
+) -> None:
+    # gain/loss extrema: scipy on the turning runs only gives scipy's peaks and troughs on
+    # the whole profile (integer heights: plateaus, ties and prominences equal to the
+    # threshold are common)
+    from scipy.signal import find_peaks
+
+    from retrocalc.activity.grade import _turning_peaks
+
+    x = np.repeat(np.cumsum(np.array(steps, dtype=float)), repeat)
+    peaks, troughs = _turning_peaks(x, threshold)
+    np.testing.assert_array_equal(peaks, find_peaks(x, prominence=threshold)[0])
+    np.testing.assert_array_equal(troughs, find_peaks(-x, prominence=threshold)[0])

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import retrocalc as rc
-from retrocalc.activity import _scan, _xml
+from retrocalc.activity import _scan, _values, _xml
 from retrocalc.activity.read import ActivityError
 from retrocalc.exceptions import ActivityWarning
 
@@ -97,7 +97,7 @@ def _expected(texts: list[str]) -> np.ndarray[Any, Any] | None:
 )
 def test_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
     tags, index = _texts_tags(texts)
-    found = _scan.decimals(tags, index)
+    found = _values.decimals(tags, index)
     assert found is not None
     values, blank = found
     assert blank.tolist() == [not t.strip() for t in texts]
@@ -108,7 +108,7 @@ def test_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
 @pytest.mark.parametrize("bad", ["12a", "1.2.3", "--1", "1,5", "0x10", "-"])
 def test_a_text_that_is_not_a_number_is_refused(bad: str) -> None:
     tags, index = _texts_tags(["1.5", bad])
-    assert _scan.decimals(tags, index) is None  # the full parser then notes it
+    assert _values.decimals(tags, index) is None  # the full parser then notes it
 
 
 @settings(max_examples=60, deadline=None)
@@ -126,7 +126,7 @@ def test_a_text_that_is_not_a_number_is_refused(bad: str) -> None:
 )
 def test_random_decimals_are_floats_of_the_texts(texts: list[str]) -> None:
     tags, index = _texts_tags(texts)
-    found = _scan.decimals(tags, index)
+    found = _values.decimals(tags, index)
     want = _expected(texts)
     if want is None:
         assert found is None
@@ -235,7 +235,7 @@ def test_random_times_as_pandas(seconds: list[int], digits: int, zone: str) -> N
     assert marks is not None
     tags = _scan.scan(marks, {"v": 0}, {})
     assert tags is not None
-    found = _scan.iso_times(tags, np.flatnonzero(tags.code == 0))
+    found = _values.iso_times(tags, np.flatnonzero(tags.code == 0))
     want = _pandas(list(texts))
     if any(not 1900 <= int(t[:4]) <= 2199 for t in texts):
         assert found is None  # outside the array parser's years: pandas reads them
@@ -376,6 +376,10 @@ def test_lap_level_fields_are_not_point_fields(
         "lat=\"46.5\" lon='7.25'",  # mixed quotes in one tag
         'x="lat=\'1\'" lat="46.5" lon="7.25"',  # "lat" inside another value
         'x=" lat=" lat="46.5" lon="7.25"',  # ... that ends with "="
+        # attributes longer than 64 bytes: read over the whole text, not copied into rows
+        'lat="46.5" lon="7.25" ' + 'x="' + "y" * 70 + '"',
+        'x="' + "y" * 38 + '" lat="46.5" lon="7.25"',  # 64 bytes: the rows' widest
+        'x="' + "y" * 39 + '" lat="46.5" lon="7.25"',  # 65 bytes: the whole text
     ],
 )
 def test_gpx_positions_however_quoted(
@@ -505,3 +509,21 @@ def test_values_near_the_end_of_the_text(
     assert act.samples["altitude_m"].tolist() == [101.25]
     assert act.samples["latitude_deg"].tolist() == [46.123456789]
     assert str(act.samples["time"].iloc[0]) == "2024-05-01 06:00:00.123456789+00:00"
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["3600.0"],
+        ["3600", "12"],  # integers stay integers
+        ["3600", None],
+        [None, None],
+        ["1e3", " 12.5 ", "nan", "abc", "", "-0", "1_000", "0x10", "inf"],
+    ],
+)
+def test_lap_numbers_are_to_numeric_of_a_series(texts: list[Any]) -> None:
+    # the laps' TotalTimeSeconds and DistanceMeters: converted from an object array, not a
+    # Series (in pandas 3 a str Series, converted through its objects): same values, dtype
+    got = _xml._numbers(texts)
+    want = pd.to_numeric(pd.Series(texts), errors="coerce")
+    pd.testing.assert_series_equal(pd.Series(got), want, check_exact=True)

@@ -1,4 +1,4 @@
-"""Array primitives of the GPX/TCX fast path: tags, decimal numbers and ISO 8601 times.
+"""Array primitives of the GPX/TCX fast path: where the tags lie and which are wanted.
 
 Used only on a text that expat has accepted as well-formed and that holds no DTD, entity or
 character reference, comment, CDATA section or processing instruction but the XML
@@ -15,13 +15,10 @@ bytes, without a Python step per element:
   ``uint64`` view of the buffer): a local name of up to 16 bytes is matched exactly against
   the wanted names by its two words; white space and prefix colons are found bytewise within
   words (SWAR), and only in the names that need it;
-* end tags of the wanted elements from the depth after each tag;
-* numbers (``-12.5``, up to 15 digits) as integer mantissa / power of ten, which is the
-  correctly rounded value, the same as ``float(text)`` (both operands are exact doubles);
-  other spellings (exponents, spaces, ``nan``...) go through ``numpy``'s text conversion,
-  as the full parser's do;
-* times (``YYYY-MM-DDTHH:MM:SS[.f{1-9}][Z|+HH:MM|-HH:MM]``) by digit arithmetic,
-  range-checked; anything else returns None and the caller parses the column with pandas.
+* end tags of the wanted elements from the depth after each tag.
+
+The numbers and times in the texts and attributes of those tags are read by
+:mod:`._values`.
 """
 
 from __future__ import annotations
@@ -32,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Marks", "Tags", "attribute_decimals", "decimals", "iso_times", "marks", "scan"]
+__all__ = ["Marks", "Tags", "marks", "scan"]
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -49,15 +46,6 @@ _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 _MAX_WORDS = 6  # tag names (prefix included) longer than 48 bytes: not for the fast path
 # a start or end tag, quoted values skipped (for tags whose first ">" is inside a value)
 _TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
-_MAX_DIGITS = 15  # a mantissa below 2**53: exact in a double
-_POW10 = np.array([float(10**k) for k in range(_MAX_DIGITS + 1)])  # exact doubles
-_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-_DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]  # YYYY-MM-DDTHH:MM:SS
-# the digit rows of the year, month, day, hour, minute and second in YYYY-MM-DDTHH:MM:SS
-_FIELDS = ([0, 1, 2, 3], [5, 6], [8, 9], [11, 12], [14, 15], [17, 18])
-_FRACTION_WEIGHTS = np.array([10 ** (8 - k) for k in range(9)], dtype=np.int64)  # to ns
-_TIME_WIDTH = 40  # bytes: YYYY-MM-DDTHH:MM:SS.fffffffff+HH:MM is 35
-_MAX_OFFSET_H = 14  # UTC offsets in use run from -12:00 to +14:00
 
 
 def _first_byte(flags: Words) -> Int:
@@ -316,7 +304,10 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
-    depth = np.cumsum(opening & ~selfclosing, dtype=np.int64) - np.cumsum(lead == ord("/"))
+    # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
+    # (one cumulative sum of the steps; int8 steps from the boolean masks, no copies)
+    step = (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8)
+    depth = np.cumsum(step, dtype=np.int64)
     tag = np.flatnonzero(opening)  # start tags (self-closing included)
     if tag.size == 0:
         return None
@@ -365,228 +356,3 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         name_end=name_start + name_len,
         attributes_end=region_end,
     )
-
-
-def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[np.uint8]:
-    """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
-    byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
-    length."""
-    parts = [
-        words[start + 8 * k] & _MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)
-    ]
-    rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
-    return np.ascontiguousarray(rows.reshape(start.size, width).T)
-
-
-def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
-    """Values of ``[+-]digits[.digits]`` texts given as byte columns (zero past the end),
-    and which texts have that form with at most 15 digits."""
-    d = columns - np.uint8(ord("0"))
-    digit = d < 10
-    dot = columns == ord(".")
-    legal = digit | dot | (columns == 0)  # a zero: past the end (no NUL in XML text)
-    first = columns[0]
-    legal[0] |= (first == ord("-")) | (first == ord("+"))
-    digits = digit.sum(axis=0, dtype=np.int64)
-    ok = legal.all(axis=0) & (dot.sum(axis=0, dtype=np.int64) <= 1)
-    ok &= (digits >= 1) & (digits <= _MAX_DIGITS)
-    fraction = (digit & np.logical_or.accumulate(dot, axis=0)).sum(axis=0, dtype=np.int64)
-    # Horner over the byte positions; a byte that is not a digit leaves the mantissa as it is
-    scale = digit * np.uint8(9) + np.uint8(1)
-    value = d * digit
-    mantissa = np.zeros(columns.shape[1])  # an integer below 10 ** 15: exact in a double
-    for k in range(columns.shape[0]):
-        mantissa *= scale[k]
-        mantissa += value[k]
-    number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
-    return np.where(first == ord("-"), -number, number), ok
-
-
-def _others(n: int, done: Int) -> Int:
-    """0..n-1 but ``done`` (sorted, unique)."""
-    if done.size == n:
-        return np.empty(0, dtype=np.int64)
-    left = np.ones(n, dtype=bool)
-    left[done] = False
-    return np.flatnonzero(left)
-
-
-def decimals(tags: Tags, index: Int) -> tuple[NDArray[np.float64], Bool] | None:
-    """The numbers in the texts of wanted tags ``index``, and which texts are blank (those
-    are NaN). None when a text that is not blank is not a number."""
-    start, length = tags.text_start[index], tags.text_end[index] - tags.text_start[index]
-    values = np.full(index.size, np.nan)
-    simple = np.flatnonzero((length >= 1) & (length <= 16))
-    rest = np.arange(index.size)
-    if simple.size:
-        longest = int(length[simple].max())
-        columns = _byte_columns(
-            tags.words, start[simple], length[simple], 8 if longest <= 8 else 16
-        )
-        value, ok = _simple_decimals(columns[:longest])
-        values[simple[ok]] = value[ok]
-        rest = _others(index.size, simple[ok])
-    blank = np.zeros(index.size, dtype=bool)
-    if rest.size:
-        texts = [tags.text(i) for i in index[rest].tolist()]
-        empty = np.array([not t.strip() for t in texts], dtype=bool)
-        blank[rest[empty]] = True
-        others = [t for t, e in zip(texts, empty.tolist(), strict=True) if not e]
-        if others:
-            try:  # numpy's conversion, as the full parser's (exponents, spaces, "nan"...)
-                values[rest[~empty]] = np.array(others, dtype=np.float64)
-            except ValueError:
-                return None
-    return values, blank
-
-
-def attribute_decimals(
-    tags: Tags, wanted: Int, keys: tuple[str, ...]
-) -> dict[str, NDArray[np.float64] | None] | None:
-    """Numeric attributes ``keys`` (names of up to 7 bytes, no prefix) of wanted start tags
-    ``wanted``: per key, one value per tag, or None when no tag has the attribute.
-
-    Written ``key="value"`` or ``key='value'`` with no space around ``=``, every tag's
-    attributes quoted with one kind of quote. None when a tag is written otherwise, when
-    only some tags have an attribute, or when a value is not a number: the caller then
-    reads the attributes another way.
-    """
-    a = np.frombuffer(tags.buffer, np.uint8)
-    begin, finish = tags.attribute_spans(wanted)  # attribute regions, in order
-    # the quotes and "=" of the whole text in one pass
-    marks = np.equal(a, ord('"'))
-    marks |= a == ord("'")
-    marks |= a == ord("=")
-    where = np.flatnonzero(marks)
-    del marks
-    kind = a[where]
-    double = where[kind == ord('"')]
-    single = where[kind == ord("'")]
-    equals = where[kind == ord("=")]
-    n2 = np.searchsorted(double, finish) - np.searchsorted(double, begin)
-    n1 = np.searchsorted(single, finish) - np.searchsorted(single, begin)
-    if ((n1 > 0) & (n2 > 0)).any():
-        return None  # both kinds of quote in one tag: parity says nothing
-    # within a region, its one kind of quote
-    quotes = (
-        np.sort(np.concatenate([double, single]))
-        if single.size and double.size
-        else (double if double.size else single)
-    )
-    owner = np.searchsorted(begin, equals, side="right") - 1
-    inside = owner >= 0
-    inside[inside] &= equals[inside] < finish[owner[inside]]
-    equals, owner = equals[inside], owner[inside]
-    # an "=" outside the values has an even number of quotes of its tag before it
-    before = np.searchsorted(quotes, equals) - np.searchsorted(quotes, begin[owner])
-    outside = before % 2 == 0
-    equals, owner = equals[outside], owner[outside]
-    if equals.size and (
-        (a[equals - 1] <= 32).any()
-        or ((a[equals + 1] != ord('"')) & (a[equals + 1] != ord("'"))).any()
-    ):
-        return None  # white space around "="
-    found: dict[str, Int] = {}
-    for key in keys:
-        size = len(key)
-        code = int.from_bytes(key.encode(), "little")
-        w = tags.words[equals - size - 1]
-        match = (w & np.uint64(0xFF)) < 33  # white space before the name
-        match &= ((w >> np.uint64(8)) & _MASKS[size]) == np.uint64(code)
-        hits = np.flatnonzero(match)
-        if hits.size and (
-            hits.size != wanted.size or (owner[hits] != np.arange(wanted.size)).any()
-        ):
-            return None  # some tags lack it (or have it twice)
-        found[key] = equals[hits] + 2
-    # every value at once: where it starts (after the quote) and ends (at the next quote)
-    start = np.concatenate(list(found.values()))
-    stop = quotes[np.searchsorted(quotes, start)]
-    length = stop - start
-    values = np.full(start.size, np.nan)
-    simple = np.flatnonzero((length >= 1) & (length <= 16))
-    if simple.size:
-        columns = _byte_columns(tags.words, start[simple], length[simple], 16)
-        value, ok = _simple_decimals(columns[: int(length[simple].max())])
-        values[simple[ok]] = value[ok]
-        simple = simple[ok]
-    rest = _others(start.size, simple)
-    if rest.size:
-        texts = [
-            tags.buffer[s:e].decode("utf-8")
-            for s, e in zip(start[rest].tolist(), stop[rest].tolist(), strict=True)
-        ]
-        try:  # numpy's conversion, as elsewhere (exponents, spaces...)
-            values[rest] = np.array(texts, dtype=np.float64)
-        except ValueError:
-            return None
-    out: dict[str, NDArray[np.float64] | None] = {}
-    at = 0
-    for key, where in found.items():
-        out[key] = values[at : at + where.size] if where.size else None
-        at += where.size
-    return out
-
-
-def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
-    """UTC nanoseconds since 1970 of the times in the texts of wanted tags ``index``, and
-    the unit pandas would give them ("ns" for more than 6 fraction digits, else "us").
-
-    Form: ``YYYY-MM-DDTHH:MM:SS``, optional ``.`` and 1-9 digits, optional ``Z`` or
-    ``+HH:MM``/``-HH:MM`` up to 14 hours (none: UTC, as pandas reads it), years 1900-2199.
-    None for anything else (the caller then parses them all with pandas).
-    """
-    start, length = tags.text_start[index], tags.text_end[index] - tags.text_start[index]
-    n = index.size
-    if n == 0 or not ((length >= 19) & (length <= _TIME_WIDTH)).all():
-        return None
-    raw = _byte_columns(tags.words, start, length, _TIME_WIDTH)  # a row per character position
-    m = raw.astype(np.int64) - ord("0")
-    digit = (m >= 0) & (m <= 9)
-    ok = digit[_DATE_DIGITS].all(axis=0)
-    ok &= (raw[4] == ord("-")) & (raw[7] == ord("-")) & (raw[10] == ord("T"))
-    ok &= (raw[13] == ord(":")) & (raw[16] == ord(":"))
-    year, month, day, hour, minute, second = (
-        sum(m[row] * 10**place for place, row in enumerate(reversed(rows))) for rows in _FIELDS
-    )
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)
-    ok &= (year >= 1900) & (year <= 2199) & month_ok & (day >= 1) & (day <= days_in)
-    ok &= (hour <= 23) & (minute <= 59) & (second <= 59)
-    # fraction: "." then a run of digits from position 20, as nanoseconds (9 places)
-    dot = raw[19] == ord(".")
-    run = np.logical_and.accumulate(digit[20:32], axis=0) & dot
-    places = run.sum(axis=0, dtype=np.int64)
-    fraction = _FRACTION_WEIGHTS @ (m[20:29] * run[:9])
-    ok &= ~dot | ((places >= 1) & (places <= 9))
-    # then nothing, "Z", or "+HH:MM" / "-HH:MM"
-    at = 19 + np.where(dot, 1 + places, 0)
-    rest = length - at
-    if (at == at[0]).all():  # the usual case: one layout
-        tail = [raw[min(int(at[0]) + j, _TIME_WIDTH - 1)] for j in range(6)]
-    else:
-        columns = np.arange(n)
-        tail = [raw[np.minimum(at + j, _TIME_WIDTH - 1), columns] for j in range(6)]
-    t = [c.astype(np.int64) - ord("0") for c in tail]
-    is_z = (rest == 1) & (tail[0] == ord("Z"))
-    is_offset = (rest == 6) & ((tail[0] == ord("+")) | (tail[0] == ord("-")))
-    is_offset &= tail[3] == ord(":")
-    for j in (1, 2, 4, 5):
-        is_offset &= (t[j] >= 0) & (t[j] <= 9)
-    off_h, off_m = t[1] * 10 + t[2], t[4] * 10 + t[5]
-    is_offset &= (off_h <= _MAX_OFFSET_H) & (off_m <= 59)
-    ok &= (rest == 0) | is_z | is_offset
-    if not ok.all():
-        return None
-    sign = np.where(tail[0] == ord("-"), -1, 1)
-    offset_s = np.where(is_offset, sign * (off_h * 3600 + off_m * 60), 0)
-    # days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
-    seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s
-    ns: Int = seconds * 1_000_000_000 + fraction
-    return ns, ("ns" if (places > 6).any() else "us")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._extras import load
-from . import _scan
+from . import _scan, _values
 from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
 
 __all__ = ["read_xml"]
@@ -244,10 +244,19 @@ def _lap_frame(
             "start_time": start,
             "start_s": start_s,
             "elapsed_s": np.diff(np.append(start_s, end_s)),
-            "timer_s": pd.to_numeric(pd.Series([e for _, e, _ in laps]), errors="coerce"),
-            "distance_m": pd.to_numeric(pd.Series([d for *_, d in laps]), errors="coerce"),
+            "timer_s": _numbers([e for _, e, _ in laps]),
+            "distance_m": _numbers([d for *_, d in laps]),
         }
     )
+
+
+def _numbers(texts: list[Any]) -> Any:
+    """``pd.to_numeric(pd.Series(texts), errors="coerce")`` as an array: the same conversion
+    of the same objects (a ``str`` Series is converted through its objects), without the
+    Series nor aligning its index in the laps table (0.3 ms -> 0.01 ms)."""
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return pd.to_numeric(values, errors="coerce")
 
 
 # --- the fast path: plain, well-formed documents -------------------------------------------
@@ -349,7 +358,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     table = np.full((n, len(_NAMES)), np.nan)
     field = np.flatnonzero(inside & (code < len(_NAMES)) & ~selfclosing)
     if field.size:
-        read = _scan.decimals(tags, field)
+        read = _values.decimals(tags, field)
         if read is None:
             return None  # a number that does not read: the full parser notes it
         numbers, blank = read
@@ -369,7 +378,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
 def _lat_lon(tags: _scan.Tags, opens: np.ndarray[Any, Any], table: np.ndarray[Any, Any]) -> bool:
     """Latitude and longitude of the GPX points (attributes of their start tags) into the
     table; False when a point lacks one that others have, or a value does not read."""
-    found = _scan.attribute_decimals(tags, opens, ("lat", "lon"))
+    found = _values.attribute_decimals(tags, opens, ("lat", "lon"))
     if found is not None:
         for column, key in ((1, "lat"), (2, "lon")):
             if found[key] is not None:
@@ -392,7 +401,7 @@ def _point_times(
     tags: _scan.Tags, timed: np.ndarray[Any, Any], owner: np.ndarray[Any, Any], n: int
 ) -> pd.DatetimeIndex:
     """UTC time of each point (NaT where it has none) from its time element's text."""
-    parsed = _scan.iso_times(tags, timed)
+    parsed = _values.iso_times(tags, timed)
     if parsed is None:  # another spelling somewhere: pandas parses them all, as iterparse does
         texts: list[str | None] = [None] * n
         for i, p in zip(timed.tolist(), owner.tolist(), strict=True):

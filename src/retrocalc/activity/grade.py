@@ -235,11 +235,40 @@ def _significant(profile: FloatArray, threshold: float) -> FloatArray:
         return profile
     from scipy.signal import find_peaks
 
-    peaks, _ = find_peaks(profile, prominence=threshold)
-    troughs, _ = find_peaks(-profile, prominence=threshold)
+    if np.isfinite(profile).all():
+        peaks, troughs = _turning_peaks(profile, threshold)
+    else:  # scipy's own handling of NaN and infinities
+        peaks, _ = find_peaks(profile, prominence=threshold)
+        troughs, _ = find_peaks(-profile, prominence=threshold)
     keep = np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs])).astype(np.intp)
     out: FloatArray = profile[keep]
     return out
+
+
+def _turning_peaks(x: FloatArray, threshold: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``find_peaks(x, prominence=threshold)[0]`` and the same of ``-x``, for finite ``x``,
+    from the turning points of ``x`` only.
+
+    scipy scans from each local maximum to the nearest higher sample on each side (samples x
+    peaks steps). The runs of equal samples that are neither a maximum nor a minimum of
+    their neighbouring runs change no prominence: the lowest sample between a peak and the
+    nearest higher one lies on a minimum run (or is the peak), and a run dropped between a
+    higher sample and the peak lies on a monotone stretch that is higher than the peak
+    throughout or ends at a kept run. So scipy runs on the turning runs (first, last, maxima,
+    minima: 40 % of a smoothed profile's samples) and each peak found is put back at the
+    middle of its run (rounded down), where scipy puts a flat peak.
+    """
+    start = np.flatnonzero(np.concatenate([[True], x[1:] != x[:-1]]))  # runs of equal samples
+    middle = (start + np.append(start[1:], x.size) - 1) // 2
+    v = x[start]
+    turning = np.ones(v.size, dtype=bool)
+    turning[1:-1] = (v[1:-1] > v[:-2]) != (v[2:] > v[1:-1])
+    kept = np.flatnonzero(turning)
+    from scipy.signal import find_peaks
+
+    peaks, _ = find_peaks(v[kept], prominence=threshold)
+    troughs, _ = find_peaks(-v[kept], prominence=threshold)
+    return middle[kept[peaks]], middle[kept[troughs]]
 
 
 def filtered_grade(

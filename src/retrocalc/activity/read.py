@@ -108,9 +108,7 @@ class Activity:
     sub_sport: str | None = None
     device: str | None = None
     laps: pd.DataFrame = field(default_factory=lambda: _empty_laps())
-    timer_events: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"elapsed_s": [], "event": []})
-    )
+    timer_events: pd.DataFrame = field(default_factory=lambda: _empty_events())
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -170,6 +168,17 @@ def _empty_laps() -> pd.DataFrame:
             )
         )
     return _EMPTY_LAPS[0].copy()
+
+
+_EMPTY_EVENTS: list[pd.DataFrame] = []
+
+
+def _empty_events() -> pd.DataFrame:
+    """A timer-events table without rows (a copy of one built once, as :func:`_empty_laps`:
+    every GPX and TCX read needs one)."""
+    if not _EMPTY_EVENTS:
+        _EMPTY_EVENTS.append(pd.DataFrame({"elapsed_s": [], "event": []}))
+    return _EMPTY_EVENTS[0].copy()
 
 
 def norm_sport(sport: Any) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._text import Coded, sorted_labels
 from .estimate import NOT_ON_FOOT, ActivityResult
 from .grade import GradeProfile, unique_inverse
 from .read import Activity
@@ -16,16 +17,13 @@ __all__ = ["summarise"]
 _KCAL = ["energy_gross_kcal", "energy_net_kcal"]
 
 
-def _splits(
-    cols: dict[str, Any], moving: np.ndarray[Any, Any], key: np.ndarray[Any, Any], name: str
-) -> pd.DataFrame:
-    """Sums per integer key (km or lap) with bincount: no per-group Python work."""
+def _split_columns(cols: dict[str, Any], moving: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The per-sample values the splits sum (the same for every key: made once)."""
     dt = cols["dt_s"]
     z = cols["altitude_filtered_m"]
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
     distance = cols["distance_m"]
-    codes, index = unique_inverse(key)
-    columns = {
+    return {
         "distance_m": np.diff(distance, prepend=distance[0]),
         "moving_s": np.where(moving, dt, 0.0),
         "elapsed_s": dt,
@@ -34,22 +32,22 @@ def _splits(
         "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
         "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
     }
+
+
+def _splits(columns: dict[str, Any], key: np.ndarray[Any, Any], name: str) -> pd.DataFrame:
+    """Sums per integer key (km or lap) with bincount: no per-group Python work."""
+    codes, index = unique_inverse(key)
     sums = {k: np.bincount(index, v, codes.size) for k, v in columns.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
-    return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace})
+    # fresh arrays: held as they are (copy=False), not consolidated into a block
+    return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace}, copy=False)
 
 
-def _labels(values: Any) -> tuple[list[str], np.ndarray[Any, Any]]:
-    """Sorted distinct texts of ``values`` and the code of each, as
-    ``np.unique(np.asarray(values).astype(str), return_inverse=True)`` gives them."""
-    array = np.asarray(values)
-    if array.dtype == object:
-        codes, names = pd.factorize(array, sort=True)  # hashing: no text conversion
-        if (codes >= 0).all() and all(type(x) is str for x in names):
-            return list(names), codes
-    names, codes = np.unique(array.astype(str), return_inverse=True)
-    return names.tolist(), codes
+def _moving(values: Any, moving: np.ndarray[Any, Any]) -> Any:
+    if isinstance(values, Coded):
+        return Coded(values.names, values.codes[moving])
+    return np.asarray(values, dtype=object)[moving]
 
 
 def summarise(
@@ -65,19 +63,20 @@ def summarise(
     moving = cols["moving"]
     dt = cols["dt_s"]
     distance = cols["distance_m"]
-    dd = np.diff(distance, prepend=distance[0])
+    per_sample = _split_columns(cols, moving)
+    dd = per_sample["distance_m"]
     km = np.floor(distance / 1000.0).astype(np.int64)
-    splits_km = _splits(cols, moving, km, "km")
-    splits_lap = _splits(cols, moving, np.asarray(cols["lap"]), "lap")
+    splits_km = _splits(per_sample, km, "km")
+    splits_lap = _splits(per_sample, np.asarray(cols["lap"]), "lap")
 
     # (gait, direction) pairs as integer codes: no per-sample string concatenation
-    gait_names, gait_code = _labels(cols["gait"])
-    dir_names, dir_code = _labels(cols["direction"])
+    gait_names, gait_code = sorted_labels(cols["gait"])
+    dir_names, dir_code = sorted_labels(cols["direction"])
     nd = len(dir_names)
     keys, index = np.unique(gait_code * nd + dir_code, return_inverse=True)
     pairs = [(gait_names[k // nd], dir_names[k % nd]) for k in keys.tolist()]
-    gross_s = np.nan_to_num(cols["energy_gross_kcal"])
-    net_s = np.nan_to_num(cols["energy_net_kcal"])
+    gross_s = per_sample["energy_gross_kcal"]
+    net_s = per_sample["energy_net_kcal"]
     per_gait = {
         "time_s": np.bincount(index, dt, len(pairs)),
         "distance_m": np.bincount(index, np.where(moving, dd, 0.0), len(pairs)),
@@ -116,7 +115,7 @@ def summarise(
         "energy_net_kj": net * 4.184,
         "pause_gross_kcal": float(gross_s[~moving].sum()),
         "out_of_range_share": share,
-        "models": ",".join(_labels(np.asarray(cols["model_used"])[moving])[0]),
+        "models": ",".join(sorted_labels(_moving(cols["model_used"], moving))[0]),
     }
     for i, (gait, direction) in enumerate(pairs):  # at most 5 (gait x direction + pause)
         if gait == "pause":
