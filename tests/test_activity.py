@@ -361,3 +361,22 @@ def test_turning_peaks_are_scipy_find_peaks(
     peaks, troughs = _turning_peaks(x, threshold)
     np.testing.assert_array_equal(peaks, find_peaks(x, prominence=threshold)[0])
     np.testing.assert_array_equal(troughs, find_peaks(-x, prominence=threshold)[0])
+
+
+def test_points_outside_the_timed_span_get_no_energy_and_are_counted() -> None:
+    # 1 km at 10 m spacing, 2 m/s; the first 200 m and the last 100 m carry no time
+    d = np.arange(101) * 10.0
+    t = d / 2.0
+    t[:20] = np.nan
+    t[-10:] = np.nan
+    flat = np.full(101, 100.0)
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": d, "altitude_m": flat})
+    with pytest.warns(rc.ActivityWarning, match=r"30 points before the first or after the last"):
+        r = rc.estimate_activity(frame, mass_kg=70, gait="run")
+    timed = rc.estimate_activity(frame.iloc[20:91].reset_index(drop=True), mass_kg=70, gait="run")
+    assert r.summary["untimed_m"] == 300.0
+    assert r.summary["distance_m"] == 1000.0
+    assert r.summary["moving_s"] == 350.0  # 700 m at 2 m/s
+    assert timed.summary["untimed_m"] == 0.0
+    # the energy is that of the timed 700 m alone
+    assert r.summary["energy_gross_kcal"] == pytest.approx(timed.summary["energy_gross_kcal"])

@@ -52,6 +52,10 @@ def test_every_file_reads_and_estimates_or_says_why(name: str) -> None:
     if act.sport == "cycling":  # estimated as a walk or run, with a warning that says so
         with pytest.warns(ActivityWarning, match="not walking or running"):
             result = rc.estimate_activity(act, mass_kg=70)
+    elif name in ("gpxpy-korita-zbevnica.gpx", "gpxpy-cerknicko-without-times.gpx"):
+        # part of the track has no time: it gets no energy, and the warning says so
+        with pytest.warns(ActivityWarning, match="have no time: no duration and no energy"):
+            result = rc.estimate_activity(act, mass_kg=70)
     else:
         result = rc.estimate_activity(act, mass_kg=70)
     s = result.summary
@@ -139,6 +143,26 @@ def test_points_without_time_and_same_time() -> None:
     assert "same time" in text
     with pytest.raises(ActivityError, match=r"Mojstrovka\.gpx"):
         rc.estimate_activity(act, mass_kg=70)
+
+
+def test_track_without_times_is_not_reported_as_energy_for_its_length() -> None:
+    # gpxpy-korita-zbevnica.gpx: its first segment (358 points) carries no time, the other
+    # two do; cerknicko: only its last 5 of 296 points are timed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ActivityWarning)
+        korita = rc.estimate_activity(_read("gpxpy-korita-zbevnica.gpx"), mass_kg=70)
+    d = korita.samples["distance_m"].to_numpy()
+    assert korita.summary["untimed_m"] == pytest.approx(d[358] - d[0])
+    assert korita.summary["untimed_m"] > 8000.0  # most of the hike's 14.9 km
+    assert any("358 points before the first" in w for w in korita.warnings)
+    rows = rc.estimate_activities(
+        [FIXTURES / "gpxpy-korita-zbevnica.gpx", FIXTURES / "gpxpy-cerknicko-without-times.gpx"],
+        mass_kg=70,
+        processes=1,
+        progress=False,
+    )
+    assert list(rows["status"]) == ["warning", "warning"]
+    assert rows["reason"].str.contains("have no time and no energy").all()
 
 
 def test_segments_and_stops() -> None:

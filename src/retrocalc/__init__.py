@@ -27,7 +27,13 @@ from .core import (
     RangePolicy,
     estimate,
 )
-from .exceptions import OutOfRangeError, RangeWarning, RetrocalcWarning, UnitWarning
+from .exceptions import (
+    ActivityWarning,
+    OutOfRangeError,
+    RangeWarning,
+    RetrocalcWarning,
+    UnitWarning,
+)
 from .models import PRESENTERS as _PRESENTERS
 from .models import REGISTRY, ModelSpec, Registry, get_model
 
@@ -35,6 +41,7 @@ __all__ = [
     "DEFAULT_MODELS",
     "REGISTRY",
     "WALK_RUN_TRANSITION_M_S",
+    "ActivityWarning",
     "Calibration",
     "EstimateOptions",
     "EstimateResult",

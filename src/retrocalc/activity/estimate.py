@@ -65,7 +65,9 @@ class ActivityResult:
         ``gait``, ``direction`` and every output of :func:`retrocalc.estimate` for the
         interval (energies over ``dt_s``; a pause has net 0 and the resting rate as gross).
     summary : dict
-        Totals: ``moving_s``, ``elapsed_s``, ``paused_s``, ``distance_m``, ``gain_m``,
+        Totals: ``moving_s``, ``elapsed_s``, ``paused_s``, ``distance_m``, ``untimed_m`` (the
+        distance before the first and after the last time of a track whose points are only
+        partly timed: it has no duration and no energy), ``gain_m``,
         ``loss_m``, gross/net kcal and kJ (gross includes rest during pauses, also given as
         ``pause_gross_kcal``), ``out_of_range_share`` (moving samples out of a model's
         validity range), ``models``, per gait and direction time and energy
@@ -140,7 +142,8 @@ def _distance(
 
 def _times(
     act: Activity, s: Mapping[Any, pd.Series], distance: FloatArray, notes: list[str]
-) -> FloatArray:
+) -> tuple[FloatArray, float]:
+    """Elapsed time of every point [s] and the track length without a time [m]."""
     elapsed = s["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
     if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
@@ -148,13 +151,27 @@ def _times(
             f"{act.source}: {int(timed.sum())} of {elapsed.size} points have a time and they "
             "span less than 1 s: no speed, so no energy (give the streams' times)"
         )
+    untimed = 0.0
     if not timed.all():
         elapsed[~timed] = np.interp(distance[~timed], distance[timed], elapsed[timed])
+        # before the first and after the last time nothing can be interpolated: those points
+        # keep the nearest time, so their stretch of track gets no duration and no energy
+        first, last = np.flatnonzero(timed)[[0, -1]]
+        untimed = float((distance[first] - distance[0]) + (distance[-1] - distance[last]))
+        if first > 0 or last < elapsed.size - 1:
+            text = (
+                f"{first + elapsed.size - 1 - last} points before the first or after the last "
+                f"time ({untimed:.0f} m of track) have no time: no duration and no energy "
+                "for that stretch (distance_m includes it, untimed_m is its length)"
+            )
+            notes.append(text)
+            # energy missing for part of the track: said now, not only in the result
+            warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=3)
     backwards = np.diff(elapsed) < 0
     if backwards.any():
         notes.append(f"time goes backwards at {int(backwards.sum())} points: held")
         elapsed = np.maximum.accumulate(elapsed)
-    return elapsed
+    return elapsed, untimed
 
 
 def _speed(
@@ -298,7 +315,7 @@ def estimate_activity(
     s: dict[Any, pd.Series] = dict(act.samples.items())
     provisional = s["elapsed_s"].to_numpy(np.float64)
     distance = _distance(act, s, provisional, notes)
-    elapsed = _times(act, s, distance, notes)
+    elapsed, untimed_m = _times(act, s, distance, notes)
     dt = np.diff(elapsed, prepend=elapsed[0])
     speed, rule_speed = _speed(s, elapsed, distance, device_speed, pause_settings.stop_speed_m_s)
     segment = s["segment"].to_numpy(np.int64)
@@ -390,7 +407,7 @@ def estimate_activity(
     from .summary import summarise
 
     columns["moving"] = moving
-    return summarise(act, table, columns, profile, settings, notes, share)
+    return summarise(act, table, columns, profile, settings, notes, share, untimed_m)
 
 
 _PASSED = frozenset(

@@ -136,11 +136,18 @@ def _one(path: str, job: _Job) -> dict[str, Any]:
             result = estimate_activity(act, mass_kg=mass, **job.options)
         row.update(athlete=athlete, mass_kg=mass)
         row.update({k: v for k, v in result.summary.items() if k != "source"})
+        reasons = []
         if not result.summary["foot_sport"]:
             # estimated, but not the energy of that sport: the row says so
-            row.update(
-                status="warning", reason=f"sport is {result.summary['sport']}, not a walk or run"
+            reasons.append(f"sport is {result.summary['sport']}, not a walk or run")
+        if result.summary["untimed_m"] > 0.0:
+            # part of the track has no time, hence no energy: the totals are not the activity's
+            reasons.append(
+                f"{result.summary['untimed_m']:.0f} m of {result.summary['distance_m']:.0f} m "
+                "have no time and no energy"
             )
+        if reasons:
+            row.update(status="warning", reason="; ".join(reasons))
         if job.samples_dir is not None:
             target = _samples_name(path, job.samples_dir)
             with atomic_write(target) as handle:

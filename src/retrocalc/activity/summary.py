@@ -58,6 +58,7 @@ def summarise(
     settings: dict[str, Any],
     notes: list[str],
     share: float,
+    untimed_m: float = 0.0,
 ) -> ActivityResult:
     """Build the :class:`ActivityResult` from the per-sample columns (numpy arrays)."""
     moving = cols["moving"]
@@ -107,6 +108,7 @@ def summarise(
         "moving_s": float(dt[moving].sum()),
         "paused_s": float(dt[~moving].sum()),
         "distance_m": float(distance[-1] - distance[0]),
+        "untimed_m": untimed_m,
         "gain_m": profile.gain_m,
         "loss_m": profile.loss_m,
         "energy_gross_kcal": gross,
