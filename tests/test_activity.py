@@ -332,8 +332,8 @@ def test_estimate_samples_do_not_share_memory_with_the_activity(tmp_path: Path) 
 def test_direct_engine_call_is_the_estimate_call(
     options: dict[str, object], tmp_path: Path
 ) -> None:
-    # plain options take the array engine directly (labels as codes); a numpy scalar option
-    # takes retrocalc.estimate: the same table either way
+    # plain options and a numpy scalar option (another route inside retrocalc.estimate):
+    # the same table either way
     act = rc.read_activity(write_gpx(_noisy_hill(2.0, seed=4), tmp_path / "h.gpx"))
     direct = rc.estimate_activity(act, mass_kg=70, terrain_factor=1.0, **options)
     through = rc.estimate_activity(act, mass_kg=70, terrain_factor=np.float64(1.0), **options)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..nomenclature import OUTPUTS
 from ._text import Coded
 
 __all__ = ["call_estimate", "from_heart_rate", "rest_for_pauses"]
@@ -29,29 +30,11 @@ def call_estimate(
 ) -> dict[str, Any]:
     """The one vectorised call of :func:`retrocalc.estimate` for every interval.
 
-    With plain options (numbers and texts, no ``interval`` or ``calibration``) the array
-    engine is called directly, as :func:`retrocalc.estimate` would call it for these arrays:
-    the label outputs then stay codes (:class:`._text.Coded`) instead of an object per
-    sample. Otherwise through :func:`retrocalc.estimate`.
+    The label outputs stay the engine's codes (:class:`._text.Coded`) instead of an object
+    per sample: an array call keeps them with its result and makes text only on request.
     """
-    from ..engine import GAIT_NAMES, MODEL_NAMES, evaluate
-    from ..engine import options as checked
-    from ..nomenclature import OUTPUTS
+    from ..engine import GAIT_NAMES, MODEL_NAMES
 
-    if _PERSONAL.isdisjoint(options) and all(
-        value is None or type(value) in _PLAIN for value in options.values()
-    ):
-        given = dict(options)
-        rmr_equation = given.pop("rmr_equation", None)
-        backward_factor = given.pop("backward_factor", None)
-        given.update(speed_m_s=v, mass_kg=mass_kg, duration_s=dt, grade=g, gait=gaits)
-        given["direction"] = dirs
-        done = evaluate(given, checked(rmr_equation, backward_factor, "flag"))
-        labels = {
-            "gait_used": Coded(GAIT_NAMES, done.gait_code.astype(np.intp)),
-            "model_used": Coded(MODEL_NAMES, done.model_code.astype(np.intp)),
-        }
-        return {name: labels[name] if name in labels else done.outputs[name] for name in OUTPUTS}
     out = estimate(
         speed_m_s=v,
         mass_kg=mass_kg,
@@ -62,11 +45,17 @@ def call_estimate(
         out_of_range="flag",
         **options,
     )
-    return dict(out.to_dict())
-
-
-_PERSONAL = frozenset({"interval", "calibration"})
-_PLAIN = (float, int, str, bool)
+    names = (*OUTPUTS, *out.__dict__.get("_extra", ()))  # then any interval bounds
+    columns = out.__dict__.get("_columns")
+    values: dict[str, Any] = {}
+    for name in names:
+        if name == "gait_used" and columns is not None:
+            values[name] = Coded(GAIT_NAMES, columns.gait_code.astype(np.intp))
+        elif name == "model_used" and columns is not None:
+            values[name] = Coded(MODEL_NAMES, columns.model_code.astype(np.intp))
+        else:
+            values[name] = getattr(out, name)
+    return values
 
 
 def from_heart_rate(
