@@ -365,8 +365,10 @@ def test_label_keys_pack_each_text_exactly(texts: list[str]) -> None:
     assert [int(k) for k in keys] == want
 
 
-def test_sex_labels_of_every_width_give_the_rmr_of_each_row() -> None:
-    # "male"/"female" (6 characters wide) and "m"/"f": the coded equation row by row
+@pytest.mark.parametrize("equation", ["mifflin_st_jeor", "harris_benedict_revised"])
+def test_sex_labels_of_every_width_give_the_rmr_of_each_row(equation: Any) -> None:
+    # "male"/"female" (6 characters wide) and "m"/"f": the coded equation row by row (sex
+    # coefficients by arithmetic where exact, gathered otherwise: the same numbers)
     sex = np.array(["female", "male", "m", "f", "male"])
     r = rc.estimate(
         speed_m_s=1.2,
@@ -374,7 +376,7 @@ def test_sex_labels_of_every_width_give_the_rmr_of_each_row() -> None:
         sex=sex,
         age_years=40.0,
         height_cm=175.0,
-        rmr_equation="mifflin_st_jeor",
+        rmr_equation=equation,
         gait="walk",
     )
     each = [
@@ -384,7 +386,7 @@ def test_sex_labels_of_every_width_give_the_rmr_of_each_row() -> None:
             sex=s,
             age_years=40.0,
             height_cm=175.0,
-            rmr_equation="mifflin_st_jeor",
+            rmr_equation=equation,
             gait="walk",
         ).vo2_net_ml_kg_min
         for s in sex.tolist()

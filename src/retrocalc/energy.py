@@ -109,13 +109,28 @@ _HARRIS_BENEDICT = (
 )
 
 
+def _by_sex(table: tuple[float, float, float], male: Any) -> Any:
+    """``table[male + 1]``: NaN for missing (-1), the women's (0) or the men's (1) value.
+
+    Codes without a missing one take ``women + (men - women) * male`` where that gives both
+    values exactly (whole numbers, as Mifflin-St Jeor's -161 and +5): two passes instead
+    of a gather, the same numbers.
+    """
+    if type(male) is int:
+        return table[male + 1]
+    women, men = table[1], table[2]
+    if women + (men - women) == men and male.size and male.min() >= 0:
+        return women + (men - women) * male
+    return lookup(table, male + 1)
+
+
 def _mifflin(w: Any, h: Any, a: Any, male: Any) -> Any:
-    s = lookup(_MIFFLIN_S, male + 1)
+    s = _by_sex(_MIFFLIN_S, male)
     return 10.0 * w + 6.25 * h - 5.0 * a + s
 
 
 def _harris_benedict(w: Any, h: Any, a: Any, male: Any) -> Any:
-    c0, cw, ch, ca = (lookup(c, male + 1) for c in _HARRIS_BENEDICT)
+    c0, cw, ch, ca = (_by_sex(c, male) for c in _HARRIS_BENEDICT)
     return c0 + cw * w + ch * h - ca * a
 
 
