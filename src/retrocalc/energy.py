@@ -113,8 +113,8 @@ def _by_sex(table: tuple[float, float, float], male: Any) -> Any:
     """``table[male + 1]``: NaN for missing (-1), the women's (0) or the men's (1) value.
 
     Codes without a missing one take ``women + (men - women) * male`` where that gives both
-    values exactly (whole numbers, as Mifflin-St Jeor's -161 and +5): two passes instead
-    of a gather, the same numbers.
+    values exactly (Mifflin-St Jeor's -161 and +5; three of Harris-Benedict's four pairs):
+    two passes instead of a gather, the same numbers.
     """
     if type(male) is int:
         return table[male + 1]
