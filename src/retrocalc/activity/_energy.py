@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..nomenclature import OUTPUTS
+from ..units.convert import KCAL_TO_KJ
 from ._text import Coded
 
 __all__ = ["call_estimate", "from_heart_rate", "rest_for_pauses"]
@@ -105,7 +106,7 @@ def rest_for_pauses(result: dict[str, Any], moving: NDArray[np.bool_], dt: Float
         result[name] = np.where(rest, 0.0, result[name])
     kcal = rest_w * dt / 4184.0
     result["energy_gross_kcal"] = np.where(rest, kcal, result["energy_gross_kcal"])
-    result["energy_gross_kj"] = np.where(rest, kcal * 4.184, result["energy_gross_kj"])
+    result["energy_gross_kj"] = np.where(rest, kcal * KCAL_TO_KJ, result["energy_gross_kj"])
     result["cost_of_transport_j_kg_m"] = np.where(rest, np.nan, result["cost_of_transport_j_kg_m"])
     result["in_range"] = np.where(rest, True, result["in_range"])
     model = result["model_used"]

@@ -7,14 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..units.convert import KCAL_TO_KJ
 from ._text import Coded, sorted_labels
 from .estimate import NOT_ON_FOOT, ActivityResult
 from .grade import GradeProfile, unique_inverse
 from .read import Activity
 
 __all__ = ["summarise"]
-
-_KCAL = ["energy_gross_kcal", "energy_net_kcal"]
 
 
 def _split_columns(cols: dict[str, Any], moving: np.ndarray[Any, Any]) -> dict[str, Any]:
@@ -113,8 +112,8 @@ def summarise(
         "loss_m": profile.loss_m,
         "energy_gross_kcal": gross,
         "energy_net_kcal": net,
-        "energy_gross_kj": gross * 4.184,
-        "energy_net_kj": net * 4.184,
+        "energy_gross_kj": gross * KCAL_TO_KJ,
+        "energy_net_kj": net * KCAL_TO_KJ,
         "pause_gross_kcal": float(gross_s[~moving].sum()),
         "out_of_range_share": share,
         "models": ",".join(sorted_labels(_moving(cols["model_used"], moving))[0]),
