@@ -186,7 +186,7 @@ def test_plain_float_front_takes_every_model(model: str, direction: str) -> None
     if "load_kg" in spec.inputs:
         kw["load_kg"] = 5.0
     given_ = dict.fromkeys(rc.nomenclature.INPUTS) | kw
-    plain = engine.evaluate_scalar(given_, engine.options(policy="flag"))
+    plain = engine.evaluate_scalar(engine.options(policy="flag"), *given_.values())
     assert plain is not None  # the front took it
     array = rc.estimate(**on_array_engine(kw), out_of_range="flag")
     for name, value in plain.items():
@@ -216,7 +216,32 @@ def test_plain_float_front_leaves_the_rest_to_the_array_engine(kw: dict[str, Any
         k: v for k, v in args.items() if k in rc.nomenclature.INPUTS
     }
     opts = engine.options(args.get("rmr_equation"), args.get("backward_factor"), "flag")
-    assert engine.evaluate_scalar(given_, opts) is None
+    assert engine.evaluate_scalar(opts, *given_.values()) is None
+
+
+def test_estimate_hands_the_front_every_input_in_the_nomenclature_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the front takes the inputs positionally: each keyword must land in its own slot
+    seen: list[tuple[Any, ...]] = []
+
+    def spy(opts: Any, *inputs: Any) -> None:
+        seen.append(inputs)  # None: the array engine then takes the call
+
+    monkeypatch.setattr(engine, "evaluate_scalar", spy)
+    names = list(rc.nomenclature.INPUTS)
+    # every input but distance_m (with a duration too, the call skips the front)
+    values = {name: None if name == "distance_m" else f"<{name}>" for name in names}
+    with pytest.raises((TypeError, ValueError)):
+        rc.estimate(**values)  # text everywhere: refused by the array engine afterwards
+    assert seen[0] == tuple(values[name] for name in names)
+
+
+@pytest.mark.parametrize("name", ["gait", "direction", "model", "sex"])
+def test_plain_float_front_sends_a_number_for_a_label_to_the_array_engine(name: str) -> None:
+    # a number where text belongs is a TypeError naming the input (was a bare KeyError)
+    with pytest.raises(TypeError, match=name):
+        rc.estimate(speed_m_s=3.0, mass_kg=70.0, **{name: 1.0})
 
 
 def test_plain_float_front_words_range_warnings_like_the_array_engine() -> None:

@@ -219,6 +219,42 @@ def estimate(
     510.3
     """
     opts = engine.options(rmr_equation, backward_factor, out_of_range)
+    if interval is not None and not 0.0 < interval < 1.0:
+        raise ValueError(
+            f"interval must be a confidence level in (0, 1), e.g. 0.95; got {interval!r}"
+        )
+    personal = interval is not None or calibration is not None
+    fast = None
+    if (
+        data is None
+        and out is None
+        and not aliases
+        and not status
+        and (duration_s is None or distance_m is None)
+    ):
+        # one bout of plain numbers: the composition on Python floats, no numpy (it declines
+        # anything else: arrays, Series, numpy scalars...); the inputs in the order of
+        # nomenclature.INPUTS (tests/test_engines.py checks it)
+        fast = engine.evaluate_scalar(
+            opts,
+            speed_m_s,
+            mass_kg,
+            duration_s,
+            distance_m,
+            grade,
+            gait,
+            direction,
+            model,
+            load_kg,
+            terrain_factor,
+            resting_vo2_ml_kg_min,
+            sex,
+            age_years,
+            height_cm,
+            rer,
+        )
+        if fast is not None and not personal:
+            return EstimateResult._of(fast)
     given: dict[str, Any] = {
         "speed_m_s": speed_m_s,
         "mass_kg": mass_kg,
@@ -236,21 +272,8 @@ def estimate(
         "height_cm": height_cm,
         "rer": rer,
     }
-    if interval is not None and not 0.0 < interval < 1.0:
-        raise ValueError(
-            f"interval must be a confidence level in (0, 1), e.g. 0.95; got {interval!r}"
-        )
-    personal = interval is not None or calibration is not None
-    plain = data is None and out is None and not aliases and not status
-    if plain and (duration_s is None or distance_m is None):
-        # one bout of plain numbers: the composition on Python floats, no numpy (it declines
-        # anything else: arrays, Series, numpy scalars...)
-        fast = engine.evaluate_scalar(given, opts)
-        if fast is not None:
-            if not personal:
-                return EstimateResult._of(fast)
-            one = EstimateResult._of(fast)
-            return _personal(one, given, backward_factor, interval, calibration)
+    if fast is not None:
+        return _personal(EstimateResult._of(fast), given, backward_factor, interval, calibration)
     # everything but one bout of plain numbers: aliases, arrays, frames (imported on first use)
     from . import _derive, _frames
     from ._frame_face import PLAIN_TYPES, add_aliases, estimate_frame, locator_of
@@ -268,7 +291,8 @@ def estimate(
         if (duration_s is not None and distance_m is not None) or aliases:
             _derive.reconcile(given, locator_of(given))
         if out is None and foreign is None:
-            fast = engine.evaluate_scalar(given, opts)  # aliases given as plain numbers
+            # aliases given as plain numbers
+            fast = engine.evaluate_scalar(opts, *given.values())
             if fast is not None:
                 one = EstimateResult._of(fast)
                 return _personal(one, given, backward_factor, interval, calibration)

@@ -18,10 +18,8 @@ This is also the internal API of the faces that evaluate many rows (the batch, D
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -408,67 +406,105 @@ def evaluate(
 
 # -- the plain-float front ---------------------------------------------------------------
 _BIG = 1e6  # beyond this a number is implausible for any input; the array engine takes it
-_PLAIN_LABELS = {
-    "gait": rules.GAIT_CODES,
-    "direction": rules.DIRECTION_CODES,
-    "model": rules.MODEL_CODES,
-}
 _SCALAR_WHERE = Locator(())
-_DEFAULT_CODES = {"gait": 2, "direction": 0, "model": -1}
 
 
-def evaluate_scalar(given: Mapping[str, Any], opts: Options) -> dict[str, Any] | None:
-    """Every output for one bout of Python numbers and exact labels, in plain Python.
+def _compile_front() -> Any:
+    """:func:`evaluate_scalar`'s reading of the inputs, as straight-line code built from
+    :data:`~retrocalc.nomenclature.INPUTS` (one ``if`` per input), ending in :func:`_row`.
 
-    Returns None when an input is of another kind (numpy scalars, odd spellings, an RMR
-    equation...): the array engine then takes the call. Errors and warnings are those of
-    the composition, worded the same on both routes.
+    A number is taken when it is a Python float or int inside its plain range
+    (:data:`.composition.plausible.PLAIN_SPANS`): NaN, inf, huge, impossible or suspect
+    values go to the array engine, which words them (and Python's ``**`` would raise
+    OverflowError where numpy gives inf). A label is taken when it is exact text of
+    :data:`.rules.GAIT_CODES`, :data:`.rules.DIRECTION_CODES` or a base model's name; other
+    spellings, direction models, numpy scalars, sequences and ``sex`` (only read by an RMR
+    equation, which the array engine takes) give None. Written out, with the inputs as
+    positional arguments, rather than a loop over a dict of them: that loop over sixteen
+    mostly-None keywords was a third of a one-bout call.
     """
-    if opts.rmr_equation is not None:
-        return None
-    rows: dict[str, Any] = dict(_DEFAULT_CODES)
-    # the inputs given (not None), picked in C: most of the 16 keywords are usually None
-    for name, x in compress(given.items(), map(is_not, given.values(), repeat(None))):
-        t = type(x)
-        if t is float:
-            # NaN, inf, huge, impossible or suspect values go to the array engine, which
-            # words them (and Python's ** would raise OverflowError where numpy gives inf)
+    codes = {
+        "gait": dict(rules.GAIT_CODES),
+        "direction": dict(rules.DIRECTION_CODES),
+        "model": dict(rules.MODEL_CODES),
+    }
+    lines = [
+        f"def evaluate_scalar(opts, {', '.join(INPUTS)}):",
+        "    if opts.rmr_equation is not None:",
+        "        return None",
+        "    rows = {'gait': 2, 'direction': 0, 'model': -1}",
+    ]
+    for name in INPUTS:
+        lines.append(f"    if {name} is not None:")
+        if name in PLAIN_SPANS:
             low, high = PLAIN_SPANS[name]
-            if not low <= x <= high:
-                return None
-            rows[name] = x
-        elif t is str:
-            code = _PLAIN_LABELS[name].get(x, -2) if name in _PLAIN_LABELS else -2
-            if code == -2:
-                return None  # other spellings, errors, direction models: the array engine
-            rows[name] = code
-        elif t is int and name in PLAIN_SPANS:
-            low, high = PLAIN_SPANS[name]
-            if not low <= x <= high:
-                return None
-            rows[name] = float(x)
+            inside = f"{low!r} <= {name} <= {high!r}"
+            lines += [
+                f"        if type({name}) is not float:",  # an int is checked exactly first
+                f"            if type({name}) is not int or not {inside}:",
+                "                return None",
+                f"            {name} = float({name})",
+                f"        if not {inside}:",
+                "            return None",
+                f"        rows[{name!r}] = {name}",
+            ]
+        elif name in codes:
+            lines += [
+                f"        code = {name}_codes.get({name}, -2) if type({name}) is str else -2",
+                "        if code == -2:",
+                "            return None",
+                f"        rows[{name!r}] = code",
+            ]
         else:
-            return None  # numpy scalars, sequences, text for numbers: the array engine
+            lines.append("        return None")
+    lines += _FRONT_END.splitlines()
+    namespace: dict[str, Any] = {f"{name}_codes": table for name, table in codes.items()}
+    namespace.update(Context=Context, compose=compose, where=_SCALAR_WHERE, big=_BIG)
+    exec("\n".join(lines), namespace)
+    front = namespace["evaluate_scalar"]
+    front.__doc__ = _FRONT_DOC
+    return front
+
+
+_FRONT_DOC = """Every output for one bout of Python numbers and exact labels, in plain Python.
+
+    Parameters
+    ----------
+    opts : Options
+    *inputs
+        The inputs in the order of :data:`retrocalc.nomenclature.INPUTS`, None where not
+        given.
+
+    Returns
+    -------
+    dict or None
+        Every output by name; None when an input is of another kind (numpy scalars, odd
+        spellings, an RMR equation...): the array engine then takes the call. Errors and
+        warnings are those of the composition, worded the same on both routes.
+    """
+
+
+#: The front's end, after the inputs are read: checks across inputs, then the composition.
+_FRONT_END = """
+    if speed_m_s is None or mass_kg is None:
+        return None  # the array engine words what is missing
+    if 0.0 < speed_m_s < 1e-6:
+        return None  # a subnormal speed overflows cost per metre: the array engine flags it
+    if distance_m is not None and (duration_s is not None or not speed_m_s > 1e-6):
+        return None  # given twice, or no duration from a zero or subnormal speed
     factor = opts.backward_factor
     if factor is not None:
-        if (type(factor) is not float and type(factor) is not int) or not 0 < factor < _BIG:
+        if (type(factor) is not float and type(factor) is not int) or not 0 < factor < big:
             return None
         rows["backward_factor"] = float(factor)
-    if "speed_m_s" not in rows or "mass_kg" not in rows:
-        return None  # the array engine words what is missing
-    if 0.0 < rows["speed_m_s"] < 1e-6:
-        return None  # a subnormal speed overflows cost per metre: the array engine flags it
-    if "distance_m" in rows and ("duration_s" in rows or not rows["speed_m_s"] > 1e-6):
-        return (
-            None  # given twice, or no duration from a zero (or subnormal) speed: the array engine
-        )
     # no Flags unless the row leaves a range (the composition makes them then)
-    ctx = Context(opts.policy, None, _SCALAR_WHERE, None, opts.factors)
+    ctx = Context(opts.policy, None, where, None, opts.factors)
     result = compose(rows, ctx)
     if ctx.flags is not None:
         ctx.flags.finish(opts.policy, 1)
-    gait = result.pop("gait_code")
-    model = result.pop("model_code")
-    result["gait_used"] = GAIT_NAMES[gait]
-    result["model_used"] = MODEL_NAMES[model]
     return result
+"""
+
+
+#: The plain-float front: ``evaluate_scalar(opts, *inputs)`` (see :func:`_compile_front`).
+evaluate_scalar: Callable[..., dict[str, Any] | None] = _compile_front()

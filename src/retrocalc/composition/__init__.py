@@ -211,8 +211,9 @@ def evaluate(
     Returns
     -------
     dict
-        The numeric outputs, ``in_range``, and the codes ``gait_code`` (-1 missing) and
-        ``model_code`` (index into :data:`.rules.BASE`, -1 missing).
+        The numeric outputs, ``in_range``, and for a block the codes ``gait_code`` (-1
+        missing) and ``model_code`` (index into :data:`.rules.BASE`, -1 missing), for a row
+        the text ``gait_used`` and ``model_used``.
     """
     direction = rows["direction"]
     model = rows["model"]
@@ -324,7 +325,9 @@ def evaluate(
             )
     elif backward:
         spec = rules.DIRECTION_SPECS[gait]
-        factor = ctx.factors.get(rules.GAITS[gait], rows.get("backward_factor", spec.value))
+        factor = rows.get("backward_factor", spec.value)
+        if ctx.factors:
+            factor = ctx.factors.get(rules.GAITS[gait], factor)
         if not spec.inside(values):
             out_of_range = _flags(ctx).outside((1, gait), spec, values) | out_of_range
         net = net * factor
@@ -359,10 +362,14 @@ def evaluate(
                 in_range = in_range & ~bad_out
                 _flags(ctx).not_finite(bad_out, offset)
     else:  # Python floats do not warn (and a zero speed is guarded)
-        result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+        result = physics.derive_row(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
     result["in_range"] = in_range
-    result["gait_code"] = np.where(miss, -1, gait) if any_missing else gait
-    result["model_code"] = codes
+    if block:
+        result["gait_code"] = np.where(miss, -1, gait) if any_missing else gait
+        result["model_code"] = codes
+    else:  # a row always has an estimate: its labels as text are two lookups
+        result["gait_used"] = rules.GAITS[gait]
+        result["model_used"] = rules.BASE[codes].name
     return result
 
 

@@ -74,9 +74,10 @@ _ARGS = "gross, net, mass, duration, speed, w_per_vo2, rest_vo2"
 _UFUNC = {"*": "multiply", "/": "divide"}
 
 
-def _compile(block: bool) -> Any:
-    """:data:`DERIVATION` as one function: plain operators for a row of floats (no call per
-    operation), ufuncs writing into the output slices for a block (no temporaries)."""
+def _compile(block: bool, row: bool = False) -> Any:
+    """:data:`DERIVATION` as one function: plain operators (no call per operation), with the
+    cost of transport for a ``row`` of floats; ufuncs writing into the output slices for a
+    ``block`` (no temporaries)."""
     # the nomenclature's order; the cost of transport is filled in by derive()
     names = [n for n, v in OUTPUTS.items() if v.dtype == "float"]
     lines = [f"def derive({_ARGS}{', out' if block else ''}):"]
@@ -85,14 +86,20 @@ def _compile(block: bool) -> Any:
             lines.append(f"    {name} = np.{_UFUNC[op]}({left}, {right}, out=out[{name!r}])")
         else:
             lines.append(f"    {name} = {left} {op} {right}")
-    lines.append("    cost_of_transport_j_kg_m = None")
+    if row:  # one row of floats: no cost per metre at a zero speed
+        lines.append("    cost_of_transport_j_kg_m = net / speed if speed > 0.0 else nan")
+    else:  # filled in by derive(), which guards a zero speed over the arrays
+        lines.append("    cost_of_transport_j_kg_m = None")
     lines.append("    return {" + ", ".join(f"{n!r}: {n}" for n in names) + "}")
-    namespace: dict[str, Any] = {"np": np}
+    namespace: dict[str, Any] = {"np": np, "nan": math.nan}
     exec("\n".join(lines), namespace)
     return namespace["derive"]
 
 
-_DERIVE_ROW = _compile(block=False)
+#: :func:`derive` for one row of Python floats, the cost of transport included (the
+#: plain-float front's route: no dispatch on the kind of the inputs).
+derive_row = _compile(block=False, row=True)
+_DERIVE_PLAIN = _compile(block=False)
 _DERIVE_BLOCK = _compile(block=True)
 
 
@@ -131,10 +138,11 @@ def derive(
         Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value.
     """
     if out is None:
-        result: dict[str, Any] = _DERIVE_ROW(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
         if type(speed) is float:
-            result["cost_of_transport_j_kg_m"] = net / speed if speed > 0.0 else math.nan
-            return result
+            row: dict[str, Any] = derive_row(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+            return row
+        args = (gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
+        result: dict[str, Any] = _DERIVE_PLAIN(*args)
         cot = None
     else:
         result = _DERIVE_BLOCK(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)

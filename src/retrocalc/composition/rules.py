@@ -150,18 +150,16 @@ def choose_model(gait: Any, grade: Any, load: Any, terrain: Any, model: Any) -> 
     model : int or ndarray
         Explicit model codes, -1 for the default.
     """
-    walk, walk_loaded, walk_terrain, run, run_downhill = _DEFAULTS
-    one_row = type(grade) is float and type(load) is float and type(terrain) is float
-    if one_row and type(gait) is int and type(model) is int:
-        if model >= 0:
-            return model
-        if gait == 1:
-            return run_downhill if grade < 0.0 else run
-        if terrain != 1.0 or load > _LOADED_UP_TO:
-            return walk_terrain
-        return walk_loaded if load != 0.0 else walk
-    if type(model) is int and model >= 0:  # one explicit model for the block
+    if type(model) is int and model >= 0:  # one explicit model (a row, or a whole block)
         return model
+    walk, walk_loaded, walk_terrain, run, run_downhill = _DEFAULTS
+    if type(gait) is int and type(model) is int and type(grade) is float:
+        if gait == 1:  # the running default reads only the grade
+            return run_downhill if grade < 0.0 else run
+        if type(load) is float and type(terrain) is float:  # one row, or walking constants
+            if terrain != 1.0 or load > _LOADED_UP_TO:
+                return walk_terrain
+            return walk_loaded if load != 0.0 else walk
     loaded = np.asarray(load != 0).view(np.int8)
     rough = np.asarray((terrain != 1) | (load > _LOADED_UP_TO)).view(np.int8)
     walk_model = np.int8(walk) + loaded * np.int8(walk_loaded - walk)
