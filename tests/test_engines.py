@@ -237,6 +237,24 @@ def test_estimate_hands_the_front_every_input_in_the_nomenclature_order(
     assert seen[0] == tuple(values[name] for name in names)
 
 
+def test_plain_float_front_keeps_each_calls_findings_apart_across_threads() -> None:
+    # every call with the same options shares the front's context: a row's findings must be
+    # its own (an out-of-range row raises, an in-range one never does, whatever the others do)
+    from concurrent.futures import ThreadPoolExecutor
+
+    def call(i: int) -> bool:
+        grade = 0.4 if i % 2 else 0.02  # odd calls outside the running model's grade range
+        try:
+            rc.estimate(speed_m_s=3.0, mass_kg=70.0, grade=grade, out_of_range="raise")
+        except rc.OutOfRangeError:
+            return True
+        return False
+
+    with ThreadPoolExecutor(8) as pool:
+        raised = list(pool.map(call, range(4000)))
+    assert raised == [bool(i % 2) for i in range(4000)]
+
+
 @pytest.mark.parametrize("name", ["gait", "direction", "model", "sex"])
 def test_plain_float_front_sends_a_number_for_a_label_to_the_array_engine(name: str) -> None:
     # a number where text belongs is a TypeError naming the input (was a bare KeyError)

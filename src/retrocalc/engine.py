@@ -17,9 +17,11 @@ This is also the internal API of the faces that evaluate many rows (the batch, D
 
 from __future__ import annotations
 
+import linecache
 import math
+import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +69,9 @@ _LABELS: Mapping[str, tuple[Mapping[str, int], int]] = {
 }
 
 
+_SCALAR_WHERE = Locator(())
+
+
 @dataclass(frozen=True)
 class Options:
     """Checked options of one call (see :func:`options`)."""
@@ -79,6 +84,13 @@ class Options:
     # a retrocalc.calibration.Calibration (a face: not imported here): the batch scales the
     # energy and power outputs by its factors and adds calibration_factor
     calibration: Any = None
+    # the plain-float front's context: made once with the options (the usual options are
+    # cached per policy), never changed by a call (a row's findings are its own)
+    context: Context = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        context = Context(self.policy, None, _SCALAR_WHERE, None, self.factors)
+        object.__setattr__(self, "context", context)
 
 
 _PLAIN_OPTIONS: dict[str, Options] = {}
@@ -406,7 +418,6 @@ def evaluate(
 
 # -- the plain-float front ---------------------------------------------------------------
 _BIG = 1e6  # beyond this a number is implausible for any input; the array engine takes it
-_SCALAR_WHERE = Locator(())
 
 
 def _compile_front() -> Any:
@@ -459,8 +470,13 @@ def _compile_front() -> Any:
             lines.append("        return None")
     lines += _FRONT_END.splitlines()
     namespace: dict[str, Any] = {f"{name}_codes": table for name, table in codes.items()}
-    namespace.update(Context=Context, compose=compose, where=_SCALAR_WHERE, big=_BIG)
-    exec("\n".join(lines), namespace)
+    namespace.update(compose=compose, big=_BIG)
+    # a file name inside the package (warnings point past retrocalc's own frames to the
+    # caller), its source in linecache so tracebacks show the generated lines
+    source = "\n".join(lines) + "\n"
+    filename = os.path.join(os.path.dirname(__file__), "<evaluate_scalar>")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
     front = namespace["evaluate_scalar"]
     front.__doc__ = _FRONT_DOC
     return front
@@ -497,12 +513,7 @@ _FRONT_END = """
         if (type(factor) is not float and type(factor) is not int) or not 0 < factor < big:
             return None
         rows["backward_factor"] = float(factor)
-    # no Flags unless the row leaves a range (the composition makes them then)
-    ctx = Context(opts.policy, None, where, None, opts.factors)
-    result = compose(rows, ctx)
-    if ctx.flags is not None:
-        ctx.flags.finish(opts.policy, 1)
-    return result
+    return compose(rows, opts.context)
 """
 
 

@@ -304,6 +304,9 @@ def evaluate(
         if model >= 0 and not rules.supports(model, gait):
             _refuse_model(model, gait, ctx.where(offset))
         codes = rules.choose_model(gait, grade, load, terrain, model)
+    # one row's findings are its own, made only if it leaves a range and finished below: the
+    # front's context is shared by every call with the same options, and never changes
+    found: Flags | None = None
 
     # 3. forward gross power per kg from the base model; rows outside its validity flagged
     if block:
@@ -314,7 +317,10 @@ def evaluate(
         spec = rules.BASE[codes]
         native = spec.kernel(*spec.arguments(values))
         gross_fwd = spec.to_gross(native, speed, mass, w_per_vo2, rest_w_kg)
-        out_of_range = not spec.inside(values) and _flags(ctx).outside((0, codes), spec, values)
+        out_of_range = False
+        if not spec.inside(values):
+            found = Flags(ctx.where)
+            out_of_range = found.outside((0, codes), spec, values)
 
     # 4. direction: backward scales the net (above-rest) part by the gait's factor
     net: Any = gross_fwd - rest_w_kg
@@ -329,7 +335,8 @@ def evaluate(
         if ctx.factors:
             factor = ctx.factors.get(rules.GAITS[gait], factor)
         if not spec.inside(values):
-            out_of_range = _flags(ctx).outside((1, gait), spec, values) | out_of_range
+            found = found or Flags(ctx.where)
+            out_of_range = found.outside((1, gait), spec, values) | out_of_range
         net = net * factor
     gross = net + rest_w_kg
 
@@ -339,7 +346,10 @@ def evaluate(
         in_range = in_range & ~miss
     if out_of_range is not False:
         in_range = in_range & not_(out_of_range)
-        _flags(ctx).flagged += 1 if out_of_range is True else int(np.count_nonzero(out_of_range))
+        if block:
+            _flags(ctx).flagged += int(np.count_nonzero(out_of_range))
+        elif found is not None:
+            found.flagged += 1
         if ctx.policy == "nan":
             gross = where(out_of_range, _NAN, gross)
             net = where(out_of_range, _NAN, net)
@@ -370,6 +380,8 @@ def evaluate(
     else:  # a row always has an estimate: its labels as text are two lookups
         result["gait_used"] = rules.GAITS[gait]
         result["model_used"] = rules.BASE[codes].name
+        if found is not None:
+            found.finish(ctx.policy, 1)  # warn, or raise under "raise"
     return result
 
 
