@@ -315,10 +315,11 @@ def evaluate(
         )
     else:
         spec = rules.BASE[codes]
-        native = spec.kernel(*spec.arguments(values))
+        # a row's inputs in the order of models._spec.ROW_INPUTS
+        native = spec.native_row(speed, grade, mass, load, terrain)
         gross_fwd = spec.to_gross(native, speed, mass, w_per_vo2, rest_w_kg)
         out_of_range = False
-        if not spec.inside(values):
+        if not spec.inside(speed, grade, mass, load, terrain):
             found = Flags(ctx.where)
             out_of_range = found.outside((0, codes), spec, values)
 
@@ -334,7 +335,7 @@ def evaluate(
         factor = rows.get("backward_factor", spec.value)
         if ctx.factors:
             factor = ctx.factors.get(rules.GAITS[gait], factor)
-        if not spec.inside(values):
+        if not spec.inside(speed, grade, mass, load, terrain):
             found = found or Flags(ctx.where)
             out_of_range = found.outside((1, gait), spec, values) | out_of_range
         net = net * factor

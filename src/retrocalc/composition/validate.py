@@ -224,7 +224,7 @@ class Flags:
         """
         bad_any: Any = False
         if type(values["speed_m_s"]) is float:  # one row
-            if spec.inside(values):
+            if spec.inside(**values):
                 return False
             for j, name, low, high in spec.checks:
                 x = values[name]

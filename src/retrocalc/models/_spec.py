@@ -40,6 +40,9 @@ TO_GROSS_W_KG: Mapping[str, Callable[[Any, Any, Any, Any, Any], Any]] = MappingP
         "cost_net_j_kg_m": lambda native, v, m, w_per_vo2, rest: native * v + rest,
     }
 )
+#: Every input a base model's kernel or validity rule may read, in the order the composition
+#: passes one row of them (:attr:`ModelSpec.inside`, :attr:`ModelSpec.native_row`).
+ROW_INPUTS = ("speed_m_s", "grade", "mass_kg", "load_kg", "terrain_factor")
 #: The inputs each conversion reads besides the native value.
 _CONVERSION_READS = {
     "vo2_gross_ml_kg_min": (),
@@ -189,16 +192,25 @@ class ModelSpec:
         )
 
     @functools.cached_property
-    def inside(self) -> Callable[[Mapping[str, float]], bool]:
-        """Predicate: one row of floats lies inside :attr:`bounds` (NaN does not).
+    def inside(self) -> Callable[..., bool]:
+        """Predicate on one row of floats, given as :data:`ROW_INPUTS` (positionally or by
+        name): inside :attr:`bounds` (NaN is not).
 
         Built once from the bounds into a single comparison chain: the plain-float front
         checks a row in a fraction of a microsecond.
         """
-        terms = [f"{lo!r} <= v[{name!r}] <= {hi!r}" for _, name, lo, hi in self.checks]
-        source = "lambda v: " + (" and ".join(terms) or "True")
-        predicate: Callable[[Mapping[str, float]], bool] = eval(source, {"inf": float("inf")})
+        terms = [f"{lo!r} <= {name} <= {hi!r}" for _, name, lo, hi in self.checks]
+        source = f"lambda {', '.join(ROW_INPUTS)}: " + (" and ".join(terms) or "True")
+        predicate: Callable[..., bool] = eval(source, {"inf": float("inf")})
         return predicate
+
+    @functools.cached_property
+    def native_row(self) -> Callable[..., Any]:
+        """The kernel on one row of floats given as :data:`ROW_INPUTS`: its own inputs picked
+        by name, no tuple or mapping in between (the block path uses :attr:`arguments`)."""
+        source = f"lambda {', '.join(ROW_INPUTS)}: kernel({', '.join(self.inputs)})"
+        row: Callable[..., Any] = eval(source, {"kernel": self.kernel})
+        return row
 
     @functools.cached_property
     def arguments(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
