@@ -28,6 +28,7 @@ import numpy as np
 from .._fa import finite, not_, where
 from .._wrap import Locator
 from ..energy import RESTING_VO2_ML_KG_MIN
+from ..models._spec import ROW_INPUTS
 from . import physics, rules
 from .blocks import _backward_block, _flags, _forward_block, _not_finite, _number
 from .validate import Flags, ImpossibleValueError, check
@@ -242,13 +243,10 @@ def evaluate(
     default_o2 = kcal_l is _DEFAULT_KCAL_L
     w_per_vo2 = _DEFAULT_W_PER_VO2 if default_o2 else physics.w_kg_per_vo2(kcal_l)
     rest_w_kg = rest_vo2 * w_per_vo2
-    values = {
-        "speed_m_s": speed,
-        "grade": grade,
-        "mass_kg": mass,
-        "load_kg": load,
-        "terrain_factor": terrain,
-    }
+    # the inputs models read (models._spec.ROW_INPUTS): by name for a block; a row passes
+    # them by position, and names them only to word a range finding
+    row = (speed, grade, mass, load, terrain)
+    values: Any = _named(row) if block else None
 
     # 2. gait and base model
     gait = rules.resolve_gait(rows["gait"], speed, backward, model)
@@ -315,13 +313,12 @@ def evaluate(
         )
     else:
         spec = rules.BASE[codes]
-        # a row's inputs in the order of models._spec.ROW_INPUTS
-        native = spec.native_row(speed, grade, mass, load, terrain)
+        native = spec.native_row(*row)
         gross_fwd = spec.to_gross(native, speed, mass, w_per_vo2, rest_w_kg)
         out_of_range = False
-        if not spec.inside(speed, grade, mass, load, terrain):
+        if not spec.inside(*row):
             found = Flags(ctx.where)
-            out_of_range = found.outside((0, codes), spec, values)
+            out_of_range = found.outside((0, codes), spec, _named(row))
 
     # 4. direction: backward scales the net (above-rest) part by the gait's factor
     net: Any = gross_fwd - rest_w_kg
@@ -335,9 +332,9 @@ def evaluate(
         factor = rows.get("backward_factor", spec.value)
         if ctx.factors:
             factor = ctx.factors.get(rules.GAITS[gait], factor)
-        if not spec.inside(speed, grade, mass, load, terrain):
+        if not spec.inside(*row):
             found = found or Flags(ctx.where)
-            out_of_range = found.outside((1, gait), spec, values) | out_of_range
+            out_of_range = found.outside((1, gait), spec, _named(row)) | out_of_range
         net = net * factor
     gross = net + rest_w_kg
 
@@ -404,6 +401,11 @@ def _limits(
         w_per_vo2 if type(w_per_vo2) is float else None,
         rest_vo2 if type(rest_vo2) is float else None,
     )
+
+
+def _named(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row's (or block's) model inputs by name, from their values in ROW_INPUTS order."""
+    return dict(zip(ROW_INPUTS, row, strict=True))
 
 
 def distance_given(rows: Mapping[str, Any]) -> bool:
