@@ -422,7 +422,7 @@ _BIG = 1e6  # beyond this a number is implausible for any input; the array engin
 
 def _compile_front() -> Any:
     """:func:`evaluate_scalar`'s reading of the inputs, as straight-line code built from
-    :data:`~retrocalc.nomenclature.INPUTS` (one ``if`` per input), ending in :func:`_row`.
+    :data:`~retrocalc.nomenclature.INPUTS` (one ``if`` per input), then :data:`_FRONT_END`.
 
     A number is taken when it is a Python float or int inside its plain range
     (:data:`.composition.plausible.PLAIN_SPANS`): NaN, inf, huge, impossible or suspect
@@ -431,8 +431,8 @@ def _compile_front() -> Any:
     :data:`.rules.GAIT_CODES`, :data:`.rules.DIRECTION_CODES` or a base model's name; other
     spellings, direction models, numpy scalars, sequences and ``sex`` (only read by an RMR
     equation, which the array engine takes) give None. Written out, with the inputs as
-    positional arguments, rather than a loop over a dict of them: that loop over sixteen
-    mostly-None keywords was a third of a one-bout call.
+    positional arguments, rather than a loop over a dict of them: that dict and the loop over
+    its fifteen mostly-None entries were a fifth of a one-bout call.
     """
     codes = {
         "gait": dict(rules.GAIT_CODES),
