@@ -432,7 +432,7 @@ def _compile_front() -> Any:
     spellings, direction models, numpy scalars, sequences and ``sex`` (only read by an RMR
     equation, which the array engine takes) give None. Written out, with the inputs as
     positional arguments, rather than a loop over a dict of them: that dict and the loop over
-    its fifteen mostly-None entries were a fifth of a one-bout call.
+    its fifteen mostly-None entries were a quarter of a one-bout call.
     """
     codes = {
         "gait": dict(rules.GAIT_CODES),
