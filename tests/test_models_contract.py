@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 import retrocalc as rc
+from retrocalc.models import _spec
 
 BASE = [s for s in rc.REGISTRY.values() if s.kind == "base"]
 ULP_BOUND = 1e-14
@@ -130,3 +131,22 @@ def test_text_is_refused_with_the_parameter_named(spec: Any) -> None:
     args[0] = ["1.3", "fast"]
     with pytest.raises(TypeError, match=spec.inputs[0].split("_")[0]):
         spec.function(*args)
+
+
+@pytest.mark.parametrize("output", sorted(_spec.TO_GROSS_W_KG))
+def test_conversions_read_only_the_rates_they_declare(output: str) -> None:
+    # the array engine passes None for a per-row rate a conversion does not declare reading
+    reads_o2, reads_rest = _spec._CONVERSION_RATES[output]
+    convert = _spec.TO_GROSS_W_KG[output]
+    native, speed, mass, w_per_vo2, rest = 2.0, 3.0, 70.0, 0.35, 1.2
+    full = convert(native, speed, mass, w_per_vo2, rest)
+    assert (
+        convert(native, speed, mass, w_per_vo2 if reads_o2 else None, rest if reads_rest else None)
+        == full
+    )
+    for declared, args in (
+        (reads_o2, (native, speed, mass, 0.7, rest)),
+        (reads_rest, (native, speed, mass, w_per_vo2, 2.4)),
+    ):
+        # a declared rate changes the result (so it is read); an undeclared one must not
+        assert (convert(*args) != full) == declared

@@ -153,12 +153,13 @@ def _forward_block(
         sel: Any = None if count == n else np.flatnonzero(codes == code)
         sub = _subset(values, sel, count, spec.reads)
         native = spec.kernel(*spec.arguments(sub))
+        reads_o2, reads_rest = spec.rates_read  # per-row rates gathered only when read
         part = spec.to_gross_w_kg(
             native,
             sub.get("speed_m_s"),
             sub.get("mass_kg"),
-            _take(w_per_vo2, sel),
-            _take(rest_w_kg, sel),
+            _take(w_per_vo2, sel) if reads_o2 else None,
+            _take(rest_w_kg, sel) if reads_rest else None,
         )
         if sel is None:
             gross_fwd[:] = part

@@ -51,6 +51,15 @@ _CONVERSION_READS = {
     "cost_net_j_kg_m": ("speed_m_s",),
     "net_factor": (),
 }
+#: Whether each conversion reads the O2 equivalent (W/kg per ml/kg/min) and the resting rate
+#: [W/kg]: the array engine gathers a per-row rate (RER, RMR) only for a model that reads it.
+_CONVERSION_RATES = {
+    "vo2_gross_ml_kg_min": (True, False),
+    "power_gross_w_kg": (False, False),
+    "power_gross_w": (False, False),
+    "cost_net_j_kg_m": (False, True),
+    "net_factor": (False, False),
+}
 
 
 @dataclass(frozen=True)
@@ -225,6 +234,12 @@ class ModelSpec:
     def reads(self) -> tuple[str, ...]:
         """Every input the model's evaluation reads: its own, its ranges', its conversion's."""
         return tuple(dict.fromkeys((*self.inputs, *self.bounds, *_CONVERSION_READS[self.output])))
+
+    @property
+    def rates_read(self) -> tuple[bool, bool]:
+        """Whether the conversion to gross W/kg reads the O2 equivalent and the resting rate
+        (a ``None`` passed for one it does not read is fine)."""
+        return _CONVERSION_RATES[self.output]
 
     def to_gross_w_kg(self, native: Any, speed: Any, mass: Any, w_per_vo2: Any, rest: Any) -> Any:
         """The native output as gross metabolic power per kg body mass [W/kg]."""
