@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Marks", "Tags", "marks", "scan"]
+__all__ = ["SKIP", "Marks", "Tags", "marks", "scan"]
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -43,6 +43,10 @@ _COLONS = _ONES * np.uint64(ord(":"))
 _BYTE_INDEX = np.uint64(0x0001020304050607)  # byte i holds 7 - i
 # _MASKS[k]: the k low bytes of a word
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+#: Code of a name that is not wanted but common (a point's ``Position``...): found as it
+#: stands, it has no prefix, so it is not searched for a colon (a third of the start tags
+#: of a TCX track otherwise are)
+SKIP = -2
 _MAX_WORDS = 6  # tag names (prefix included) longer than 48 bytes: not for the fast path
 # a start or end tag, quoted values skipped (for tags whose first ">" is inside a value)
 _TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
@@ -222,7 +226,7 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | 
     second[longer] = words[start[longer] + 8] & _MASKS[np.minimum(length[longer] - 8, 8)]
     codes = names.lookup(first, second)
     codes[length > 16] = -1
-    other = np.flatnonzero(codes < 0)
+    other = np.flatnonzero(codes == -1)
     colon = _colon_positions(words, start[other], length[other])
     if colon is None:
         return None
@@ -236,6 +240,7 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | 
         found = names.lookup(f, g)
         found[(n < 1) | (n > 16)] = -1
         codes[other] = found
+    np.maximum(codes, -1, out=codes)  # SKIP: not wanted
     return codes
 
 
@@ -297,8 +302,8 @@ def marks(data: bytes) -> Marks | None:
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
     """The start tags named in ``starts`` (local names, any namespace prefix) with their
-    codes, and the end tags of the elements named in ``ends`` with theirs, in document
-    order; None when the text does not suit the method."""
+    codes (those of code :data:`SKIP` left out), and the end tags of the elements named in
+    ``ends`` with theirs, in document order; None when the text does not suit the method."""
     lt, end, lead = marks.lt, marks.end, marks.lead
     data_size = len(marks.data)
     a = np.frombuffer(marks.data, np.uint8)

