@@ -60,3 +60,42 @@ def test_seconds_since_another_index(units: tuple[str, str]) -> None:
     assert got is not None
     assert got.tobytes() == expected.tobytes()
     assert seconds_since(start, _index([_NAT, _NAT], "us")) is None
+
+
+def test_frame_is_the_constructors_table() -> None:
+    from retrocalc.activity._table import frame
+
+    rng = np.random.default_rng(2)
+    n = 50
+    columns = {
+        "time": pd.DatetimeIndex(rng.integers(0, 10**15, n).view("M8[us]"))
+        .tz_localize("UTC")
+        .array,
+        "x": rng.normal(size=n),
+        "strided": rng.normal(size=(n, 3))[:, 1],
+        "k": rng.integers(0, 9, n),
+        "ok": rng.random(n) > 0.5,
+        "state": pd.Categorical.from_codes(rng.integers(0, 3, n), categories=["a", "b", "c"]),
+        "text": pd.Series(np.array(["run", "walk"], dtype=object)).array.take(
+            rng.integers(0, 2, n)
+        ),
+        "y": rng.normal(size=n),
+        "k2": rng.integers(0, 9, n),
+    }
+    for index in (None, pd.RangeIndex(n), pd.Index(np.arange(n) * 2)):
+        expected = pd.DataFrame(columns, index=index)
+        got = frame(columns, index)
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        assert list(got.dtypes) == list(expected.dtypes)
+        assert got.columns.equals(expected.columns)
+        assert got.columns.dtype == expected.columns.dtype
+    # the table holds copies of the numbers
+    got = frame(columns)
+    got.loc[0, "x"] = 99.0
+    assert columns["x"][0] != 99.0
+    # anything else: the constructor's own table, or its error
+    mixed = {"a": np.array(["x", None] * 5, dtype=object), "b": np.arange(10.0)}
+    pd.testing.assert_frame_equal(frame(mixed), pd.DataFrame(mixed))
+    with pytest.raises(ValueError, match="same length"):
+        frame({"a": np.arange(3.0), "b": np.arange(4.0)})
+    assert frame({}).shape == pd.DataFrame({}).shape

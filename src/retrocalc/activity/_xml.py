@@ -23,6 +23,7 @@ import pandas as pd
 
 from .._extras import load
 from . import _scan, _values
+from ._table import frame
 from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport, seconds_since
 
 __all__ = ["read_xml"]
@@ -239,9 +240,9 @@ def _lap_frame(
     elapsed = samples["elapsed_s"].to_numpy()
     timed = elapsed[~np.isnan(elapsed)]
     end_s = float(timed.max()) if timed.size else np.nan  # Series.max: NaN skipped
-    return pd.DataFrame(
+    return frame(
         {
-            "start_time": start,
+            "start_time": start.array,
             "start_s": start_s,
             "elapsed_s": np.diff(np.append(start_s, end_s)),
             "timer_s": _numbers([e for _, e, _ in laps]),

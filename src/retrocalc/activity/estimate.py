@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning, UnitWarning
 from ._energy import call_estimate, from_heart_rate, rest_for_pauses
+from ._table import frame
 from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
 from .grade import GradeSettings, filtered_grade, raw_grade
@@ -376,12 +377,9 @@ def estimate_activity(
         direction=direction_column,
         **result,
     )
-    # every array is this call's own: the frame holds them as they are (copy=False), without
-    # consolidating them into blocks (1.2 ms -> 0.25 ms for 3,600 samples)
-    table = pd.DataFrame(
+    table = frame(
         {k: c.column() if isinstance(c, Coded) else c for k, c in columns.items()},
-        index=act.samples.index,
-        copy=False,
+        act.samples.index,
     )
     in_range = np.asarray(result["in_range"], dtype=bool)
 

@@ -193,13 +193,19 @@ def norm_sport(sport: Any) -> str | None:
 def make_samples(columns: dict[str, Any], n: int, *, copy: bool = True) -> pd.DataFrame:
     """The samples table with every column of :data:`COLUMNS` (missing ones NaN / NaT / 0).
 
-    ``copy=False`` lets the table hold the given arrays (for a reader's own arrays only).
+    ``copy=False`` lets the table hold the given times (for a reader's own only); the
+    numbers are copied into the table's blocks either way.
     """
+    from ._table import frame
+
     data: dict[str, Any] = {}
     time = columns.get("time")
     if time is None:
         time = pd.DatetimeIndex(np.full(n, np.datetime64("NaT"), "datetime64[ns]"), tz="UTC")
-    data["time"] = time
+    if isinstance(time, pd.DatetimeIndex):
+        data["time"] = time.array.copy() if copy else time.array
+    else:
+        data["time"] = time
     elapsed = columns.get("elapsed_s")
     if elapsed is None:
         elapsed = elapsed_seconds(pd.DatetimeIndex(time))
@@ -210,7 +216,7 @@ def make_samples(columns: dict[str, Any], n: int, *, copy: bool = True) -> pd.Da
     for name in ("segment", "lap"):
         value = columns.get(name)
         data[name] = np.zeros(n, np.int64) if value is None else np.asarray(value, np.int64)
-    return pd.DataFrame(data, copy=copy)  # in the order of COLUMNS
+    return frame(data)  # in the order of COLUMNS
 
 
 _PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}

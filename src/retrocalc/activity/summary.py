@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..units.convert import KCAL_TO_KJ
+from ._table import frame
 from ._text import Coded, sorted_labels
 from .estimate import NOT_ON_FOOT, ActivityResult
 from .grade import GradeProfile, unique_inverse
@@ -39,8 +40,7 @@ def _splits(columns: dict[str, Any], key: np.ndarray[Any, Any], name: str) -> pd
     sums = {k: np.bincount(index, v, codes.size) for k, v in columns.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = sums["moving_s"] / (sums["distance_m"] / 1000.0)
-    # fresh arrays: held as they are (copy=False), not consolidated into a block
-    return pd.DataFrame({name: codes, **sums, "pace_s_per_km": pace}, copy=False)
+    return frame({name: codes, **sums, "pace_s_per_km": pace})
 
 
 def _moving(values: Any, moving: np.ndarray[Any, Any]) -> Any:
@@ -83,10 +83,10 @@ def summarise(
         "energy_gross_kcal": np.bincount(index, gross_s, len(pairs)),
         "energy_net_kcal": np.bincount(index, net_s, len(pairs)),
     }
-    by_gait = pd.DataFrame(
+    by_gait = frame(
         {
-            "gait": [p[0] for p in pairs],  # a handful of pairs
-            "direction": [p[1] for p in pairs],
+            "gait": Coded(tuple(gait_names), keys // nd).column(),  # a handful of pairs
+            "direction": Coded(tuple(dir_names), keys % nd).column(),
             **per_gait,
         }
     )
