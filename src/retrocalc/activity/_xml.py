@@ -274,6 +274,8 @@ def _numbers(texts: list[Any]) -> Any:
 _C_TIME, _C_OPEN, _C_CLOSE, _C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END = range(10, 17)
 _C_TOTAL, _C_TYPE, _C_ACTIVITY, _C_CREATOR, _C_CREATOR_END, _C_NAME, _C_ROOT = range(17, 24)
 _STRUCTURE = (_C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END)
+_IS_STRUCTURE = np.zeros(_C_ROOT + 1, dtype=bool)  # by code: the tags _structure reads
+_IS_STRUCTURE[[*_STRUCTURE, _C_TOTAL, 3]] = True
 _TAGS = {
     "gpx": {"trkpt": _C_OPEN, "trkseg": _C_SEG, "time": _C_TIME, "type": _C_TYPE, "gpx": _C_ROOT},
     "tcx": {
@@ -361,8 +363,15 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     n = int(opened.sum())
     if n == 0 or n != int(closed.sum()):
         return None
-    point = np.cumsum(opened) - 1  # the point a tag belongs to
-    inside = (np.cumsum(opened) - np.cumsum(closed) > 0) | (opened & ~selfclosing)
+    # running counts as int64 summed in place (a cumsum of booleans into a new array costs
+    # twice as much)
+    point = opened.astype(np.int64)
+    np.cumsum(point, out=point)
+    point -= 1  # the point a tag belongs to
+    level = opened.astype(np.int64)
+    level -= closed
+    np.cumsum(level, out=level)  # points open after each tag
+    inside = (level > 0) | (opened & ~selfclosing)
     table = np.full((n, len(_NAMES)), np.nan)
     field = np.flatnonzero(inside & (code < len(_NAMES)) & ~selfclosing)
     if field.size:
@@ -378,7 +387,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     time = _point_times(tags, timed, point[timed], n)
     if kind == "gpx" and not _lat_lon(tags, np.flatnonzero(opened), table):
         return None
-    segments, lap_of, laps = _structure(tags, opened, inside, n)
+    segments, lap_of, laps = _structure(tags, point, opened, inside, n)
     meta = _meta(tags, kind)
     return _build(table, time, segments, lap_of, laps, meta, [], name, kind)
 
@@ -424,14 +433,18 @@ def _point_times(
 
 
 def _structure(
-    tags: _scan.Tags, opened: np.ndarray[Any, Any], inside: np.ndarray[Any, Any], n: int
+    tags: _scan.Tags,
+    point: np.ndarray[Any, Any],
+    opened: np.ndarray[Any, Any],
+    inside: np.ndarray[Any, Any],
+    n: int,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[tuple[Any, ...]]]:
     """Segment and lap of each point, and the TCX laps, as the iterparse path counts them.
 
-    A loop over the segment and lap tags only (a handful per file), not over points.
+    ``point``: the point each tag belongs to (the last opened). A loop over the segment and
+    lap tags only (a handful per file), not over points.
     """
     code = tags.code
-    before = np.cumsum(opened) - opened  # points opened before each tag
     segment_of = np.zeros(n, np.int64)
     lap_of = np.zeros(n, np.int64)
     laps: list[tuple[Any, ...]] = []
@@ -439,10 +452,10 @@ def _structure(
     track_depth = 0
     lap_start: str | None = None
     totals: dict[int, str] = {}
-    marks = np.flatnonzero(np.isin(code, (*_STRUCTURE, _C_TOTAL, 3)) & ~inside)
+    marks = np.flatnonzero(_IS_STRUCTURE[code] & ~inside)  # (a table: np.isin costs 10x)
     for i in marks.tolist():
         c = int(code[i])
-        upto = int(before[i])
+        upto = int(point[i]) + 1 - int(opened[i])  # points opened before the tag
         if upto > done:
             segment_of[done:upto] = segment
             lap_of[done:upto] = lap
