@@ -123,24 +123,45 @@ class Tags:
 
 
 class _Names:
-    """Exact lookup of a local name -> code by the name's two words."""
+    """Exact lookup of a local name -> code by the name's two words.
+
+    A perfect hash of the first word (multiply, keep the top bits: a slot of a table four
+    times the number of names, the multiplier found when the table is made) and one
+    comparison of both words: a name not wanted lands on another name's slot or an empty
+    one (first word 0, which no name has: its first byte is not 0) and misses. Half the
+    time of a binary search of the sorted words.
+    """
 
     def __init__(self, names: dict[str, int]) -> None:
         if not all(1 <= len(name.encode()) <= 16 for name in names):
             raise ValueError("tag names: 1 to 16 bytes")
         buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
         w = _words(buf)[np.arange(2 * len(names)) * 8].reshape(-1, 2)
-        order = np.argsort(w[:, 0], kind="stable")
         if np.unique(w[:, 0]).size != len(names):
             raise ValueError("tag names: the first 8 bytes must differ")
-        self.first = w[order, 0]
-        self.second = w[order, 1]
-        self.codes = np.array(list(names.values()), dtype=np.int64)[order]
+        bits = max(4, (4 * len(names) - 1).bit_length())
+        self.shift = np.uint64(64 - bits)
+        rng = np.random.default_rng(0)  # the same table in every process
+        while True:
+            self.multiplier = rng.integers(1, 2**63, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+            slots = self._slots(w[:, 0])
+            if np.unique(slots).size == len(names):
+                break
+        self.first = np.zeros(2**bits, dtype=np.uint64)
+        self.second = np.zeros(2**bits, dtype=np.uint64)
+        self.codes = np.full(2**bits, -1, dtype=np.int64)
+        self.first[slots] = w[:, 0]
+        self.second[slots] = w[:, 1]
+        self.codes[slots] = list(names.values())
+
+    def _slots(self, first: Words) -> Int:
+        with np.errstate(over="ignore"):
+            out: Int = ((first * self.multiplier) >> self.shift).astype(np.intp)
+        return out
 
     def lookup(self, first: Words, second: Words) -> Int:
         """Code of each name (given by its words, zero past its end); -1: not wanted."""
-        pos = np.searchsorted(self.first, first)
-        np.minimum(pos, self.first.size - 1, out=pos)
+        pos = self._slots(first)
         hit = self.first[pos] == first
         hit &= self.second[pos] == second
         out: Int = np.where(hit, self.codes[pos], -1)
