@@ -27,13 +27,29 @@ class Coded:
     def column(self) -> Any:
         """The column as the DataFrame constructor makes it from the object array of texts
         (``str`` in pandas 3, object before): the labels are converted, then taken."""
-        labels = pd.Series(np.array(self.names, dtype=object), copy=False).array
-        return labels.take(self.codes)
+        return _labels(self.names).take(self.codes)
 
     def objects(self) -> NDArray[Any]:
         """The texts as an object array."""
         out: NDArray[Any] = np.array(self.names, dtype=object).take(self.codes)
         return out
+
+
+_LABELS: dict[tuple[Any, tuple[str, ...]], Any] = {}
+_PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _labels(names: tuple[str, ...]) -> Any:
+    """``names`` as pandas converts an object array of texts (0.06 ms: made once per set of
+    labels and pandas' text setting; never handed out, only taken from)."""
+    # the text setting (fixed from pandas 3 on, where asking for it warns)
+    key = (None if _PANDAS_3 else pd.get_option("future.infer_string"), names)
+    found = _LABELS.get(key)
+    if found is None:
+        if len(_LABELS) > 64:
+            _LABELS.clear()
+        found = _LABELS[key] = pd.Series(np.array(names, dtype=object), copy=False).array
+    return found
 
 
 def sorted_labels(values: Any) -> tuple[list[str], NDArray[np.intp]]:
