@@ -369,14 +369,15 @@ def check_times(activity: Activity) -> None:
     samples = activity.samples
     if samples.empty:
         raise ActivityError(f"{activity.source}: no track points in the file")
-    untimed = int(samples["time"].isna().sum()) if activity.format != "fit" else 0
-    untimed = untimed or int(samples["elapsed_s"].isna().sum())
+    # the arrays, not Series (isna on a Series costs 3x)
+    elapsed = samples["elapsed_s"].to_numpy(np.float64)
+    untimed = int(pd.isna(samples["time"].array).sum()) if activity.format != "fit" else 0
+    untimed = untimed or int(np.isnan(elapsed).sum())
     if untimed:
         activity.warnings.append(
             f"{untimed} of {len(samples)} points have no time (times are interpolated "
             "over distance between the timed points when estimating)"
         )
-    elapsed = samples["elapsed_s"].to_numpy()
     finite = elapsed[np.isfinite(elapsed)]
     if finite.size and np.ptp(finite) < 1.0 and len(samples) > 1:
         activity.warnings.append(
