@@ -241,11 +241,16 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | 
     if a name is longer than 48 bytes."""
     # a name that is wanted as it stands has no colon: look up every name as it stands, then
     # the local part of the others that have a prefix
-    first = words[start] & _MASKS[np.minimum(length, 8)]
-    second = np.zeros(start.size, dtype=np.uint64)
-    longer = np.flatnonzero((length > 8) & (length <= 16))
-    second[longer] = words[start[longer] + 8] & _MASKS[np.minimum(length[longer] - 8, 8)]
+    # (masked in place, fewer temporaries: glibc returns the memory freed after a read to
+    # the system, so the peak of each read is paid again in page faults by the next, 1-3 ms
+    # a megabyte here; the second word is zero for a name of up to 8 bytes, and readable:
+    # the text has _PAD bytes past every start tag)
+    first = words[start]
+    first &= _MASKS[np.minimum(length, 8)]
+    second = words[start + 8]
+    second &= _MASKS[np.clip(length - 8, 0, 8)]
     codes = names.lookup(first, second)
+    del first, second
     codes[length > 16] = -1
     other = np.flatnonzero(codes == -1)
     colon = _colon_positions(words, start[other], length[other])
@@ -330,11 +335,6 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
-    # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
-    # (one cumulative sum of the steps; int8 steps from the boolean masks, no copies)
-    step = (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8)
-    depth = step.astype(np.int64)
-    np.cumsum(depth, out=depth)  # in place: a cumsum into a new array costs twice as much
     tag = np.flatnonzero(opening)  # start tags (self-closing included)
     if tag.size == 0:
         return None
@@ -345,20 +345,27 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     words = _words(buffer)
     name_start = lt[tag] + 1
     region_end = end[tag] - selfclosing[tag]
-    region = region_end - name_start  # the name, then white space and attributes
-    # a region that ends with neither white space nor a quote is the name alone (attribute
-    # values are quoted): only the others are searched for the end of the name
+    # the name, then white space and attributes; a region that ends with neither white space
+    # nor a quote is the name alone (attribute values are quoted): only the others are
+    # searched for the end of the name (in place: the peak of memory is the page faults of
+    # the next call, see _local_codes)
+    name_len = region_end - name_start
     last = a[region_end - 1]
-    name_len = region.copy()
     other = np.flatnonzero((last <= 32) | (last == ord('"')) | (last == ord("'")))
     if other.size:
-        lengths = _name_lengths(words, name_start[other], region[other])
+        lengths = _name_lengths(words, name_start[other], name_len[other])
         if lengths is None:
             return None
         name_len[other] = lengths
     codes = _local_codes(words, _names(starts), name_start, name_len)
     if codes is None:
         return None
+    # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
+    # (one cumulative sum of the steps, in place: a cumsum into a new array costs twice as
+    # much; after the names, so that it does not add to their peak of memory)
+    step = (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8)
+    depth = step.astype(np.int64)
+    np.cumsum(depth, out=depth)
     # every tag's code (-1: not wanted), the wanted elements' end tags included
     code = np.full(lt.size, -1, dtype=np.int64)
     code[tag] = codes
@@ -370,18 +377,22 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         end_code = np.full(max(closing) + 1, -1, dtype=np.int64)
         end_code[list(closing)] = list(closing.values())
         code[_matching_ends(depth, tag[closed])] = end_code[codes[closed]]
+    del depth, codes  # (each array let go when done: the peak of memory, see _local_codes)
     keep = np.flatnonzero(code >= 0)
+    code = code[keep]
     next_lt = np.minimum(keep + 1, lt.size - 1)
     text_end = np.where(keep + 1 < lt.size, lt[next_lt], data_size)
+    del next_lt
+    name_start += name_len  # now where each name ends
     return Tags(
         buffer=buffer,
         words=words,
-        code=code[keep],
+        code=code,
         selfclosing=selfclosing[keep],  # an end tag's byte before ">" ends its name
         text_start=end[keep] + 1,
         text_end=text_end,
         index=keep,
         starts=tag,
-        name_end=name_start + name_len,
+        name_end=name_start,
         attributes_end=region_end,
     )

@@ -355,6 +355,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     if marks is None:
         return None
     tags = _scan.scan(marks, _STARTS[kind], _ENDS[kind])
+    del marks  # the tags hold what is read next (memory: see _scan._local_codes)
     if tags is None:
         return None
     code, selfclosing = tags.code, tags.selfclosing
@@ -372,6 +373,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     level -= closed
     np.cumsum(level, out=level)  # points open after each tag
     inside = (level > 0) | (opened & ~selfclosing)
+    del level
     table = np.full((n, len(_NAMES)), np.nan)
     field = np.flatnonzero(inside & (code < len(_NAMES)) & ~selfclosing)
     if field.size:
