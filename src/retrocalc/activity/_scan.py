@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["SKIP", "Marks", "Tags", "marks", "scan"]
+__all__ = ["SKIP", "Marks", "Tags", "marks", "running_sum", "scan"]
 
 Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
@@ -270,6 +271,14 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | 
     return codes
 
 
+def running_sum(steps: NDArray[Any]) -> NDArray[np.int64]:
+    """Cumulative sum as int64, summed in place in a copy (a cumsum of booleans or int8 into
+    a new array costs twice as much)."""
+    out = steps.astype(np.int64)
+    np.cumsum(out, out=out)
+    return out
+
+
 def _matching_ends(depth: Int, opens: Int) -> Int:
     """Tag number of the end tag of each start tag ``opens`` (not self-closing), from the
     depth after each tag: the first later tag that leaves the element's depth. One pass per
@@ -361,11 +370,8 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     if codes is None:
         return None
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
-    # (one cumulative sum of the steps, in place: a cumsum into a new array costs twice as
-    # much; after the names, so that it does not add to their peak of memory)
-    step = (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8)
-    depth = step.astype(np.int64)
-    np.cumsum(depth, out=depth)
+    # (after the names, so that it does not add to their peak of memory)
+    depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
     # every tag's code (-1: not wanted), the wanted elements' end tags included
     code = np.full(lt.size, -1, dtype=np.int64)
     code[tag] = codes

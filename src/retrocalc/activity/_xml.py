@@ -28,6 +28,8 @@ from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport
 
 __all__ = ["read_xml"]
 
+_Array = np.ndarray[Any, Any]
+
 # local element name -> column of the point row
 _POINT_FIELDS = {
     "ele": 0,
@@ -301,12 +303,8 @@ _FIELDS = {
 }  # fmt: skip
 # not wanted, but in every point of common files: known, they need no search for a prefix
 _COMMON = {"gpx": ("extensions",), "tcx": ("Position", "HeartRateBpm", "Extensions")}
-_STARTS = {
-    kind: {f: _POINT_FIELDS[f] for f in _FIELDS[kind]}
-    | _TAGS[kind]
-    | dict.fromkeys(_COMMON[kind], _scan.SKIP)
-    for kind in _TAGS
-}
+_STARTS = {k: {f: _POINT_FIELDS[f] for f in _FIELDS[k]} | _TAGS[k]
+           | dict.fromkeys(_COMMON[k], _scan.SKIP) for k in _TAGS}  # fmt: skip
 _DECL_ENCODING = re.compile(r"""^<\?xml[^>]*\bencoding\s*=\s*["']([^"']*)""")
 _LAT_LON = {
     key: re.compile(rf"""(?:^|[\s\0]){key}\s*=\s*["']([^"']*)["']""") for key in ("lat", "lon")
@@ -364,14 +362,9 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     n = int(opened.sum())
     if n == 0 or n != int(closed.sum()):
         return None
-    # running counts as int64 summed in place (a cumsum of booleans into a new array costs
-    # twice as much)
-    point = opened.astype(np.int64)
-    np.cumsum(point, out=point)
+    point = _scan.running_sum(opened)
     point -= 1  # the point a tag belongs to
-    level = opened.astype(np.int64)
-    level -= closed
-    np.cumsum(level, out=level)  # points open after each tag
+    level = _scan.running_sum(opened.astype(np.int64) - closed)  # points open after each tag
     inside = (level > 0) | (opened & ~selfclosing)
     del level
     table = np.full((n, len(_NAMES)), np.nan)
@@ -394,7 +387,7 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     return _build(table, time, segments, lap_of, laps, meta, [], name, kind)
 
 
-def _lat_lon(tags: _scan.Tags, opens: np.ndarray[Any, Any], table: np.ndarray[Any, Any]) -> bool:
+def _lat_lon(tags: _scan.Tags, opens: _Array, table: _Array) -> bool:
     """Latitude and longitude of the GPX points (attributes of their start tags) into the
     table; False when a point lacks one that others have, or a value does not read."""
     found = _values.attribute_decimals(tags, opens, ("lat", "lon"))
@@ -416,9 +409,7 @@ def _lat_lon(tags: _scan.Tags, opens: np.ndarray[Any, Any], table: np.ndarray[An
     return True
 
 
-def _point_times(
-    tags: _scan.Tags, timed: np.ndarray[Any, Any], owner: np.ndarray[Any, Any], n: int
-) -> pd.DatetimeIndex:
+def _point_times(tags: _scan.Tags, timed: _Array, owner: _Array, n: int) -> pd.DatetimeIndex:
     """UTC time of each point (NaT where it has none) from its time element's text."""
     parsed = _values.iso_times(tags, timed)
     if parsed is None:  # another spelling somewhere: pandas parses them all, as iterparse does
@@ -435,12 +426,8 @@ def _point_times(
 
 
 def _structure(
-    tags: _scan.Tags,
-    point: np.ndarray[Any, Any],
-    opened: np.ndarray[Any, Any],
-    inside: np.ndarray[Any, Any],
-    n: int,
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[tuple[Any, ...]]]:
+    tags: _scan.Tags, point: _Array, opened: _Array, inside: _Array, n: int
+) -> tuple[_Array, _Array, list[tuple[Any, ...]]]:
     """Segment and lap of each point, and the TCX laps, as the iterparse path counts them.
 
     ``point``: the point each tag belongs to (the last opened). A loop over the segment and
