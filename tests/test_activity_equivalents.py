@@ -99,3 +99,15 @@ def test_frame_is_the_constructors_table() -> None:
     with pytest.raises(ValueError, match="same length"):
         frame({"a": np.arange(3.0), "b": np.arange(4.0)})
     assert frame({}).shape == pd.DataFrame({}).shape
+
+
+def test_frame_tables_do_not_share_their_column_labels() -> None:
+    # labels are cached per set of names: naming one table's columns (in place, as
+    # ``df.columns.name = ...`` does) must not name another's
+    from retrocalc.activity._table import frame
+
+    first = frame({"x": np.arange(3.0), "k": np.arange(3)})
+    second = frame({"x": np.arange(3.0), "k": np.arange(3)})
+    first.columns.name = "named"
+    assert second.columns.name is None
+    assert frame({"x": np.arange(2.0), "k": np.arange(2)}).columns.name is None

@@ -38,8 +38,8 @@ def _builder() -> Callable[..., pd.DataFrame] | None:
 
 
 _BUILD = _builder()
-# column labels -> their Index (an Index of text costs 30 us to make; the tables of the
-# activity code have a few sets of labels, and an Index is immutable: tables can share it)
+# column labels -> their Index (an Index of text costs 30 us to make, a view of one 1 us; the
+# tables of the activity code have a few sets of labels)
 _LABELS: dict[tuple[str, ...], pd.Index] = {}
 
 
@@ -49,7 +49,9 @@ def _labels(names: tuple[str, ...]) -> pd.Index:
         if len(_LABELS) > 64:
             _LABELS.clear()
         found = _LABELS[names] = pd.Index(list(names))
-    return found
+    # a view per table: the labels' data shared, its name its own (``df.columns.name = ...``
+    # sets it in place, and must not reach other tables)
+    return found.view()
 
 
 def frame(columns: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:
