@@ -36,6 +36,8 @@ def layer(module: str) -> int:
         return LAYERS["foundations"]
     if top in ("models", "composition", "engine"):
         return LAYERS[top]
+    if top == "_front":  # the plain-float front: an engine in its own module
+        return LAYERS["engine"]
     return LAYERS["faces"]
 
 
