@@ -128,6 +128,30 @@ def test_documents_the_fast_path_cannot_read_go_to_iterparse(
         assert any("XML ends early" in w for w in b.warnings)
 
 
+def test_undeclared_prefixes_are_read_by_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # some apps write extension tags (<x:hr>) without declaring the prefix: expat without
+    # namespaces (the fast path) reads them by local name; the full parser used to refuse
+    # the file ("unbound prefix") whenever anything else sent it there, e.g. a comment
+    text = (GPX_HEAD + GPX_BODY).replace(" xmlns:x='urn:ext'", "")
+    undeclared = tmp_path / "undeclared.gpx"
+    undeclared.write_text(text, encoding="utf-8")
+    commented = tmp_path / "commented.gpx"
+    commented.write_text(text.replace("<gpx:trk>", "<!-- c --><gpx:trk>"), encoding="utf-8")
+    fast = _read(undeclared, fast=True, monkeypatch=monkeypatch)
+    assert fast.samples["heart_rate_bpm"].iloc[0] == 120.0
+    for path in (undeclared, commented):
+        full = _read(path, fast=False, monkeypatch=monkeypatch)
+        pd.testing.assert_frame_equal(full.samples, fast.samples)
+        assert "namespace prefixes used but not declared: x" in full.warnings
+    # declared ones are left alone
+    assert _xml._declare_prefixes((GPX_HEAD + GPX_BODY).encode()) == (
+        (GPX_HEAD + GPX_BODY).encode(),
+        [],
+    )
+
+
 def _tcx(laps: list[tuple[str, float, float, list[list[str]]]]) -> str:
     """TCX text: per lap (start, TotalTimeSeconds, DistanceMeters, tracks of point times)."""
     out = []

@@ -9,11 +9,18 @@ document, one row per byte position), without a Python step per value:
   as the full parser's do;
 * times (``YYYY-MM-DDTHH:MM:SS[.f{1-9}][Z|+HH:MM|-HH:MM]``) by digit arithmetic,
   range-checked; anything else returns None and the caller parses the column with pandas.
+
+The full parser's points (lists of texts) are converted by :func:`float_texts` and
+:func:`time_texts`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from ._scan import _MASKS, _PAD, Bool, Int, Tags, Words, _words
@@ -304,3 +311,22 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
     seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_s
     ns: Int = seconds * 1_000_000_000 + fraction
     return ns, ("ns" if (places > 6).any() else "us")
+
+
+def float_texts(texts: list[list[str]], notes: list[str]) -> NDArray[np.float64]:
+    """Rows of number texts as floats; unreadable ones NaN, with a note (the full parser's
+    points)."""
+    try:
+        out: NDArray[np.float64] = np.array(texts, dtype=np.float64)
+    except ValueError:
+        table = pd.DataFrame(texts).apply(pd.to_numeric, errors="coerce")
+        notes.append("some numbers could not be read and were left empty")
+        out = table.to_numpy(dtype=np.float64)
+    return out
+
+
+def time_texts(texts: Sequence[Any]) -> pd.DatetimeIndex:
+    """UTC times of ISO 8601 texts (NaT where missing or unreadable)."""
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))

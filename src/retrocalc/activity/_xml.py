@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -96,6 +95,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     fast = _read_plain(data, name, kind)
     if fast is not None:
         return fast
+    data, undeclared = _declare_prefixes(data)
     stream = io.BytesIO(data)
 
     point_tag = "trkpt" if kind == "gpx" else "Trackpoint"
@@ -106,7 +106,9 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     lap_of: list[int] = []
     laps: list[tuple[Any, ...]] = []
     meta: dict[str, Any] = {}
-    notes: list[str] = []
+    notes = [f"namespace prefixes used but not declared: {', '.join(undeclared)}"] * bool(
+        undeclared
+    )
     local: dict[str, str] = {}  # tag -> local name (namespaces are few: cache them)
     code: dict[str, int] = {}  # tag -> column, _TIME or _OTHER
     segment = lap = tracks_in_lap = 0
@@ -168,8 +170,29 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
         notes.append(f"XML ends early ({exc}): kept the {len(rows)} points read before it")
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
-    table = _floats(rows, notes)
-    return _build(table, _times(times), segments, lap_of, laps, meta, notes, name, kind)
+    table = _values.float_texts(rows, notes)
+    return _build(table, _values.time_texts(times), segments, lap_of, laps, meta, notes, name, kind)
+
+
+_PREFIX_USED = re.compile(rb"[<\s/]([A-Za-z_][\w.\-]*):[A-Za-z_]")
+_PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.\-]*)\s*=")
+_ROOT = re.compile(rb"<(?![?!])[A-Za-z_][\w.\-:]*")
+
+
+def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
+    """The text with the namespace prefixes it uses but never declares (``<gpxtpx:hr>``
+    without ``xmlns:gpxtpx``: some apps write them) declared on the root element, and their
+    names. The full parser refuses an unbound prefix; the fast path, like most readers, reads
+    such a file by its local names, and so does this one now (a prefix seen only in text
+    gets a declaration too: harmless)."""
+    used = set(_PREFIX_USED.findall(data)) - set(_PREFIX_DECLARED.findall(data))
+    used -= {b"xml", b"xmlns"}
+    root = _ROOT.search(data)
+    if not used or root is None:
+        return data, []
+    names = sorted(used)
+    extra = b"".join(b' xmlns:%s="urn:retrocalc:undeclared:%s"' % (p, p) for p in names)
+    return data[: root.end()] + extra + data[root.end() :], [p.decode() for p in names]
 
 
 def _tcx_lap(elem: Any, local: dict[str, str]) -> tuple[Any, ...]:
@@ -183,23 +206,6 @@ def _tcx_lap(elem: Any, local: dict[str, str]) -> tuple[Any, ...]:
         values.get("TotalTimeSeconds"),
         values.get("DistanceMeters"),
     )
-
-
-def _floats(texts: list[list[str]], notes: list[str]) -> np.ndarray[Any, np.dtype[np.float64]]:
-    try:
-        out: np.ndarray[Any, np.dtype[np.float64]] = np.array(texts, dtype=np.float64)
-    except ValueError:
-        table = pd.DataFrame(texts).apply(pd.to_numeric, errors="coerce")
-        notes.append("some numbers could not be read and were left empty")
-        out = table.to_numpy(dtype=np.float64)
-    return out
-
-
-def _times(texts: Sequence[Any]) -> pd.DatetimeIndex:
-    """UTC times of ISO 8601 texts (NaT where missing or unreadable)."""
-    values = np.empty(len(texts), dtype=object)
-    values[:] = texts
-    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
 
 
 def _build(
@@ -233,7 +239,7 @@ def _lap_frame(
     laps: list[tuple[Any, ...]], time: pd.DatetimeIndex, samples: pd.DataFrame
 ) -> pd.DataFrame:
     """The TCX laps: start (time and elapsed), elapsed and timer time, distance."""
-    start = _times([s for s, *_ in laps])
+    start = _values.time_texts([s for s, *_ in laps])
     start_s = seconds_since(start, time)
     if start_s is None:
         start_s = np.full(len(laps), np.nan)
@@ -416,7 +422,7 @@ def _point_times(tags: _scan.Tags, timed: _Array, owner: _Array, n: int) -> pd.D
         texts: list[str | None] = [None] * n
         for i, p in zip(timed.tolist(), owner.tolist(), strict=True):
             texts[p] = tags.text(i)
-        return _times(texts)
+        return _values.time_texts(texts)
     ns, unit = parsed
     values = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     values[owner] = ns
