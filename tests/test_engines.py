@@ -348,6 +348,59 @@ def array_calls(draw: st.DrawFn) -> dict[str, Any]:
     return kw
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [
+        {"gait": "run", "direction": "backward"},
+        {"gait": "walk", "direction": "forward", "load_kg": 12.0},
+        {"gait": "auto", "direction": "backward"},
+        {"model": "acsm_running", "direction": "backward"},
+        {"rmr_equation": "mifflin_st_jeor", "sex": "female", "age_years": 40.0, "height_cm": 170.0},
+    ],
+    ids=["run-back", "walk-loaded", "auto", "model", "sex"],
+)
+def test_a_label_array_of_one_value_is_the_constant(
+    labels: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a block whose label array holds one value takes the composition's constant path: the
+    # same bits as the label given once; with small blocks, some blocks hold one value and
+    # others two (the label changes inside the array)
+    rng = np.random.default_rng(5)
+    n = 3000
+    kw: dict[str, Any] = {
+        "speed_m_s": rng.uniform(0.5, 5.5, n),
+        "mass_kg": rng.uniform(45.0, 110.0, n),
+        "duration_s": 600.0,
+        "grade": rng.uniform(-0.3, 0.3, n),
+        "out_of_range": "flag",
+    }
+    text = [k for k, v in labels.items() if isinstance(v, str) and k != "rmr_equation"]
+    arrays = {k: np.full(n, v) if k in text else v for k, v in labels.items()}
+    once = rc.estimate(**kw, **labels).to_dict()
+    for block in (engine.BLOCK_ROWS, 64):
+        monkeypatch.setattr(engine, "BLOCK_ROWS", block)
+        got = rc.estimate(**kw, **arrays).to_dict()
+        for name, value in once.items():
+            want, have = np.asarray(value), np.asarray(got[name])
+            if want.dtype.kind == "f":
+                assert np.array_equal(want.view(np.uint64), have.view(np.uint64)), name
+            else:
+                assert np.array_equal(want, have), name
+    # the first half one label, the second another: each row as if given alone
+    if text:
+        name = text[0]
+        choices = {"gait": ("walk", "run"), "model": ("minetti2002_running", "acsm_running"),
+                   "sex": ("male", "female")}  # fmt: skip
+        other = next(c for c in choices[name] if c != labels[name])
+        mixed = {**arrays, name: np.where(np.arange(n) < n // 2, labels[name], other)}
+        monkeypatch.setattr(engine, "BLOCK_ROWS", 64)
+        got = rc.estimate(**kw, **mixed).to_dict()
+        second = rc.estimate(**kw, **{**labels, name: other}).to_dict()
+        for out_name in ("energy_gross_kcal", "in_range", "model_used"):
+            want = np.where(np.arange(n) < n // 2, once[out_name], second[out_name])
+            assert np.array_equal(np.asarray(got[out_name]), want), out_name
+
+
 @given(kw=array_calls(), block=st.sampled_from([1, 3, 7]))
 @_budget(400)
 def test_any_block_size_gives_the_same_result(kw: dict[str, Any], block: int) -> None:

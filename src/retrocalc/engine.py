@@ -299,6 +299,10 @@ class _Labels:
                     raise
         if self.name == "model" and np.any(codes == -2):
             self._refuse_direction_model(-2, i0 + int(np.flatnonzero(codes == -2)[0]))
+        if codes.size and codes.min() == codes.max():
+            # one label over the block (a file of runs, all forward): a Python int, which
+            # the composition treats as a constant, without per-row masks
+            return int(codes[0])
         return codes
 
 
