@@ -139,9 +139,12 @@ def test_undeclared_prefixes_are_read_by_both_paths(
     undeclared.write_text(text, encoding="utf-8")
     commented = tmp_path / "commented.gpx"
     commented.write_text(text.replace("<gpx:trk>", "<!-- c --><gpx:trk>"), encoding="utf-8")
+    # a comment before the root that looks like a tag: the declarations go on the root
+    before_root = tmp_path / "before_root.gpx"
+    before_root.write_text(text.replace("<gpx:gpx ", "<!-- <note> --><gpx:gpx ", 1), "utf-8")
     fast = _read(undeclared, fast=True, monkeypatch=monkeypatch)
     assert fast.samples["heart_rate_bpm"].iloc[0] == 120.0
-    for path in (undeclared, commented):
+    for path in (undeclared, commented, before_root):
         full = _read(path, fast=False, monkeypatch=monkeypatch)
         pd.testing.assert_frame_equal(full.samples, fast.samples)
         assert "namespace prefixes used but not declared: x" in full.warnings

@@ -176,7 +176,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
 
 _PREFIX_USED = re.compile(rb"[<\s/]([A-Za-z_][\w.\-]*):[A-Za-z_]")
 _PREFIX_DECLARED = re.compile(rb"xmlns:([A-Za-z_][\w.\-]*)\s*=")
-_ROOT = re.compile(rb"<(?![?!])[A-Za-z_][\w.\-:]*")
+_ROOT = re.compile(rb"<!--.*?-->|<(?![?!])[A-Za-z_][\w.\-:]*", re.DOTALL)  # comments skipped
 
 
 def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
@@ -187,7 +187,7 @@ def _declare_prefixes(data: bytes) -> tuple[bytes, list[str]]:
     gets a declaration too: harmless)."""
     used = set(_PREFIX_USED.findall(data)) - set(_PREFIX_DECLARED.findall(data))
     used -= {b"xml", b"xmlns"}
-    root = _ROOT.search(data)
+    root = next((m for m in _ROOT.finditer(data) if not m.group().startswith(b"<!")), None)
     if not used or root is None:
         return data, []
     names = sorted(used)
