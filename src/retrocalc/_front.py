@@ -32,22 +32,18 @@ def _compile_front() -> Any:
     (:data:`.composition.plausible.PLAIN_SPANS`): NaN, inf, huge, impossible or suspect
     values go to the array engine, which words them (and Python's ``**`` would raise
     OverflowError where numpy gives inf). A label is taken when it is exact text of
-    :data:`.rules.GAIT_CODES`, :data:`.rules.DIRECTION_CODES` or a base model's name; other
-    spellings, direction models, numpy scalars, sequences and ``sex`` (only read by an RMR
-    equation, which the array engine takes) give None. Written out, with the inputs as
-    positional arguments, rather than a loop over a dict of them: that dict and the loop over
-    its fifteen mostly-None entries were a quarter of a one-bout call.
+    :data:`.rules.LABELS` (its codes; a label not given takes the table's default); other
+    spellings, direction models, numpy scalars and sequences give None. Written out, with the
+    inputs as positional arguments, rather than a loop over a dict of them: that dict and the
+    loop over its fifteen mostly-None entries were a quarter of a one-bout call.
     """
-    codes = {
-        "gait": dict(rules.GAIT_CODES),
-        "direction": dict(rules.DIRECTION_CODES),
-        "model": dict(rules.MODEL_CODES),
-    }
+    codes = {name: dict(table) for name, (table, _) in rules.LABELS.items()}
+    defaults = {name: default for name, (_, default) in rules.LABELS.items()}
     lines = [
         f"def evaluate_scalar(opts, {', '.join(INPUTS)}):",
         "    if opts.rmr_equation is not None:",
         "        return None",
-        "    rows = {'gait': 2, 'direction': 0, 'model': -1}",
+        f"    rows = {defaults!r}",
     ]
     for name in INPUTS:
         lines.append(f"    if {name} is not None:")
@@ -63,15 +59,13 @@ def _compile_front() -> Any:
                 "            return None",
                 f"        rows[{name!r}] = {name}",
             ]
-        elif name in codes:
+        else:  # a label
             lines += [
                 f"        code = {name}_codes.get({name}, -2) if type({name}) is str else -2",
                 "        if code == -2:",
                 "            return None",
                 f"        rows[{name!r}] = code",
             ]
-        else:
-            lines.append("        return None")
     lines += _FRONT_END.splitlines()
     namespace: dict[str, Any] = {f"{name}_codes": table for name, table in codes.items()}
     namespace.update(compose=compose, big=_BIG)

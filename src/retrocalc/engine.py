@@ -58,13 +58,6 @@ _MODEL_NAMES = np.array(MODEL_NAMES, dtype=object)
 FloatArray = NDArray[np.float64]
 _FLOAT_OUTPUTS = tuple(k for k, v in OUTPUTS.items() if v.dtype == "float")
 _NUMBERS = (*(k for k, v in INPUTS.items() if v.dtype == "float"), "backward_factor")
-#: Text inputs: codes and the code of a missing label.
-_LABELS: Mapping[str, tuple[Mapping[str, int], int]] = {
-    "gait": (rules.GAIT_CODES, rules.GAIT_CODES["auto"]),
-    "direction": (rules.DIRECTION_CODES, rules.DIRECTION_CODES["forward"]),
-    "model": (rules.MODEL_CODES, -1),
-    "sex": (energy.SEX_CODES, -1),
-}
 
 
 _SCALAR_WHERE = Locator(())
@@ -244,7 +237,7 @@ class _Labels:
 
     def __init__(self, name: str, values: NDArray[Any] | None, where: Locator, size: int) -> None:
         self.name = name
-        self.allowed, default = _LABELS[name]
+        self.allowed, default = rules.LABELS[name]
         self.where = where
         self.constant: int | None = default
         self.values: NDArray[Any] | None = None
@@ -342,7 +335,7 @@ def evaluate(
     }
     if opts.backward_factor is not None:
         numeric["backward_factor"] = opts.backward_factor
-    labels = {k: v for k, v in given.items() if v is not None and k in _LABELS}
+    labels = {k: v for k, v in given.items() if v is not None and k in rules.LABELS}
     packed = pack(numeric, labels)
     if index is not None and packed.kind is Kind.SCALAR:
         packed = Packed(packed.arrays, packed.kind, packed.shape, index)
@@ -365,7 +358,7 @@ def evaluate(
             arrays[name] = np.broadcast_to(a, shape).reshape(-1)
     label_inputs = {
         name: _Labels(name, packed.arrays.get(name), where, size)
-        for name in _LABELS
+        for name in rules.LABELS
         if name != "sex" or opts.rmr_equation is not None
     }
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..energy import SEX_CODES
 from ..models import REGISTRY, ModelSpec
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "DIRECTION_SPECS",
     "GAITS",
     "GAIT_CODES",
+    "LABELS",
     "MODEL_CODES",
     "WALK_RUN_TRANSITION_M_S",
     "choose_model",
@@ -72,6 +74,16 @@ BASE_INDEX: Mapping[str, int] = MappingProxyType({s.name: i for i, s in enumerat
 #: ``model=`` labels: base models by index; a direction model's name is -2 (refused).
 MODEL_CODES: Mapping[str, int] = MappingProxyType(
     {**BASE_INDEX, **{s.name: -2 for s in REGISTRY.values() if s.kind != "base"}}
+)
+#: The text inputs: their codes and the code of a label not given (the engines read this one
+#: table: the array engine per block, the plain-float front in its generated code).
+LABELS: Mapping[str, tuple[Mapping[str, int], int]] = MappingProxyType(
+    {
+        "gait": (GAIT_CODES, GAIT_CODES["auto"]),
+        "direction": (DIRECTION_CODES, DIRECTION_CODES["forward"]),
+        "model": (MODEL_CODES, -1),
+        "sex": (SEX_CODES, -1),
+    }
 )
 #: The direction model (backward factor) of each gait, by gait code.
 DIRECTION_SPECS: tuple[ModelSpec, ...] = tuple(
