@@ -136,7 +136,8 @@ def test_text_is_refused_with_the_parameter_named(spec: Any) -> None:
 @pytest.mark.parametrize("output", sorted(_spec.TO_GROSS_W_KG))
 def test_conversions_read_only_the_rates_they_declare(output: str) -> None:
     # the array engine passes None for a per-row rate a conversion does not declare reading
-    reads_o2, reads_rest = _spec._CONVERSION_RATES[output]
+    reads = _spec._CONVERSION_READS[output]
+    reads_o2, reads_rest = "w_per_vo2" in reads, "rest" in reads
     convert = _spec.TO_GROSS_W_KG[output]
     native, speed, mass, w_per_vo2, rest = 2.0, 3.0, 70.0, 0.35, 1.2
     full = convert(native, speed, mass, w_per_vo2, rest)

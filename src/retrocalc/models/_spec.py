@@ -43,22 +43,15 @@ TO_GROSS_W_KG: Mapping[str, Callable[[Any, Any, Any, Any, Any], Any]] = MappingP
 #: Every input a base model's kernel or validity rule may read, in the order the composition
 #: passes one row of them (:attr:`ModelSpec.inside`, :attr:`ModelSpec.native_row`).
 ROW_INPUTS = ("speed_m_s", "grade", "mass_kg", "load_kg", "terrain_factor")
-#: The inputs each conversion reads besides the native value.
+#: What each conversion reads besides the native value: inputs by name, and ``w_per_vo2``
+#: (the O2 equivalent) and ``rest`` (the resting rate), which the array engine gathers per
+#: row (RER, RMR) only for a model that reads them.
 _CONVERSION_READS = {
-    "vo2_gross_ml_kg_min": (),
+    "vo2_gross_ml_kg_min": ("w_per_vo2",),
     "power_gross_w_kg": (),
     "power_gross_w": ("mass_kg",),
-    "cost_net_j_kg_m": ("speed_m_s",),
+    "cost_net_j_kg_m": ("speed_m_s", "rest"),
     "net_factor": (),
-}
-#: Whether each conversion reads the O2 equivalent (W/kg per ml/kg/min) and the resting rate
-#: [W/kg]: the array engine gathers a per-row rate (RER, RMR) only for a model that reads it.
-_CONVERSION_RATES = {
-    "vo2_gross_ml_kg_min": (True, False),
-    "power_gross_w_kg": (False, False),
-    "power_gross_w": (False, False),
-    "cost_net_j_kg_m": (False, True),
-    "net_factor": (False, False),
 }
 
 
@@ -233,13 +226,15 @@ class ModelSpec:
     @functools.cached_property
     def reads(self) -> tuple[str, ...]:
         """Every input the model's evaluation reads: its own, its ranges', its conversion's."""
-        return tuple(dict.fromkeys((*self.inputs, *self.bounds, *_CONVERSION_READS[self.output])))
+        conversion = (r for r in _CONVERSION_READS[self.output] if r in ROW_INPUTS)
+        return tuple(dict.fromkeys((*self.inputs, *self.bounds, *conversion)))
 
     @property
     def rates_read(self) -> tuple[bool, bool]:
         """Whether the conversion to gross W/kg reads the O2 equivalent and the resting rate
         (a ``None`` passed for one it does not read is fine)."""
-        return _CONVERSION_RATES[self.output]
+        reads = _CONVERSION_READS[self.output]
+        return "w_per_vo2" in reads, "rest" in reads
 
     def to_gross_w_kg(self, native: Any, speed: Any, mass: Any, w_per_vo2: Any, rest: Any) -> Any:
         """The native output as gross metabolic power per kg body mass [W/kg]."""
