@@ -13,6 +13,7 @@ constructor itself.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,20 +39,19 @@ def _builder() -> Callable[..., pd.DataFrame] | None:
 
 
 _BUILD = _builder()
-# column labels -> their Index (an Index of text costs 30 us to make, a view of one 1 us; the
-# tables of the activity code have a few sets of labels)
-_LABELS: dict[tuple[str, ...], pd.Index] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _index(names: tuple[str, ...]) -> pd.Index:
+    # an Index of text costs 30 us to make, a view of one 1 us; the tables of the activity
+    # code have a few sets of labels
+    return pd.Index(list(names))
 
 
 def _labels(names: tuple[str, ...]) -> pd.Index:
-    found = _LABELS.get(names)
-    if found is None:
-        if len(_LABELS) > 64:
-            _LABELS.clear()
-        found = _LABELS[names] = pd.Index(list(names))
     # a view per table: the labels' data shared, its name its own (``df.columns.name = ...``
     # sets it in place, and must not reach other tables)
-    return found.view()
+    return _index(names).view()
 
 
 def frame(columns: Mapping[str, Any], index: pd.Index | None = None) -> pd.DataFrame:

@@ -7,6 +7,7 @@ few labels and the codes it costs a ``take``. The summaries group by the codes d
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,6 @@ class Coded:
         return out
 
 
-_LABELS: dict[tuple[Any, tuple[str, ...]], Any] = {}
 _PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
 
 
@@ -43,13 +43,12 @@ def _labels(names: tuple[str, ...]) -> Any:
     """``names`` as pandas converts an object array of texts (0.06 ms: made once per set of
     labels and pandas' text setting; never handed out, only taken from)."""
     # the text setting (fixed from pandas 3 on, where asking for it warns)
-    key = (None if _PANDAS_3 else pd.get_option("future.infer_string"), names)
-    found = _LABELS.get(key)
-    if found is None:
-        if len(_LABELS) > 64:
-            _LABELS.clear()
-        found = _LABELS[key] = pd.Series(np.array(names, dtype=object), copy=False).array
-    return found
+    return _converted(names, None if _PANDAS_3 else pd.get_option("future.infer_string"))
+
+
+@functools.lru_cache(maxsize=64)
+def _converted(names: tuple[str, ...], setting: Any) -> Any:  # setting: part of the key
+    return pd.Series(np.array(names, dtype=object), copy=False).array
 
 
 def sorted_labels(values: Any) -> tuple[list[str], NDArray[np.intp]]:
