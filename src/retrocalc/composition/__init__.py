@@ -207,7 +207,8 @@ def evaluate(
         True for a block of rows (the array engine); False for one row of finite Python
         floats inside the plain ranges (:data:`.plausible.PLAIN_SPANS`), from the plain-float front.
     out : dict of str to ndarray, optional
-        The block's slices of the float output arrays, written in place.
+        The block's slices of the float output arrays, written in place (a block needs
+        them; a row returns new floats).
 
     Returns
     -------
@@ -354,6 +355,7 @@ def evaluate(
     if no_energy is not False:
         in_range = in_range & ~no_energy
     if block:
+        assert out is not None, "a block writes into the engine's output slices"
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
             # a result that overflows float64 (mass 1e308, a subnormal speed with a

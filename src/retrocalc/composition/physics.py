@@ -24,7 +24,15 @@ from .._fa import where
 from ..nomenclature import OUTPUTS
 from ..units import KCAL_TO_KJ
 
-__all__ = ["DERIVATION", "derive", "duration", "kcal_per_litre", "rmr_vo2", "w_kg_per_vo2"]
+__all__ = [
+    "DERIVATION",
+    "derive",
+    "derive_row",
+    "duration",
+    "kcal_per_litre",
+    "rmr_vo2",
+    "w_kg_per_vo2",
+]
 
 
 def duration(duration_s: Any, distance_m: Any, speed: Any) -> Any:
@@ -74,9 +82,9 @@ _ARGS = "gross, net, mass, duration, speed, w_per_vo2, rest_vo2"
 _UFUNC = {"*": "multiply", "/": "divide"}
 
 
-def _compile(block: bool, row: bool = False) -> Any:
-    """:data:`DERIVATION` as one function: plain operators (no call per operation), with the
-    cost of transport for a ``row`` of floats; ufuncs writing into the output slices for a
+def _compile(block: bool) -> Any:
+    """:data:`DERIVATION` as one function: plain operators for a row of floats (no call per
+    operation), with the cost of transport; ufuncs writing into the output slices for a
     ``block`` (no temporaries)."""
     # the nomenclature's order; the cost of transport is filled in by derive()
     names = [n for n, v in OUTPUTS.items() if v.dtype == "float"]
@@ -86,20 +94,19 @@ def _compile(block: bool, row: bool = False) -> Any:
             lines.append(f"    {name} = np.{_UFUNC[op]}({left}, {right}, out=out[{name!r}])")
         else:
             lines.append(f"    {name} = {left} {op} {right}")
-    if row:  # one row of floats: no cost per metre at a zero speed
-        lines.append("    cost_of_transport_j_kg_m = net / speed if speed > 0.0 else nan")
-    else:  # filled in by derive(), which guards a zero speed over the arrays
+    if block:  # filled in by derive(), which guards a zero speed over the arrays
         lines.append("    cost_of_transport_j_kg_m = None")
+    else:  # one row of floats: no cost per metre at a zero speed
+        lines.append("    cost_of_transport_j_kg_m = net / speed if speed > 0.0 else nan")
     lines.append("    return {" + ", ".join(f"{n!r}: {n}" for n in names) + "}")
     namespace: dict[str, Any] = {"np": np, "nan": math.nan}
     exec("\n".join(lines), namespace)
     return namespace["derive"]
 
 
-#: :func:`derive` for one row of Python floats, the cost of transport included (the
-#: plain-float front's route: no dispatch on the kind of the inputs).
-derive_row = _compile(block=False, row=True)
-_DERIVE_PLAIN = _compile(block=False)
+#: Every numeric output for one row of Python floats, the cost of transport included (the
+#: plain-float front's route; a block takes :func:`derive`).
+derive_row = _compile(block=False)
 _DERIVE_BLOCK = _compile(block=True)
 
 
@@ -111,12 +118,13 @@ def derive(
     speed: Any,
     w_per_vo2: Any,
     rest_vo2: Any,
-    out: dict[str, Any] | None = None,
+    out: dict[str, Any],
 ) -> dict[str, Any]:
-    """Every numeric output from gross and net metabolic power per kg [W/kg].
+    """Every numeric output of a block, from gross and net metabolic power per kg [W/kg],
+    written into ``out``; one row of floats takes :func:`derive_row`.
 
-    The outputs are :data:`DERIVATION`, evaluated as plain arithmetic on a row of floats or
-    by ufuncs into ``out`` on a block, and the cost of transport (NaN at zero speed).
+    The outputs are :data:`DERIVATION`, evaluated by ufuncs into ``out``, and the cost of
+    transport (NaN at zero speed).
 
     Parameters
     ----------
@@ -129,25 +137,19 @@ def derive(
     w_per_vo2 : float or ndarray
         W/kg per ml/kg/min of O2.
     rest_vo2 : float or ndarray [ml/kg/min]
-    out : dict of str to ndarray, optional
-        A block's slices of the output arrays (the array engine); None for a row of floats.
+    out : dict of str to ndarray
+        The block's slices of the output arrays (the array engine's).
 
     Returns
     -------
     dict
         Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value.
     """
-    if out is None:
-        if type(speed) is float:
-            row: dict[str, Any] = derive_row(gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
-            return row
-        args = (gross, net, mass, duration, speed, w_per_vo2, rest_vo2)
-        result: dict[str, Any] = _DERIVE_PLAIN(*args)
-        cot = None
-    else:
-        result = _DERIVE_BLOCK(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
-        cot = out.get("cost_of_transport_j_kg_m")
-    # no cost per metre at a zero (or NaN) speed
+    result: dict[str, Any] = _DERIVE_BLOCK(
+        gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out
+    )
+    cot = out.get("cost_of_transport_j_kg_m")
+    # no cost per metre at a zero (or NaN) speed; a constant speed is a Python float
     low = speed if type(speed) is float else speed.min()
     if low > 0.0:
         result["cost_of_transport_j_kg_m"] = np.divide(net, speed, out=cot)
