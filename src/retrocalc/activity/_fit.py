@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from .._extras import load
 from .read import Activity, ActivityError, make_samples, norm_sport
@@ -134,6 +135,13 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
             notes.append(
                 f"FIT decoding stopped ({exc}); kept the {len(rows)} records read before it"
             )
+        except Exception as exc:
+            # fitdecode meets corrupt bytes with other errors too (ValueError('size'),
+            # AssertionError, struct.error...): what was read before them is kept, as above
+            notes.append(
+                f"FIT decoding stopped (corrupt data: {type(exc).__name__}: {exc}); kept the "
+                f"{len(rows)} records read before it"
+            )
     for w in caught:
         text = str(w.message)
         if "CRC" in text.upper():
@@ -204,6 +212,25 @@ def _fit_times(raw: Any) -> tuple[pd.DatetimeIndex, np.ndarray[Any, Any], bool]:
     return time, secs, absolute
 
 
+def _numeric(rows: list[list[Any]], notes: list[str]) -> NDArray[np.float64]:
+    """The records' values as one float table; a value that is not a number (a corrupt
+    definition turns a field into an array or text) is left empty, with a note."""
+    try:
+        return np.array(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+    table = np.full((len(rows), len(_RECORD_FIELDS)), np.nan)
+    odd = 0
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                table[i, j] = value
+            else:
+                odd += 1
+    notes.append(f"{odd} record value(s) not numbers (corrupt field definitions): left empty")
+    return table
+
+
 def _build(
     rows: list[list[Any]],
     laps: list[tuple[Any, Any, Any, Any]],
@@ -212,7 +239,7 @@ def _build(
     notes: list[str],
     name: str,
 ) -> Activity:
-    table = _clean(np.array(rows, dtype=np.float64), notes)
+    table = _clean(_numeric(rows, notes), notes)
     col = {n: table[:, i] for n, i in _INDEX.items()}
     time, secs, absolute = _fit_times(col["timestamp"])
     if not absolute and np.isfinite(secs).any():

@@ -164,6 +164,8 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
                 meta.setdefault("device", elem.attrib.get("creator"))
     except DefusedXmlException as exc:
         raise ActivityError(f"{name}: refused unsafe XML ({type(exc).__name__}: {exc})") from None
+    except LookupError as exc:  # the declaration names an encoding Python does not know
+        raise ActivityError(f"{name}: cannot read the XML ({exc})") from None
     except (det.ParseError, SyntaxError) as exc:
         if not rows:
             raise ActivityError(f"{name}: not well-formed XML ({exc})") from None

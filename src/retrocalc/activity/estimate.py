@@ -180,7 +180,7 @@ def _speed(
     elapsed: FloatArray,
     distance: FloatArray,
     use_device: bool,
-    stop: float,
+    rules: PauseSettings,
 ) -> tuple[FloatArray, FloatArray]:
     """(speed for the energy, speed for the pause rules) per interval [m/s]."""
     dt = np.diff(elapsed, prepend=elapsed[0])
@@ -188,19 +188,27 @@ def _speed(
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(dt > 0, dd / dt, 0.0)
     # ratio of sums over a centred window (GPS distance steps are noisy second by second),
-    # leaving out still intervals so that a stop does not slow its neighbours
-    still = step < stop
-    kernel = np.ones(_SPEED_WINDOW)
+    # leaving out still intervals so that a stop does not slow its neighbours, and intervals
+    # too fast for a person so that a GPS jump does not speed them up
+    still = (step < rules.stop_speed_m_s) | (step > rules.max_speed_m_s)
     with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.convolve(np.where(still, 0, dd), kernel, "same") / np.convolve(
-            np.where(still, 0, dt), kernel, "same"
-        )
+        derived = _window_sums(np.where(still, 0, dd)) / _window_sums(np.where(still, 0, dt))
     derived = np.where(still | ~np.isfinite(derived), step, derived)
     device = s["speed_m_s"].to_numpy(np.float64)
     if use_device:
         ok = np.isfinite(device)
         return np.where(ok, device, derived), np.where(ok, device, step)
     return derived, step
+
+
+def _window_sums(values: FloatArray) -> FloatArray:
+    """Sums over the centred window of :data:`_SPEED_WINDOW` samples (fewer at the ends)."""
+    kernel = np.ones(_SPEED_WINDOW)
+    if values.size >= _SPEED_WINDOW:
+        return np.convolve(values, kernel, "same")
+    # "same" gives the kernel's length when the recording is shorter than the kernel
+    half = (_SPEED_WINDOW - 1) // 2
+    return np.convolve(values, kernel, "full")[half : half + values.size]
 
 
 def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
@@ -318,11 +326,17 @@ def estimate_activity(
     distance = _distance(act, s, provisional, notes)
     elapsed, untimed_m = _times(act, s, distance, notes)
     dt = np.diff(elapsed, prepend=elapsed[0])
-    speed, rule_speed = _speed(s, elapsed, distance, device_speed, pause_settings.stop_speed_m_s)
+    speed, rule_speed = _speed(s, elapsed, distance, device_speed, pause_settings)
     segment = s["segment"].to_numpy(np.int64)
     events = _timer_events(act)
     state = interval_states(elapsed, distance, rule_speed, segment, events, pause_settings)
     moving = state == 0
+    fast = int(np.count_nonzero(state == STATES.index("too_fast")))
+    if fast:
+        notes.append(
+            f"{fast} interval(s) faster than {pause_settings.max_speed_m_s:g} m/s (GPS jumps "
+            "or a vehicle, not on foot): counted at rest, like pauses"
+        )
 
     altitude = s["altitude_m"].to_numpy(np.float64)
     profile = filtered_grade(distance, altitude, grade_settings)
@@ -332,6 +346,16 @@ def estimate_activity(
         notes.append(f"altitude: {profile.spikes} spike(s) replaced by the local median")
     g_raw = raw_grade(distance, altitude)
     g = {"filtered": profile.grade, "raw": g_raw, "level": np.zeros(n)}[grade]
+    # steeper than the models' data: an altitude fault (or terrain no model describes),
+    # estimated at the limit and flagged (extrapolated, the polynomials go negative)
+    limit = grade_settings.max_grade
+    steep = moving & (np.abs(g) > limit)
+    if steep.any():
+        g = np.clip(g, -limit, limit)
+        notes.append(
+            f"{int(steep.sum())} moving sample(s) with a grade steeper than +-{limit:.0%}: "
+            f"estimated at +-{limit:.0%} and flagged out of range (altitude faults?)"
+        )
 
     # fixed-width text (not objects): label matching in rc.estimate is then vectorised
     dirs = _labels(direction, n)
@@ -359,6 +383,8 @@ def estimate_activity(
             estimate, v, mass_kg, dt, np.where(moving, g, 0.0), gaits, dirs, options
         )
     rest_for_pauses(result, moving, dt)
+    if steep.any():
+        result["in_range"] = np.asarray(result["in_range"], dtype=bool) & ~steep
     result.update(from_heart_rate(s, mass_kg, dt, options, notes))
 
     # the recording's columns copied (the table does not share memory with the activity);

@@ -65,6 +65,13 @@ class GradeSettings:
         Gain and loss count only rises and falls between extrema of the filtered profile
         more prominent than this (pandas-xyz's 5 m; Runalyze uses 3 m); 0 sums every step.
         Grade, and so energy, does not depend on it.
+    max_grade : float [1]
+        The steepest grade the energy is computed at, default 0.45: the span of the
+        measured data behind the defaults (Minetti et al. 2002, -45 to +45 %; GoldenCheetah
+        caps at +-40 %). A recording's steeper grade is an altitude fault, or terrain no model
+        describes: the sample is estimated at +-``max_grade`` and flagged out of range (the
+        models' polynomials, extrapolated to a fault's grade of -700 %, give negative
+        energy).
     """
 
     resample_m: float = 5.0
@@ -74,6 +81,7 @@ class GradeSettings:
     despike_sigma: float = 3.0
     despike_min_m: float = 5.0
     gain_threshold_m: float = 5.0
+    max_grade: float = 0.45
 
     def __post_init__(self) -> None:
         if not self.resample_m > 0:
@@ -84,6 +92,8 @@ class GradeSettings:
             raise ValueError(f"method: expected 'boxcar' or 'savgol', got {self.method!r}")
         if self.despike_half_window < 0:
             raise ValueError("despike_half_window: expected >= 0 samples")
+        if not self.max_grade > 0:
+            raise ValueError(f"max_grade: expected a grade > 0, got {self.max_grade!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings, for recording with a result."""

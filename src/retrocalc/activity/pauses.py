@@ -10,7 +10,11 @@ first sample has none). It is a pause, in this order of precedence, when
 ``gap``      it lasts longer than ``max(gap_s, gap_factor x median interval)`` and the
              distance covered over it is below ``stop_speed_m_s`` (a device that records
              "smart" leaves gaps of up to ~50 s while moving: those stay moving);
-``stopped``  the speed is below ``stop_speed_m_s`` (0.5 km/h).
+``stopped``  the speed is below ``stop_speed_m_s`` (0.5 km/h);
+``too_fast`` the speed is above ``max_speed_m_s`` (12.5 m/s, 45 km/h: faster than any human
+             on foot): a GPS jump or a ride in a vehicle, which no model of walking or
+             running describes (extrapolated, a jump of a few hundred kilometres in a second
+             gave thousands of kilocalories). Its distance stays in the recording's.
 
 The rules and thresholds are the ones ``SCIENCE.md`` lists (timer events, segments, time
 gaps > 5 s or 3x the median interval, speed below ~0.5 km/h). **What energy a pause gets**:
@@ -29,7 +33,7 @@ from numpy.typing import NDArray
 __all__ = ["STATES", "PauseSettings", "interval_states"]
 
 #: Interval states, as stored in the ``state`` column of an activity estimate.
-STATES = ("moving", "start", "timer", "segment", "gap", "stopped")
+STATES = ("moving", "start", "timer", "segment", "gap", "stopped", "too_fast")
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,28 @@ class PauseSettings:
         Shortest interval that is a time gap; default 5.
     gap_factor : float [1]
         ... or this many median intervals, whichever is longer; default 3.
+    max_speed_m_s : float [m/s]
+        Above this an interval is not on foot; default 12.5, just above the fastest human
+        sprint measured (Usain Bolt, 12.3-12.4 m/s between 60 and 80 m of the 2009 world
+        record; 12.1 m/s in 2011: Coh et al. 2018, doi:10.26582/k.50.2.10). ``inf``
+        turns the rule off.
     """
 
     stop_speed_m_s: float = 0.5 / 3.6
     gap_s: float = 5.0
     gap_factor: float = 3.0
+    max_speed_m_s: float = 12.5
 
     def __post_init__(self) -> None:
         for name in ("stop_speed_m_s", "gap_s", "gap_factor"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value >= 0):
                 raise ValueError(f"{name}: expected a finite number >= 0, got {value!r}")
+        if not self.max_speed_m_s > self.stop_speed_m_s:
+            raise ValueError(
+                "max_speed_m_s: expected a speed above stop_speed_m_s (inf: no limit), got "
+                f"{self.max_speed_m_s!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The settings, for recording with a result."""
@@ -92,6 +107,7 @@ def interval_states(
     dd = np.diff(distance_m, prepend=distance_m[0])
     slow = ~(speed_m_s >= settings.stop_speed_m_s)  # NaN speed counts as stopped
     state[slow] = STATES.index("stopped")
+    state[speed_m_s > settings.max_speed_m_s] = STATES.index("too_fast")
     positive = dt[1:][dt[1:] > 0]
     median = float(np.median(positive)) if positive.size else 0.0
     limit = max(settings.gap_s, settings.gap_factor * median)

@@ -1,0 +1,230 @@
+"""Recordings with faults: corrupt bytes, GPS jumps, altitude faults, a handful of samples.
+
+The contract (issue 11): every file gives a result, with its faults said in the warnings, or
+an :class:`~retrocalc.activity.ActivityError` naming the file; never a traceback, and never
+an energy no body could spend. Expected values come from the track's geometry and from
+independent calls of :func:`retrocalc.estimate` for steady bouts.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import retrocalc as rc
+from activity_files import Track, steady, write_fit, write_gpx, write_tcx
+from retrocalc.activity import ActivityError, GradeSettings, PauseSettings
+from retrocalc.activity.grade import filtered_grade
+
+pytest.importorskip("fitdecode")
+pytest.importorskip("defusedxml")
+WRITERS = {"gpx": write_gpx, "tcx": write_tcx, "fit": write_fit}
+
+
+@functools.cache
+def _valid_file(kind: str, folder: str) -> bytes:
+    track = steady(3.0, 120, grade=0.03)
+    track.hr = np.full(track.t.size, 140.0)
+    return WRITERS[kind](track, Path(folder) / f"valid.{kind}").read_bytes()
+
+
+def _mutate(data: bytes, edits: list[tuple[int, float, int, int]]) -> bytes:
+    """Byte replacements, deletions, insertions (of bytes of the file itself: tags, digits)
+    and truncations, at positions given as fractions of the length."""
+    b = bytearray(data)
+    for op, where, size, value in edits:
+        if not b:
+            break
+        p = min(int(where * len(b)), len(b) - 1)
+        if op == 0:
+            b[p] = value
+        elif op == 1:
+            del b[p : p + size]
+        elif op == 2:
+            q = min(int(value / 255 * len(b)), len(b) - 1)
+            b[p:p] = b[q : q + size]
+        else:
+            del b[p:]
+    return bytes(b)
+
+
+_EDITS = st.lists(
+    st.tuples(st.integers(0, 3), st.floats(0.0, 1.0), st.integers(1, 60), st.integers(0, 255)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+@settings(
+    max_examples=60,
+    derandomize=True,  # the same files on every run: CI does not depend on luck
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    deadline=None,
+)
+@given(edits=_EDITS)
+def test_a_corrupt_file_gives_a_result_or_an_error_naming_it(
+    kind: str, edits: list[tuple[int, float, int, int]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.getbasetemp()
+    path = folder / f"corrupt.{kind}"
+    path.write_bytes(_mutate(_valid_file(kind, str(folder)), edits))
+    error = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = rc.estimate_activity(path, mass_kg=70)
+        except ActivityError as exc:
+            error = str(exc)
+    if error:
+        assert "corrupt." + kind in error
+        return
+    s = result.summary
+    gross, net = s["energy_gross_kcal"], s["energy_net_kcal"]
+    assert math.isfinite(gross)
+    assert math.isfinite(net)
+    assert 0.0 <= net <= gross
+    samples = result.samples
+    assert (samples["energy_net_kcal"] >= 0).all()
+    assert (samples["energy_gross_kcal"] >= samples["energy_net_kcal"]).all()
+
+
+def _jump_track(jump_m: float) -> Track:
+    track = steady(3.0, 600)
+    track.d = track.d + np.where(track.t >= 300, jump_m, 0.0)  # positions jump too
+    return track
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_a_gps_jump_is_not_on_foot(kind: str, tmp_path: Path) -> None:
+    # 3 m/s for 10 min; at 5 min the position jumps 5 km in one second (a GPS fault)
+    path = WRITERS[kind](_jump_track(5000.0), tmp_path / f"jump.{kind}")
+    result = rc.estimate_activity(path, mass_kg=70)
+    assert any("faster than 12.5 m/s" in w for w in result.warnings)
+    samples = result.samples
+    assert samples["state"].iloc[300] == "too_fast"
+    # the jump's second is at rest; its neighbours keep their 3 m/s (the window leaves it
+    # out); the other 599 s are the steady run
+    moving = samples["state"] == "moving"
+    assert moving.sum() == 599
+    # (GPX positions: 8 decimals of a degree, distance by haversine: 1e-4 of 3 m/s)
+    assert samples.loc[moving, "speed_used_m_s"].to_numpy() == pytest.approx(3.0, rel=1e-3)
+    run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=599, gait="run")
+    assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-3)
+    assert result.summary["moving_s"] == 599
+
+
+def test_the_speed_limit_is_a_setting(tmp_path: Path) -> None:
+    path = write_gpx(_jump_track(5000.0), tmp_path / "jump.gpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        off = rc.estimate_activity(
+            path, mass_kg=70, pause_settings=PauseSettings(max_speed_m_s=math.inf)
+        )
+    assert (off.samples["state"] == "moving").sum() == 600
+    assert off.settings["pause_settings"]["max_speed_m_s"] == math.inf
+    with pytest.raises(ValueError, match="max_speed_m_s"):
+        PauseSettings(max_speed_m_s=0.1)
+
+
+@pytest.mark.parametrize("step_m", [300.0, -300.0])
+def test_an_altitude_fault_is_estimated_at_the_steepest_grade_and_flagged(
+    step_m: float, tmp_path: Path
+) -> None:
+    # 3 m/s on the level for 10 min; the altitude reads 300 m off for 200 s (a barometer
+    # fault): too long for the despiking, so the filter turns its edges into grades of
+    # several hundred percent
+    track = steady(3.0, 600)
+    track.z = track.z + np.where((track.t >= 200) & (track.t < 400), step_m, 0.0)
+    path = write_gpx(track, tmp_path / "fault.gpx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = rc.estimate_activity(path, mass_kg=70, gait="run")
+    samples = result.samples
+    # the filter's grade from the file's distances and altitudes, before the limit
+    raw = filtered_grade(
+        samples["distance_m"].to_numpy(), samples["altitude_m"].to_numpy(), GradeSettings()
+    ).grade
+    steep = np.abs(raw) > 0.45
+    assert steep.sum() > 0
+    assert samples["grade"].abs().max() == pytest.approx(0.45)
+    assert not samples.loc[steep, "in_range"].any()
+    assert any("steeper than +-45%" in w for w in result.warnings)
+    # each steep second (the fault's edges: up one end, down the other) costs what one
+    # second at 3 m/s on a 45 % grade, up or down, costs (independent calls); never less
+    # than rest
+    moving = steep & (samples["state"] == "moving").to_numpy()
+    at_limit = rc.estimate(
+        speed_m_s=3.0,
+        mass_kg=70,
+        duration_s=1,
+        grade=0.45 * np.sign(raw[moving]),
+        gait="run",
+        out_of_range="flag",
+    )
+    got = samples.loc[moving, "energy_gross_kcal"].to_numpy()
+    assert got == pytest.approx(at_limit.energy_gross_kcal, rel=1e-3)  # (GPX positions)
+    assert (samples["energy_net_kcal"] >= 0).all()
+
+
+def test_the_grade_limit_is_a_setting() -> None:
+    assert GradeSettings().to_dict()["max_grade"] == 0.45
+    with pytest.raises(ValueError, match="max_grade"):
+        GradeSettings(max_grade=0.0)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_recordings_of_a_few_samples(n: int) -> None:
+    # shorter than the 5-sample speed window: 3 m/s from distance over time all the same
+    t = np.arange(float(n))
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": 3.0 * t, "altitude_m": 0.0 * t})
+    result = rc.estimate_activity(frame, mass_kg=70, gait="run")
+    assert result.samples["speed_used_m_s"].iloc[1:].to_numpy() == pytest.approx(3.0)
+    run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=n - 1, gait="run")
+    assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-9)
+
+
+def test_an_unknown_declared_encoding_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    text = write_tcx(steady(3.0, 30), tmp_path / "ok.tcx").read_bytes()
+    path = tmp_path / "enc.tcx"
+    path.write_bytes(text.replace(b'encoding="UTF-8"', b'encoding="UTF-8D"', 1))
+    with pytest.raises(ActivityError, match=r"enc\.tcx.*unknown encoding"):
+        rc.read_activity(path)
+
+
+@pytest.mark.parametrize("error", [ValueError("size"), AssertionError(), KeyError(7)])
+def test_a_fit_decoder_failure_keeps_the_records_before_it(
+    error: Exception, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # fitdecode meets some corrupt bytes with errors of its own kinds, not FitError
+    import fitdecode
+
+    path = write_fit(steady(3.0, 60), tmp_path / "run.fit")
+    real = fitdecode.FitReader
+
+    class Failing(real):  # type: ignore[misc, valid-type]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            records = 0
+            for frame in super().__iter__():
+                if getattr(frame, "name", None) == "record":
+                    records += 1
+                    if records > 20:
+                        raise error
+                yield frame
+
+    full = rc.read_activity(path)
+    monkeypatch.setattr(fitdecode, "FitReader", Failing)
+    with pytest.warns(rc.ActivityWarning, match=f"corrupt data: {type(error).__name__}"):
+        activity = rc.read_activity(path)
+    # the records before the fault, as the whole file has them
+    n = len(activity.samples)
+    assert 15 <= n <= 20
+    pd.testing.assert_frame_equal(activity.samples, full.samples.iloc[:n])
