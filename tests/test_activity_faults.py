@@ -228,3 +228,56 @@ def test_a_fit_decoder_failure_keeps_the_records_before_it(
     n = len(activity.samples)
     assert 15 <= n <= 20
     pd.testing.assert_frame_equal(activity.samples, full.samples.iloc[:n])
+
+
+_FAULTS = st.sampled_from([np.nan, np.inf, -np.inf, -1.0, 0.0, 1e300, -1e300, 1e-300, 1e6])
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from([0.0, 1.0, 1.0, 5.0, 100.0, -1.0]),  # time step [s]
+            st.sampled_from([0.0, 3.0, 3.0, 1.0, 50.0, -2.0, 1e6]),  # distance step [m]
+            st.floats(-50.0, 50.0),  # altitude step [m]
+        ),
+        min_size=2,
+        max_size=60,
+    ),
+    faults=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 59), _FAULTS), max_size=6),
+    device_speed=st.none() | st.sampled_from([3.0, 0.0, 30.0, np.nan, -1.0]),
+)
+def test_any_streams_give_a_result_or_a_clear_error(
+    steps: list[tuple[float, float, float]],
+    faults: list[tuple[int, int, float]],
+    device_speed: float | None,
+) -> None:
+    # time going back, standing, jumps of 1000 km, infinite and huge readings: a result
+    # with bounded, non-negative energy, or an ActivityError saying why there is none
+    columns = [np.cumsum(np.array(c, dtype=np.float64)) for c in zip(*steps, strict=True)]
+    for column, row, value in faults:
+        columns[column][row % len(steps)] = value
+    names = ("elapsed_s", "distance_m", "altitude_m")
+    frame = pd.DataFrame(dict(zip(names, columns, strict=True)))
+    if device_speed is not None:
+        frame["speed_m_s"] = device_speed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = rc.estimate_activity(frame, mass_kg=70)
+        except ActivityError:
+            return
+    s = result.summary
+    assert math.isfinite(s["energy_gross_kcal"])
+    assert 0.0 <= s["energy_net_kcal"] <= s["energy_gross_kcal"]
+
+
+def test_a_jump_of_a_billion_kilometres_costs_no_memory() -> None:
+    # a corrupt distance: the grade grid spans the jump as 1 km, not as 2e11 points of 5 m
+    t = np.arange(600.0)
+    d = 3.0 * t + np.where(t >= 300, 1e12, 0.0)
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": d, "altitude_m": 100.0 + 0.0 * t})
+    result = rc.estimate_activity(frame, mass_kg=70, gait="run")
+    assert (result.samples["state"] == "too_fast").sum() == 1
+    run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=598, gait="run")
+    assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-9)

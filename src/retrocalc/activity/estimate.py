@@ -119,6 +119,8 @@ def _fill_increasing(values: FloatArray) -> FloatArray:
     """Fill gaps (interpolate inside, hold at the ends) and force non-decreasing."""
     if np.isfinite(values).all():
         return np.maximum.accumulate(values)
+    # an infinite reading is a gap too (interpolate fills NaN only)
+    values = np.where(np.isfinite(values), values, np.nan)
     s = pd.Series(values).interpolate(limit_area="inside").ffill().bfill()
     return np.maximum.accumulate(s.to_numpy(np.float64))
 
@@ -137,7 +139,8 @@ def _distance(
     if np.isfinite(speed).sum() >= 2 and np.isfinite(elapsed).sum() >= 2:
         notes.append("no distance or positions: distance integrated from the device speed")
         dt = np.diff(np.nan_to_num(elapsed), prepend=0.0)
-        return np.cumsum(np.nan_to_num(speed) * np.clip(dt, 0, None))
+        v = np.nan_to_num(speed, nan=0.0, posinf=0.0, neginf=0.0)  # a fault is no speed
+        return np.cumsum(np.clip(v, 0, None) * np.clip(dt, 0, None))
     raise ActivityError(f"{act.source}: no distance, positions or speed to estimate from")
 
 

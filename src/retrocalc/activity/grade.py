@@ -42,6 +42,9 @@ __all__ = ["GradeProfile", "GradeSettings", "despike", "filtered_grade", "raw_gr
 
 FloatArray = NDArray[np.float64]
 
+#: Longest step between two samples the grid follows [m] (longer ones: see filtered_grade)
+_MAX_STEP_M = 1000.0
+
 
 @dataclass(frozen=True)
 class GradeSettings:
@@ -310,14 +313,25 @@ def filtered_grade(
     # samples at one distance (standing) become their mean altitude
     unique, inverse = unique_inverse(d)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
+    where = np.nan_to_num(distance_m, nan=unique[0])  # each sample on the grid's axis
+    long = np.diff(unique) > _MAX_STEP_M
+    if long.any():
+        # a longer step between two samples is ground no filter can follow (a GPS jump, a
+        # vehicle; a corrupt file's kilometres): the grid spans it as _MAX_STEP_M, so that a
+        # fault cannot ask for a grid of billions of points
+        axis = unique[0] + np.concatenate(
+            [[0.0], np.cumsum(np.minimum(np.diff(unique), _MAX_STEP_M))]
+        )
+        where = np.interp(where, unique, axis)
+        unique = axis
     # a uniform grid from the first to the last distance, step at most resample_m
     count = int(np.ceil((unique[-1] - unique[0]) / settings.resample_m)) + 1
     grid = np.linspace(unique[0], unique[-1], max(count, 2))
     smooth = _low_pass(np.interp(grid, unique, mean_z), settings)
     slope = np.gradient(smooth, grid)
     steps = np.diff(_significant(smooth, settings.gain_threshold_m))
-    grade = np.interp(np.nan_to_num(distance_m, nan=unique[0]), grid, slope)
-    altitude = np.interp(np.nan_to_num(distance_m, nan=unique[0]), grid, smooth)
+    grade = np.interp(where, grid, slope)
+    altitude = np.interp(where, grid, smooth)
     return GradeProfile(
         grade=grade,
         altitude_m=altitude,
