@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import retrocalc as rc
 from activity_files import Track, steady, write_fit, write_gpx, write_tcx
-from retrocalc.activity import ActivityError, GradeSettings, PauseSettings
+from retrocalc.activity import ActivityError, Fault, GradeSettings, PauseSettings
 from retrocalc.activity.grade import filtered_grade
 
 pytest.importorskip("fitdecode")
@@ -281,3 +281,24 @@ def test_a_jump_of_a_billion_kilometres_costs_no_memory() -> None:
     assert (result.samples["state"] == "too_fast").sum() == 1
     run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=598, gait="run")
     assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-9)
+
+
+def test_a_batch_row_of_damaged_data_is_a_warning_with_its_faults(tmp_path: Path) -> None:
+    clean = write_gpx(steady(3.0, 120), tmp_path / "clean.gpx")
+    text = write_gpx(steady(3.0, 120), tmp_path / "whole.gpx").read_bytes()
+    cut = tmp_path / "cut.gpx"
+    cut.write_bytes(text[: len(text) // 2])  # truncated mid-track
+    jump = write_gpx(_jump_track(5000.0), tmp_path / "jump.gpx")
+    rows = rc.estimate_activities([clean, cut, jump], mass_kg=70, processes=1, progress=False)
+    assert rows["status"].tolist() == ["ok", "warning", "warning"]
+    assert rows["reason"].iloc[0] == ""
+    assert "XML ends early" in rows["reason"].iloc[1]
+    assert "faster than 12.5 m/s" in rows["reason"].iloc[2]
+    # from Python, the faults are the notes of type Fault
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = rc.estimate_activity(cut, mass_kg=70)
+    faults = [n for n in result.warnings if isinstance(n, Fault)]
+    assert len(faults) == 1
+    assert faults[0].startswith("XML ends early")
+    assert not any(isinstance(n, Fault) for n in rc.estimate_activity(clean, mass_kg=70).warnings)

@@ -19,12 +19,13 @@ from .estimate import ActivityResult, estimate_activity
 from .grade import GradeSettings
 from .many import estimate_activities
 from .pauses import PauseSettings
-from .read import Activity, ActivityError, read_activity
+from .read import Activity, ActivityError, Fault, read_activity
 
 __all__ = [
     "Activity",
     "ActivityError",
     "ActivityResult",
+    "Fault",
     "GradeSettings",
     "PauseSettings",
     "estimate_activities",

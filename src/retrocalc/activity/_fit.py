@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._extras import load
-from .read import Activity, ActivityError, make_samples, norm_sport
+from .read import Activity, ActivityError, Fault, make_samples, norm_sport
 
 __all__ = ["read_fit"]
 
@@ -128,24 +128,28 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
         except fitdecode.FitHeaderError as exc:
             if not rows:
                 raise ActivityError(f"{name}: not a readable FIT file ({exc})") from None
-            notes.append(f"FIT header error after {len(rows)} records ({exc}); kept them")
+            notes.append(Fault(f"FIT header error after {len(rows)} records ({exc}); kept them"))
         except fitdecode.FitEOFError:
-            notes.append(f"truncated FIT file: kept the {len(rows)} records read before its end")
+            notes.append(
+                Fault(f"truncated FIT file: kept the {len(rows)} records read before its end")
+            )
         except fitdecode.FitError as exc:
             notes.append(
-                f"FIT decoding stopped ({exc}); kept the {len(rows)} records read before it"
+                Fault(f"FIT decoding stopped ({exc}); kept the {len(rows)} records read before it")
             )
         except Exception as exc:
             # fitdecode meets corrupt bytes with other errors too (ValueError('size'),
             # AssertionError, struct.error...): what was read before them is kept, as above
             notes.append(
-                f"FIT decoding stopped (corrupt data: {type(exc).__name__}: {exc}); kept the "
-                f"{len(rows)} records read before it"
+                Fault(
+                    f"FIT decoding stopped (corrupt data: {type(exc).__name__}: {exc}); kept "
+                    f"the {len(rows)} records read before it"
+                )
             )
     for w in caught:
         text = str(w.message)
         if "CRC" in text.upper():
-            text = "FIT checksum mismatch (file altered or truncated): " + text
+            text = Fault("FIT checksum mismatch (file altered or truncated): " + text)
         notes.append(text)
     if not rows:
         raise ActivityError(f"{name}: the FIT file holds no record messages")
@@ -188,11 +192,11 @@ def _crc_notes(data: bytes) -> list[str]:
         end = start + size + int.from_bytes(data[start + 4 : start + 8], "little")
         header_crc = size >= 14 and data[start + 12 : start + 14] != b"\0\0"  # 0: not set
         if header_crc and fit_crc(data[start : start + 14]) != 0:
-            notes.append("FIT checksum mismatch in a file header (file altered)")
+            notes.append(Fault("FIT checksum mismatch in a file header (file altered)"))
         if end + 2 > len(data):
             break
         if fit_crc(data[start : end + 2]) != 0:
-            notes.append("FIT checksum mismatch (file altered or truncated): values kept")
+            notes.append(Fault("FIT checksum mismatch (file altered or truncated): values kept"))
         start = end + 2
     return notes
 
@@ -227,7 +231,7 @@ def _numeric(rows: list[list[Any]], notes: list[str]) -> NDArray[np.float64]:
                 table[i, j] = value
             else:
                 odd += 1
-    notes.append(f"{odd} record value(s) not numbers (corrupt field definitions): left empty")
+    notes.append(Fault(f"{odd} record value(s) not numbers (corrupt definitions): left empty"))
     return table
 
 
@@ -292,7 +296,7 @@ def _clean(table: np.ndarray[Any, Any], notes: list[str]) -> np.ndarray[Any, Any
         # a corrupt record decodes to a time years away (strava-android fixture: 2085)
         wild = finite & (np.abs(ts - np.median(ts[finite])) > _WILD_S)
         if wild.any():
-            notes.append(f"dropped {int(wild.sum())} records with an impossible time")
+            notes.append(Fault(f"dropped {int(wild.sum())} records with an impossible time"))
             table, ts = table[~wild], ts[~wild]
     same = np.zeros(len(ts), bool)
     same[1:] = ts[1:] == ts[:-1]

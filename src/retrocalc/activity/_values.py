@@ -24,6 +24,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ._scan import _MASKS, _PAD, Bool, Int, Tags, Words, _words
+from .read import Fault
 
 __all__ = ["attribute_decimals", "decimals", "iso_times"]
 
@@ -320,7 +321,7 @@ def float_texts(texts: list[list[str]], notes: list[str]) -> NDArray[np.float64]
         out: NDArray[np.float64] = np.array(texts, dtype=np.float64)
     except ValueError:
         table = pd.DataFrame(texts).apply(pd.to_numeric, errors="coerce")
-        notes.append("some numbers could not be read and were left empty")
+        notes.append(Fault("some numbers could not be read and were left empty"))
         out = table.to_numpy(dtype=np.float64)
     return out
 

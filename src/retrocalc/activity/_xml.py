@@ -23,7 +23,15 @@ import pandas as pd
 from .._extras import load
 from . import _scan, _values
 from ._table import frame
-from .read import Activity, ActivityError, _empty_laps, make_samples, norm_sport, seconds_since
+from .read import (
+    Activity,
+    ActivityError,
+    Fault,
+    _empty_laps,
+    make_samples,
+    norm_sport,
+    seconds_since,
+)
 
 __all__ = ["read_xml"]
 
@@ -169,7 +177,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     except (det.ParseError, SyntaxError) as exc:
         if not rows:
             raise ActivityError(f"{name}: not well-formed XML ({exc})") from None
-        notes.append(f"XML ends early ({exc}): kept the {len(rows)} points read before it")
+        notes.append(Fault(f"XML ends early ({exc}): kept the {len(rows)} points read before it"))
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
     table = _values.float_texts(rows, notes)

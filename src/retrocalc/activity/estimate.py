@@ -28,7 +28,7 @@ from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
 from .grade import GradeSettings, filtered_grade, raw_grade
 from .pauses import STATES, PauseSettings, interval_states
-from .read import Activity, ActivityError, read_activity
+from .read import Activity, ActivityError, Fault, read_activity
 
 __all__ = ["NOT_ON_FOOT", "ActivityResult", "estimate_activity"]
 
@@ -62,7 +62,8 @@ class ActivityResult:
     samples : pandas.DataFrame
         The recording's columns plus ``dt_s`` [s] (the interval ending at the sample),
         ``state`` (moving or why not, :data:`retrocalc.activity.pauses.STATES`),
-        ``speed_used_m_s``, ``grade`` (filtered), ``grade_raw``, ``altitude_filtered_m``,
+        ``speed_used_m_s``, ``grade`` (filtered, limited to +-``GradeSettings.max_grade``),
+        ``grade_raw``, ``altitude_filtered_m``,
         ``gait``, ``direction`` and every output of :func:`retrocalc.estimate` for the
         interval (energies over ``dt_s``; a pause has net 0 and the resting rate as gross).
     summary : dict
@@ -81,6 +82,8 @@ class ActivityResult:
     settings : dict
         Everything used: grade filter, pause rules, gait band, mass, direction, options.
     warnings : list of str
+        Notes on the recording and the estimate; those saying the data were damaged are
+        :class:`~retrocalc.activity.Fault` (a ``str``).
     """
 
     samples: pd.DataFrame
@@ -173,7 +176,7 @@ def _times(
             warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=3)
     backwards = np.diff(elapsed) < 0
     if backwards.any():
-        notes.append(f"time goes backwards at {int(backwards.sum())} points: held")
+        notes.append(Fault(f"time goes backwards at {int(backwards.sum())} points: held"))
         elapsed = np.maximum.accumulate(elapsed)
     return elapsed, untimed
 
@@ -337,8 +340,10 @@ def estimate_activity(
     fast = int(np.count_nonzero(state == STATES.index("too_fast")))
     if fast:
         notes.append(
-            f"{fast} interval(s) faster than {pause_settings.max_speed_m_s:g} m/s (GPS jumps "
-            "or a vehicle, not on foot): counted at rest, like pauses"
+            Fault(
+                f"{fast} interval(s) faster than {pause_settings.max_speed_m_s:g} m/s (GPS jumps "
+                "or a vehicle, not on foot): counted at rest, like pauses"
+            )
         )
 
     altitude = s["altitude_m"].to_numpy(np.float64)
@@ -355,6 +360,7 @@ def estimate_activity(
     steep = moving & (np.abs(g) > limit)
     if steep.any():
         g = np.clip(g, -limit, limit)
+        # (a note, not a Fault: the samples are flagged, and out_of_range_share counts them)
         notes.append(
             f"{int(steep.sum())} moving sample(s) with a grade steeper than +-{limit:.0%}: "
             f"estimated at +-{limit:.0%} and flagged out of range (altitude faults?)"

@@ -124,7 +124,7 @@ def _samples_name(path: str, folder: str) -> str:
 def _one(path: str, job: _Job) -> dict[str, Any]:
     """Read and estimate one file; every failure becomes the row's reason."""
     from .estimate import estimate_activity
-    from .read import read_activity
+    from .read import Fault, read_activity
 
     row: dict[str, Any] = {"file": path, "status": "ok", "reason": ""}
     try:
@@ -146,6 +146,8 @@ def _one(path: str, job: _Job) -> dict[str, Any]:
                 f"{result.summary['untimed_m']:.0f} m of {result.summary['distance_m']:.0f} m "
                 "have no time and no energy"
             )
+        # damaged data, repaired or cut short: the totals are not the whole activity's
+        reasons.extend(note for note in result.warnings if isinstance(note, Fault))
         if reasons:
             row.update(status="warning", reason="; ".join(reasons))
         if job.samples_dir is not None:
@@ -295,7 +297,10 @@ def estimate_activities(
     -------
     pandas.DataFrame
         ``file``, ``status`` (``ok``; ``warning``: estimated, but the sport is not a walk or
-        a run, see ``reason``; ``error``: not estimated, see ``reason``), ``reason``,
+        a run, part of the track has no time, or the data were damaged (a truncated or
+        corrupt file, dropped records, GPS jumps, altitude faults:
+        :class:`~retrocalc.activity.read.Fault`), see ``reason``; ``error``: not estimated,
+        see ``reason``), ``reason``,
         ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
         (sport, start time, totals...).
     """

@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning
 
-__all__ = ["COLUMNS", "Activity", "ActivityError", "read_activity"]
+__all__ = ["COLUMNS", "Activity", "ActivityError", "Fault", "read_activity"]
 
 #: Columns of :attr:`Activity.samples`, in order.
 COLUMNS = (
@@ -76,6 +76,16 @@ _SPORTS = {
 
 class ActivityError(ValueError):
     """An activity file or stream that cannot be read or estimated; the message names it."""
+
+
+class Fault(str):
+    """A note (one of an activity's ``warnings``) saying that the data were damaged and
+    repaired or cut short: a truncated or corrupt file, records dropped, a GPS jump, an
+    altitude fault. The totals are then not the whole activity as it happened; the batch
+    marks such a row ``status="warning"`` with the faults as its reason. Other notes
+    (heart rate unused, altitude spikes smoothed, level ground assumed) are plain text."""
+
+    __slots__ = ()
 
 
 @dataclass
