@@ -108,6 +108,7 @@ def _block_inputs(
     """A block's numbers: non-finite values missing, impossible ones refused, suspect units
     and the resting rate worked out."""
     flags = _flags(ctx)
+    flags.suspect = False  # this block's
     spans: dict[str, list[Any]] = {
         k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade", "duration_s", "distance_m")
     }
@@ -153,6 +154,7 @@ def _block_inputs(
     rer = _number(rows.get("rer"), None, missing)
     if rer is not None:
         rer = _checked(ctx, "rer", rer, n, offset, missing)
+        flags.units_of("rer", rer, n, offset)
     kcal_l = physics.kcal_per_litre(rer)
     rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
     if rest_vo2 is not None:
@@ -354,6 +356,8 @@ def evaluate(
             net = where(out_of_range, _NAN, net)
     if no_energy is not False:
         in_range = in_range & ~no_energy
+    if block and _flags(ctx).suspect is not False:
+        in_range = in_range & ~_flags(ctx).suspect  # a value that looks like another unit
     if block:
         assert out is not None, "a block writes into the engine's output slices"
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

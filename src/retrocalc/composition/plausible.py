@@ -163,6 +163,16 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         "resting_vo2_ml_kg_min is per kg of body mass (about 3.5)",
         "resting VO2 is about 2.5-5 ml/kg/min; 20 is already a brisk walk",
     ),
+    Plausible(
+        "rer",
+        0.6,
+        1.5,
+        "is below any respiratory exchange ratio",
+        "looks like percent",
+        "rer is VCO2/VO2, a ratio (0.85, not 85)",
+        "whole-body RER runs from about 0.7 (fat) to 1.0 (carbohydrate), up to about 1.2-1.3 "
+        "with the hyperventilation of maximal exercise; 0.6 is below pure fat oxidation",
+    ),
 )
 
 _GENERAL = {rule.name: rule for rule in UNIT_LIMITS if rule.gait is None}

@@ -187,7 +187,16 @@ class Flags:
         Gets rows with no usable result (not finite: the batch's status ``error``).
     """
 
-    __slots__ = ("errors", "flagged", "nonfinite", "ranges", "row_reasons", "units", "where")
+    __slots__ = (
+        "errors",
+        "flagged",
+        "nonfinite",
+        "ranges",
+        "row_reasons",
+        "suspect",
+        "units",
+        "where",
+    )
 
     def __init__(
         self,
@@ -203,6 +212,9 @@ class Flags:
         self.ranges: dict[tuple[int, int, int], list[Any]] = {}
         self.units: dict[tuple[Plausible, str], list[Any]] = {}
         self.flagged = 0
+        # the current block's rows with a value that looks like another unit (False: none):
+        # they are not in range (computed as given, in case the value is real, and flagged)
+        self.suspect: Any = False
 
     def outside(
         self,
@@ -330,7 +342,9 @@ class Flags:
                 bad = bad & rows
             if not np.any(bad):
                 continue
-            positions = np.flatnonzero(np.broadcast_to(bad, (n,)))
+            rows_bad = np.broadcast_to(bad, (n,))
+            self.suspect = rows_bad if self.suspect is False else self.suspect | rows_bad
+            positions = np.flatnonzero(rows_bad)
             value = values if np.ndim(values) == 0 else values[positions[0]]
             if rule.warns:
                 self._unit(rule, side, positions.size, offset + int(positions[0]), value)
