@@ -22,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
@@ -99,13 +100,41 @@ def test_out_buffer_that_is_an_input_is_refused() -> None:
         ({"mass_kg": 5.0}, r"mass_kg=5 .*implausible body mass"),
         ({"mass_kg": 700.0}, r"mass_kg=700 .*implausible body mass"),  # a 318 kg person in lb
         ({"load_kg": 250.0}, r"load_kg=250 .*looks like g or lb"),
+        ({"resting_vo2_ml_kg_min": 250.0}, r"resting_vo2_ml_kg_min=250 .*looks like ml/min"),
+        ({"rer": 85.0}, r"rer=85 .*looks like percent"),
+        ({"rer": 0.085}, r"rer=0.085 .*below any respiratory exchange ratio"),
     ],
 )
-def test_unit_mistakes_warn(kwargs: dict[str, object], pattern: str) -> None:
+def test_unit_mistakes_warn_and_are_never_in_range(kwargs: dict[str, object], pattern: str) -> None:
+    # "a value that looks like a wrong unit is flagged, never reported as fine": computed as
+    # given (it may be real), warned about, and in_range False, alone or among good rows
     base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0, "out_of_range": "flag"}
     base.update(kwargs)
     with pytest.warns(rc.UnitWarning, match=pattern):
-        rc.estimate(**base)  # type: ignore[arg-type]
+        result = rc.estimate(**base)  # type: ignore[arg-type]
+    assert result.in_range is False
+    name, value = next(iter(kwargs.items()))
+    good = {"speed_m_s": 1.4, "mass_kg": 70.0, "grade": 0.0, "load_kg": 0.0}
+    good.update(resting_vo2_ml_kg_min=3.5, rer=0.85)
+    rows = dict(base, **{name: [good[name], value, good[name]]})
+    with pytest.warns(rc.UnitWarning, match=pattern):
+        result = rc.estimate(**rows)  # type: ignore[arg-type]
+    assert result.in_range.tolist() == [True, False, True]
+
+
+def test_a_series_of_one_row_does_not_stretch_over_arrays() -> None:
+    # its index names the rows: three masses for one labelled row is a mistake, said so
+    # (it was a pandas length error, or an IndexError while wording a bad value)
+    one = pd.Series([1.4], index=["a"])
+    for mass in ([70.0, 70.0, 80.0], [70.0, -1.0, 80.0]):
+        with pytest.raises(ValueError, match=r"speed_m_s is a Series of 1 row.*mass_kg has 3"):
+            rc.estimate(speed_m_s=one, mass_kg=mass)
+    # a plain number still goes with any Series
+    assert rc.estimate(speed_m_s=one, mass_kg=70.0).in_range.tolist() == [True]
+    # an empty Series and a bad label: the label's error (was an IndexError in its wording)
+    empty = pd.Series([], dtype=float)
+    with pytest.raises(ValueError, match="direction must be one of"):
+        rc.estimate(speed_m_s=empty, mass_kg=70.0, direction="retro")
 
 
 def test_plausible_values_do_not_warn() -> None:
@@ -146,8 +175,9 @@ def test_non_finite_results_are_never_in_range(kwargs: dict[str, object]) -> Non
         assert result.in_range is False
         with pytest.raises(rc.OutOfRangeError, match="not finite"):
             rc.estimate(**base, out_of_range="raise")  # type: ignore[arg-type]
-    # the same row inside an array: only it is flagged
-    arrays = {k: [1.4 if k == "speed_m_s" else 70.0, v] for k, v in base.items()}
+    # the same row inside an array, after a plausible one: only it is flagged
+    good = {"speed_m_s": 1.4, "resting_vo2_ml_kg_min": 3.5, "duration_s": 60.0}
+    arrays = {k: [good.get(k, 70.0), v] for k, v in base.items()}
     if "duration_s" not in arrays and "distance_m" not in arrays:
         arrays["duration_s"] = [60.0, 60.0]
     with warnings.catch_warnings():

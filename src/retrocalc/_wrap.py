@@ -134,7 +134,7 @@ class Locator:
 
     def __call__(self, i: int) -> str:
         i += self.offset
-        if self.index is not None:
+        if self.index is not None and 0 <= i < len(self.index):
             label = self.index[i]
             # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it
             return f"index {(label.item() if isinstance(label, np.generic) else label)!r}"
@@ -257,6 +257,14 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
         pandas()  # pandas is in use: make df.retro available
     if kind is Kind.SERIES and len(shape) != 1:
         raise ValueError(f"Series inputs combined with arrays must broadcast to 1-D, got {shape}")
+    if kind is Kind.SERIES and shape[0] != len(index):
+        # a Series' index names the rows: a Series of one row does not stretch over arrays
+        longer = next(n for n, a in arrays.items() if a.ndim and a.shape[0] == shape[0])
+        raise ValueError(
+            f"{index_owner} is a Series of {len(index)} row(s) but {longer} has {shape[0]} "
+            "values: a Series' index names the rows, so give every sequence input its length "
+            "(or plain numbers)"
+        )
     return Packed(arrays, kind, shape, index)
 
 
