@@ -122,6 +122,15 @@ def test_unit_mistakes_warn_and_are_never_in_range(kwargs: dict[str, object], pa
     assert result.in_range.tolist() == [True, False, True]
 
 
+def test_a_long_bout_stays_in_range() -> None:
+    # the API takes bouts of more than a day (the batch calls such a row suspect): no
+    # warning, in range
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rc.UnitWarning)
+        result = rc.estimate(speed_m_s=[1.3, 1.3], mass_kg=70.0, duration_s=[60.0, 2 * 86400.0])
+    assert result.in_range.tolist() == [True, True]
+
+
 def test_a_series_of_one_row_does_not_stretch_over_arrays() -> None:
     # its index names the rows: three masses for one labelled row is a mistake, said so
     # (it was a pandas length error, or an IndexError while wording a bad value)

@@ -343,7 +343,8 @@ class Flags:
             if not np.any(bad):
                 continue
             rows_bad = np.broadcast_to(bad, (n,))
-            self.suspect = rows_bad if self.suspect is False else self.suspect | rows_bad
+            if rule.warns:  # (a batch-only rule, such as a long duration, leaves it in range)
+                self.suspect = rows_bad if self.suspect is False else self.suspect | rows_bad
             positions = np.flatnonzero(rows_bad)
             value = values if np.ndim(values) == 0 else values[positions[0]]
             if rule.warns:
