@@ -302,3 +302,30 @@ def test_a_batch_row_of_damaged_data_is_a_warning_with_its_faults(tmp_path: Path
     assert len(faults) == 1
     assert faults[0].startswith("XML ends early")
     assert not any(isinstance(n, Fault) for n in rc.estimate_activity(clean, mass_kg=70).warnings)
+
+
+def test_a_body_mass_in_pounds_is_said_not_swallowed(tmp_path: Path) -> None:
+    # the streams' glitches are flagged per sample, but an input given for the whole
+    # recording that looks like another unit warns, and makes the batch row a warning
+    folder = tmp_path / "alice"
+    folder.mkdir()
+    path = write_gpx(steady(3.0, 120), folder / "run.gpx")
+    with pytest.warns(rc.UnitWarning, match=r"mass_kg=700.*looks like lb"):
+        result = rc.estimate_activity(path, mass_kg=700.0)  # a 318 kg runner, in lb
+    assert any(isinstance(n, Fault) and "mass_kg" in n for n in result.warnings)
+    table = tmp_path / "masses.csv"
+    table.write_text("athlete,date,mass_kg\nalice,2024-01-01,700\n")
+    rows = rc.estimate_activities([path], athletes=table, processes=1, progress=False)
+    assert rows["status"].tolist() == ["warning"]
+    assert "mass_kg=700" in rows["reason"].iloc[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rc.UnitWarning)
+        plain = rc.estimate_activity(path, mass_kg=70.0)
+    assert not any(isinstance(n, Fault) for n in plain.warnings)
+
+
+def test_an_empty_athletes_table_is_an_error_naming_it(tmp_path: Path) -> None:
+    table = tmp_path / "masses.csv"
+    table.write_text("")
+    with pytest.raises(ValueError, match=r"masses\.csv: the athletes CSV is empty"):
+        rc.estimate_activities([], athletes=table, processes=1, progress=False)

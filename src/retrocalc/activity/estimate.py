@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..composition.plausible import suspect_inputs
 from ..exceptions import ActivityWarning, UnitWarning
 from ._energy import call_estimate, from_heart_rate, rest_for_pauses
 from ._table import frame
@@ -382,6 +383,13 @@ def estimate_activity(
         gaits = _labels(gait, n)
         gait_column = np.where(moving, gaits, "pause").astype(object)
 
+    # the inputs given once for the recording (a body mass of 700: lb?) are checked here:
+    # the streams' own glitches (15 m/s, a raw grade of 150 %) are flagged per sample below
+    person = {"mass_kg": mass_kg, **{k: v for k, v in options.items() if k in _PERSON}}
+    for text in suspect_inputs(person):
+        notes.append(Fault(text))
+        warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=2)
+
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, np.nan_to_num(speed), 0.0)
     with warnings.catch_warnings():
@@ -459,6 +467,10 @@ _PASSED = frozenset(
         "backward_factor",
     }
 )
+
+
+#: Inputs given once for a whole recording, checked for a unit mistake before the estimate
+_PERSON = ("load_kg", "resting_vo2_ml_kg_min", "age_years", "height_cm", "rer")
 
 
 def _labels(value: Any, n: int) -> NDArray[Any]:

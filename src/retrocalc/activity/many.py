@@ -67,7 +67,12 @@ def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, flo
     A mass applies from its date on (ISO dates); an activity takes the athlete's latest mass
     dated on or before its start, or the earliest one for an activity before all dates.
     """
-    table = pd.read_csv(path, dtype={"athlete": str, "date": str})
+    try:
+        table = pd.read_csv(path, dtype={"athlete": str, "date": str})
+    except pd.errors.EmptyDataError:
+        raise ValueError(
+            f"{path}: the athletes CSV is empty (columns athlete,date,mass_kg)"
+        ) from None
     missing = {"athlete", "date", "mass_kg"} - set(table.columns)
     if missing:
         raise ValueError(f"{path}: athletes CSV lacks column(s) {', '.join(sorted(missing))}")

@@ -80,10 +80,11 @@ class ActivityError(ValueError):
 
 class Fault(str):
     """A note (one of an activity's ``warnings``) saying that the data were damaged and
-    repaired or cut short: a truncated or corrupt file, records dropped, a GPS jump, an
-    altitude fault. The totals are then not the whole activity as it happened; the batch
-    marks such a row ``status="warning"`` with the faults as its reason. Other notes
-    (heart rate unused, altitude spikes smoothed, level ground assumed) are plain text."""
+    repaired or cut short (a truncated or corrupt file, records dropped, a GPS jump), or
+    that an input given for the whole recording looks like another unit (a body mass of
+    700: lb?). The totals are then not to be trusted as they stand; the batch marks such a
+    row ``status="warning"`` with the faults as its reason. Other notes (heart rate unused,
+    altitude spikes smoothed, level ground assumed) are plain text."""
 
     __slots__ = ()
 
