@@ -758,3 +758,13 @@ def test_dask_unifies_parquet_types_like_the_local_engine(tmp_path: Path) -> Non
         assert result.exit_code == 0, result.output
         masses[engine] = pl.read_parquet(out)["mass_kg"].to_list()
     assert masses["local"] == masses["dask"] == [70.0, 70.5]
+
+
+def test_pace_conversions_of_missing_and_extreme_values() -> None:
+    # pace_to_speed(None) raised AttributeError inside the label conversion (a 0-d array);
+    # speed_to_pace(1e-300) leaked numpy's "invalid value encountered in cast"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(rc.pace_to_speed(None))
+        assert rc.speed_to_pace(1e-300) == ""
+        assert rc.speed_to_pace([1e-300, 1000 / 330]).tolist() == ["", "5:30/km"]

@@ -287,7 +287,8 @@ def as_label_array(value: Any) -> NDArray[Any]:
     na = getattr(_pandas(), "NA", None)
     if na is not None and arr.size:
         # pd.NA cannot be compared to a label: treat it as missing, like None
-        is_na = np.frompyfunc(lambda x: x is na, 1, 1)(arr).astype(bool)
+        # (asarray: on a 0-d array, a ufunc gives a Python bool)
+        is_na = np.asarray(np.frompyfunc(lambda x: x is na, 1, 1)(arr), dtype=bool)
         if np.any(is_na):
             arr = arr.copy()
             arr[is_na] = None

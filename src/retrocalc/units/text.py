@@ -414,9 +414,10 @@ def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
     raw = speed_m_s if index is None else speed_m_s.to_numpy()
     speed: NDArray[np.float64] = np.asarray(raw, dtype=np.float64)
     ok = np.isfinite(speed) & (speed > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         total = np.where(ok, np.rint(_UNIT_M[norm_unit] / np.where(ok, speed, 1.0)), 0)
-    total_i = total.astype(np.int64)
+    ok &= total < 2.0**53  # a crawl of 1e-300 m/s: no pace in whole seconds (nor an int64)
+    total_i = np.where(ok, total, 0).astype(np.int64)
     hours, rem = np.divmod(total_i, 3600)
     minutes, seconds = np.divmod(rem, 60)
     suffix = f"/{norm_unit}"
