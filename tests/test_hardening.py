@@ -768,3 +768,19 @@ def test_pace_conversions_of_missing_and_extreme_values() -> None:
         assert math.isnan(rc.pace_to_speed(None))
         assert rc.speed_to_pace(1e-300) == ""
         assert rc.speed_to_pace([1e-300, 1000 / 330]).tolist() == ["", "5:30/km"]
+
+
+def test_speed_for_says_when_an_input_looks_like_another_unit() -> None:
+    # its search silences the unit checks of the speeds it tries; a body mass of 700 (lb?)
+    # or a grade of 5 (percent?) came out as a silent "no speed"
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        rc.speed_for(600, quantity="power_gross_w", mass_kg=700.0, grade=5.0)
+    record = [w for w in record if issubclass(w.category, rc.UnitWarning)]
+    texts = [str(w.message) for w in record]
+    assert any("mass_kg=700" in t and "looks like lb" in t for t in texts)
+    assert any("grade=5" in t and "looks like percent" in t for t in texts)
+    assert record[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rc.UnitWarning)
+        rc.speed_for(600, quantity="power_gross_w", mass_kg=70.0, grade=0.05)
