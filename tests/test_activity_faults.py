@@ -329,3 +329,20 @@ def test_an_empty_athletes_table_is_an_error_naming_it(tmp_path: Path) -> None:
     table.write_text("")
     with pytest.raises(ValueError, match=r"masses\.csv: the athletes CSV is empty"):
         rc.estimate_activities([], athletes=table, processes=1, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("times", "message"),
+    [
+        (["x"] * 5, "'time' must hold dates and times"),
+        (np.arange(5), "'time' holds numbers; give seconds from the start as 'elapsed_s'"),
+    ],
+)
+def test_streams_with_unreadable_times_are_an_error_naming_the_column(
+    times: object, message: str
+) -> None:
+    # a text that is no time was pandas' DateParseError; integers were read as nanoseconds
+    # since 1970 (a recording of 4 ns: "span less than 1 s")
+    frame = pd.DataFrame({"time": times, "distance_m": 3.0 * np.arange(5)})
+    with pytest.raises(ActivityError, match=message):
+        rc.estimate_activity(frame, mass_kg=70)

@@ -157,7 +157,23 @@ class Activity:
             raise ActivityError(f"{source}: the streams need a 'time' or an 'elapsed_s' column")
         columns: dict[str, Any] = {}
         if "time" in frame:
-            columns["time"] = pd.to_datetime(frame["time"].to_numpy(), utc=True)
+            times = frame["time"]
+            if times.dtype.kind in "iuf":
+                # integers would be nanoseconds since 1970: seconds meant, most likely
+                raise ActivityError(
+                    f"{source}: 'time' holds numbers; give seconds from the start as "
+                    "'elapsed_s', or 'time' as dates and times"
+                )
+            try:
+                with warnings.catch_warnings():
+                    # texts of mixed formats are read one by one, as they should be
+                    warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
+                    columns["time"] = pd.to_datetime(times.to_numpy(), utc=True)
+            except (ValueError, TypeError, OverflowError) as exc:
+                raise ActivityError(
+                    f"{source}: 'time' must hold dates and times (ISO 8601 text such as "
+                    f"2024-05-01T07:00:00Z, or datetimes): {exc}"
+                ) from None
         for name in COLUMNS[1:]:
             if name in frame:
                 columns[name] = frame[name].to_numpy()
