@@ -346,3 +346,24 @@ def test_streams_with_unreadable_times_are_an_error_naming_the_column(
     frame = pd.DataFrame({"time": times, "distance_m": 3.0 * np.arange(5)})
     with pytest.raises(ActivityError, match=message):
         rc.estimate_activity(frame, mass_kg=70)
+
+
+def test_a_tcx_of_several_activities_reads_the_first_and_says_so(tmp_path: Path) -> None:
+    # a history export: the second activity's distance starts again at 0, so joined to the
+    # first it was a recording "stopped" for its whole length, its sport lost, no warning
+    one = write_tcx(steady(3.0, 60), tmp_path / "one.tcx")
+    text = one.read_text()
+    start, end = text.index("<Activity "), text.index("</Activity>") + len("</Activity>")
+    second = text[start:end].replace('Sport="Running"', 'Sport="Biking"')
+    two = tmp_path / "two.tcx"
+    two.write_text(text[:end] + second + text[end:])
+    first = rc.read_activity(one)
+    with pytest.warns(rc.ActivityWarning, match="holds 2 activities"):
+        both = rc.read_activity(two)
+    pd.testing.assert_frame_equal(both.samples, first.samples)
+    assert both.sport == "running"
+    assert len(both.laps) == len(first.laps)
+    faults = [n for n in both.warnings if isinstance(n, Fault)]
+    assert faults == [
+        "the file holds 2 activities: the first is read (left out: 61 points of the others)"
+    ]

@@ -120,12 +120,19 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     local: dict[str, str] = {}  # tag -> local name (namespaces are few: cache them)
     code: dict[str, int] = {}  # tag -> column, _TIME or _OTHER
     segment = lap = tracks_in_lap = 0
+    activities = others = 0  # TCX activities ended; points of the later ones left out
     try:
         for _event, elem in _iterparse(stream, det):
             tag = elem.tag
             short = local.get(tag)
             if short is None:
                 short = local[tag] = tag.rpartition("}")[2]
+            if activities and short in ("Trackpoint", "Lap", "Track"):
+                # a TCX of several activities (a history export): one recording is the
+                # first; the others' points would join it after an hour's "pause"
+                others += short == "Trackpoint"
+                elem.clear()
+                continue
             if short == point_tag:
                 row = _EMPTY.copy()
                 when = None
@@ -165,6 +172,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
                 meta.setdefault("sport", elem.text)  # trk/type (link/type is a MIME type)
             elif short == "Activity":
                 meta.setdefault("sport", elem.attrib.get("Sport"))
+                activities += 1
             elif short == "Creator":
                 texts = [c.text for c in elem.iter() if local.get(c.tag, c.tag).endswith("Name")]
                 meta.setdefault("device", texts[0] if texts else None)
@@ -180,6 +188,9 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
         notes.append(Fault(f"XML ends early ({exc}): kept the {len(rows)} points read before it"))
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
+    if activities > 1:
+        text = f"the file holds {activities} activities: the first is read"
+        notes.append(Fault(f"{text} (left out: {others} points of the others)"))
     table = _values.float_texts(rows, notes)
     return _build(table, _values.time_texts(times), segments, lap_of, laps, meta, notes, name, kind)
 
@@ -370,8 +381,8 @@ def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
         return None
     tags = _scan.scan(marks, _STARTS[kind], _ENDS[kind])
     del marks  # the tags hold what is read next (memory: see _scan._local_codes)
-    if tags is None:
-        return None
+    if tags is None or (kind == "tcx" and np.count_nonzero(tags.code == _C_ACTIVITY) > 1):
+        return None  # (several TCX activities: the full parser reads the first)
     code, selfclosing = tags.code, tags.selfclosing
     opened = code == _C_OPEN
     closed = (code == _C_CLOSE) | (opened & selfclosing)
