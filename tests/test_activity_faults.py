@@ -367,3 +367,19 @@ def test_a_tcx_of_several_activities_reads_the_first_and_says_so(tmp_path: Path)
     assert faults == [
         "the file holds 2 activities: the first is read (left out: 61 points of the others)"
     ]
+
+
+def test_a_missing_mass_or_labels_of_the_wrong_length_are_errors_naming_them() -> None:
+    # a NaN mass gave NaN per sample and totals of 0 kcal; three directions for 61 samples
+    # ended in numpy's broadcast message
+    t = np.arange(61.0)
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": 3.0 * t})
+    with pytest.raises(ValueError, match="mass_kg: expected a body mass > 0 kg, got nan"):
+        rc.estimate_activity(frame, mass_kg=math.nan)
+    with pytest.raises(ValueError, match=r"direction: expected one label or one per sample \(61\)"):
+        rc.estimate_activity(frame, mass_kg=70.0, direction=["backward"] * 3)
+    with pytest.raises(ValueError, match=r"gait: expected one label or one per sample \(61\)"):
+        rc.estimate_activity(frame, mass_kg=70.0, gait=["walk"] * 2)
+    per_sample = rc.estimate_activity(frame, mass_kg=70.0, direction=["backward"] * 61)
+    one = rc.estimate_activity(frame, mass_kg=70.0, direction="backward")
+    assert per_sample.summary["energy_net_kcal"] == one.summary["energy_net_kcal"]

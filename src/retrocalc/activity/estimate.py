@@ -307,6 +307,9 @@ def estimate_activity(
         raise ValueError(f"out_of_range: expected 'flag' or 'warn', got {out_of_range!r}")
     if grade not in ("filtered", "raw", "level"):
         raise ValueError(f"grade: expected 'filtered', 'raw' or 'level', got {grade!r}")
+    if isinstance(mass_kg, float) and mass_kg != mass_kg:
+        # NaN would give NaN per sample and totals of 0 kcal (rc.estimate flags, not refuses)
+        raise ValueError("mass_kg: expected a body mass > 0 kg, got nan")
     if isinstance(activity, pd.DataFrame):
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):
@@ -368,7 +371,7 @@ def estimate_activity(
         )
 
     # fixed-width text (not objects): label matching in rc.estimate is then vectorised
-    dirs = _labels(direction, n)
+    dirs = _labels(direction, n, "direction")
     backward = dirs == "backward"
     # the text columns as labels and codes where they are known (see ._text)
     if isinstance(direction, str):
@@ -380,7 +383,7 @@ def estimate_activity(
         gaits = np.where(run, "run", "walk")
         gait_column: Any = Coded(("run", "walk", "pause"), np.where(moving, 1 - run, 2))
     else:
-        gaits = _labels(gait, n)
+        gaits = _labels(gait, n, "gait")
         gait_column = np.where(moving, gaits, "pause").astype(object)
 
     # the inputs given once for the recording (a body mass of 700: lb?) are checked here:
@@ -473,7 +476,7 @@ _PASSED = frozenset(
 _PERSON = ("load_kg", "resting_vo2_ml_kg_min", "age_years", "height_cm", "rer")
 
 
-def _labels(value: Any, n: int) -> NDArray[Any]:
+def _labels(value: Any, n: int, name: str) -> NDArray[Any]:
     """One label or one per sample, as an array of ``n``.
 
     A single text becomes fixed-width text (label matching in :func:`retrocalc.estimate` is
@@ -482,4 +485,10 @@ def _labels(value: Any, n: int) -> NDArray[Any]:
     """
     if isinstance(value, str):
         return np.full(n, value)
-    return np.broadcast_to(np.asarray(value, dtype=object), (n,))
+    array = np.asarray(value, dtype=object)
+    if array.ndim != 1 or array.size != n:
+        raise ValueError(
+            f"{name}: expected one label or one per sample ({n}), got an array of shape "
+            f"{array.shape}"
+        )
+    return array
