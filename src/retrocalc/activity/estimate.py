@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..composition.plausible import suspect_inputs
+from ..composition.validate import unit_findings
 from ..exceptions import ActivityWarning, UnitWarning
 from ._energy import call_estimate, from_heart_rate, rest_for_pauses
 from ._table import frame
@@ -389,7 +389,7 @@ def estimate_activity(
     # the inputs given once for the recording (a body mass of 700: lb?) are checked here:
     # the streams' own glitches (15 m/s, a raw grade of 150 %) are flagged per sample below
     person = {"mass_kg": mass_kg, **{k: v for k, v in options.items() if k in _PERSON}}
-    for text in suspect_inputs(person):
+    for text in unit_findings(person):
         notes.append(Fault(text))
         warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=2)
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from ..nomenclature import INPUTS
 
-__all__ = ["PLAIN_SPANS", "UNIT_LIMITS", "Plausible", "suspect_inputs"]
+__all__ = ["PLAIN_SPANS", "UNIT_LIMITS", "Plausible"]
 
 
 @dataclass(frozen=True)
@@ -179,28 +176,6 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
 )
 
 _GENERAL = {rule.name: rule for rule in UNIT_LIMITS if rule.gait is None}
-
-
-def suspect_inputs(given: dict[str, Any]) -> list[str]:
-    """What :data:`UNIT_LIMITS` says of inputs given once for a whole series (a body mass, a
-    load, a resting rate...): one text per input with a value that looks like another unit
-    (the API's UnitWarning text), for callers that pass streams whose own glitches they
-    flag otherwise (:func:`retrocalc.estimate_activity`)."""
-    found = []
-    for name, value in given.items():
-        rule = _GENERAL.get(name)
-        if rule is None or not rule.warns or value is None:
-            continue
-        values = np.asarray(value, dtype=np.float64)
-        for side, limit in (("low", rule.low), ("high", rule.high)):
-            if limit is None:
-                continue
-            with np.errstate(invalid="ignore"):
-                bad = values < limit if side == "low" else values > limit
-            if np.any(bad):
-                first = float(values[bad].flat[0])
-                found.append(f"{name}={first:g}: {rule.reason(side)}; {rule.advice}")
-    return found
 
 
 # per input: the plain range, where a value is neither impossible nor a suspect unit

@@ -36,6 +36,7 @@ __all__ = [
     "RowReasons",
     "check",
     "stacklevel",
+    "unit_findings",
 ]
 
 POLICIES = ("warn", "flag", "nan", "raise")
@@ -371,8 +372,9 @@ class Flags:
         if self.errors is not None:
             self.errors.add(positions + offset, NOT_FINITE)
 
-    def finish(self, policy: str, size: int) -> None:
-        """Emit the warnings (or raise) for everything found in the call."""
+    def unit_texts(self) -> list[str]:
+        """The UnitWarning texts of the values found to look like another unit."""
+        texts = []
         for rule in UNIT_LIMITS:
             for side in ("low", "high"):
                 entry = self.units.get((rule, side))
@@ -381,12 +383,16 @@ class Flags:
                 count, first, value = entry
                 hint = rule.low_hint if side == "low" else rule.high_hint
                 who = f" (gait {rule.gait})" if rule.gait else ""
-                warnings.warn(
+                texts.append(
                     f"{rule.name}={value:g}{who} at {self.where(first)} {hint}; {rule.advice} "
-                    f"({counted(count, 'such value')})",
-                    UnitWarning,
-                    stacklevel=stacklevel(),
+                    f"({counted(count, 'such value')})"
                 )
+        return texts
+
+    def finish(self, policy: str, size: int) -> None:
+        """Emit the warnings (or raise) for everything found in the call."""
+        for text in self.unit_texts():
+            warnings.warn(text, UnitWarning, stacklevel=stacklevel())
         if self.nonfinite is not None and policy != "flag":
             count, first = self.nonfinite
             message = (
@@ -414,3 +420,17 @@ class Flags:
             raise OutOfRangeError(message)
         if policy == "warn":
             warnings.warn(message, RangeWarning, stacklevel=stacklevel())
+
+
+def unit_findings(given: Mapping[str, Any], where: Locator | None = None) -> list[str]:
+    """The UnitWarning texts :func:`retrocalc.estimate` would give for ``given`` (inputs by
+    name: numbers or equal-length arrays, positions named by ``where``), for callers whose
+    own estimates silence those warnings: they pass streams whose glitches they flag
+    otherwise (:func:`retrocalc.estimate_activity`), or try speeds themselves
+    (:func:`retrocalc.speed_for`)."""
+    flags = Flags(where or Locator(()))
+    for name, value in given.items():
+        if value is not None:
+            values = np.asarray(value, dtype=np.float64)
+            flags.units_of(name, values if values.ndim else float(values), values.size)
+    return flags.unit_texts()

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._wrap import Locator, label_codes, pack, unpack
-from ..composition.plausible import suspect_inputs
+from ..composition.validate import unit_findings
 from ..core import estimate
 from ..exceptions import RetrocalcWarning, UnitWarning
 from ..nomenclature import counted
@@ -257,7 +257,7 @@ def speed_for(
     # the search below silences the unit checks (it tries speeds itself); the caller's own
     # inputs are checked here: a body mass of 700 (lb?) or a grade of 5 (percent?) is said
     # (an equivalent_speed's inputs are checked by its first estimate)
-    for text in suspect_inputs({k: v for k, v in flat.items() if v.dtype.kind == "f"}):
+    for text in unit_findings({k: v for k, v in flat.items() if v.dtype.kind == "f"}, where):
         warnings.warn(text, UnitWarning, stacklevel=2)
 
     base_kw: dict[str, Any] = {
