@@ -120,6 +120,9 @@ def test_a_gps_jump_is_not_on_foot(kind: str, tmp_path: Path) -> None:
     run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=599, gait="run")
     assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-3)
     assert result.summary["moving_s"] == 599
+    # the 5 km are not run: the 599 moving seconds at 3 m/s (GPX and TCX positions by
+    # haversine: 1e-4)
+    assert result.summary["distance_m"] == pytest.approx(3.0 * 599, rel=1e-4)
 
 
 def test_the_speed_limit_is_a_setting(tmp_path: Path) -> None:
@@ -281,6 +284,66 @@ def test_a_jump_of_a_billion_kilometres_costs_no_memory() -> None:
     assert (result.samples["state"] == "too_fast").sum() == 1
     run = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=598, gait="run")
     assert result.summary["energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-9)
+
+
+def _streams(distance: np.ndarray, speed: float | None = None) -> pd.DataFrame:
+    t = np.arange(distance.size, dtype=np.float64)
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": distance, "altitude_m": 100.0 + 0 * t})
+    if speed is not None:
+        frame["speed_m_s"] = speed
+    return frame
+
+
+def _steady_run(seconds: int) -> float:
+    return rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=seconds, gait="run").energy_net_kcal
+
+
+def test_a_distance_spike_that_comes_back_leaves_the_rest_of_the_run_alone() -> None:
+    # 3 m/s for 10 min; one reading at 5 min is 1,000 km too far, the next is right again.
+    # Holding the largest reading made the last 5 minutes "stopped" (rest energy only)
+    t = np.arange(600.0)
+    d = 3.0 * t
+    d[300] += 1e6
+    result = rc.estimate_activity(_streams(d), mass_kg=70, gait="run")
+    states = result.samples["state"]
+    # into the spike: too fast; back out of it: the distance goes back, no distance, so
+    # standing; the other 597 intervals of 1 s are the steady run
+    assert states.iloc[300] == "too_fast"
+    assert states.iloc[301] == "stopped"
+    assert (states == "moving").sum() == 597
+    assert result.summary["distance_m"] == pytest.approx(3.0 * 597, rel=1e-12)
+    assert result.summary["energy_net_kcal"] == pytest.approx(_steady_run(597), rel=1e-9)
+    assert any(isinstance(w, Fault) and "goes back at 1 point" in w for w in result.warnings)
+    # (the jump plus the second of running in it)
+    assert any("1000003 m of jumps left out of the distance" in w for w in result.warnings)
+
+
+def test_a_distance_counter_reset_keeps_counting() -> None:
+    # the device's distance starts again from 0 at 5 min (an app restarting its counter):
+    # the second half is run, not 5 minutes of standing under the old total
+    t = np.arange(600.0)
+    d = np.where(t < 300, 3.0 * t, 3.0 * (t - 300))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ActivityWarning)
+        result = rc.estimate_activity(_streams(d), mass_kg=70, gait="run")
+    assert (result.samples["state"] == "moving").sum() == 598
+    assert result.summary["distance_m"] == pytest.approx(3.0 * 598, rel=1e-12)
+    assert result.summary["energy_net_kcal"] == pytest.approx(_steady_run(598), rel=1e-9)
+
+
+def test_a_distance_fault_with_the_device_speed_recorded_is_mended_from_it() -> None:
+    # a spike and a reset, but the device's speed (3 m/s) is there: each faulty step counts
+    # speed x time, the run is whole, and nothing is lost (a note, no Fault)
+    t = np.arange(600.0)
+    d = 3.0 * t
+    d[200] += 5000.0
+    d[400:] -= 1200.0
+    result = rc.estimate_activity(_streams(d, speed=3.0), mass_kg=70, gait="run")
+    assert (result.samples["state"] == "moving").sum() == 599
+    assert result.summary["distance_m"] == pytest.approx(3.0 * 599, rel=1e-12)
+    assert result.summary["energy_net_kcal"] == pytest.approx(_steady_run(599), rel=1e-9)
+    assert not any(isinstance(w, Fault) for w in result.warnings)
+    assert any("3 distance step(s)" in w for w in result.warnings)
 
 
 def test_a_batch_row_of_damaged_data_is_a_warning_with_its_faults(tmp_path: Path) -> None:

@@ -119,14 +119,82 @@ def _haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.in
     return out
 
 
-def _fill_increasing(values: FloatArray) -> FloatArray:
-    """Fill gaps (interpolate inside, hold at the ends) and force non-decreasing."""
+def _fill_gaps(values: FloatArray) -> FloatArray:
+    """Fill gaps (interpolate inside, hold at the ends); the order is checked later
+    (:func:`_without_jumps`)."""
     if np.isfinite(values).all():
-        return np.maximum.accumulate(values)
+        return values
     # an infinite reading is a gap too (interpolate fills NaN only)
     values = np.where(np.isfinite(values), values, np.nan)
     s = pd.Series(values).interpolate(limit_area="inside").ffill().bfill()
-    return np.maximum.accumulate(s.to_numpy(np.float64))
+    return np.asarray(s.to_numpy(np.float64), dtype=np.float64)
+
+
+def _without_jumps(
+    distance: FloatArray,
+    elapsed: FloatArray,
+    held: NDArray[np.bool_],
+    device: FloatArray | None,
+    rules: PauseSettings,
+    notes: list[str],
+) -> tuple[FloatArray, FloatArray | None, float]:
+    """The distance without its faults.
+
+    An increment faster than ``rules.max_speed_m_s`` (a GPS jump, a corrupt reading) or
+    negative (the reading coming back from a jump, a counter reset) is replaced by the
+    distance the device's speed gives over the interval (``device``: where recorded and
+    not too fast itself, the interval is estimated at that speed anyway), else by none.
+    Every other increment counts as recorded. Holding the largest reading instead (a
+    running maximum) would turn everything after a jump that comes back into standing
+    still, and everything after a counter reset until the old total is passed. The points
+    without a time before the first or after the last (``held``) are not judged: their
+    stretch counts as recorded.
+
+    Returns
+    -------
+    distance : ndarray [m]
+        Non-decreasing; the input itself when it has no such increment.
+    jump_speed : ndarray [m/s] or None
+        The recorded speed of each too-fast interval without a device speed (inf when no
+        time passed: its state is then ``too_fast``), NaN elsewhere; None without such.
+    dropped : float [m]
+        The length of those jumps, left out.
+    """
+    dd = np.diff(distance, prepend=distance[0])
+    dt = np.diff(elapsed, prepend=elapsed[0])
+    # (a distance step within one clock tick is allowed what a second allows; the track
+    # before the first or after the last time has no time to judge it by)
+    fast = dd > rules.max_speed_m_s * np.maximum(dt, 1.0)
+    fast[held] = fast[1:][held[:-1]] = False
+    back = dd < 0
+    if not (fast.any() or back.any()):
+        return distance, None, 0.0
+    ok = np.zeros(dd.size, dtype=bool)
+    instead: Any = 0.0
+    if device is not None:
+        ok = (device >= 0) & (device <= rules.max_speed_m_s)  # (False for NaN)
+        instead = np.where(ok, device, 0.0) * dt
+    repaired = int(np.count_nonzero((fast | back) & ok))
+    if repaired:
+        notes.append(
+            f"{repaired} distance step(s) faster than {rules.max_speed_m_s:g} m/s or going "
+            "back: the device's speed over the interval counted instead"
+        )
+    lost_back = int(np.count_nonzero(back & ~ok))
+    if lost_back:
+        notes.append(
+            Fault(
+                f"the distance goes back at {lost_back} point(s) (a reading coming back from "
+                "a jump, or a counter reset): no distance counted there"
+            )
+        )
+    lost = fast & ~ok
+    jump_speed = None
+    if lost.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            jump_speed = np.where(lost, dd / np.where(dt > 0, dt, 0.0), np.nan)
+    distance = distance[0] + np.cumsum(np.where(fast | back, instead, dd))
+    return distance, jump_speed, float(dd[lost].sum())
 
 
 def _distance(
@@ -134,11 +202,11 @@ def _distance(
 ) -> FloatArray:
     device = s["distance_m"].to_numpy(np.float64)
     if np.isfinite(device).sum() >= 2:
-        return _fill_increasing(device)
+        return _fill_gaps(device)
     lat, lon = s["latitude_deg"].to_numpy(np.float64), s["longitude_deg"].to_numpy(np.float64)
     seg = s["segment"].to_numpy(np.int64)
     if (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
-        return _fill_increasing(_haversine_distance(lat, lon, seg))
+        return _fill_gaps(_haversine_distance(lat, lon, seg))
     speed = s["speed_m_s"].to_numpy(np.float64)
     if np.isfinite(speed).sum() >= 2 and np.isfinite(elapsed).sum() >= 2:
         notes.append("no distance or positions: distance integrated from the device speed")
@@ -150,8 +218,9 @@ def _distance(
 
 def _times(
     act: Activity, s: Mapping[Any, pd.Series], distance: FloatArray, notes: list[str]
-) -> tuple[FloatArray, float]:
-    """Elapsed time of every point [s] and the track length without a time [m]."""
+) -> tuple[FloatArray, float, NDArray[np.bool_]]:
+    """Elapsed time of every point [s], the track length without a time [m], and which
+    points lie before the first or after the last time (held at it)."""
     elapsed = s["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
     if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
@@ -160,11 +229,13 @@ def _times(
             "span less than 1 s: no speed, so no energy (give the streams' times)"
         )
     untimed = 0.0
+    held = np.zeros(elapsed.size, dtype=bool)
     if not timed.all():
         elapsed[~timed] = np.interp(distance[~timed], distance[timed], elapsed[timed])
         # before the first and after the last time nothing can be interpolated: those points
         # keep the nearest time, so their stretch of track gets no duration and no energy
         first, last = np.flatnonzero(timed)[[0, -1]]
+        held[:first] = held[last + 1 :] = True
         untimed = float((distance[first] - distance[0]) + (distance[-1] - distance[last]))
         if first > 0 or last < elapsed.size - 1:
             text = (
@@ -179,21 +250,25 @@ def _times(
     if backwards.any():
         notes.append(Fault(f"time goes backwards at {int(backwards.sum())} points: held"))
         elapsed = np.maximum.accumulate(elapsed)
-    return elapsed, untimed
+    return elapsed, untimed, held
 
 
 def _speed(
     s: Mapping[Any, pd.Series],
     elapsed: FloatArray,
     distance: FloatArray,
+    jump_speed: FloatArray | None,
     use_device: bool,
     rules: PauseSettings,
 ) -> tuple[FloatArray, FloatArray]:
-    """(speed for the energy, speed for the pause rules) per interval [m/s]."""
+    """(speed for the energy, speed for the pause rules) per interval [m/s]; a jump left
+    out of the distance keeps its recorded speed (so that its interval is ``too_fast``)."""
     dt = np.diff(elapsed, prepend=elapsed[0])
     dd = np.diff(distance, prepend=distance[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(dt > 0, dd / dt, 0.0)
+    if jump_speed is not None:
+        step = np.where(jump_speed == jump_speed, jump_speed, step)
     # ratio of sums over a centred window (GPS distance steps are noisy second by second),
     # leaving out still intervals so that a stop does not slow its neighbours, and intervals
     # too fast for a person so that a GPS jump does not speed them up
@@ -334,9 +409,13 @@ def estimate_activity(
     s: dict[Any, pd.Series] = dict(act.samples.items())
     provisional = s["elapsed_s"].to_numpy(np.float64)
     distance = _distance(act, s, provisional, notes)
-    elapsed, untimed_m = _times(act, s, distance, notes)
+    elapsed, untimed_m, held = _times(act, s, np.maximum.accumulate(distance), notes)
+    device = s["speed_m_s"].to_numpy(np.float64) if device_speed else None
+    distance, jump_speed, dropped_m = _without_jumps(
+        distance, elapsed, held, device, pause_settings, notes
+    )
     dt = np.diff(elapsed, prepend=elapsed[0])
-    speed, rule_speed = _speed(s, elapsed, distance, device_speed, pause_settings)
+    speed, rule_speed = _speed(s, elapsed, distance, jump_speed, device_speed, pause_settings)
     segment = s["segment"].to_numpy(np.int64)
     events = _timer_events(act)
     state = interval_states(elapsed, distance, rule_speed, segment, events, pause_settings)
@@ -347,6 +426,7 @@ def estimate_activity(
             Fault(
                 f"{fast} interval(s) faster than {pause_settings.max_speed_m_s:g} m/s (GPS jumps "
                 "or a vehicle, not on foot): counted at rest, like pauses"
+                + (f"; {dropped_m:.0f} m of jumps left out of the distance" if dropped_m else "")
             )
         )
 
