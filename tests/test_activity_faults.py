@@ -446,3 +446,17 @@ def test_a_missing_mass_or_labels_of_the_wrong_length_are_errors_naming_them() -
     per_sample = rc.estimate_activity(frame, mass_kg=70.0, direction=["backward"] * 61)
     one = rc.estimate_activity(frame, mass_kg=70.0, direction="backward")
     assert per_sample.summary["energy_net_kcal"] == one.summary["energy_net_kcal"]
+
+
+@pytest.mark.parametrize("name", ["direction", "gait"])
+def test_a_missing_label_per_sample_is_an_error_naming_it(name: str) -> None:
+    # a missing label gave that sample no energy, silently left out of the totals
+    t = np.arange(100.0)
+    frame = _streams(3.0 * t)
+    labels: list[str | None] = ["forward" if name == "direction" else "run"] * 100
+    labels[50] = None
+    with pytest.raises(
+        ValueError,
+        match=f"{name}: expected a label for every sample; 1 missing, the first at sample 50",
+    ):
+        rc.estimate_activity(frame, mass_kg=70, **{name: labels})

@@ -164,6 +164,9 @@ def estimate_activity(
     ActivityError
         No usable time (fewer than two timed points, or zero duration), or no distance,
         positions or speed; the message names the file.
+    ValueError
+        A per-sample ``direction`` or ``gait`` of the wrong length or with a missing label
+        (the first named), or ``mass_kg`` NaN.
 
     Warns
     -----
@@ -378,5 +381,13 @@ def _labels(value: Any, n: int, name: str) -> NDArray[Any]:
         raise ValueError(
             f"{name}: expected one label or one per sample ({n}), got an array of shape "
             f"{array.shape}"
+        )
+    # a missing label would give a sample without energy, silently missing from the totals
+    missing = pd.isna(array)
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"{name}: expected a label for every sample; {int(missing.sum())} missing, the "
+            f"first at sample {i}"
         )
     return array
