@@ -338,8 +338,78 @@ def test_decimal_commas_are_not_read_as_thousands(tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
     estimate_file(src, out, progress=False)
     rows = rows_of(out)
-    assert [r["status"] for r in rows] == ["error", "error"]
-    assert "'1,5' is not a number" in rows[0]["error"]
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    want = rc.estimate(speed_m_s=2.0, mass_kg=70, distance_km=np.array([1.5, 1.085]))
+    np.testing.assert_allclose([float(r["energy_net_kcal"]) for r in rows], want.energy_net_kcal)
+    # the rows as they were in the file
+    assert [r["distance_km"] for r in rows] == ["1,5", "1,085"]
+
+
+def test_a_spreadsheet_of_a_decimal_comma_locale_reads_as_it_is(tmp_path: Path) -> None:
+    # Excel in a German, French or Dutch locale saves "CSV" with semicolons, decimal commas,
+    # dots grouping thousands, a byte-order mark and CRLF line ends
+    src = tmp_path / "export.csv"
+    text = "speed_kmh;mass_kg;distance_m\r\n10,8;70;1.085,5\r\n7,2;82,5;950\r\n"
+    src.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False)
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    want = rc.estimate(
+        speed_kmh=np.array([10.8, 7.2]), mass_kg=np.array([70.0, 82.5]),
+        distance_m=np.array([1085.5, 950.0]),
+    )  # fmt: skip
+    got = [float(r["energy_net_kcal"]) for r in rows]
+    np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
+    assert [r["mass_kg"] for r in rows] == ["70", "82,5"]  # echoed as written
+    # a tab-separated file likewise
+    tsv = tmp_path / "export.tsv.csv"
+    tsv.write_text(text.replace(";", "\t"))
+    estimate_file(tsv, out, progress=False)
+    got = [float(r["energy_net_kcal"]) for r in rows_of(out)]
+    np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
+
+
+def test_a_decimal_comma_spreadsheet_on_dask_gives_the_same_file(tmp_path: Path) -> None:
+    pytest.importorskip("dask.dataframe")
+    src = tmp_path / "export.csv"
+    src.write_text("speed_kmh;mass_kg;distance_m\n10,8;70;1.085,5\n7,2;82,5;950\n")
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    assert run("estimate", str(src), "-o", str(local), "--quiet").exit_code == 0
+    assert run("estimate", str(src), "-o", str(dask), "--engine", "dask", "--quiet").exit_code == 0
+    assert dask.read_bytes() == local.read_bytes()
+    assert [r["status"] for r in rows_of(local)] == ["ok", "ok"]
+
+
+def test_a_column_mixing_decimal_points_and_commas_is_not_guessed(tmp_path: Path) -> None:
+    src = tmp_path / "t.csv"
+    src.write_text("speed_m_s;mass_kg;duration_s\n2,0;70.5;600\n2,0;80,5;600\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False)
+    rows = rows_of(out)
+    assert rows[0]["status"] == "ok"
+    assert float(rows[0]["energy_net_kcal"]) == pytest.approx(
+        float(rc.estimate(speed_m_s=2.0, mass_kg=70.5, duration_s=600).energy_net_kcal)
+    )
+    assert rows[1]["status"] == "error"
+    assert rows[1]["error"] == "mass_kg: '80,5' is not a number"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.integers(min_value=0, max_value=99_999_999), min_size=1, max_size=30))
+def test_decimal_comma_numbers_read_back_exactly(tmp_path: Path, centimetres: list[int]) -> None:
+    src = tmp_path / "t.csv"
+    # a column as a spreadsheet in German writes it: 1.085,25 and 0,07
+    texts = [f"{c / 100:,.2f}".translate(str.maketrans(",.", ".,")) for c in centimetres]
+    src.write_text("distance_m\n" + "".join(f"{t}\n" for t in texts))
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False, speed_m_s=2.0, mass_kg=MASS_KG)
+    got = [float(r["energy_net_kcal"]) for r in rows_of(out)]
+    metres = np.array([c / 100 for c in centimetres])
+    want = rc.estimate(speed_m_s=2.0, mass_kg=MASS_KG, distance_m=metres, out_of_range="flag")
+    np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
 
 
 def test_durations_as_text_and_arrow_durations(tmp_path: Path) -> None:

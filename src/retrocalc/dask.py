@@ -38,6 +38,7 @@ from .batch import (
     BatchError,
     Source,
     check_result_names,
+    delimiter,
     evaluate_block,
     is_parquet,
     load_polars,
@@ -139,6 +140,7 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
         dtype=str,
         keep_default_na=False,
         engine="pyarrow",
+        sep=delimiter(path),
         blocksize=None if compressed else block_bytes,
         compression="gzip" if compressed else None,
     )

@@ -38,7 +38,7 @@ from .options import read_calibration, run_options
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
 from .plan import check_result_names, resolve_columns
-from .read import is_parquet
+from .read import delimiter, is_parquet
 from .types import (
     CALIBRATION_COLUMN,
     HR_COLUMNS,
@@ -64,6 +64,7 @@ __all__ = [
     "Source",
     "atomic_output",
     "check_result_names",
+    "delimiter",
     "estimate_file",
     "evaluate_block",
     "expand_inputs",

@@ -19,6 +19,9 @@ from .types import LABEL_CHOICES, VARIABLES, Source
 _MISSING_TEXT = sorted({*_LIBRARY_MISSING, "--", "-", "\u2013", "\u2014", "---"})
 # a number with thousands separators, e.g. 1,085 or 12,345.6 (polars' regex is linear-time)
 _GROUPED = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+# a decimal comma, perhaps after dots grouping thousands (80,5; 1.085,25), and such a group
+_DECIMAL_COMMA = r"^[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+$"
+_DOT_GROUPED = r"^[+-]?\d{1,3}(\.\d{3})+$"
 
 if TYPE_CHECKING:
     import polars as pl
@@ -123,18 +126,28 @@ def _parse_number(
 
 
 def _without_thousands(text: pl.Series) -> pl.Series:
-    """Text numbers with thousands separators removed when that is unambiguous: every
-    comma of the column separates groups of three digits (``1,085``, ``12,345.6``). A column
-    where some comma is a decimal comma (``1,5``) is left as it is (those cells are not
-    numbers and get a reason)."""
+    """Text numbers with their separators made plain where the column leaves no doubt.
+
+    Every comma of the column separates groups of three digits (``1,085``, ``12,345.6``):
+    the commas go. Else every comma is a decimal comma (``80,5``; spreadsheets in German,
+    French, Dutch... locales) and every dot, if any, groups thousands (``1.085,25``): the
+    dots go and the commas become points. A column mixing the two (``70.5`` beside
+    ``80,5``) is left as it is: those cells are not numbers and get a reason.
+    """
     pl = load_polars()
     comma = text.str.contains(",", literal=True).fill_null(False)
     if not comma.any():
         return text
     grouped = text.str.contains(_GROUPED).fill_null(False)
-    if not (grouped | ~comma).all():
-        return text
-    return text.str.replace_all(",", "", literal=True).cast(pl.String)
+    if (grouped | ~comma).all():
+        return text.str.replace_all(",", "", literal=True).cast(pl.String)
+    decimal = text.str.contains(_DECIMAL_COMMA).fill_null(False)
+    dot = text.str.contains(".", literal=True).fill_null(False)
+    dot_grouped = text.str.contains(_DOT_GROUPED).fill_null(False)
+    if (decimal | ~comma).all() and (decimal | dot_grouped | ~dot).all():
+        plain = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+        return plain.cast(pl.String)
+    return text
 
 
 def _parse_text(

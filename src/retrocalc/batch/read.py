@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,41 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
 
 
 _MAX_READ_BYTES = 1 << 30  # a CSV field or header larger than this is refused
+_DELIMITERS = ",;\t|"
+
+
+def delimiter(path: str) -> str:
+    """The CSV's field delimiter, from its header line: ``,`` unless the header holds none
+    outside quotes and holds ``;`` (spreadsheets in locales with a decimal comma), a tab or
+    ``|``. A header of one column holds none: ``;`` then when the next line holds a comma
+    and no semicolon (one column of decimal-comma numbers), else ``,``."""
+    if is_parquet(path):
+        return ","
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ","  # the reader says why
+    return _delimiter(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _delimiter(path: str, size: int, mtime_ns: int) -> str:
+    import gzip
+
+    opener: Any = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            first, second = handle.readline(1 << 20), handle.readline(1 << 20)
+    except (OSError, EOFError):
+        return ","
+    first, second = (re.sub(rb'"[^"]*"', b"", line) for line in (first, second))
+    if b"," in first:
+        return ","
+    counts = {d: first.count(d.encode()) for d in _DELIMITERS[1:]}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best]:
+        return best
+    return ";" if b"," in second and b";" not in second else ","
 
 
 def _read_error(path: str, exc: BaseException) -> BatchError:
@@ -100,7 +137,9 @@ def _csv_header(path: str) -> list[str]:
                 reader = pacsv.open_csv(
                     stream,
                     read_options=pacsv.ReadOptions(block_size=block),
-                    parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                    parse_options=pacsv.ParseOptions(
+                        newlines_in_values=True, delimiter=delimiter(path)
+                    ),
                     convert_options=pacsv.ConvertOptions(
                         column_types={}, strings_can_be_null=False
                     ),
@@ -147,7 +186,7 @@ def _header_without_rows(path: str) -> list[str] | None:
         raise _read_error(path, exc) from None
     if not text.strip():
         return None
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter(path)))
     return rows[0] if len(rows) == 1 and rows[0] else None
 
 
@@ -323,7 +362,7 @@ def _csv_blocks(
             read_options=pacsv.ReadOptions(
                 block_size=read_bytes, use_threads=False, skip_rows_after_names=skip
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=delimiter(path)),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
             ),
