@@ -114,9 +114,14 @@ class GradeProfile:
     altitude_m : ndarray [m]
         Filtered altitude at each sample.
     gain_m, loss_m : float [m]
-        Sums of the rises and of the falls of the filtered profile (loss positive).
+        Sums of the rises and of the falls of the filtered profile between its extrema more
+        prominent than ``GradeSettings.gain_threshold_m`` (loss positive).
     spikes : int
         Samples replaced by the despiking.
+    climb_m : ndarray [m] or None
+        At each sample, the filtered profile drawn straight between those extrema: its
+        rises and falls over any stretch are that stretch's gain and loss (they add up to
+        ``gain_m`` and ``loss_m`` unless samples lie farther apart than the extrema).
     """
 
     grade: FloatArray
@@ -124,6 +129,7 @@ class GradeProfile:
     gain_m: float
     loss_m: float
     spikes: int
+    climb_m: FloatArray | None = None
 
 
 def despike(altitude: FloatArray, settings: GradeSettings) -> tuple[FloatArray, int]:
@@ -242,10 +248,11 @@ def _low_pass(profile: FloatArray, settings: GradeSettings) -> FloatArray:
     return smooth[half : half + profile.size]
 
 
-def _significant(profile: FloatArray, threshold: float) -> FloatArray:
-    """The profile's ends and its extrema more prominent than ``threshold`` [m], in order."""
+def _significant(profile: FloatArray, threshold: float) -> NDArray[np.intp]:
+    """Indices of the profile's ends and of its extrema more prominent than ``threshold``
+    [m], in order."""
     if threshold <= 0 or profile.size < 3:
-        return profile
+        return np.arange(profile.size)
     from scipy.signal import find_peaks
 
     if np.isfinite(profile).all():
@@ -253,8 +260,28 @@ def _significant(profile: FloatArray, threshold: float) -> FloatArray:
     else:  # scipy's own handling of NaN and infinities
         peaks, _ = find_peaks(profile, prominence=threshold)
         troughs, _ = find_peaks(-profile, prominence=threshold)
-    keep = np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs])).astype(np.intp)
-    out: FloatArray = profile[keep]
+    return np.unique(np.concatenate([[0, profile.size - 1], peaks, troughs])).astype(np.intp)
+
+
+def _monotone_between(z: FloatArray, keep: NDArray[np.intp]) -> FloatArray:
+    """``z`` made monotone between consecutive indices of ``keep`` (its significant
+    extrema): on a rise, the running maximum since the trough, capped at the peak; on a
+    fall, the running minimum. Each stretch keeps its ends, so it still rises or falls by
+    exactly the step between them.
+
+    One running maximum for all stretches: each stretch's values, measured from its start
+    (0 up to its step), are lifted by its index times more than any step, so the maximum
+    starts afresh at every stretch.
+    """
+    stretch = np.minimum(np.searchsorted(keep, np.arange(z.size), side="right") - 1, keep.size - 2)
+    lo, hi = z[keep[stretch]], z[keep[stretch + 1]]
+    rising = hi >= lo
+    low, high = np.minimum(lo, hi), np.maximum(lo, hi)
+    v = np.clip(z, low, high)
+    u = np.where(rising, v - low, high - v)  # 0 at the stretch's start, its step at its end
+    lift = stretch * (float(np.ptp(z)) + 1.0)
+    r = np.maximum.accumulate(u + lift) - lift
+    out: FloatArray = np.where(rising, low + r, high - r)
     return out
 
 
@@ -329,15 +356,23 @@ def filtered_grade(
     grid = np.linspace(unique[0], unique[-1], max(count, 2))
     smooth = _low_pass(np.interp(grid, unique, mean_z), settings)
     slope = np.gradient(smooth, grid)
-    steps = np.diff(_significant(smooth, settings.gain_threshold_m))
+    keep = _significant(smooth, settings.gain_threshold_m)
+    steps = np.diff(smooth[keep])
     grade = np.interp(where, grid, slope)
     altitude = np.interp(where, grid, smooth)
+    # per sample, the profile made monotone between its significant extrema: its rises and
+    # falls are the gain and loss of any stretch (a split), without the ripples below the
+    # threshold that raw differences of the filtered profile add up (a flat km "climbing"
+    # 10 m), and where the climbing happens (a straight line between the extrema would
+    # spread a climb over the flat before it)
+    climb = np.interp(where, grid, _monotone_between(smooth, keep))
     return GradeProfile(
         grade=grade,
         altitude_m=altitude,
         gain_m=float(steps[steps > 0].sum()),
         loss_m=float(-steps[steps < 0].sum()),
         spikes=spikes,
+        climb_m=climb,
     )
 
 

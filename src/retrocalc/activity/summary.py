@@ -17,10 +17,13 @@ from .read import Activity
 __all__ = ["summarise"]
 
 
-def _split_columns(cols: dict[str, Any], moving: np.ndarray[Any, Any]) -> dict[str, Any]:
+def _split_columns(
+    cols: dict[str, Any], moving: np.ndarray[Any, Any], profile: GradeProfile
+) -> dict[str, Any]:
     """The per-sample values the splits sum (the same for every key: made once)."""
     dt = cols["dt_s"]
-    z = cols["altitude_filtered_m"]
+    # gain and loss from the profile between its significant extrema, as the totals
+    z = profile.climb_m if profile.climb_m is not None else np.zeros(dt.size)
     dz = np.nan_to_num(np.diff(z, prepend=z[0]))
     distance = cols["distance_m"]
     return {
@@ -63,7 +66,7 @@ def summarise(
     moving = cols["moving"]
     dt = cols["dt_s"]
     distance = cols["distance_m"]
-    per_sample = _split_columns(cols, moving)
+    per_sample = _split_columns(cols, moving, profile)
     dd = per_sample["distance_m"]
     km = np.floor(distance / 1000.0).astype(np.int64)
     splits_km = _splits(per_sample, km, "km")
@@ -108,8 +111,9 @@ def summarise(
         "paused_s": float(dt[~moving].sum()),
         "distance_m": float(distance[-1] - distance[0]),
         "untimed_m": untimed_m,
-        "gain_m": profile.gain_m,
-        "loss_m": profile.loss_m,
+        # (the sums of the splits' gain and loss)
+        "gain_m": float(per_sample["gain_m"].sum()),
+        "loss_m": float(per_sample["loss_m"].sum()),
         "energy_gross_kcal": gross,
         "energy_net_kcal": net,
         "energy_gross_kj": gross * KCAL_TO_KJ,
