@@ -48,3 +48,45 @@ def test_usage_errors() -> None:
     out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/xx"])
     assert out.exit_code == 1
     assert "Traceback" not in out.output
+
+
+# the other options each question needs besides the one tested
+_WITH = {
+    "--target": [],
+    "--speed-kmh": [],
+    "--speed-m-s": [],
+    "--duration-min": ["--target", "600", "--quantity", "energy_gross_kcal"],
+    "--mass-kg": ["--target", "600"],
+    "--grade": ["--pace", "5:00/km"],
+    "--to-grade": ["--pace", "5:00/km"],
+}
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("option", list(_WITH))
+def test_non_finite_numbers_are_usage_errors(option: str, value: str) -> None:
+    out = CliRunner().invoke(cli, ["pace", *_WITH[option], option, value])
+    assert out.exit_code == 2, out.output
+    assert f"Invalid value for '{option}': {value}: expected a finite" in out.output
+    assert "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("text", ["nan", "0:00/km"])
+def test_a_pace_without_a_finite_speed_is_a_usage_error(text: str) -> None:
+    out = CliRunner().invoke(cli, ["pace", "--pace", text])
+    assert out.exit_code == 2, out.output
+    assert f"Invalid value for '--pace': {text}: expected a pace such as 5:00/km" in out.output
+
+
+def test_no_empty_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import retrocalc.cli_pace as cli_pace
+    from retrocalc.inverse import InverseResult
+
+    def no_model(*args: object, **kwargs: object) -> InverseResult:
+        return InverseResult(float("nan"), "invalid", "an impossible input", "", False)
+
+    monkeypatch.setattr(cli_pace, "equivalent_speed", no_model)
+    out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/km"])
+    assert out.exit_code == 0, out.output
+    assert ": no speed (invalid)\n" in out.output
+    assert "(," not in out.output

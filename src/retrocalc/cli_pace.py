@@ -26,10 +26,13 @@ from typing import Any
 import click
 import numpy as np
 
+from ._cli_checks import number
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
 __all__ = ["pace"]
+
+_GRADE = "a finite grade, a fraction (0.05 = 5 %)"
 
 
 def _speed_text(v: float, unit: str) -> str:
@@ -54,7 +57,13 @@ def _write_atomic(frame: Any, output: str) -> None:
 
 
 @click.command("pace")
-@click.option("--target", type=float, default=None, help="Target value (see --quantity).")
+@click.option(
+    "--target",
+    type=float,
+    default=None,
+    callback=number("a finite target value (see --quantity)"),
+    help="Target value (see --quantity).",
+)
 @click.option(
     "--quantity",
     type=click.Choice(list(QUANTITIES)),
@@ -62,19 +71,54 @@ def _write_atomic(frame: Any, output: str) -> None:
     show_default=True,
     help="What --target is.",
 )
-@click.option("--duration-min", type=float, default=None, help="Bout duration for energy targets.")
+@click.option(
+    "--duration-min",
+    type=float,
+    default=None,
+    callback=number("a finite duration in minutes"),
+    help="Bout duration for energy targets.",
+)
 @click.option("--pace", "pace_text", default=None, help="Given pace, e.g. 5:00/km or 8:00/mi.")
-@click.option("--speed-kmh", type=float, default=None, help="Given speed [km/h].")
-@click.option("--speed-m-s", type=float, default=None, help="Given speed [m/s].")
-@click.option("--mass-kg", type=float, default=70.0, show_default=True)
-@click.option("--grade", type=float, default=0.0, show_default=True, help="Fraction, 0.05 = 5 %.")
+@click.option(
+    "--speed-kmh",
+    type=float,
+    default=None,
+    callback=number("a finite speed in km/h"),
+    help="Given speed [km/h].",
+)
+@click.option(
+    "--speed-m-s",
+    type=float,
+    default=None,
+    callback=number("a finite speed in m/s"),
+    help="Given speed [m/s].",
+)
+@click.option(
+    "--mass-kg",
+    type=float,
+    default=70.0,
+    show_default=True,
+    callback=number("a finite body mass in kg"),
+)
+@click.option(
+    "--grade",
+    type=float,
+    default=0.0,
+    show_default=True,
+    callback=number(_GRADE),
+    help="Fraction, 0.05 = 5 %.",
+)
 @click.option("--gait", type=click.Choice(["walk", "run"]), default="run", show_default=True)
 @click.option(
     "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
 )
 @click.option("--model", default=None, help="Registered base model (default as estimate).")
 @click.option(
-    "--to-grade", type=float, default=None, help="Grade of the equivalent speed (default 0)."
+    "--to-grade",
+    type=float,
+    default=None,
+    callback=number(_GRADE),
+    help="Grade of the equivalent speed (default 0).",
 )
 @click.option(
     "--to-direction",
@@ -151,6 +195,11 @@ def pace(
                     if speed_kmh is not None
                     else float(speed_m_s)  # type: ignore[arg-type]
                 )
+                if not np.isfinite(v):  # "nan", "" or "0:00/km"
+                    raise click.BadParameter(
+                        f"{pace_text}: expected a pace such as 5:00/km or 8:00/mi",
+                        param_hint="'--pace'",
+                    )
                 result = equivalent_speed(
                     v,
                     grade=grade,
@@ -183,7 +232,9 @@ def pace(
             )
         )
         return
-    click.echo(f"{question}: {_speed_text(answer, unit)} ({result.model_used}, {result.status})")
+    # no model is named where none was chosen (an invalid input): only the status then
+    found = ", ".join(part for part in (result.model_used, result.status) if part)
+    click.echo(f"{question}: {_speed_text(answer, unit)} ({found})")
     if result.reason:
         click.echo(f"  {result.reason}")
 
