@@ -27,6 +27,7 @@ import click
 import numpy as np
 
 from ._cli_checks import number
+from .exceptions import UnitWarning
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
@@ -35,10 +36,28 @@ __all__ = ["pace"]
 _GRADE = "a finite grade, a fraction (0.05 = 5 %)"
 
 
+def _number(value: float, decimals: int) -> str:
+    # fixed decimals for a speed, significant digits (1e+30, 2e-07) for a value that would
+    # print a wall of digits or nothing but zeros that way
+    if value == 0 or 10.0**-decimals <= abs(value) < 1e6:
+        return f"{value:.{decimals}f}"
+    return f"{value:.4g}"
+
+
 def _speed_text(v: float, unit: str) -> str:
     if not np.isfinite(v):
         return "no speed"
-    return f"{v:.3f} m/s = {v * 3.6:.2f} km/h = {speed_to_pace(v, unit)}"
+    pace = speed_to_pace(v, unit) or "no pace"  # "" for a standstill or a crawl
+    return f"{_number(v, 3)} m/s = {_number(v * 3.6, 2)} km/h = {pace}"
+
+
+def _report_units(caught: list[warnings.WarningMessage]) -> None:
+    # a value that looks like another unit (speed 12 m/s: km/h?, mass 900 kg: lb?) is said
+    # on standard error in the library's words (its UnitWarning), once; the other warnings
+    # only repeat the answer's status and reason
+    texts = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UnitWarning))
+    for text in texts:
+        click.echo(f"Warning: {text}", err=True)
 
 
 def _write_atomic(frame: Any, output: str) -> None:
@@ -173,8 +192,8 @@ def pace(
                 "--speed-m-s (equivalent speed), or --input FILE"
             )
         common: dict[str, Any] = {"mass_kg": mass_kg, "model": model}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             if target is not None:
                 result = speed_for(
                     target,
@@ -217,6 +236,7 @@ def pace(
                 )
     except (ValueError, TypeError) as exc:
         raise click.ClickException(str(exc)) from None
+    _report_units(caught)
     answer = float(result.speed_m_s)
     if as_json:
         click.echo(
@@ -251,8 +271,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
         return frame[name].to_numpy() if name in frame.columns else default
 
     n = len(frame)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         if "target" in frame.columns or given["target"] is not None:
             result = speed_for(
                 np.broadcast_to(np.asarray(col("target", given["target"]), dtype=float), (n,)),
@@ -288,6 +308,7 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 model=opts["model"],
                 full_output=True,
             )
+    _report_units(caught)
     out = frame.copy()
     speed = np.broadcast_to(np.asarray(result.speed_m_s, dtype=float), (n,))
     out["speed_m_s_out"] = speed
