@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -48,3 +49,93 @@ def test_usage_errors() -> None:
     out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/xx"])
     assert out.exit_code == 1
     assert "Traceback" not in out.output
+
+
+# the other options each question needs besides the one tested
+_WITH = {
+    "--target": [],
+    "--speed-kmh": [],
+    "--speed-m-s": [],
+    "--duration-min": ["--target", "600", "--quantity", "energy_gross_kcal"],
+    "--mass-kg": ["--target", "600"],
+    "--grade": ["--pace", "5:00/km"],
+    "--to-grade": ["--pace", "5:00/km"],
+}
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+@pytest.mark.parametrize("option", list(_WITH))
+def test_non_finite_numbers_are_usage_errors(option: str, value: str) -> None:
+    out = CliRunner().invoke(cli, ["pace", *_WITH[option], option, value])
+    assert out.exit_code == 2, out.output
+    assert f"Invalid value for '{option}': {value}: expected a finite" in out.output
+    assert "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("text", ["nan", "0:00/km"])
+def test_a_pace_without_a_finite_speed_is_a_usage_error(text: str) -> None:
+    out = CliRunner().invoke(cli, ["pace", "--pace", text])
+    assert out.exit_code == 2, out.output
+    assert f"Invalid value for '--pace': {text}: expected a pace such as 5:00/km" in out.output
+
+
+def test_no_empty_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import retrocalc.cli_pace as cli_pace
+    from retrocalc.inverse import InverseResult
+
+    def no_model(*args: object, **kwargs: object) -> InverseResult:
+        return InverseResult(float("nan"), "invalid", "an impossible input", "", False)
+
+    monkeypatch.setattr(cli_pace, "equivalent_speed", no_model)
+    out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/km"])
+    assert out.exit_code == 0, out.output
+    assert ": no speed (invalid)\n" in out.output
+    assert "(," not in out.output
+
+
+def test_huge_and_tiny_speeds_in_significant_digits() -> None:
+    out = CliRunner().invoke(cli, ["pace", "--speed-m-s", "1e30"])
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("1e+30 m/s = 3.6e+30 km/h = ")
+    assert "000000" not in out.stdout
+    out = CliRunner().invoke(cli, ["pace", "--speed-m-s", "1e-30"])
+    assert out.stdout.startswith("1e-30 m/s = 3.6e-30 km/h = no pace ")
+    out = CliRunner().invoke(cli, ["pace", "--speed-m-s", "0"])
+    assert out.stdout.startswith("0.000 m/s = 0.00 km/h = no pace ")
+
+
+def _speed_limit() -> float:
+    from retrocalc.composition.plausible import UNIT_LIMITS
+
+    (rule,) = [r for r in UNIT_LIMITS if r.name == "speed_m_s" and r.gait is None]
+    assert rule.high is not None
+    return rule.high
+
+
+def test_a_speed_that_looks_like_another_unit_is_warned_about() -> None:
+    high = _speed_limit()
+    for args in (["--speed-m-s", "1e30"], ["--speed-m-s", f"{high * 1.01}", "--json"]):
+        out = CliRunner().invoke(cli, ["pace", *args])
+        assert out.exit_code == 0, out.output
+        assert out.stderr.count("Warning: speed_m_s=") == 1, out.stderr
+        assert "looks like km/h" in out.stderr
+        assert "Warning" not in out.stdout  # the JSON stays readable
+    out = CliRunner().invoke(cli, ["pace", "--speed-m-s", f"{high * 0.99}"])
+    assert out.exit_code == 0, out.output
+    assert out.stderr == ""
+
+
+def test_other_implausible_inputs_are_warned_about_once() -> None:
+    out = CliRunner().invoke(cli, ["pace", "--speed-m-s", "3", "--mass-kg", "900"])
+    assert out.stderr.count("Warning: mass_kg=900") == 1, out.stderr
+    out = CliRunner().invoke(cli, ["pace", "--target", "600", "--grade", "8"])
+    assert out.stderr.count("Warning: grade=8") == 1, out.stderr
+
+
+def test_file_rows_that_look_like_another_unit_are_warned_about(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n20\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    assert "Warning: speed_m_s=20 at index 1 looks like km/h" in out.stderr
+    assert list(pd.read_csv(io.StringIO(out.stdout))["status"]) == ["ok", "above_range"]

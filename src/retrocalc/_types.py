@@ -3,20 +3,52 @@ numeric kinds, and one set of keyword options per kind of input (for the overloa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
+import datetime as _dt
+import importlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ForwardRef, Literal, TypeAlias, TypedDict, TypeVar
+
+from numpy.typing import NDArray
+
+
+class Deferred:
+    """A module that annotations name, imported when one of them is evaluated.
+
+    The annotations stay strings at run time (postponed evaluation). What they name from
+    pandas, polars and :mod:`retrocalc.calibration` is imported for type checkers only; at
+    run time those names are a ``Deferred``, so that :func:`typing.get_type_hints` resolves
+    them (importing the module then) while ``import retrocalc`` imports none of them.
+
+    Parameters
+    ----------
+    name : str
+        Absolute name of the module (``"pandas"``, ``"retrocalc.calibration"``).
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("_"):  # probes (copy, inspect, doctest's finder) import nothing
+            raise AttributeError(attr)
+        return getattr(importlib.import_module(self._name), attr)
+
+    def __repr__(self) -> str:
+        return f"<module {self._name!r}, imported when an annotation is evaluated>"
+
 
 # the annotations of the option sets stay strings at run time (postponed evaluation): what
-# they name is imported for type checkers only
+# they name is imported for type checkers only, and deferred at run time
 if TYPE_CHECKING:
-    import datetime as _dt
-    from collections.abc import Mapping, Sequence
-    from typing import Any, TypeAlias
-
     import pandas as pd
     import polars as pl
-    from numpy.typing import NDArray
 
-    from .calibration import Calibration
+    from . import calibration
+else:
+    pd, pl = Deferred("pandas"), Deferred("polars")
+    calibration = Deferred(f"{__package__}.calibration")
 
 
 RangePolicy = Literal["warn", "flag", "nan", "raise"]
@@ -38,6 +70,15 @@ _Pace: TypeAlias = "str | float | Sequence[str | float | None]"
 #: Numbers for one bout: what gives float results.
 _Array: TypeAlias = "float | Sequence[float] | NDArray[Any]"
 
+if not TYPE_CHECKING:
+    # at run time the aliases are forward references evaluated here (a plain string would
+    # not take "Numeric | None"); pandas' Series takes a type parameter in pandas-stubs only,
+    # so there it is the class itself
+    Numeric, Labels, _Many, _Duration, _Pace = (
+        ForwardRef(text.replace("pd.Series[Any]", "pd.Series"), module=__name__)
+        for text in (Numeric, Labels, _Many, _Duration, _Pace)
+    )
+
 
 class _Common(TypedDict, total=False):
     rmr_equation: RmrEquation | None
@@ -45,7 +86,7 @@ class _Common(TypedDict, total=False):
     out_of_range: RangePolicy
     pace_unit: Literal["km", "mi"] | None
     interval: float | None
-    calibration: Calibration | None
+    calibration: calibration.Calibration | None
 
 
 class EstimateOptions(_Common, total=False):

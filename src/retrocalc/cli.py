@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import math
 import os
 import signal
 import sys
@@ -28,6 +27,7 @@ require("cli", feature="retrocalc.cli (the command line)")
 import click  # noqa: E402
 
 from . import __version__  # noqa: E402
+from ._cli_checks import number  # noqa: E402
 from .batch import LABEL_CHOICES, BatchError, RowError, estimate_file  # noqa: E402
 from .batch.types import OutputError  # noqa: E402
 from .batch.write import committed  # noqa: E402
@@ -173,12 +173,6 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _block_mb(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if not (math.isfinite(value) and 0.01 <= value <= 1 << 20):
-        raise click.BadParameter(f"{value}: expected a number of MiB from 0.01 to 1048576")
-    return value
-
-
 def _incomplete(exc: BaseException) -> str:
     rows = getattr(exc, "rows_written", 0)
     if rows:
@@ -258,7 +252,7 @@ def _quiet_stdout() -> None:
 @click.option(
     "--block-mb",
     type=float,
-    callback=_block_mb,
+    callback=number("a number of MiB from 0.01 to 1048576", 0.01, 1 << 20),
     default=8.0,
     show_default=True,
     help="CSV text per block [MiB]; memory grows with it, not with the file.",

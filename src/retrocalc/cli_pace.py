@@ -26,16 +26,38 @@ from typing import Any
 import click
 import numpy as np
 
+from ._cli_checks import number
+from .exceptions import UnitWarning
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
 __all__ = ["pace"]
 
+_GRADE = "a finite grade, a fraction (0.05 = 5 %)"
+
+
+def _number(value: float, decimals: int) -> str:
+    # fixed decimals for a speed, significant digits (1e+30, 2e-07) for a value that would
+    # print a wall of digits or nothing but zeros that way
+    if value == 0 or 10.0**-decimals <= abs(value) < 1e6:
+        return f"{value:.{decimals}f}"
+    return f"{value:.4g}"
+
 
 def _speed_text(v: float, unit: str) -> str:
     if not np.isfinite(v):
         return "no speed"
-    return f"{v:.3f} m/s = {v * 3.6:.2f} km/h = {speed_to_pace(v, unit)}"
+    pace = speed_to_pace(v, unit) or "no pace"  # "" for a standstill or a crawl
+    return f"{_number(v, 3)} m/s = {_number(v * 3.6, 2)} km/h = {pace}"
+
+
+def _report_units(caught: list[warnings.WarningMessage]) -> None:
+    # a value that looks like another unit (speed 12 m/s: km/h?, mass 900 kg: lb?) is said
+    # on standard error in the library's words (its UnitWarning), once; the other warnings
+    # only repeat the answer's status and reason
+    texts = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UnitWarning))
+    for text in texts:
+        click.echo(f"Warning: {text}", err=True)
 
 
 def _write_atomic(frame: Any, output: str) -> None:
@@ -54,7 +76,13 @@ def _write_atomic(frame: Any, output: str) -> None:
 
 
 @click.command("pace")
-@click.option("--target", type=float, default=None, help="Target value (see --quantity).")
+@click.option(
+    "--target",
+    type=float,
+    default=None,
+    callback=number("a finite target value (see --quantity)"),
+    help="Target value (see --quantity).",
+)
 @click.option(
     "--quantity",
     type=click.Choice(list(QUANTITIES)),
@@ -62,19 +90,54 @@ def _write_atomic(frame: Any, output: str) -> None:
     show_default=True,
     help="What --target is.",
 )
-@click.option("--duration-min", type=float, default=None, help="Bout duration for energy targets.")
+@click.option(
+    "--duration-min",
+    type=float,
+    default=None,
+    callback=number("a finite duration in minutes"),
+    help="Bout duration for energy targets.",
+)
 @click.option("--pace", "pace_text", default=None, help="Given pace, e.g. 5:00/km or 8:00/mi.")
-@click.option("--speed-kmh", type=float, default=None, help="Given speed [km/h].")
-@click.option("--speed-m-s", type=float, default=None, help="Given speed [m/s].")
-@click.option("--mass-kg", type=float, default=70.0, show_default=True)
-@click.option("--grade", type=float, default=0.0, show_default=True, help="Fraction, 0.05 = 5 %.")
+@click.option(
+    "--speed-kmh",
+    type=float,
+    default=None,
+    callback=number("a finite speed in km/h"),
+    help="Given speed [km/h].",
+)
+@click.option(
+    "--speed-m-s",
+    type=float,
+    default=None,
+    callback=number("a finite speed in m/s"),
+    help="Given speed [m/s].",
+)
+@click.option(
+    "--mass-kg",
+    type=float,
+    default=70.0,
+    show_default=True,
+    callback=number("a finite body mass in kg"),
+)
+@click.option(
+    "--grade",
+    type=float,
+    default=0.0,
+    show_default=True,
+    callback=number(_GRADE),
+    help="Fraction, 0.05 = 5 %.",
+)
 @click.option("--gait", type=click.Choice(["walk", "run"]), default="run", show_default=True)
 @click.option(
     "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
 )
 @click.option("--model", default=None, help="Registered base model (default as estimate).")
 @click.option(
-    "--to-grade", type=float, default=None, help="Grade of the equivalent speed (default 0)."
+    "--to-grade",
+    type=float,
+    default=None,
+    callback=number(_GRADE),
+    help="Grade of the equivalent speed (default 0).",
 )
 @click.option(
     "--to-direction",
@@ -129,8 +192,8 @@ def pace(
                 "--speed-m-s (equivalent speed), or --input FILE"
             )
         common: dict[str, Any] = {"mass_kg": mass_kg, "model": model}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             if target is not None:
                 result = speed_for(
                     target,
@@ -151,6 +214,11 @@ def pace(
                     if speed_kmh is not None
                     else float(speed_m_s)  # type: ignore[arg-type]
                 )
+                if not np.isfinite(v):  # "nan", "" or "0:00/km"
+                    raise click.BadParameter(
+                        f"{pace_text}: expected a pace such as 5:00/km or 8:00/mi",
+                        param_hint="'--pace'",
+                    )
                 result = equivalent_speed(
                     v,
                     grade=grade,
@@ -168,6 +236,7 @@ def pace(
                 )
     except (ValueError, TypeError) as exc:
         raise click.ClickException(str(exc)) from None
+    _report_units(caught)
     answer = float(result.speed_m_s)
     if as_json:
         click.echo(
@@ -183,7 +252,9 @@ def pace(
             )
         )
         return
-    click.echo(f"{question}: {_speed_text(answer, unit)} ({result.model_used}, {result.status})")
+    # no model is named where none was chosen (an invalid input): only the status then
+    found = ", ".join(part for part in (result.model_used, result.status) if part)
+    click.echo(f"{question}: {_speed_text(answer, unit)} ({found})")
     if result.reason:
         click.echo(f"  {result.reason}")
 
@@ -200,8 +271,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
         return frame[name].to_numpy() if name in frame.columns else default
 
     n = len(frame)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         if "target" in frame.columns or given["target"] is not None:
             result = speed_for(
                 np.broadcast_to(np.asarray(col("target", given["target"]), dtype=float), (n,)),
@@ -237,6 +308,7 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 model=opts["model"],
                 full_output=True,
             )
+    _report_units(caught)
     out = frame.copy()
     speed = np.broadcast_to(np.asarray(result.speed_m_s, dtype=float), (n,))
     out["speed_m_s_out"] = speed

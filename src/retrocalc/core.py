@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from . import engine
 from ._types import (
     ArrayOptions,
+    Deferred,
     Direction,
     EstimateOptions,
     FrameOptions,
@@ -45,7 +46,9 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-    from .calibration import Calibration
+    from . import calibration
+else:  # for typing.get_type_hints(estimate), not imported before (see Deferred)
+    calibration = Deferred(f"{__package__}.calibration")
 
 
 __all__ = [
@@ -106,7 +109,7 @@ def estimate(
     status: bool = False,
     pace_unit: Literal["km", "mi"] | None = None,
     interval: float | None = None,
-    calibration: Calibration | None = None,
+    calibration: calibration.Calibration | None = None,
     **aliases: Any,
 ) -> Any:
     """Estimate the metabolic energy of walking or running, forward or backward.
@@ -320,7 +323,7 @@ def _personal(
     given: Mapping[str, Any],
     backward_factor: Any,
     interval: float | None,
-    calibration: Calibration | None,
+    calibration: calibration.Calibration | None,
 ) -> Any:
     """A calibration applied, then prediction-interval bounds added (a result or a frame)."""
     if interval is None and calibration is None:

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import engine
-from ._types import V
+from ._types import Deferred, V
 from ._wrap import Kind, ResultMixin, pandas
 from .nomenclature import (
     OUTPUTS,
@@ -23,6 +23,8 @@ from .nomenclature import (
 
 if TYPE_CHECKING:
     import pandas as pd
+else:  # for typing.get_type_hints(EstimateResult.to_frame), imported then (see Deferred)
+    pd = Deferred("pandas")
 
 
 LABEL_OUTPUTS = ("gait_used", "model_used")

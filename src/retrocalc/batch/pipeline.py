@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import engine as evaluation
+from .._types import Deferred
 from .evaluate import evaluate_block, result_names
 from .options import run_options
 from .parse import load_polars
@@ -37,7 +38,9 @@ from .write import _output_kind, _Writer, atomic_output, begin_run, check_csv_ou
 if TYPE_CHECKING:
     import polars as pl
 
-    from ..calibration import Calibration
+    from .. import calibration
+else:  # for typing.get_type_hints(estimate_file), not imported before (see Deferred)
+    calibration = Deferred("retrocalc.calibration")
 
 
 T = TypeVar("T")
@@ -132,7 +135,7 @@ def estimate_file(
     rmr_equation: str | None = None,
     backward_factor: float | Mapping[str, float] | None = None,
     interval: float | None = None,
-    calibration: Calibration | str | os.PathLike[str] | None = None,
+    calibration: calibration.Calibration | str | os.PathLike[str] | None = None,
     progress: bool | None = None,
     block_bytes: int = BLOCK_BYTES,
     engine: Literal["local", "dask"] = "local",
