@@ -241,3 +241,10 @@ def test_single_session_files_stay_one_activity(name: str) -> None:
     assert act.sport == sport
     # the session starts with the recording, give or take the first record's lag
     assert abs(row.start_s) < 60
+
+
+def test_every_fit_fixture_is_one_row_of_the_batch() -> None:
+    paths = [FIXTURES / name for name in FILES if name.endswith(".fit")]  # sessions: FIT only
+    table = rc.estimate_activities(paths, mass_kg=70, processes=2, progress=False)
+    assert table["file"].tolist() == [str(p) for p in paths]
+    assert table["session"].isna().all()

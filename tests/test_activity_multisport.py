@@ -130,6 +130,99 @@ def test_a_timer_stopped_before_a_leg_starts_keeps_it_paused(tmp_path: Path) -> 
     assert _read(tmp_path / "brick.fit").sessions["timer_s"].tolist() == [110.0, 235.0, 120.0]
 
 
+def test_triathlon_with_transitions_gives_one_row_per_session(tmp_path: Path) -> None:
+    # swim 3 min at 1 m/s, T1 1 min walking, ride 4 min, T2 30 s, run 3 min
+    track = bouts((1.0, 180), (1.2, 60), (BIKE, 240), (1.2, 30), (RUN, 180))
+    legs = [(0, 180, "swimming"), (180, 240, "transition"), (240, 480, "cycling"),
+            (480, 510, "transition"), (510, 690, "running")]  # fmt: skip
+    path = write_fit(track, tmp_path / "tri.fit", sessions=legs)
+    table = rc.estimate_activities(path, mass_kg=70, processes=1, progress=False)
+    assert table["session"].tolist() == [0, 1, 2, 3, 4]
+    assert table["sport"].tolist() == [s for *_, s in legs]
+    # a transition is walked or run through; a swim and a ride are not on foot
+    assert table["status"].tolist() == ["warning", "ok", "warning", "ok", "ok"]
+    assert table.loc[0, "reason"] == "sport is swimming, not a walk or run"
+    np.testing.assert_allclose(table["elapsed_s"], [b - a for a, b, _ in legs])
+    run = rc.estimate(speed_m_s=RUN, mass_kg=70, duration_s=180, gait="run")
+    assert table.loc[4, "energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-3)
+
+
+@pytest.fixture(scope="module")
+def folder(brick: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("files") / "ann"
+    root.mkdir()
+    write_gpx(steady(3.0, 120), root / "a.gpx")
+    (root / "b.fit").write_bytes(brick.read_bytes())
+    write_fit(steady(2.5, 120), root / "c.fit")  # no session message
+    write_fit(steady(2.5, 120), root / "d.fit", sessions=[(0, 120, "running")])
+    return root
+
+
+def test_batch_gives_a_row_per_session_in_file_order(folder: Path, tmp_path: Path) -> None:
+    root = folder
+    one = rc.estimate_activities(root, mass_kg=70, processes=1, progress=False,
+                                 samples_dir=tmp_path / "per_sample")  # fmt: skip
+    names = [Path(f).name for f in one["file"]]
+    assert names == ["a.gpx", "b.fit", "b.fit", "b.fit", "c.fit", "d.fit"]
+    assert one["session"].dtype == "Int64"
+    assert one["session"].tolist() == [pd.NA, 0, 1, 2, pd.NA, pd.NA]
+    assert one["sport"].tolist()[1:4] == ["running", "cycling", "running"]
+    assert one["status"].tolist() == ["ok", "ok", "warning", "ok", "ok", "ok"]
+    assert one.loc[2, "reason"] == "sport is cycling, not a walk or run"
+    assert one["samples"].tolist()[1:4] == [121, 241, 121]
+    bout = rc.estimate(speed_m_s=RUN, mass_kg=70, duration_s=120, gait="run")
+    for i in (1, 3):
+        assert one.loc[i, "energy_net_kcal"] == pytest.approx(bout.energy_net_kcal, rel=1e-3)
+    # a per-sample file per session, named apart
+    files = one["samples_file"].tolist()
+    assert len(set(files)) == 6
+    assert [Path(f).name.split(".")[-2] for f in files[1:4]] == [f"session{i}" for i in range(3)]
+    for f, n in zip(files[1:4], (121, 241, 121), strict=True):
+        assert len(pd.read_csv(f)) == n
+    # several processes (chunks of files, a file giving three rows): the same rows
+    two = rc.estimate_activities(root, mass_kg=70, processes=2, progress=False,
+                                 samples_dir=tmp_path / "per_sample")  # fmt: skip
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_cli_writes_a_row_per_session_and_names_the_session(folder: Path, tmp_path: Path) -> None:
+    pytest.importorskip("click")
+    from click.testing import CliRunner
+
+    from retrocalc.cli import cli
+
+    root = folder
+    out = tmp_path / "summary.csv"
+    res = CliRunner().invoke(cli, ["activity", str(root), "-o", str(out), "--mass-kg", "70",
+                                   "-j", "1", "-q"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out)
+    assert table.columns[:3].tolist() == ["file", "session", "status"]
+    assert table["session"].tolist()[1:4] == [0, 1, 2]
+    assert table["session"].isna().tolist() == [True, False, False, False, True, True]
+    assert table.loc[2, "reason"] == "sport is cycling, not a walk or run"
+    res = CliRunner().invoke(cli, ["activity", str(root / "b.fit"), "-o", str(out),
+                                   "--mass-kg", "70", "-j", "1"])  # fmt: skip
+    assert "3 activities, 2 ok, 1 with a warning" in res.output
+    assert "b.fit [session 1]: warning: sport is cycling" in res.output
+
+
+def test_dask_engine_gives_the_rows_of_the_local_engine(folder: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask.bag")
+    root = folder
+    local = rc.estimate_activities(root, mass_kg=70, processes=1, progress=False)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, host="127.0.0.1", dashboard_address=":0",
+        processes=False, protocol="tcp",
+    ) as cluster:  # fmt: skip
+        remote = rc.estimate_activities(
+            root, mass_kg=70, engine="dask", scheduler=cluster.scheduler_address, progress=False
+        )
+    pd.testing.assert_frame_equal(remote, local)
+    assert remote["session"].tolist()[1:4] == [0, 1, 2]
+
+
 @pytest.mark.parametrize("writer", [write_gpx, write_tcx, write_fit])
 def test_single_activity_files_have_no_sessions_and_split_to_themselves(
     writer: object, tmp_path: Path
