@@ -168,8 +168,9 @@ def write_fit(
             message.start_time = ms0 + round(start * 1000)
             message.total_elapsed_time = end - start
             message.total_timer_time = end - start - stopped
-            message.total_distance = float(np.interp(end, track.t, track.d))
-            message.total_distance -= float(np.interp(start, track.t, track.d))
+            # the distance covered (a counter restarting with the session steps back: skipped)
+            steps = np.diff(track.d[(track.t >= start) & (track.t <= end)])
+            message.total_distance = float(steps[steps > 0].sum())
             message.sport = Sport[name.upper()]
             if sub is not None:
                 message.sub_sport = SubSport[sub.upper()]

@@ -130,6 +130,30 @@ def test_a_timer_stopped_before_a_leg_starts_keeps_it_paused(tmp_path: Path) -> 
     assert _read(tmp_path / "brick.fit").sessions["timer_s"].tolist() == [110.0, 235.0, 120.0]
 
 
+@pytest.mark.parametrize("boundary", ["new", "old"])
+def test_a_distance_counter_restarting_with_each_session_is_no_fault(
+    boundary: str, tmp_path: Path
+) -> None:
+    # some devices count each session's distance from 0: the sample at a change of leg
+    # reads the new leg's 0, or still the old leg's total
+    track = bouts((RUN, 120), (BIKE, 240), (RUN, 120))
+    starts = np.array([0, 120, 360])
+    leg = np.searchsorted(starts, track.t, side="right" if boundary == "new" else "left") - 1
+    leg = np.clip(leg, 0, None)
+    track.d = track.d - track.d[starts][leg]
+    path = write_fit(track, tmp_path / "reset.fit", sessions=BRICK)
+    legs = _read(path).split_sessions()
+    # the boundary sample stays only in the leg whose distance it continues
+    counts = [120, 240, 121] if boundary == "new" else [121, 240, 120]
+    assert [len(x.samples) for x in legs] == counts
+    results = [rc.estimate_activity(x, mass_kg=70) for x in (legs[0], legs[2])]
+    for result, n in zip(results, counts[::2], strict=True):
+        assert not [w for w in result.warnings if isinstance(w, Fault)]
+        bout = rc.estimate(speed_m_s=RUN, mass_kg=70, duration_s=n - 1, gait="run")
+        assert result.summary["distance_m"] == pytest.approx((n - 1) * RUN, rel=1e-3)
+        assert result.summary["energy_net_kcal"] == pytest.approx(bout.energy_net_kcal, rel=1e-3)
+
+
 def test_triathlon_with_transitions_gives_one_row_per_session(tmp_path: Path) -> None:
     # swim 3 min at 1 m/s, T1 1 min walking, ride 4 min, T2 30 s, run 3 min
     track = bouts((1.0, 180), (1.2, 60), (BIKE, 240), (1.2, 30), (RUN, 180))

@@ -8,19 +8,18 @@ not-on-foot warning, a run is a run).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from .read import Activity
+from .read import Activity, norm_sport
 
 __all__ = ["session_note", "sessions_note", "split_sessions"]
 
 
 def _sports(sessions: pd.DataFrame) -> str:
-    return ", ".join("unknown" if s is None else str(s) for s in sessions["sport"])
+    return ", ".join(norm_sport(s) or "unknown" for s in sessions["sport"])
 
 
 def sessions_note(sessions: pd.DataFrame) -> str | None:
@@ -50,8 +49,6 @@ def session_note(index: int, count: int, sport: str | None) -> str:
 
 def split_sessions(act: Activity) -> list[Activity]:
     """One activity per session of ``act`` (see :meth:`Activity.split_sessions`)."""
-    from .read import Activity
-
     table = act.sessions
     starts = table["start_s"].to_numpy(np.float64)
     elapsed = act.samples["elapsed_s"].to_numpy(np.float64)
@@ -70,9 +67,10 @@ def split_sessions(act: Activity) -> list[Activity]:
     ev_t = ev["elapsed_s"].to_numpy(np.float64)
     ev_what = ev["event"].to_numpy(object)
     lap_t = act.laps["start_s"].to_numpy(np.float64)
+    distance = act.samples["distance_m"].to_numpy(np.float64)
     out = []
     for i in range(n):
-        keep = (when >= lo[i]) & (when <= hi[i])
+        keep = _without_restart((when >= lo[i]) & (when <= hi[i]), when, distance, lo[i], hi[i])
         samples = act.samples.loc[keep].reset_index(drop=True)
         leg_elapsed = elapsed[keep]
         timed = leg_elapsed[np.isfinite(leg_elapsed)]
@@ -91,8 +89,10 @@ def split_sessions(act: Activity) -> list[Activity]:
         events = pd.DataFrame({"elapsed_s": ev_at - base, "event": ev_kind.astype(object)})
         row = table.iloc[[i]].reset_index(drop=True)
         row["start_s"] = row["start_s"] - base
-        sport: Any = table["sport"].iloc[i]
-        sub_sport: Any = table["sub_sport"].iloc[i]
+        # (a table built by hand may hold NaN for a missing sport)
+        sport = norm_sport(table["sport"].iloc[i])
+        sub: Any = table["sub_sport"].iloc[i]
+        sub_sport = None if pd.isna(sub) else str(sub)
         out.append(
             Activity(
                 samples=samples,
@@ -108,6 +108,29 @@ def split_sessions(act: Activity) -> list[Activity]:
             )
         )
     return out
+
+
+def _without_restart(
+    keep: np.ndarray[Any, Any],
+    when: np.ndarray[Any, Any],
+    distance: np.ndarray[Any, Any],
+    lo: float,
+    hi: float,
+) -> np.ndarray[Any, Any]:
+    """``keep`` without a boundary sample whose distance steps back within the session.
+
+    A device may restart its distance counter with each session: the sample at the
+    boundary then reads the next session's distance (0) at the end of this one, or this
+    session's at the start of the next; kept, it would be a counter going back (a fault)."""
+    index = np.flatnonzero(keep)
+    if index.size < 3:
+        return keep
+    d = distance[index]
+    if when[index[-1]] == hi and d[-1] < d[-2]:
+        keep[index[-1]] = False
+    if when[index[0]] == lo and d[0] > d[1]:
+        keep[index[0]] = False
+    return keep
 
 
 def _lap_index(starts: np.ndarray[Any, Any], elapsed: np.ndarray[Any, Any]) -> Any:

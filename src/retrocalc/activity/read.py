@@ -143,8 +143,9 @@ class Activity:
         """One activity per session of a multisport recording (a triathlon, a brick).
 
         Session *i* holds the samples timed from its start to the next session's start (the
-        sample at that instant is in both, so no interval is lost; samples before the first
-        session are in the first, samples after the last start in the last), the laps that
+        sample at that instant is in both, so no interval is lost, unless its distance steps
+        back in one: a counter restarted by the session; samples before the first session
+        are in the first, samples after the last start in the last), the laps that
         start in that span, and the timer events in it (a timer stopped before its start
         stays stopped: a stop event at its start). Its ``elapsed_s`` (samples, laps, timer
         events) runs from the session's start [s]; ``sport`` and ``sub_sport`` are the
