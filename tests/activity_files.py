@@ -42,6 +42,15 @@ def steady(speed: float, seconds: int, grade: float = 0.0, z0: float = 100.0) ->
     return Track(t, d, z0 + grade * d)
 
 
+def bouts(*parts: tuple[float, int], z0: float = 100.0) -> Track:
+    """Steady bouts one after the other on level ground: (speed [m/s], seconds) each, a
+    sample every second (the sample at a change of speed ends one bout and starts the next)."""
+    t = np.arange(sum(s for _, s in parts) + 1, dtype=float)
+    ends = np.cumsum([0] + [s for _, s in parts])
+    d = np.interp(t, ends, np.concatenate(([0.0], np.cumsum([v * s for v, s in parts]))))
+    return Track(t, d, np.full(t.size, z0))
+
+
 def _iso(t: float) -> str:
     return (START + timedelta(seconds=float(t))).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -100,14 +109,36 @@ def write_tcx(track: Track, path: Path, *, sport: str = "Running") -> Path:
     return path
 
 
-def write_fit(track: Track, path: Path, *, stops: list[tuple[float, float]] = ()) -> Path:
-    """A FIT activity (fit-tool); ``stops`` are (stop, start) timer events [s]."""
+def write_fit(
+    track: Track,
+    path: Path,
+    *,
+    stops: list[tuple[float, float]] = (),
+    sessions: list[tuple[float, float, str] | tuple[float, float, str, str]] = (),
+) -> Path:
+    """A FIT activity (fit-tool); ``stops`` are (stop, start) timer events [s].
+
+    ``sessions`` are (start, end [s], sport[, sub_sport]) with FIT profile names
+    (``"running"``, ``"cycling"``, ``"swimming"``, ``"transition"``; ``"road"``...): a
+    multisport file as a watch writes it, a session and a lap message after each leg's last
+    record, the file's sport message that of the first leg. None: one sport message
+    (running), no session and no lap (as before).
+    """
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.event_message import EventMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
+    from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
+    from fit_tool.profile.messages.session_message import SessionMessage
     from fit_tool.profile.messages.sport_message import SportMessage
-    from fit_tool.profile.profile_type import Event, EventType, FileType, Manufacturer, Sport
+    from fit_tool.profile.profile_type import (
+        Event,
+        EventType,
+        FileType,
+        Manufacturer,
+        Sport,
+        SubSport,
+    )
 
     ms0 = round(START.timestamp() * 1000)
     builder = FitFileBuilder(auto_define=True, min_string_size=50)
@@ -118,7 +149,7 @@ def write_fit(track: Track, path: Path, *, stops: list[tuple[float, float]] = ()
     msg.time_created = ms0
     builder.add(msg)
     sport = SportMessage()
-    sport.sport = Sport.RUNNING
+    sport.sport = Sport[sessions[0][2].upper()] if sessions else Sport.RUNNING
     builder.add(sport)
 
     def event(t: float, kind: EventType) -> None:
@@ -128,8 +159,26 @@ def write_fit(track: Track, path: Path, *, stops: list[tuple[float, float]] = ()
         e.timestamp = ms0 + round(t * 1000)
         builder.add(e)
 
+    def leg(index: int, start: float, end: float, name: str, sub: str | None) -> None:
+        # timer time: the elapsed time less the stops inside the leg
+        stopped = sum(max(0.0, min(b, end) - max(a, start)) for a, b in stops)
+        for message in (LapMessage(), SessionMessage()):
+            message.message_index = index
+            message.timestamp = ms0 + round(end * 1000)
+            message.start_time = ms0 + round(start * 1000)
+            message.total_elapsed_time = end - start
+            message.total_timer_time = end - start - stopped
+            # the distance covered (a counter restarting with the session steps back: skipped)
+            steps = np.diff(track.d[(track.t >= start) & (track.t <= end)])
+            message.total_distance = float(steps[steps > 0].sum())
+            message.sport = Sport[name.upper()]
+            if sub is not None:
+                message.sub_sport = SubSport[sub.upper()]
+            builder.add(message)
+
     event(track.t[0], EventType.START)
     pending = sorted(stops)
+    legs = [(i, *s[:3], s[3] if len(s) > 3 else None) for i, s in enumerate(sessions)]
     for i in range(track.t.size):
         while pending and pending[0][0] < track.t[i]:
             stop, start = pending.pop(0)
@@ -144,6 +193,8 @@ def write_fit(track: Track, path: Path, *, stops: list[tuple[float, float]] = ()
         if track.hr is not None:
             r.heart_rate = int(track.hr[i])
         builder.add(r)
+        while legs and (legs[0][2] <= track.t[i] or i == track.t.size - 1):
+            leg(*legs.pop(0))
     event(track.t[-1], EventType.STOP_ALL)
     builder.build().to_file(str(path))
     return path

@@ -98,7 +98,7 @@ def test_example_runs_in_a_real_subprocess() -> None:
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("file,status,reason")
+    assert proc.stdout.startswith("file,session,status,reason")  # session: empty here
     row = pd.read_csv(io.StringIO(proc.stdout)).iloc[0]
     assert row["status"] == "ok"
     # the example is 5 km by construction (tools/make_example_activity.py)

@@ -205,3 +205,46 @@ def test_filtered_grade_respects_physics_and_raw_grade_does_not(name: str) -> No
     # limited to +-45 %, raw grade still costs more than the filtered profile: its noise
     # adds cost on a convex curve (Jensen)
     assert raw > e
+
+
+# the session message of each FIT fixture (fitdecode, see the README): total elapsed time [s],
+# total distance [m], sport; nick.fit is cut short before its session message
+_SESSIONS = {
+    "2013-02-06-12-11-14.fit": (2625.14, 4835.38, "running"),
+    "activity-small-fenix2-run.fit": (2832.0, 9008.22, "running"),
+    "compressed-speed-distance.fit": (3883.273, 10248.67, "running"),
+    "coros-pace-2-cycling-misaligned-fields.fit": (12719.0, 32145.76, "cycling"),
+    "garmin-fenix-5-run.fit": (56.887, 157.56, "running"),
+    "garmin-fenix-5-walk.fit": (45.379, 67.85, "walking"),
+    "heartandsole-testdata.fit": (222.097, 158.71, "running"),
+    "runpandas-run.fit": (3164.606, 5839.77, "running"),
+    "strava-android-app-201.10-b1218918.fit": (3558.0, 11274.04, "running"),
+}
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_single_session_files_stay_one_activity(name: str) -> None:
+    act = _read(name)
+    assert act.split_sessions()[0] is act
+    assert len(act.split_sessions()) == 1
+    assert not any("sessions" in w for w in act.warnings)
+    if name not in _SESSIONS:  # GPX, TCX, a truncated FIT
+        assert act.sessions.empty
+        return
+    elapsed, distance, sport = _SESSIONS[name]
+    (row,) = act.sessions.itertuples()
+    assert (row.elapsed_s, row.distance_m, row.sport) == (
+        pytest.approx(elapsed),
+        pytest.approx(distance),
+        sport,
+    )
+    assert act.sport == sport
+    # the session starts with the recording, give or take the first record's lag
+    assert abs(row.start_s) < 60
+
+
+def test_every_fit_fixture_is_one_row_of_the_batch() -> None:
+    paths = [FIXTURES / name for name in FILES if name.endswith(".fit")]  # sessions: FIT only
+    table = rc.estimate_activities(paths, mass_kg=70, processes=2, progress=False)
+    assert table["file"].tolist() == [str(p) for p in paths]
+    assert table["session"].isna().all()

@@ -17,7 +17,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._extras import load
-from .read import Activity, ActivityError, Fault, make_samples, norm_sport
+from ._sessions import sessions_note
+from .read import Activity, ActivityError, Fault, _empty_sessions, make_samples, norm_sport
 
 __all__ = ["read_fit"]
 
@@ -66,6 +67,7 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
     data_frame = fitdecode.FIT_FRAME_DATA
     rows: list[list[Any]] = []
     laps: list[tuple[Any, Any, Any, Any]] = []
+    sessions: list[tuple[Any, ...]] = []
     events: list[tuple[Any, str]] = []
     meta: dict[str, Any] = {}
     notes: list[str] = []
@@ -109,17 +111,13 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
                         if state:
                             events.append((_value(frame, "timestamp"), state))
                 elif kind == "lap":
-                    laps.append(
-                        (
-                            _value(frame, "start_time"),
-                            _value(frame, "total_elapsed_time"),
-                            _value(frame, "total_timer_time"),
-                            _value(frame, "total_distance"),
-                        )
-                    )
+                    laps.append(_totals(frame))
                 elif kind in ("sport", "session"):
-                    meta.setdefault("sport", _value(frame, "sport"))
-                    meta.setdefault("sub_sport", _value(frame, "sub_sport"))
+                    sport, sub_sport = _value(frame, "sport"), _value(frame, "sub_sport")
+                    meta.setdefault("sport", sport)
+                    meta.setdefault("sub_sport", sub_sport)
+                    if kind == "session":  # each leg of a multisport file is a session
+                        sessions.append((*_totals(frame), sport, sub_sport))
                 elif kind == "file_id":
                     maker = _value(frame, "manufacturer")
                     product = _value(frame, "garmin_product") or _value(frame, "product")
@@ -154,7 +152,17 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
     if not rows:
         raise ActivityError(f"{name}: the FIT file holds no record messages")
     notes.extend(_crc_notes(data))
-    return _build(rows, laps, events, meta, notes, name)
+    return _build(rows, laps, sessions, events, meta, notes, name)
+
+
+def _totals(message: Any) -> tuple[Any, Any, Any, Any]:
+    """Start time, elapsed and timer time, distance of a lap or session message."""
+    return (
+        _value(message, "start_time"),
+        _value(message, "total_elapsed_time"),
+        _value(message, "total_timer_time"),
+        _value(message, "total_distance"),
+    )
 
 
 def _crc_table() -> list[int]:
@@ -238,6 +246,7 @@ def _numeric(rows: list[list[Any]], notes: list[str]) -> NDArray[np.float64]:
 def _build(
     rows: list[list[Any]],
     laps: list[tuple[Any, Any, Any, Any]],
+    sessions: list[tuple[Any, ...]],
     events: list[tuple[Any, str]],
     meta: dict[str, Any],
     notes: list[str],
@@ -275,6 +284,17 @@ def _build(
         len(table),
     )
     ev = [(float(t) - t0, e) for t, e in events if isinstance(t, int | float)]
+    session_frame = _empty_sessions()
+    if sessions:
+        session_frame = _lap_frame(
+            [s[:4] for s in sessions],
+            t0,
+            sport=[norm_sport(s[4]) for s in sessions],
+            sub_sport=[None if s[5] is None else str(s[5]) for s in sessions],
+        )
+        text = sessions_note(session_frame)
+        if text:
+            notes.append(text)  # a note, not a Fault: each session is estimable on its own
     return Activity(
         samples=samples,
         source=name,
@@ -285,6 +305,7 @@ def _build(
         laps=lap_frame,
         timer_events=pd.DataFrame(ev, columns=["elapsed_s", "event"]),
         warnings=notes,
+        sessions=session_frame,
     )
 
 
@@ -307,7 +328,10 @@ def _clean(table: np.ndarray[Any, Any], notes: list[str]) -> np.ndarray[Any, Any
     return table
 
 
-def _lap_frame(laps: list[tuple[Any, Any, Any, Any]], t0: float) -> pd.DataFrame:
+def _lap_frame(
+    laps: list[tuple[Any, Any, Any, Any]], t0: float, **labels: list[str | None]
+) -> pd.DataFrame:
+    """Laps (or sessions, with their ``labels`` columns: sport...) in time order."""
     start = np.array([np.nan if s is None else s for s, *_ in laps], dtype=np.float64)
     time, _, absolute = _fit_times(start)
     return pd.DataFrame(
@@ -317,5 +341,6 @@ def _lap_frame(laps: list[tuple[Any, Any, Any, Any]], t0: float) -> pd.DataFrame
             "elapsed_s": np.array([np.nan if e is None else e for _, e, _, _ in laps], float),
             "timer_s": np.array([np.nan if e is None else e for _, _, e, _ in laps], float),
             "distance_m": np.array([np.nan if e is None else e for *_, e in laps], float),
+            **{k: pd.Series(v, dtype=object) for k, v in labels.items()},
         }
     ).sort_values("start_s", kind="stable", ignore_index=True)

@@ -8,6 +8,7 @@ import sys
 from types import FrameType
 
 import click
+import pandas as pd
 
 from .many import estimate_activities
 
@@ -89,6 +90,8 @@ def activity(
 ) -> None:
     """Energy of GPS watch recordings (FIT, GPX, TCX): one summary row per activity.
 
+    A multisport FIT file (triathlon, run-bike-run) gives one row per session (column
+    session: 0, 1, ...), each estimated with its own sport; session is empty otherwise.
     A file that cannot be read is a row with status=error and the reason; the batch goes on.
     A sport other than walking or running (cycling...) is estimated as walking or running and
     marked status=warning. Outputs are written atomically. Exit status 1 when any file failed.
@@ -128,7 +131,12 @@ def activity(
             f"warning, {failed} failed",
             err=True,
         )
-        for row in table[table["status"] != "ok"].itertuples():
-            click.echo(f"  {row.file}: {row.status}: {row.reason}", err=True)
+        bad = table[table["status"] != "ok"]
+        for file, session, status, reason in zip(
+            bad["file"].tolist(), bad["session"].tolist(), bad["status"].tolist(),
+            bad["reason"].tolist(), strict=True,
+        ):  # fmt: skip
+            where = file if pd.isna(session) else f"{file} [session {session}]"
+            click.echo(f"  {where}: {status}: {reason}", err=True)
     if failed:
         sys.exit(1)

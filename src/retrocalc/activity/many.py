@@ -2,10 +2,11 @@
 
 Each file is read and estimated in a worker process (``concurrent.futures``, files sent in
 chunks of up to 16 so the round trip per task is amortised; ``engine="dask"`` maps the same
-function over a Dask bag, on a cluster with ``scheduler=``). A worker returns
-only the summary row (and writes the per-sample table itself when asked), so memory stays
-flat in the number of files. A file that cannot be read or estimated is a row with
-``status="error"`` and the reason. Outputs are written atomically.
+function over a Dask bag, on a cluster with ``scheduler=``). A worker returns only the
+summary rows of a file (one per session of a multisport file), and writes the per-sample
+tables itself when asked, so memory stays flat in the number of files. A file that cannot
+be read or estimated is a row with ``status="error"`` and the reason. Outputs are written
+atomically.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from .read import Activity
 
 __all__ = ["SUFFIXES", "estimate_activities", "expand_inputs", "load_athletes"]
 
@@ -121,23 +125,45 @@ def _mass_for(job: _Job, path: str, start: str | None) -> tuple[float, str | Non
     return mass, athlete
 
 
-def _samples_name(path: str, folder: str) -> str:
+def _samples_name(path: str, folder: str, session: int | None = None) -> str:
     digest = hashlib.sha1(os.path.abspath(path).encode()).hexdigest()[:8]
-    return os.path.join(folder, f"{Path(path).name}.{digest}.csv")
+    part = "" if session is None else f".session{session}"  # one file per leg of a multisport
+    return os.path.join(folder, f"{Path(path).name}.{digest}{part}.csv")
 
 
-def _one(path: str, job: _Job) -> dict[str, Any]:
-    """Read and estimate one file; every failure becomes the row's reason."""
-    from .estimate import estimate_activity
-    from .read import Fault, read_activity
+def _one(path: str, job: _Job) -> list[dict[str, Any]]:
+    """Read and estimate one file: one row, or one per session of a multisport file; every
+    failure becomes the row's reason."""
+    from .read import read_activity
 
-    row: dict[str, Any] = {"file": path, "status": "ok", "reason": ""}
+    row: dict[str, Any] = {"file": path, "session": None, "status": "ok", "reason": ""}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the activity keeps its warnings as text
             act = read_activity(path)
             start = act.start_time
             mass, athlete = _mass_for(job, path, None if start is None else start.isoformat())
+            parts = act.split_sessions()
+    except Exception as exc:  # a bad file is a row, never the end of the batch
+        return [{**row, "status": "error", "reason": str(exc) or type(exc).__name__}]
+    if len(parts) == 1:
+        return [_estimated(parts[0], row, job, mass, athlete)]
+    # each session with its own sport; the mass is the file's (by its start)
+    return [
+        _estimated(part, {**row, "session": i}, job, mass, athlete) for i, part in enumerate(parts)
+    ]
+
+
+def _estimated(
+    act: Activity, row: dict[str, Any], job: _Job, mass: float, athlete: str | None
+) -> dict[str, Any]:
+    """The summary row of one activity (a file, or a session of one)."""
+    from .estimate import estimate_activity
+    from .read import Fault
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the result keeps its warnings as text
             result = estimate_activity(act, mass_kg=mass, **job.options)
         row.update(athlete=athlete, mass_kg=mass)
         row.update({k: v for k, v in result.summary.items() if k != "source"})
@@ -156,7 +182,7 @@ def _one(path: str, job: _Job) -> dict[str, Any]:
         if reasons:
             row.update(status="warning", reason="; ".join(reasons))
         if job.samples_dir is not None:
-            target = _samples_name(path, job.samples_dir)
+            target = _samples_name(row["file"], job.samples_dir, row["session"])
             with atomic_write(target) as handle:
                 result.samples.to_csv(handle, index=False)
             row["samples_file"] = target
@@ -181,8 +207,9 @@ def atomic_write(path: str, mode: str = "w") -> Iterator[IO[Any]]:
         raise
 
 
-def _chunk(paths: Sequence[str], job: _Job) -> list[dict[str, Any]]:
-    """Rows of several files: one task per chunk amortises the inter-process round trip."""
+def _chunk(paths: Sequence[str], job: _Job) -> list[list[dict[str, Any]]]:
+    """Rows of several files (a list per file): one task per chunk amortises the
+    inter-process round trip."""
     return [_one(p, job) for p in paths]
 
 
@@ -198,17 +225,18 @@ def chunk_size(files: int, processes: int) -> int:
 def _local(
     files: Sequence[str], job: _Job, processes: int, tick: Callable[[int], Any]
 ) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any] | None] = [None] * len(files)
+    # the rows of each file in its place: a multisport file gives one row per session
+    rows: list[list[dict[str, Any]]] = [[] for _ in files]
     if processes <= 1:
         for i, f in enumerate(files):
             rows[i] = _one(f, job)
             tick(1)
-        return [r for r in rows if r is not None]
+        return [r for file_rows in rows for r in file_rows]
     size = chunk_size(len(files), processes)
     chunks = [(i, files[i : i + size]) for i in range(0, len(files), size)]
     window = 2 * processes  # bounded in-flight work: memory flat in the number of files
     with ProcessPoolExecutor(max_workers=processes) as pool:
-        pending: dict[Future[list[dict[str, Any]]], int] = {}
+        pending: dict[Future[list[list[dict[str, Any]]]], int] = {}
         queue = iter(chunks)
         for start, part in queue:
             pending[pool.submit(_chunk, part, job)] = start
@@ -224,7 +252,7 @@ def _local(
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending[pool.submit(_chunk, nxt[1], job)] = nxt[0]
-    return [r for r in rows if r is not None]
+    return [r for file_rows in rows for r in file_rows]
 
 
 def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[str, Any]]:
@@ -239,8 +267,10 @@ def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[s
         from distributed import Client
 
         with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            return list(client.compute(mapped).result())
-    return list(mapped.compute(scheduler="processes"))
+            per_file = client.compute(mapped).result()
+    else:
+        per_file = mapped.compute(scheduler="processes")
+    return [r for file_rows in per_file for r in file_rows]  # the order of the files
 
 
 def write_table(table: pd.DataFrame, output: str) -> None:
@@ -273,7 +303,8 @@ def estimate_activities(
     progress: bool | None = None,
     **options: Any,
 ) -> pd.DataFrame:
-    """Estimate every activity file: one summary row per file, in input order.
+    """Estimate every activity file: one summary row per file (per session of a multisport
+    file), in input order.
 
     Parameters
     ----------
@@ -287,7 +318,8 @@ def estimate_activities(
         Mass by athlete and date (:func:`load_athletes`). A file's athlete is ``athlete=``
         or the name of the folder holding it.
     samples_dir : path, optional
-        Write each file's per-sample table there as ``<file name>.<hash>.csv``.
+        Write each file's per-sample table there as ``<file name>.<hash>.csv``
+        (``<file name>.<hash>.session<i>.csv`` for session *i* of a multisport file).
     processes : int, optional
         Worker processes; default the number of CPUs (1: in this process).
     engine : {"local", "dask"}
@@ -301,9 +333,12 @@ def estimate_activities(
     Returns
     -------
     pandas.DataFrame
-        ``file``, ``status`` (``ok``; ``warning``: estimated, but the sport is not a walk or
-        a run, part of the track has no time, or the data were damaged (a truncated or
-        corrupt file, dropped records, GPS jumps, altitude faults:
+        ``file``, ``session`` (a multisport FIT file, such as a triathlon or a run-bike-run
+        brick, gives one row per session, in time order, each estimated with its own sport
+        (:meth:`~retrocalc.activity.Activity.split_sessions`): the session's 0-based index;
+        NA for a file read as one activity), ``status`` (``ok``; ``warning``: estimated,
+        but the sport is not a walk or a run, part of the track has no time, or the data
+        were damaged (a truncated or corrupt file, dropped records, GPS jumps, altitude faults:
         :class:`~retrocalc.activity.read.Fault`), see ``reason``; ``error``: not estimated,
         see ``reason``), ``reason``,
         ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
@@ -341,6 +376,8 @@ def estimate_activities(
         if bar is not None:
             bar.close()
     result = pd.DataFrame(rows)
+    # a whole number (an index), NA for a file read as one activity (not a float 0.0, 1.0)
+    result["session"] = result["session"].astype("Int64")
     if output is not None:
         write_table(result, output)
     return result

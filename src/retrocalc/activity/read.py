@@ -110,6 +110,13 @@ class Activity:
         ``elapsed_s``, ``timer_s`` [s], ``distance_m`` [m] as the file states them.
     timer_events : pandas.DataFrame
         FIT timer events: ``elapsed_s`` [s] and ``event`` (``"start"`` or ``"stop"``).
+    sessions : pandas.DataFrame
+        FIT sessions (the legs of a multisport file: swim, bike, run...), in time order: one
+        row per session with ``start_time``, ``start_s`` (elapsed at its start) [s],
+        ``elapsed_s``, ``timer_s`` [s], ``distance_m`` [m] as the file states them, and its
+        normalised ``sport`` and ``sub_sport``. Empty for GPX, TCX, streams and FIT files
+        without session messages. With several sessions, :attr:`sport` is the first's and
+        :meth:`split_sessions` gives one activity per session.
     warnings : list of str
         Every problem worked around while reading.
     """
@@ -123,6 +130,7 @@ class Activity:
     laps: pd.DataFrame = field(default_factory=lambda: _empty_laps())
     timer_events: pd.DataFrame = field(default_factory=lambda: _empty_events())
     warnings: list[str] = field(default_factory=list)
+    sessions: pd.DataFrame = field(default_factory=lambda: _empty_sessions())
 
     @property
     def start_time(self) -> pd.Timestamp | None:
@@ -130,6 +138,29 @@ class Activity:
         times = self.samples["time"].to_numpy("datetime64[ns]")  # UTC, no Timestamp objects
         timed = np.flatnonzero(~np.isnat(times))
         return None if timed.size == 0 else pd.Timestamp(times[timed[0]], tz="UTC")
+
+    def split_sessions(self) -> list[Activity]:
+        """One activity per session of a multisport recording (a triathlon, a brick).
+
+        Session *i* holds the samples timed from its start to the next session's start (the
+        sample at that instant is in both, so no interval is lost, unless its distance steps
+        back in one: a counter restarted by the session; samples before the first session
+        are in the first, samples after the last start in the last), the laps that
+        start in that span, and the timer events in it (a timer stopped before its start
+        stays stopped: a stop event at its start). Its ``elapsed_s`` (samples, laps, timer
+        events) runs from the session's start [s]; ``sport`` and ``sub_sport`` are the
+        session's; ``source`` is the file's, and a note says which session it is. The file's
+        other notes (and :class:`Fault` notes) are kept.
+
+        Returns
+        -------
+        list of Activity
+            One per row of :attr:`sessions`, in time order; ``[self]`` when the recording
+            has fewer than two sessions or a session has no start time.
+        """
+        from ._sessions import split_sessions
+
+        return split_sessions(self)
 
     def __repr__(self) -> str:
         return (
@@ -192,6 +223,25 @@ def _no_laps() -> pd.DataFrame:
     columns = ("start_s", "elapsed_s", "timer_s", "distance_m")
     times = pd.DatetimeIndex([], tz="UTC")
     return pd.DataFrame({"start_time": times, **{k: np.empty(0) for k in columns}})
+
+
+def _empty_sessions() -> pd.DataFrame:
+    """A sessions table without rows (a copy of one built once, as :func:`_empty_laps`)."""
+    return _no_sessions().copy()
+
+
+@functools.cache
+def _no_sessions() -> pd.DataFrame:
+    # one constructor (columns added one by one leave blocks whose copy costs 5x)
+    columns = ("start_s", "elapsed_s", "timer_s", "distance_m")
+    labels = ("sport", "sub_sport")
+    return pd.DataFrame(
+        {
+            "start_time": pd.DatetimeIndex([], tz="UTC"),
+            **{k: np.empty(0) for k in columns},
+            **{k: np.empty(0, dtype=object) for k in labels},
+        }
+    )
 
 
 def _empty_events() -> pd.DataFrame:
