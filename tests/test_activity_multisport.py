@@ -269,3 +269,18 @@ def test_one_session_is_one_row_and_no_note(tmp_path: Path) -> None:
     ]
     assert _alone(act)
     assert act.warnings == []
+
+
+def test_a_brick_estimated_whole_says_its_ride_is_not_on_foot(brick: Path) -> None:
+    # read whole, the brick's sport is the first leg's (running): the ride in the middle
+    # would pass as a run at 7 m/s without a word
+    act = _read(brick)
+    assert act.sport == "running"
+    with pytest.warns(ActivityWarning, match=r"sessions not on foot \(cycling\)"):
+        result = rc.estimate_activity(act, mass_kg=70)
+    assert result.summary["foot_sport"] is False
+    # each leg split off is judged on its own sport
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ActivityWarning)
+        legs = [rc.estimate_activity(leg, mass_kg=70) for leg in act.split_sessions()]
+    assert [leg.summary["foot_sport"] for leg in legs] == [True, False, True]

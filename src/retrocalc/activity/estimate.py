@@ -28,10 +28,10 @@ from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
 from .grade import GradeSettings, filtered_grade, raw_grade
 from .pauses import STATES, PauseSettings, interval_states
-from .read import Activity, ActivityError, Fault, read_activity
+from .read import Activity, ActivityError, Fault, norm_sport, read_activity
 from .streams import distance_of, speed_of, times_of, without_jumps
 
-__all__ = ["NOT_ON_FOOT", "ActivityResult", "estimate_activity"]
+__all__ = ["NOT_ON_FOOT", "ActivityResult", "estimate_activity", "not_on_foot"]
 
 FloatArray = NDArray[np.float64]
 #: Sports (FIT profile names, after :func:`~retrocalc.activity.read.norm_sport`) that are not
@@ -99,6 +99,12 @@ class ActivityResult:
             f"moving {s['moving_s'] / 60:.1f} min, gross {s['energy_gross_kcal']:.0f} kcal, "
             f"net {s['energy_net_kcal']:.0f} kcal)"
         )
+
+
+def not_on_foot(act: Activity) -> list[str]:
+    """The sports of the recording, and of its sessions, that are not done on foot."""
+    sports = [act.sport, *(norm_sport(s) for s in act.sessions["sport"])]
+    return sorted({s for s in sports if s in NOT_ON_FOOT})
 
 
 def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
@@ -202,11 +208,21 @@ def estimate_activity(
         activity = read_activity(activity)
     act = activity
     notes = list(act.warnings)
+    off_foot = not_on_foot(act)
     if act.sport in NOT_ON_FOOT:
         # the models are of walking and running: a ride at 8 m/s is not a run at 8 m/s
         text = (
             f"the recording's sport is {act.sport!r}, not walking or running: the energy is "
             "that of walking or running at the recorded speeds, not of this sport"
+        )
+        notes.append(text)
+        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=2)
+    elif off_foot:
+        # a multisport file read whole: its ride would be estimated as a run
+        text = (
+            f"the recording holds sessions not on foot ({', '.join(off_foot)}): estimated "
+            "whole, their energy is that of walking or running at their speeds; "
+            "split_sessions() estimates each session with its own sport"
         )
         notes.append(text)
         warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=2)

@@ -10,7 +10,7 @@ import pandas as pd
 from ..units.convert import KCAL_TO_KJ
 from ._table import frame
 from ._text import Coded, sorted_labels
-from .estimate import NOT_ON_FOOT, ActivityResult
+from .estimate import ActivityResult, not_on_foot
 from .grade import GradeProfile, unique_inverse
 from .read import Activity
 
@@ -101,7 +101,7 @@ def summarise(
         "source": act.source,
         "format": act.format,
         "sport": act.sport,
-        "foot_sport": act.sport not in NOT_ON_FOOT,
+        "foot_sport": not not_on_foot(act),
         "sub_sport": act.sub_sport,
         "device": act.device,
         "start_time": None if start is None else start.isoformat(),
