@@ -83,6 +83,10 @@ def test_samples_dir_and_parquet(folder: Path, tmp_path: Path) -> None:
         (["activity", "x.gpx"], "OUTPUT"),
         (["activity", "nowhere/*.fit", "-o", "s.csv", "--mass-kg", "70"], "nowhere"),
         (["activity", ".", "-o", "s.csv"], "--mass-kg or --athletes"),
+        # click's FloatRange took nan and inf: every file then failed with the same reason
+        (["activity", ".", "-o", "s.csv", "--mass-kg", "nan"], "'--mass-kg': nan: expected"),
+        (["activity", ".", "-o", "s.csv", "--mass-kg", "inf"], "'--mass-kg': inf: expected"),
+        (["activity", ".", "-o", "s.csv", "--mass-kg", "0"], "a body mass in kg above 0"),
     ],
 )
 def test_cli_usage_errors_without_traceback(args: list[str], message: str) -> None:
@@ -90,6 +94,22 @@ def test_cli_usage_errors_without_traceback(args: list[str], message: str) -> No
     assert res.exit_code == 2
     assert message in res.output
     assert "Traceback" not in res.output
+
+
+def test_samples_dir_that_is_a_file_is_an_error_naming_it(folder: Path, tmp_path: Path) -> None:
+    # it was a FileExistsError traceback from os.makedirs
+    taken = tmp_path / "taken.csv"
+    taken.write_text("not a folder")
+    res = CliRunner().invoke(
+        cli,
+        ["activity", str(folder), "-o", str(tmp_path / "s.csv"), "--mass-kg", "70",
+         "--samples", str(taken)],
+    )  # fmt: skip
+    assert res.exit_code == 2
+    assert f"samples_dir {str(taken)!r} is a file" in res.output
+    assert taken.read_text() == "not a folder"
+    with pytest.raises(ValueError, match="mass_kg: expected a body mass in kg above 0"):
+        rc.estimate_activities(folder, mass_kg=float("nan"), progress=False)
 
 
 def test_example_runs_in_a_real_subprocess() -> None:

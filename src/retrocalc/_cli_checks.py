@@ -17,7 +17,9 @@ __all__ = ["number"]
 NumberCheck = Callable[[click.Context, click.Parameter, float | None], float | None]
 
 
-def number(expected: str, low: float | None = None, high: float | None = None) -> NumberCheck:
+def number(
+    expected: str, low: float | None = None, high: float | None = None, low_open: bool = False
+) -> NumberCheck:
     """A click callback: the option's value must be a finite number from ``low`` to ``high``.
 
     Parameters
@@ -26,6 +28,8 @@ def number(expected: str, low: float | None = None, high: float | None = None) -
         What a valid value is, for the message (``"a number of MiB from 0.01 to 1048576"``).
     low, high : float, optional
         Smallest and largest valid values (None: no bound on that side).
+    low_open : bool
+        ``low`` itself is not valid (a body mass above 0).
 
     Returns
     -------
@@ -40,7 +44,7 @@ def number(expected: str, low: float | None = None, high: float | None = None) -
             return None
         if not (
             math.isfinite(value)
-            and (low is None or value >= low)
+            and (low is None or value > low or (value == low and not low_open))
             and (high is None or value <= high)
         ):
             raise click.BadParameter(f"{value}: expected {expected}")

@@ -10,6 +10,7 @@ from types import FrameType
 import click
 import pandas as pd
 
+from .._cli_checks import number
 from .many import estimate_activities
 
 __all__ = ["activity"]
@@ -38,7 +39,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 @click.option("--example", is_flag=True, help="Run on the example activity shipped with retrocalc.")
 @click.option(
     "--mass-kg",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
+    callback=number("a body mass in kg above 0", low=0.0, low_open=True),
     default=None,
     help="Body mass [kg] for every activity.",
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import math
 import os
 import sys
 import tempfile
@@ -346,10 +347,18 @@ def estimate_activities(
     """
     files = expand_inputs(inputs)
     table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
+    if mass_kg is not None and not (isinstance(mass_kg, int | float) and 0 < mass_kg < math.inf):
+        # (checked once here: per file it would be the same error, once per row)
+        raise ValueError(f"mass_kg: expected a body mass in kg above 0, got {mass_kg!r}")
     folder = None
     if samples_dir is not None:
         folder = os.fspath(samples_dir)
-        os.makedirs(folder, exist_ok=True)
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise ValueError(f"samples_dir {folder!r} is a file: give a folder")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"samples_dir {folder!r}: cannot make it ({exc.strerror})") from None
     job = _Job(mass_kg, table, athlete, folder, dict(options))
     if mass_kg is None and table is None:
         raise ValueError("give mass_kg (a constant) or athletes (mass by athlete and date)")
