@@ -460,3 +460,16 @@ def test_a_missing_label_per_sample_is_an_error_naming_it(name: str) -> None:
         match=f"{name}: expected a label for every sample; 1 missing, the first at sample 50",
     ):
         rc.estimate_activity(frame, mass_kg=70, **{name: labels})
+
+
+def test_an_athletes_table_of_a_decimal_comma_locale_reads(tmp_path: Path) -> None:
+    # a spreadsheet in a German locale saves "athlete;date;mass_kg" and 70,5
+    from retrocalc.activity.many import load_athletes
+
+    table = tmp_path / "athletes.csv"
+    table.write_text("athlete;date;mass_kg\nann;2024-01-01;70,5\nann;2024-06-01;68\n")
+    assert load_athletes(table) == {"ann": [("2024-01-01", 70.5), ("2024-06-01", 68.0)]}
+    # an infinite mass passed the "> 0" check
+    table.write_text("athlete,date,mass_kg\nann,2024-01-01,inf\n")
+    with pytest.raises(ValueError, match="line 2: mass_kg must be a finite number > 0"):
+        load_athletes(table)

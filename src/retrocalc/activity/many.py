@@ -28,6 +28,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._csv import delimiter_of
+
 if TYPE_CHECKING:
     from .read import Activity
 
@@ -70,10 +72,12 @@ def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, flo
     """Body mass by athlete and date from a CSV with columns ``athlete, date, mass_kg``.
 
     A mass applies from its date on (ISO dates); an activity takes the athlete's latest mass
-    dated on or before its start, or the earliest one for an activity before all dates.
+    dated on or before its start, or the earliest one for an activity before all dates. A
+    file separated by semicolons (or tabs) may write masses with a decimal comma (``70,5``).
     """
+    sep = delimiter_of(path)
     try:
-        table = pd.read_csv(path, dtype={"athlete": str, "date": str})
+        table = pd.read_csv(path, dtype={"athlete": str, "date": str}, sep=sep)
     except pd.errors.EmptyDataError:
         raise ValueError(
             f"{path}: the athletes CSV is empty (columns athlete,date,mass_kg)"
@@ -81,10 +85,14 @@ def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, flo
     missing = {"athlete", "date", "mass_kg"} - set(table.columns)
     if missing:
         raise ValueError(f"{path}: athletes CSV lacks column(s) {', '.join(sorted(missing))}")
-    masses = pd.to_numeric(table["mass_kg"], errors="coerce")
-    if not (masses > 0).all():
-        bad = int(np.flatnonzero(~(masses > 0))[0]) + 2
-        raise ValueError(f"{path}: line {bad}: mass_kg must be a number > 0")
+    masses = table["mass_kg"]
+    if sep != "," and not pd.api.types.is_numeric_dtype(masses):
+        masses = masses.str.replace(",", ".", regex=False)  # a decimal comma
+    masses = pd.to_numeric(masses, errors="coerce")
+    valid = (masses > 0) & np.isfinite(masses)
+    if not valid.all():
+        bad = int(np.flatnonzero(~valid)[0]) + 2
+        raise ValueError(f"{path}: line {bad}: mass_kg must be a finite number > 0")
     dates = pd.to_datetime(table["date"], errors="coerce")
     if dates.isna().any():
         bad = int(np.flatnonzero(dates.isna())[0]) + 2

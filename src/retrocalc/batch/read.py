@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._csv import delimiter_of
 from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, VARIABLES, BatchError
 
 if TYPE_CHECKING:
@@ -37,41 +36,11 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
 
 
 _MAX_READ_BYTES = 1 << 30  # a CSV field or header larger than this is refused
-_DELIMITERS = ",;\t|"
 
 
 def delimiter(path: str) -> str:
-    """The CSV's field delimiter, from its header line: ``,`` unless the header holds none
-    outside quotes and holds ``;`` (spreadsheets in locales with a decimal comma), a tab or
-    ``|``. A header of one column holds none: ``;`` then when the next line holds a comma
-    and no semicolon (one column of decimal-comma numbers), else ``,``."""
-    if is_parquet(path):
-        return ","
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ","  # the reader says why
-    return _delimiter(path, stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=256)
-def _delimiter(path: str, size: int, mtime_ns: int) -> str:
-    import gzip
-
-    opener: Any = gzip.open if path.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            first, second = handle.readline(1 << 20), handle.readline(1 << 20)
-    except (OSError, EOFError):
-        return ","
-    first, second = (re.sub(rb'"[^"]*"', b"", line) for line in (first, second))
-    if b"," in first:
-        return ","
-    counts = {d: first.count(d.encode()) for d in _DELIMITERS[1:]}
-    best = max(counts, key=lambda d: counts[d])
-    if counts[best]:
-        return best
-    return ";" if b"," in second and b";" not in second else ","
+    """The CSV's field delimiter (:func:`retrocalc._csv.delimiter_of`); ``,`` for Parquet."""
+    return "," if is_parquet(path) else delimiter_of(path)
 
 
 def _read_error(path: str, exc: BaseException) -> BatchError:
