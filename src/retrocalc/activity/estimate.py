@@ -100,6 +100,12 @@ class ActivityResult:
             f"net {s['energy_net_kcal']:.0f} kcal)"
         )
 
+    def _repr_html_(self) -> str:
+        """Totals with units, by gait, first splits and warnings, for Jupyter."""
+        from .._display import activity_result_html
+
+        return activity_result_html(self)
+
 
 def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
     ev = act.timer_events
