@@ -490,6 +490,8 @@ def test_activity_bad_arguments(example_activity: Any) -> None:
         plot.activity(example_activity, rate="kJ")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="estimate_activity"):
         plot.activity(example_activity.samples)
+    with pytest.raises(TypeError, match="got Activity: estimate the recording first"):
+        plot.activity(rc.read_activity(example_path("example_activity.gpx")))
     assert not plt.get_fignums()  # refused before drawing
 
 

@@ -96,9 +96,10 @@ def activity(
     if rate not in _RATES:
         raise ValueError(f"rate must be 'W' or 'kcal/h'; got {rate!r}")
     samples = getattr(result, "samples", None)
-    if samples is None:
+    if samples is None or "state" not in samples.columns:
         raise TypeError(
-            f"expected the result of rc.estimate_activity(), got {type(result).__name__}"
+            "expected the result of rc.estimate_activity() (an ActivityResult), got "
+            f"{type(result).__name__}: estimate the recording first"
         )
     axes = _panels(ax)
     column, scale, xlabel = _X[x]
@@ -109,10 +110,9 @@ def activity(
         return out
 
     altitude = values("altitude_m")
+    _altitude(axes[0], xs, altitude, values("altitude_filtered_m"))
     kind = result.settings.get("grade") if np.isfinite(altitude).any() else "level: no altitude"
     _grade(axes[1], xs, values("grade"), values("grade_raw"), kind)
-    _altitude(axes[0], xs, altitude, values("altitude_filtered_m"))
-
     _speed(axes[2], xs, values("speed_used_m_s"), samples)
     in_range = samples["in_range"].to_numpy(bool)
     factor = _RATES[rate]
@@ -253,7 +253,7 @@ def _power(
     ax.set_ylim(bottom=0.0)
 
 
-def runs(mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _runs(mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """First and last sample of each run of True in ``mask`` (found with numpy)."""
     edges = np.diff(np.r_[False, mask, False].astype(np.int8))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
@@ -262,7 +262,7 @@ def runs(mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
 def _shade(axes: NDArray[Any], x: FloatArray, mask: NDArray[np.bool_], gid: str, color: str) -> int:
     """Shade the intervals of ``mask`` on every panel, one band per run (interval i runs from
     sample i-1 to sample i): one PolyCollection per panel. Returns the number of bands."""
-    first, last = runs(mask)
+    first, last = _runs(mask)
     x0, x1 = x[np.maximum(first - 1, 0)], x[last]
     keep = np.isfinite(x0) & np.isfinite(x1)
     x0, x1 = x0[keep], x1[keep]
