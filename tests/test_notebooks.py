@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+import retrocalc
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 pytest.importorskip("matplotlib")
 
+#: The folder holding the retrocalc package under test (src/ of this checkout, or wherever
+#: it is installed).
+SOURCE = Path(retrocalc.__file__).resolve().parents[1]
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 KERNEL = "retrocalc-tests"
 
@@ -47,6 +53,10 @@ def kernel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_runs_top_to_bottom(path: Path, kernel_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_dir))
+    # the kernel runs in notebooks/, where a relative PYTHONPATH (PYTHONPATH=src) points
+    # nowhere and another installed retrocalc would be imported: the one under test first
+    paths = [str(SOURCE), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
     monkeypatch.setenv("JUPYTER_PLATFORM_DIRS", "1")  # jupyter_core's own migration notice
     monkeypatch.delenv("MPLBACKEND", raising=False)  # inline figures, as a user sees them
     book = nbformat.read(path, as_version=4)

@@ -328,3 +328,178 @@ def test_breakdown_wording_gross_and_net(workouts: pd.DataFrame) -> None:
     plt.close("all")
     gross = plot.workout_breakdown(done, energy="energy_gross_kj").get_xlabel()
     assert gross == "Gross energy (total, rest included), all workouts [kJ]"
+
+
+# --- one recording: rc.plot.activity ----------------------------------------------------------
+
+_PAUSED = {"timer", "segment", "gap", "stopped"}
+
+
+def _streams(altitude: bool = True) -> pd.DataFrame:
+    """3 m/s with two stops (samples 100-129, 300-319) and a 40 m jump in 1 s (sample 450)."""
+    t = np.arange(600, dtype=float)
+    v = np.full(600, 3.0)
+    v[[0, *range(100, 130), *range(300, 320)]] = 0.0
+    v[450] = 40.0
+    frame = pd.DataFrame({"elapsed_s": t, "distance_m": np.cumsum(v)})
+    if altitude:
+        frame["altitude_m"] = 100.0 + 0.03 * frame["distance_m"]
+    return frame
+
+
+def _runs_of(states: list[str], kinds: set[str]) -> list[tuple[int, int]]:
+    """(first, last) sample of each run of the given states: a plain loop, apart from the
+    plot's numpy."""
+    runs: list[tuple[int, int]] = []
+    for i, state in enumerate(states):
+        if state in kinds:
+            if runs and runs[-1][1] == i - 1:
+                runs[-1] = (runs[-1][0], i)
+            else:
+                runs.append((i, i))
+    return runs
+
+
+def _bands(ax: Axes, gid: str) -> list[tuple[float, float]]:
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    if not found:
+        return []
+    (bands,) = found
+    return [
+        (float(p.vertices[:, 0].min()), float(p.vertices[:, 0].max())) for p in bands.get_paths()
+    ]
+
+
+@pytest.fixture(scope="module")
+def example_activity() -> Any:
+    return rc.estimate_activity(example_path("example_activity.gpx"), mass_kg=70)
+
+
+def test_activity_panels_units_and_x(example_activity: Any) -> None:
+    s = example_activity.samples
+    for x, column, scale, label in (
+        ("distance", "distance_m", 1e-3, "Distance [km]"),
+        ("time", "elapsed_s", 1 / 60, "Elapsed time [min]"),
+    ):
+        axes = plot.activity(example_activity, x=x)
+        assert len(axes) == 4
+        assert len({id(a.figure) for a in axes}) == 1
+        assert [a.get_ylabel() for a in axes] == [
+            "Altitude [m]",
+            "Grade [%]",
+            "Speed [m/s]",
+            "Metabolic power [W]",
+        ]
+        assert axes[-1].get_xlabel() == label
+        assert axes[0].get_shared_x_axes().joined(axes[0], axes[3])
+        expected = s[column].to_numpy() * scale
+        altitude = axes[0].get_lines()[0]
+        np.testing.assert_allclose(altitude.get_xdata(), expected)
+        np.testing.assert_allclose(altitude.get_ydata(), s["altitude_m"])
+        filtered = axes[0].get_lines()[1]
+        np.testing.assert_allclose(filtered.get_ydata(), s["altitude_filtered_m"])
+        grade = [line for line in axes[1].get_lines() if "used" in str(line.get_label())]
+        np.testing.assert_allclose(grade[0].get_ydata(), 100 * s["grade"])
+        gross = [line for line in axes[3].get_lines() if line.get_label() == "gross (total)"]
+        np.testing.assert_allclose(gross[0].get_ydata(), s["power_gross_w"])  # all in range
+        plt.close("all")
+
+
+def test_activity_speed_coloured_by_gait(example_activity: Any) -> None:
+    from retrocalc.plot._base import _COLORS
+
+    s = example_activity.samples
+    axes = plot.activity(example_activity)
+    (speed,) = [c for c in axes[2].collections if c.get_gid() is None]
+    segments = speed.get_segments()
+    assert len(segments) == len(s) - 1
+    np.testing.assert_allclose([seg[1][1] for seg in segments], s["speed_used_m_s"].iloc[1:])
+    colors = speed.get_colors()
+    gait = s["gait"].to_numpy()[1:]
+    for name in ("run", "walk"):
+        expected = mpl.colors.to_rgba(_COLORS[(name, "forward")])
+        drawn = np.all(np.isclose(colors, expected), axis=1)
+        assert (drawn == (gait == name)).all(), name
+    labels = {line.get_label() for line in axes[2].get_lines()}
+    assert {"run forward", "walk forward", "pause"} <= labels
+
+
+@pytest.mark.parametrize("x", ["distance", "time"])
+def test_activity_pauses_shaded_where_the_samples_say(x: str) -> None:
+    result = rc.estimate_activity(_streams(), mass_kg=70)
+    states = [str(v) for v in result.samples["state"]]
+    column, scale = {"distance": ("distance_m", 1e-3), "time": ("elapsed_s", 1 / 60)}[x]
+    xs = result.samples[column].to_numpy() * scale
+    axes = plot.activity(result, x=x)
+    for gid, kinds in (("pauses", _PAUSED), ("too_fast", {"too_fast"})):
+        runs = _runs_of(states, kinds)
+        assert runs  # the fixture has both
+        expected = [(xs[first - 1], xs[last]) for first, last in runs]
+        for ax in axes:
+            np.testing.assert_allclose(_bands(ax, gid), expected)
+    assert len(_runs_of(states, _PAUSED)) == 2
+    legend = [t.get_text() for t in axes[3].get_legend().get_texts()]
+    assert "paused (rest energy only)" in legend
+    assert "too fast: not on foot (rest only)" in legend
+
+
+def test_activity_without_pauses_has_no_bands() -> None:
+    frame = pd.DataFrame({"elapsed_s": np.arange(300.0), "distance_m": 3.0 * np.arange(300.0)})
+    axes = plot.activity(rc.estimate_activity(frame, mass_kg=70))
+    assert not any(_bands(ax, "pauses") or _bands(ax, "too_fast") for ax in axes)
+
+
+def test_activity_without_altitude() -> None:
+    result = rc.estimate_activity(_streams(altitude=False), mass_kg=70)
+    axes = plot.activity(result, x="time")
+    assert [t.get_text() for t in axes[0].texts] == ["no altitude recorded: level ground assumed"]
+    assert not axes[0].get_lines()
+    labels = [line.get_label() for line in axes[1].get_lines()]
+    assert "used (level: no altitude)" in labels
+    assert _bands(axes[0], "pauses")  # shaded all the same
+
+
+def test_activity_out_of_range_dashed_and_kcal_per_hour() -> None:
+    frame = pd.DataFrame({"elapsed_s": np.arange(300.0), "distance_m": 4.5 * np.arange(300.0)})
+    result = rc.estimate_activity(frame, mass_kg=70, direction="backward", gait="run")
+    in_range = result.samples["in_range"].to_numpy()
+    assert not in_range[1:].any()  # backward running was measured up to 3.5 m/s
+    axes = plot.activity(result, rate="kcal/h")
+    assert axes[3].get_ylabel() == "Metabolic power [kcal/h]"
+    dashed = [line for line in axes[3].get_lines() if line.get_linestyle() == "--"]
+    assert dashed
+    gross_kcal_h = result.samples["power_gross_w"].to_numpy() * 3600 / 4184
+    drawn = np.nanmax([np.nanmax(line.get_ydata()) for line in dashed if len(line.get_ydata())])
+    assert drawn == pytest.approx(gross_kcal_h.max())
+    legend = [t.get_text() for t in axes[3].get_legend().get_texts()]
+    assert "outside validity: extrapolated" in legend
+
+
+def test_activity_on_given_axes(example_activity: Any) -> None:
+    _, given = plt.subplots(4, 1, sharex=True)
+    axes = plot.activity(example_activity, ax=given)
+    assert list(axes) == list(given)
+    with pytest.raises(ValueError, match=r"ax: expected 4 Axes .* got 1"):
+        plot.activity(example_activity, ax=given[0])
+
+
+def test_activity_bad_arguments(example_activity: Any) -> None:
+    with pytest.raises(ValueError, match="x must be 'distance' or 'time'; got 'speed'"):
+        plot.activity(example_activity, x="speed")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rate must be 'W' or 'kcal/h'; got 'kJ'"):
+        plot.activity(example_activity, rate="kJ")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="estimate_activity"):
+        plot.activity(example_activity.samples)
+    with pytest.raises(TypeError, match="got Activity: estimate the recording first"):
+        plot.activity(rc.read_activity(example_path("example_activity.gpx")))
+    assert not plt.get_fignums()  # refused before drawing
+
+
+def test_activity_docstring_example() -> None:
+    import doctest
+    import importlib
+
+    module = importlib.import_module("retrocalc.plot.activity")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -1,8 +1,11 @@
-"""Rich display for Jupyter: HTML tables with units for results and the model registry.
+"""Rich display for Jupyter: HTML tables with units for results, the model registry and
+recordings.
 
-``EstimateResult._repr_html_`` and ``Registry._repr_html_`` delegate here. Units and
-meanings come from :mod:`retrocalc.nomenclature`, so a table never states a unit the
-nomenclature does not. Every piece of text is HTML-escaped. pandas is never imported here.
+``EstimateResult._repr_html_``, ``Registry._repr_html_``, ``ActivityResult._repr_html_`` and
+``Activity._repr_html_`` delegate here. The units and meanings of estimates come from
+:mod:`retrocalc.nomenclature`, so a table never states a unit the nomenclature does not; a
+recording's tables give the units of its columns' names (``distance_m`` shown in km,
+durations as h:mm:ss). Every piece of text is HTML-escaped. pandas is never imported here.
 """
 
 from __future__ import annotations
@@ -18,17 +21,24 @@ from ._wrap import is_series
 from .nomenclature import INPUTS, OUTPUTS
 
 if TYPE_CHECKING:
+    from .activity import Activity, ActivityResult
     from .core import EstimateResult
     from .models import ModelSpec, Registry
 
 __all__ = [
+    "FAULT_STYLE",
     "MAX_ROWS",
     "SCROLL_STYLE",
+    "SPLIT_ROWS",
+    "activity_html",
+    "activity_result_html",
+    "clock",
     "describe_range",
     "format_value",
     "registry_html",
     "result_html",
     "unit_label",
+    "warnings_html",
 ]
 
 #: Rows shown for a result with many estimates (half from the start, half from the end).
@@ -204,3 +214,203 @@ def registry_html(registry: Registry | Mapping[str, ModelSpec]) -> str:
         )
     header = ["name", "model", "kind", "gaits", "valid for", "factor", "source"]
     return _scroll(_table(f"{len(rows)} registered models", header, rows))
+
+
+# --- recordings: ActivityResult and Activity ------------------------------------------------
+
+#: Rows of ``splits_km`` shown in an activity's display (all are in ``result.splits_km``).
+SPLIT_ROWS = 5
+#: Style of a Fault in a list of warnings: the data were damaged, the totals are not whole.
+FAULT_STYLE = "color:#b00020"
+_FLEX = "display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start"
+
+
+def clock(seconds: float) -> str:
+    """A duration [s] as ``h:mm:ss`` (``"—"`` when not finite)."""
+    if not math.isfinite(seconds):
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+def _pace(seconds_per_km: float) -> str:
+    if not math.isfinite(seconds_per_km):
+        return "—"
+    whole = round(seconds_per_km)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _values(rows: Iterable[tuple[str, str, str]]) -> list[str]:
+    """(quantity, value, unit) rows; numbers and durations right-aligned, text left."""
+    return [
+        _row((_cell(name), _cell(value, align=_align(value)), _cell(unit)))
+        for name, value, unit in rows
+    ]
+
+
+def _align(text: str) -> str:
+    number = text in ("NaN", "—") or all(c in "0123456789,.:-−" for c in text)
+    return "right" if number else "left"
+
+
+def warnings_html(notes: Iterable[str]) -> str:
+    """Notes as an HTML list; a :class:`~retrocalc.activity.Fault` (data damaged and
+    repaired or cut short) is marked **Fault** in red, other notes are plain."""
+    items = []
+    faults = 0
+    for note in notes:
+        if type(note).__name__ == "Fault":  # activity.read.Fault (no import of pandas here)
+            faults += 1
+            items.append(f'<li style="{FAULT_STYLE}"><strong>Fault:</strong> {escape(note)}</li>')
+        else:
+            items.append(f"<li>{escape(note)}</li>")
+    if not items:
+        return "<p>No warnings.</p>"
+    count = f"{len(items)} warning(s)" + (f", {faults} fault(s)" if faults else "")
+    return f"<p>{count}:</p><ul>{''.join(items)}</ul>"
+
+
+def _title(kind: str, source: str, parts: Iterable[str | None]) -> str:
+    rest = " · ".join(escape(p) for p in parts if p)
+    return (
+        f"<p><strong>{kind}</strong> <code>{escape(source)}</code>{' · ' if rest else ''}{rest}</p>"
+    )
+
+
+def _by_gait(table: Any) -> str:
+    header = [
+        "gait",
+        "direction",
+        "time<br><small>[h:mm:ss]</small>",
+        "distance<br><small>[km]</small>",
+        "gross<br><small>[kcal]</small>",
+        "net<br><small>[kcal]</small>",
+    ]
+    keys = ("time_s", "distance_m", "energy_gross_kcal", "energy_net_kcal")
+    col = {k: table[k].to_numpy() for k in ("gait", "direction", *keys)}
+    rows = []
+    for i in range(len(table)):  # a handful of rows: (gait, direction) pairs and the pause
+        cells = [_cell(str(col["gait"][i])), _cell(str(col["direction"][i]))]
+        cells.append(_cell(clock(float(col["time_s"][i])), align="right"))
+        cells.append(_cell(format_value(col["distance_m"][i] / 1000.0), align="right"))
+        cells += [_cell(format_value(col[k][i]), align="right") for k in keys[2:]]
+        rows.append(_row(cells))
+    return _table("By gait and direction", header, rows)
+
+
+_SPLIT_COLUMNS = (
+    ("distance_m", "m"),
+    ("moving_s", "h:mm:ss"),
+    ("pace_s_per_km", "min/km"),
+    ("gain_m", "m"),
+    ("loss_m", "m"),
+    ("energy_gross_kcal", "kcal"),
+    ("energy_net_kcal", "kcal"),
+)
+
+
+def _splits(splits: Any, key: str = "km") -> str:
+    n = len(splits)
+    shown = min(n, SPLIT_ROWS)
+    data = {k: splits[k].to_numpy()[:shown] for k in (key, *(c for c, _ in _SPLIT_COLUMNS))}
+    rows = []
+    for i in range(shown):
+        cells = [_cell(str(data[key][i]), "th")]
+        for name, _ in _SPLIT_COLUMNS:
+            value = float(data[name][i])
+            if name == "moving_s":
+                text = clock(value)
+            elif name == "pace_s_per_km":
+                text = _pace(value)
+            else:
+                text = format_value(value)
+            cells.append(_cell(text, align="right"))
+        rows.append(_row(cells))
+    header = [escape(key)] + [
+        f"{_breakable(name)}<br><small>[{escape(unit)}]</small>" for name, unit in _SPLIT_COLUMNS
+    ]
+    caption = f"Splits per km: {n}" + (
+        f", the first {shown} shown (all in result.splits_km)" if n > shown else ""
+    )
+    return _scroll(_table(caption, header, rows))
+
+
+def activity_result_html(result: ActivityResult) -> str:
+    """An :class:`~retrocalc.activity.ActivityResult` as HTML, for Jupyter.
+
+    The totals with their units (distance, moving, elapsed and paused time, gain and loss,
+    gross and net energy, the share of moving samples outside a model's validity range),
+    time and energy by gait and direction, the first :data:`SPLIT_ROWS` splits per km, and
+    the warnings, faults marked. Every text is escaped (a file name is the user's).
+    """
+    s = result.summary
+    mass = result.settings.get("mass_kg")
+    title = _title(
+        "ActivityResult",
+        str(s["source"]),
+        [
+            s.get("sport"),
+            s.get("start_time"),
+            None if mass is None else f"{format_value(mass)} kg",
+        ],
+    )
+    totals = [
+        ("distance", format_value(s["distance_m"] / 1000.0), "km"),
+        ("moving time", clock(s["moving_s"]), "h:mm:ss"),
+        ("elapsed time", clock(s["elapsed_s"]), "h:mm:ss"),
+        ("paused time", clock(s["paused_s"]), "h:mm:ss"),
+        ("gain", format_value(s["gain_m"]), "m"),
+        ("loss", format_value(s["loss_m"]), "m"),
+        ("gross energy (total, rest included)", format_value(s["energy_gross_kcal"]), "kcal"),
+        ("net energy (active, above rest)", format_value(s["energy_net_kcal"]), "kcal"),
+        ("of gross: rest during pauses", format_value(s["pause_gross_kcal"]), "kcal"),
+        ("out of validity range", format_value(100.0 * s["out_of_range_share"]), "% of moving"),
+    ]
+    if "hr_energy_gross_kcal" in s:
+        totals.append(("gross from heart rate", format_value(s["hr_energy_gross_kcal"]), "kcal"))
+    totals.append(("models", str(s["models"]) or "—", ""))
+    summary = _table("Totals", ["quantity", "value", "unit"], _values(totals))
+    return (
+        f'<div class="retrocalc-activity">{title}'
+        f'<div style="{_FLEX}">{summary}{_by_gait(result.by_gait)}</div>'
+        f"{_splits(result.splits_km)}{warnings_html(result.warnings)}</div>"
+    )
+
+
+_STREAMS = (
+    ("latitude_deg", "positions"),
+    ("altitude_m", "altitude"),
+    ("distance_m", "distance"),
+    ("speed_m_s", "speed"),
+    ("heart_rate_bpm", "heart rate"),
+    ("cadence_rpm", "cadence"),
+)
+
+
+def activity_html(activity: Activity) -> str:
+    """A recording read by :func:`retrocalc.read_activity` as HTML, for Jupyter: source,
+    format, sport, device, start, samples, duration, laps, the streams it holds, warnings."""
+    samples = activity.samples
+    elapsed = samples["elapsed_s"].to_numpy(np.float64)
+    timed = elapsed[np.isfinite(elapsed)]
+    duration = float(timed.max() - timed.min()) if timed.size else math.nan
+    start = activity.start_time
+    sport = activity.sport or "—"
+    if activity.sub_sport:
+        sport += f" ({activity.sub_sport})"
+    present = [
+        label for name, label in _STREAMS if np.isfinite(samples[name].to_numpy(np.float64)).any()
+    ]
+    rows = [
+        ("format", activity.format, ""),
+        ("sport", sport, ""),
+        ("device", activity.device or "—", ""),
+        ("start", "—" if start is None else start.isoformat(), "UTC"),
+        ("samples", format_value(len(samples)), ""),
+        ("duration", clock(duration), "h:mm:ss"),
+        ("laps", format_value(len(activity.laps)), ""),
+        ("streams", ", ".join(present) or "—", ""),
+    ]
+    table = _table("Recording", ["", "value", "unit"], _values(rows))
+    title = _title("Activity", activity.source, [])
+    return f'<div class="retrocalc-activity">{title}{table}{warnings_html(activity.warnings)}</div>'

@@ -100,6 +100,12 @@ class ActivityResult:
             f"net {s['energy_net_kcal']:.0f} kcal)"
         )
 
+    def _repr_html_(self) -> str:
+        """Totals with units, by gait, first splits and warnings, for Jupyter."""
+        from .._display import activity_result_html
+
+        return activity_result_html(self)
+
 
 def not_on_foot(act: Activity) -> list[str]:
     """The sports of the recording, and of its sessions, that are not done on foot."""

@@ -168,6 +168,13 @@ class Activity:
             f"samples={len(self.samples)}, laps={len(self.laps)}, warnings={len(self.warnings)})"
         )
 
+    def _repr_html_(self) -> str:
+        """Source, format, sport, device, start, samples, duration, laps, streams and
+        warnings, for Jupyter."""
+        from .._display import activity_html
+
+        return activity_html(self)
+
     @classmethod
     def from_frame(
         cls, frame: pd.DataFrame, *, sport: str | None = None, source: str = "<DataFrame>"
