@@ -473,3 +473,13 @@ def test_an_athletes_table_of_a_decimal_comma_locale_reads(tmp_path: Path) -> No
     table.write_text("athlete,date,mass_kg\nann,2024-01-01,inf\n")
     with pytest.raises(ValueError, match="line 2: mass_kg must be a finite number > 0"):
         load_athletes(table)
+
+
+def test_a_distance_jittering_back_a_little_is_no_fault() -> None:
+    # readings rounded or jittering by a few centimetres back: nothing damaged
+    t = np.arange(600.0)
+    d = 3.0 * t
+    d[100::50] -= 3.05  # 5 cm below the reading before
+    result = rc.estimate_activity(_streams(d), mass_kg=70, gait="run")
+    assert not any(isinstance(w, Fault) for w in result.warnings)
+    assert any("goes back a little at 10 point(s)" in w for w in result.warnings)

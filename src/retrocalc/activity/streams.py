@@ -88,7 +88,8 @@ def without_jumps(
     dt = np.diff(elapsed, prepend=elapsed[0])
     # (a distance step within one clock tick is allowed what a second allows; the track
     # before the first or after the last time has no time to judge it by)
-    fast = dd > rules.max_speed_m_s * np.maximum(dt, 1.0)
+    reach = rules.max_speed_m_s * np.maximum(dt, 1.0)
+    fast = dd > reach
     fast[held] = fast[1:][held[:-1]] = False
     back = dd < 0
     if not (fast.any() or back.any()):
@@ -104,13 +105,21 @@ def without_jumps(
             f"{repaired} distance step(s) faster than {rules.max_speed_m_s:g} m/s or going "
             "back: the device's speed over the interval counted instead"
         )
-    lost_back = int(np.count_nonzero(back & ~ok))
+    # a step back within what the speed limit allows is the reading's rounding or jitter
+    # (no distance counted, a plain note); a longer one is a fault
+    lost_back = int(np.count_nonzero(back & ~ok & (-dd > reach)))
+    jitter = int(np.count_nonzero(back & ~ok & (-dd <= reach)))
     if lost_back:
         notes.append(
             Fault(
                 f"the distance goes back at {lost_back} point(s) (a reading coming back from "
                 "a jump, or a counter reset): no distance counted there"
             )
+        )
+    if jitter:
+        notes.append(
+            f"the distance goes back a little at {jitter} point(s) (rounding or jitter): no "
+            "distance counted there"
         )
     lost = fast & ~ok
     jump_speed = None
