@@ -272,19 +272,36 @@ class _Labels:
         assert self.values is not None
         values = self.values[i0:i1]
         keys = _keys(values) if self.keyed else None
+        one: Any = None  # whether one label fills the block, when known without a pass
         if keys is None:
             codes: Any = label_codes(self.where.shifted(i0), self.name, values, self.allowed)
         else:
             # sums of masks: np.where is several times slower on these small types
             codes = np.zeros(values.size, dtype=np.int8)
-            matched = np.zeros(values.size, dtype=bool)
-            for key, code in self.keyed:
+            found, hits, seen = 0, [0] * len(self.keyed), set()
+            matched: list[NDArray[np.bool_]] = []
+            for j, (key, code) in enumerate(self.keyed):
                 equal = keys == key
-                matched |= equal
+                hits[j] = int(np.count_nonzero(equal))
+                if not hits[j]:
+                    continue
+                found += hits[j]
+                seen.add(code)
                 if code:
-                    codes += equal.view(np.int8) * np.int8(code)
-            if not matched.all():  # other spellings, missing values or errors
-                rest = np.flatnonzero(~matched)
+                    codes += equal.view(np.int8) if code == 1 else equal.view(np.int8) * code
+                if found == values.size:
+                    break  # every row matched: the labels left are not compared
+                matched.append(equal)
+            # the labels seen most first in the next block (exact matches are disjoint)
+            order = sorted(range(len(hits)), key=lambda j: -hits[j])
+            self.keyed = [self.keyed[j] for j in order]
+            if found == values.size:
+                one = len(seen) == 1
+            else:  # other spellings, missing values or errors
+                unmatched = np.ones(values.size, dtype=bool)
+                for equal in matched:
+                    unmatched &= ~equal
+                rest = np.flatnonzero(unmatched)
                 try:
                     codes[rest] = label_codes(self.where, self.name, values[rest], self.allowed)
                 except ValueError:  # word it with the position in the block
@@ -292,7 +309,9 @@ class _Labels:
                     raise
         if self.name == "model" and np.any(codes == -2):
             self._refuse_direction_model(-2, i0 + int(np.flatnonzero(codes == -2)[0]))
-        if codes.size and codes.min() == codes.max():
+        if one is None:
+            one = codes.size and codes.min() == codes.max()
+        if one:
             # one label over the block (a file of runs, all forward): a Python int, which
             # the composition treats as a constant, without per-row masks
             return int(codes[0])

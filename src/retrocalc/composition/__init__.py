@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .._fa import finite, not_, where
+from .._fa import finite, lowest, not_, where
 from .._wrap import Locator
 from ..energy import RESTING_VO2_ML_KG_MIN
 from ..models._spec import ROW_INPUTS
@@ -110,7 +110,8 @@ def _block_inputs(
     flags = _flags(ctx)
     flags.suspect = False  # this block's
     spans: dict[str, list[Any]] = {
-        k: [_NAN, _NAN] for k in ("speed_m_s", "mass_kg", "grade", "duration_s", "distance_m")
+        k: [_NAN, _NAN]
+        for k in ("speed_m_s", "mass_kg", "grade", "duration_s", "distance_m", "rest_vo2")
     }
     speed = _number(rows["speed_m_s"], _NAN, missing, spans["speed_m_s"])
     mass = _number(rows["mass_kg"], _NAN, missing, spans["mass_kg"])
@@ -156,10 +157,10 @@ def _block_inputs(
         rer = _checked(ctx, "rer", rer, n, offset, missing)
         flags.units_of("rer", rer, n, offset)
     kcal_l = physics.kcal_per_litre(rer)
-    rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing)
+    rest_vo2 = _number(rows.get("resting_vo2_ml_kg_min"), None, missing, spans["rest_vo2"])
     if rest_vo2 is not None:
         rest_vo2 = _checked(ctx, "resting_vo2_ml_kg_min", rest_vo2, n, offset, missing)
-        flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset)
+        flags.units_of("resting_vo2_ml_kg_min", rest_vo2, n, offset, spans["rest_vo2"])
     elif ctx.rmr_equation is not None:
         age_span: list[Any] = [_NAN, _NAN]
         height_span: list[Any] = [_NAN, _NAN]
@@ -171,8 +172,10 @@ def _block_inputs(
         flags.units_of("height_cm", height, n, offset, height_span)
         rest_vo2 = physics.rmr_vo2(ctx.rmr_equation, mass, height, age, rows["sex"], kcal_l)
         positive = (">", 0.0, "a positive rate")
+        low = lowest(rest_vo2)  # the check's, kept to bound MET (see _limits)
+        spans["rest_vo2"][0] = low
         rest_vo2 = _checked(
-            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, rule=positive
+            ctx, "resting rate from rmr_equation", rest_vo2, n, offset, missing, low, positive
         )
     else:
         rest_vo2 = RESTING_VO2_ML_KG_MIN
@@ -405,7 +408,7 @@ def _limits(
         low_speed,
         duration,
         w_per_vo2 if type(w_per_vo2) is float else None,
-        rest_vo2 if type(rest_vo2) is float else None,
+        rest_vo2 if type(rest_vo2) is float else spans["rest_vo2"][0],
     )
 
 
