@@ -373,12 +373,30 @@ def test_a_spreadsheet_of_a_decimal_comma_locale_reads_as_it_is(tmp_path: Path) 
 def test_a_decimal_comma_spreadsheet_on_dask_gives_the_same_file(tmp_path: Path) -> None:
     pytest.importorskip("dask.dataframe")
     src = tmp_path / "export.csv"
-    src.write_text("speed_kmh;mass_kg;distance_m\n10,8;70;1.085,5\n7,2;82,5;950\n")
+    src.write_text("speed_kmh;mass_kg;distance_m\n10,8;70,500;1.085,5\n7,2;82,5;950\n")
     local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
     assert run("estimate", str(src), "-o", str(local), "--quiet").exit_code == 0
     assert run("estimate", str(src), "-o", str(dask), "--engine", "dask", "--quiet").exit_code == 0
     assert dask.read_bytes() == local.read_bytes()
     assert [r["status"] for r in rows_of(local)] == ["ok", "ok"]
+
+
+def test_in_a_semicolon_file_3_154_is_three_point_one_five_four(tmp_path: Path) -> None:
+    # "3,154" alone could be 3154 (a thousands separator, as "1,085" in Garmin's comma-
+    # separated export); in a file separated by semicolons, the locale's decimal comma
+    src = tmp_path / "t.csv"
+    src.write_text("speed_m_s;mass_kg;duration_s\n3,154;70,500;600\n2,500;80;300\n")
+    out = tmp_path / "o.csv"
+    summary = estimate_file(src, out, progress=False)
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    want = rc.estimate(
+        speed_m_s=np.array([3.154, 2.5]), mass_kg=np.array([70.5, 80.0]),
+        duration_s=np.array([600.0, 300.0]),
+    )  # fmt: skip
+    got = [float(r["energy_net_kcal"]) for r in rows]
+    np.testing.assert_allclose(got, want.energy_net_kcal, rtol=1e-12)
+    assert "(decimal comma)" in summary.columns["speed_m_s"]
 
 
 def test_a_column_mixing_decimal_points_and_commas_is_not_guessed(tmp_path: Path) -> None:

@@ -80,11 +80,13 @@ def _parse_number(
     alias: str | None,
     reasons: _Reasons,
     optional: bool = False,
+    decimal_comma: bool = False,
 ) -> NDArray[np.float64]:
     """A column of numbers (text or numeric) in the canonical unit; bad rows become NaN.
 
     ``optional``: a missing value is no reason (NaN, the row is fine): the heart rate, whose
-    outputs are then empty while the rest of the row is estimated."""
+    outputs are then empty while the rest of the row is estimated. ``decimal_comma``: the
+    file's convention (see :func:`_without_thousands`)."""
     pl = load_polars()
     label = column if column == canonical else f"{column} ({canonical})"
     parsed = values.cast(pl.Float64, strict=False)
@@ -92,7 +94,8 @@ def _parse_number(
     unusable = ~np.isfinite(raw)
     if unusable.any():  # the reason, worked out on the rare path only
         if values.dtype == pl.String:
-            text = _without_thousands(values.str.strip_chars())  # surrounding blanks are fine
+            # (surrounding blanks are fine)
+            text = _without_thousands(values.str.strip_chars(), decimal_comma)
             parsed = text.cast(pl.Float64, strict=False)
             raw = parsed.to_numpy()
             missing = text.is_null() | text.str.to_lowercase().is_in(_MISSING_TEXT)
@@ -125,21 +128,23 @@ def _parse_number(
     return out
 
 
-def _without_thousands(text: pl.Series) -> pl.Series:
+def _without_thousands(text: pl.Series, decimal_comma: bool = False) -> pl.Series:
     """Text numbers with their separators made plain where the column leaves no doubt.
 
     Every comma of the column separates groups of three digits (``1,085``, ``12,345.6``):
     the commas go. Else every comma is a decimal comma (``80,5``; spreadsheets in German,
     French, Dutch... locales) and every dot, if any, groups thousands (``1.085,25``): the
     dots go and the commas become points. A column mixing the two (``70.5`` beside
-    ``80,5``) is left as it is: those cells are not numbers and get a reason.
+    ``80,5``) is left as it is: those cells are not numbers and get a reason. In a file of
+    those locales (``decimal_comma``: separated by semicolons) a column whose every comma
+    could be either (``3,154``) is read with decimal commas, else with thousands separators.
     """
     pl = load_polars()
     comma = text.str.contains(",", literal=True).fill_null(False)
     if not comma.any():
         return text
     grouped = text.str.contains(_GROUPED).fill_null(False)
-    if (grouped | ~comma).all():
+    if not decimal_comma and (grouped | ~comma).all():
         return text.str.replace_all(",", "", literal=True).cast(pl.String)
     decimal = text.str.contains(_DECIMAL_COMMA).fill_null(False)
     dot = text.str.contains(".", literal=True).fill_null(False)
@@ -296,8 +301,9 @@ def _inputs_of(
             given[canonical] = _parse_label(source.column, frame[source.column], canonical, reasons)
         else:
             given[canonical] = _parse_number(
-                source.column, frame[source.column], canonical, source.alias, reasons
-            )
+                source.column, frame[source.column], canonical, source.alias, reasons,
+                decimal_comma=getattr(source, "decimal_comma", False),
+            )  # fmt: skip
     _reconcile(given, plan, frame.height, reasons)
     return given
 

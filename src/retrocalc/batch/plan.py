@@ -22,6 +22,7 @@ from ..nomenclature import (
     suggest,
     unknown_name,
 )
+from .read import delimiter
 from .types import (
     _DURATION_INPUTS,
     _REQUIRED,
@@ -44,17 +45,22 @@ READING_OPTIONS = ("pace_unit", "activity_map")
 @dataclass(frozen=True)
 class ReadSource(Source):
     """A :class:`~retrocalc.batch.Source` that needs reading options: pace text without a
-    unit (``pace_unit``) or an export's activity type column (gives gait and direction)."""
+    unit (``pace_unit``), an export's activity type column (gives gait and direction), or
+    numbers in a file separated by semicolons (``decimal_comma``: ``3,154`` is 3.154, the
+    spreadsheet convention of the locales that use a semicolon, not 3154)."""
 
     pace_unit: str | None = None
     activity_map: tuple[tuple[str, Any], ...] = ()
     gives_direction: bool = True
+    decimal_comma: bool = False
 
     def describe(self) -> str:
         if self.alias == ACTIVITY_TYPE:
             gives = "gait, direction" if self.gives_direction else "gait"
             return f"{gives} <- activity type column {self.column!r}"
         text = super().describe()
+        if self.decimal_comma:
+            text += " (decimal comma)"
         return text + (f" (pace per {self.pace_unit})" if self.pace_unit else "")
 
 
@@ -172,11 +178,16 @@ def resolve_columns(
     pace_unit, activity_map = _reading_options(constants)
     constants = {k: v for k, v in (constants or {}).items() if k not in READING_OPTIONS}
 
+    # a file separated by semicolons comes from a locale whose decimal mark is the comma
+    decimal_comma = delimiter(where) == ";"
+
     def source(canonical: str, alias: str | None, **where: Any) -> Source:
         if alias == ACTIVITY_TYPE:
             return ReadSource(canonical, alias=alias, activity_map=activity_map, **where)
         if alias == "pace" and pace_unit is not None:
             return ReadSource(canonical, alias=alias, pace_unit=pace_unit, **where)
+        if decimal_comma and "column" in where:
+            return ReadSource(canonical, alias=alias, decimal_comma=True, **where)
         return Source(canonical, alias=alias, **where)
 
     def add(source: Source, how: str) -> None:
