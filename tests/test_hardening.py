@@ -768,6 +768,9 @@ def test_pace_conversions_of_missing_and_extreme_values() -> None:
         assert math.isnan(rc.pace_to_speed(None))
         assert rc.speed_to_pace(1e-300) == ""
         assert rc.speed_to_pace([1e-300, 1000 / 330]).tolist() == ["", "5:30/km"]
+    # a pace that rounds to 0 s read back as an infinite speed: "0:00/km" for 2 km/s
+    assert rc.pace_to_speed("0:00/km") == math.inf
+    assert rc.speed_to_pace([2000.0, 1e30, 1000.0]).tolist() == ["", "", "0:01/km"]
 
 
 def test_speed_for_says_when_an_input_looks_like_another_unit() -> None:

@@ -401,7 +401,8 @@ def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
     Returns
     -------
     pace : str, ndarray of str or Series of str
-        Pace rounded to the nearest second; ``""`` where the speed is not positive and finite.
+        Pace rounded to the nearest second; ``""`` where the speed is not positive and finite,
+        or so fast (over 2 km/s) that the pace rounds to 0 s.
 
     Examples
     --------
@@ -417,6 +418,7 @@ def speed_to_pace(speed_m_s: Any, unit: str = "km") -> Any:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         total = np.where(ok, np.rint(_UNIT_M[norm_unit] / np.where(ok, speed, 1.0)), 0)
     ok &= total < 2.0**53  # a crawl of 1e-300 m/s: no pace in whole seconds (nor an int64)
+    ok &= total > 0  # "0:00/km" would read back as an infinite speed (pace_to_speed)
     total_i = np.where(ok, total, 0).astype(np.int64)
     hours, rem = np.divmod(total_i, 3600)
     minutes, seconds = np.divmod(rem, 60)
