@@ -72,6 +72,23 @@ def test_non_finite_numbers_are_usage_errors(option: str, value: str) -> None:
     assert "Traceback" not in out.output
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--speed-m-s", "-3", "0 or more"),
+        ("--speed-kmh", "-1", "0 or more"),
+        ("--mass-kg", "0", "above 0"),
+        ("--duration-min", "0", "above 0"),
+    ],
+)
+def test_impossible_numbers_are_usage_errors(option: str, value: str, expected: str) -> None:
+    # they were "Error: speed_m_s must be >= 0 ... at the scalar input", exit status 1
+    out = CliRunner().invoke(cli, ["pace", *_WITH[option], option, value])
+    assert out.exit_code == 2, out.output
+    assert f"Invalid value for '{option}': {float(value)}: expected" in out.output
+    assert expected in out.output
+
+
 @pytest.mark.parametrize("text", ["nan", "0:00/km"])
 def test_a_pace_without_a_finite_speed_is_a_usage_error(text: str) -> None:
     out = CliRunner().invoke(cli, ["pace", "--pace", text])

@@ -94,7 +94,7 @@ def _write_atomic(frame: Any, output: str) -> None:
     "--duration-min",
     type=float,
     default=None,
-    callback=number("a finite duration in minutes"),
+    callback=number("a finite duration in minutes above 0", low=0.0, low_open=True),
     help="Bout duration for energy targets.",
 )
 @click.option("--pace", "pace_text", default=None, help="Given pace, e.g. 5:00/km or 8:00/mi.")
@@ -102,14 +102,14 @@ def _write_atomic(frame: Any, output: str) -> None:
     "--speed-kmh",
     type=float,
     default=None,
-    callback=number("a finite speed in km/h"),
+    callback=number("a finite speed in km/h, 0 or more", low=0.0),
     help="Given speed [km/h].",
 )
 @click.option(
     "--speed-m-s",
     type=float,
     default=None,
-    callback=number("a finite speed in m/s"),
+    callback=number("a finite speed in m/s, 0 or more", low=0.0),
     help="Given speed [m/s].",
 )
 @click.option(
@@ -117,7 +117,7 @@ def _write_atomic(frame: Any, output: str) -> None:
     type=float,
     default=70.0,
     show_default=True,
-    callback=number("a finite body mass in kg"),
+    callback=number("a finite body mass in kg above 0", low=0.0, low_open=True),
 )
 @click.option(
     "--grade",
