@@ -483,3 +483,25 @@ def test_a_distance_jittering_back_a_little_is_no_fault() -> None:
     result = rc.estimate_activity(_streams(d), mass_kg=70, gait="run")
     assert not any(isinstance(w, Fault) for w in result.warnings)
     assert any("goes back a little at 10 point(s)" in w for w in result.warnings)
+
+
+def test_a_lap_or_session_value_that_is_not_a_number_is_left_empty() -> None:
+    # a corrupt definition made a lap's total_elapsed_time an array: reading the file ended
+    # in numpy's "inhomogeneous shape" ValueError (found by mutating a multisport file)
+    from retrocalc.activity import _fit
+
+    values = {
+        "start_time": 1_000_000_000, "total_elapsed_time": (1, 2, 3),
+        "total_timer_time": "60", "total_distance": 360.0, "sport": (1, 2),
+    }  # fmt: skip
+
+    class Message:
+        def get_value(self, name: str, fallback: object = None) -> object:
+            return values.get(name, fallback)
+
+    totals = _fit._totals(Message())
+    assert totals == (1_000_000_000, None, None, 360.0)
+    laps = _fit._lap_frame([totals], 1_000_000_000.0)
+    assert laps["start_s"].tolist() == [0.0]
+    assert np.isnan(laps["elapsed_s"].iloc[0])
+    assert laps["distance_m"].tolist() == [360.0]

@@ -113,7 +113,10 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
                 elif kind == "lap":
                     laps.append(_totals(frame))
                 elif kind in ("sport", "session"):
-                    sport, sub_sport = _value(frame, "sport"), _value(frame, "sub_sport")
+                    sport, sub_sport = (
+                        v if isinstance(v, str | int) else None  # (corrupt: an array...)
+                        for v in (_value(frame, "sport"), _value(frame, "sub_sport"))
+                    )
                     meta.setdefault("sport", sport)
                     meta.setdefault("sub_sport", sub_sport)
                     if kind == "session":  # each leg of a multisport file is a session
@@ -156,12 +159,12 @@ def read_fit(stream: IO[bytes], name: str) -> Activity:
 
 
 def _totals(message: Any) -> tuple[Any, Any, Any, Any]:
-    """Start time, elapsed and timer time, distance of a lap or session message."""
-    return (
-        _value(message, "start_time"),
-        _value(message, "total_elapsed_time"),
-        _value(message, "total_timer_time"),
-        _value(message, "total_distance"),
+    """Start time, elapsed and timer time, distance of a lap or session message (None for
+    a value that is not a number: a corrupt definition makes a field an array or text)."""
+    names = ("start_time", "total_elapsed_time", "total_timer_time", "total_distance")
+    values = [_value(message, name) for name in names]
+    return tuple(  # type: ignore[return-value]
+        v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values
     )
 
 
