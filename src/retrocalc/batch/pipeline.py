@@ -22,7 +22,7 @@ from .evaluate import evaluate_block, result_names
 from .options import run_options
 from .parse import load_polars
 from .plan import check_result_names, heart_rate_note, resolve_columns
-from .read import _blocks, _header, check_types, is_parquet, unified_schema
+from .read import _blocks, _header, check_types, delimiter, is_parquet, unified_schema
 from .types import (
     _QUEUE_DEPTH,
     BLOCK_BYTES,
@@ -237,8 +237,16 @@ def estimate_file(
             raise BatchError(
                 f"{path}: its columns {header} differ from those of {paths[0]}: {headers[0]}"
             )
+    # a file separated by semicolons comes from a locale whose decimal mark is the comma
     plans = [
-        resolve_columns(h, columns, constants, rmr_equation=rmr_equation, where=p)
+        resolve_columns(
+            h,
+            columns,
+            constants,
+            rmr_equation=rmr_equation,
+            where=p,
+            decimal_comma=delimiter(p) == ";",
+        )
         for p, h in zip(paths, headers, strict=True)
     ]
     # options are checked once, up front: a bad one is a usage error, not bad rows

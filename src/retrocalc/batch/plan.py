@@ -22,7 +22,6 @@ from ..nomenclature import (
     suggest,
     unknown_name,
 )
-from .read import delimiter
 from .types import (
     _DURATION_INPUTS,
     _REQUIRED,
@@ -129,6 +128,7 @@ def resolve_columns(
     *,
     rmr_equation: str | None = None,
     where: str = "input",
+    decimal_comma: bool = False,
 ) -> dict[str, Source]:
     """Find each input of :func:`retrocalc.estimate` in a file's header.
 
@@ -144,6 +144,9 @@ def resolve_columns(
         When given, ``sex``, ``age_years`` and ``height_cm`` are required too.
     where : str
         Name of the file, for messages.
+    decimal_comma : bool
+        The file's numbers use the decimal comma where a comma could be either (``3,154``):
+        a file separated by semicolons (see :class:`ReadSource`).
 
     Returns
     -------
@@ -177,9 +180,6 @@ def resolve_columns(
     plan: dict[str, Source] = {}
     pace_unit, activity_map = _reading_options(constants)
     constants = {k: v for k, v in (constants or {}).items() if k not in READING_OPTIONS}
-
-    # a file separated by semicolons comes from a locale whose decimal mark is the comma
-    decimal_comma = delimiter(where) == ";"
 
     def source(canonical: str, alias: str | None, **where: Any) -> Source:
         if alias == ACTIVITY_TYPE:
