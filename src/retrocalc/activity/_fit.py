@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._extras import load
-from ._sessions import sessions_note
+from ._sessions import lap_of, sessions_note
 from .read import Activity, ActivityError, Fault, _empty_sessions, make_samples, norm_sport
 
 __all__ = ["read_fit"]
@@ -163,9 +163,12 @@ def _totals(message: Any) -> tuple[Any, Any, Any, Any]:
     a value that is not a number: a corrupt definition makes a field an array or text)."""
     names = ("start_time", "total_elapsed_time", "total_timer_time", "total_distance")
     values = [_value(message, name) for name in names]
-    return tuple(  # type: ignore[return-value]
-        v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values
-    )
+    return tuple(v if _is_number(v) else None for v in values)  # type: ignore[return-value]
+
+
+def _is_number(value: Any) -> bool:
+    """A decoded value that is a number (a corrupt definition gives arrays or text)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _crc_table() -> list[int]:
@@ -238,7 +241,7 @@ def _numeric(rows: list[list[Any]], notes: list[str]) -> NDArray[np.float64]:
     odd = 0
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _is_number(value):
                 table[i, j] = value
             else:
                 odd += 1
@@ -266,11 +269,8 @@ def _build(
     )
     speed = np.where(np.isnan(col["enhanced_speed"]), col["speed"], col["enhanced_speed"])
     cadence = col["cadence"] + np.nan_to_num(col["fractional_cadence"])
-    lap_index = np.zeros(len(table), np.int64)
     lap_frame = _lap_frame(laps, t0)
-    if len(lap_frame) > 1:
-        starts = lap_frame["start_s"].to_numpy()
-        lap_index = np.clip(np.searchsorted(starts, secs - t0, side="right") - 1, 0, None)
+    lap_index = lap_of(lap_frame["start_s"].to_numpy(np.float64), secs - t0)
     samples = make_samples(
         {
             "time": time,

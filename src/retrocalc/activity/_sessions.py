@@ -15,7 +15,7 @@ import pandas as pd
 
 from .read import Activity, norm_sport
 
-__all__ = ["session_note", "sessions_note", "split_sessions"]
+__all__ = ["lap_of", "session_note", "sessions_note", "split_sessions"]
 
 
 def _sports(sessions: pd.DataFrame) -> str:
@@ -79,7 +79,7 @@ def split_sessions(act: Activity) -> list[Activity]:
         laps = act.laps.loc[(lap_t >= lo[i]) & (lap_t < hi[i])].reset_index(drop=True)
         laps["start_s"] = laps["start_s"] - base
         samples["elapsed_s"] = leg_elapsed - base
-        samples["lap"] = _lap_index(laps["start_s"].to_numpy(np.float64), leg_elapsed - base)
+        samples["lap"] = lap_of(laps["start_s"].to_numpy(np.float64), leg_elapsed - base)
         inside = (ev_t >= lo[i]) & (ev_t <= hi[i])
         ev_at, ev_kind = ev_t[inside], ev_what[inside]
         before = np.flatnonzero(ev_t < lo[i])
@@ -133,8 +133,9 @@ def _without_restart(
     return keep
 
 
-def _lap_index(starts: np.ndarray[Any, Any], elapsed: np.ndarray[Any, Any]) -> Any:
-    """The lap of each sample within a session (as the FIT reader numbers them)."""
+def lap_of(starts: np.ndarray[Any, Any], elapsed: np.ndarray[Any, Any]) -> Any:
+    """The lap of each sample: the last lap started at or before it (the first for samples
+    before every start; 0 throughout without two laps)."""
     if starts.size < 2:
         return np.zeros(elapsed.size, np.int64)
     return np.clip(np.searchsorted(starts, elapsed, side="right") - 1, 0, None)

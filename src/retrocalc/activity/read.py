@@ -222,26 +222,19 @@ class Activity:
 
 def _empty_laps() -> pd.DataFrame:
     """A laps table without rows (a copy of one built once: building it costs 0.15 ms)."""
-    return _no_laps().copy()
-
-
-@functools.cache
-def _no_laps() -> pd.DataFrame:
-    columns = ("start_s", "elapsed_s", "timer_s", "distance_m")
-    times = pd.DatetimeIndex([], tz="UTC")
-    return pd.DataFrame({"start_time": times, **{k: np.empty(0) for k in columns}})
+    return _no_rows(()).copy()
 
 
 def _empty_sessions() -> pd.DataFrame:
     """A sessions table without rows (a copy of one built once, as :func:`_empty_laps`)."""
-    return _no_sessions().copy()
+    return _no_rows(("sport", "sub_sport")).copy()
 
 
 @functools.cache
-def _no_sessions() -> pd.DataFrame:
-    # one constructor (columns added one by one leave blocks whose copy costs 5x)
+def _no_rows(labels: tuple[str, ...]) -> pd.DataFrame:
+    """The laps table (or the sessions', with its ``labels`` columns) without rows, in one
+    constructor (columns added one by one leave blocks whose copy costs 5x)."""
     columns = ("start_s", "elapsed_s", "timer_s", "distance_m")
-    labels = ("sport", "sub_sport")
     return pd.DataFrame(
         {
             "start_time": pd.DatetimeIndex([], tz="UTC"),
