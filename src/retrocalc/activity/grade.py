@@ -119,9 +119,10 @@ class GradeProfile:
     spikes : int
         Samples replaced by the despiking.
     climb_m : ndarray [m] or None
-        At each sample, the filtered profile drawn straight between those extrema: its
-        rises and falls over any stretch are that stretch's gain and loss (they add up to
-        ``gain_m`` and ``loss_m`` unless samples lie farther apart than the extrema).
+        At each sample, the filtered profile made monotone between those extrema (see
+        :func:`_monotone_between`): its rises and falls over any stretch are that stretch's
+        gain and loss (they add up to ``gain_m`` and ``loss_m`` unless samples lie farther
+        apart than the extrema).
     """
 
     grade: FloatArray

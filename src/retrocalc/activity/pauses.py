@@ -14,7 +14,8 @@ first sample has none). It is a pause, in this order of precedence, when
 ``too_fast`` the speed is above ``max_speed_m_s`` (12.5 m/s, 45 km/h: faster than any human
              on foot): a GPS jump or a ride in a vehicle, which no model of walking or
              running describes (extrapolated, a jump of a few hundred kilometres in a second
-             gave thousands of kilocalories). Its distance stays in the recording's.
+             gave thousands of kilocalories). A distance step that fast is left out of
+             the distance (:func:`.streams.without_jumps`).
 
 The rules and thresholds are the ones ``SCIENCE.md`` lists (timer events, segments, time
 gaps > 5 s or 3x the median interval, speed below ~0.5 km/h). **What energy a pause gets**:
