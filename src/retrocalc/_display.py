@@ -19,6 +19,7 @@ import numpy as np
 
 from ._wrap import is_series
 from .nomenclature import INPUTS, OUTPUTS
+from .units import speed_to_pace
 
 if TYPE_CHECKING:
     from .activity import Activity, ActivityResult
@@ -234,10 +235,9 @@ def clock(seconds: float) -> str:
 
 
 def _pace(seconds_per_km: float) -> str:
-    if not math.isfinite(seconds_per_km):
-        return "—"
-    whole = round(seconds_per_km)
-    return f"{whole // 60}:{whole % 60:02d}"
+    """``M:SS`` (or ``H:MM:SS``) as :func:`~retrocalc.units.speed_to_pace` writes it."""
+    text = speed_to_pace(1000.0 / seconds_per_km) if seconds_per_km > 0 else ""
+    return str(text).removesuffix("/km") or "—"
 
 
 def _values(rows: Iterable[tuple[str, str, str]]) -> list[str]:
