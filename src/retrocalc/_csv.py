@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any
 
-__all__ = ["delimiter_of"]
+__all__ = ["blank_lines_before_header", "delimiter_of"]
 
 _OTHERS = ";\t|"  # tried, in this order of preference on a tie, when a header has no comma
 
@@ -25,24 +25,50 @@ def delimiter_of(path: str | os.PathLike[str]) -> str:
     holds a comma and no semicolon (one column of decimal-comma numbers), else ``,``. A file
     that cannot be read gives ``,`` (its reader then says why).
     """
+    return _layout(path)[0]
+
+
+def blank_lines_before_header(path: str | os.PathLike[str]) -> int:
+    """How many blank lines stand before a CSV file's header (``.gz`` read through gzip).
+
+    The readers skip them, and read every blank line after the header as a row: in a file of
+    one column an empty line is an empty cell (a spreadsheet writes one so), and a row
+    is never dropped unseen.
+    """
+    return _layout(path)[1]
+
+
+def _layout(path: str | os.PathLike[str]) -> tuple[str, int]:
     path = os.fspath(path)
     try:
         stat = os.stat(path)
     except OSError:
-        return ","
-    return _delimiter(path, stat.st_size, stat.st_mtime_ns)
+        return ",", 0
+    return _read_layout(path, stat.st_size, stat.st_mtime_ns)
+
+
+_MAX_BLANK_LINES = 1000  # blank lines looked through for the header
 
 
 @functools.lru_cache(maxsize=256)
-def _delimiter(path: str, size: int, mtime_ns: int) -> str:
+def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int]:
     import gzip
 
     opener: Any = gzip.open if path.lower().endswith(".gz") else open
+    blank = 0
     try:
         with opener(path, "rb") as handle:
-            first, second = handle.readline(1 << 20), handle.readline(1 << 20)
+            first = handle.readline(1 << 20)
+            while blank < _MAX_BLANK_LINES and first and not first.lstrip(b"\xef\xbb\xbf").strip():
+                blank += 1
+                first = handle.readline(1 << 20)
+            second = handle.readline(1 << 20)
     except (OSError, EOFError):
-        return ","
+        return ",", 0
+    return _delimiter(first, second), blank
+
+
+def _delimiter(first: bytes, second: bytes) -> str:
     first, second = (re.sub(rb'"[^"]*"', b"", line) for line in (first, second))
     if b"," in first:
         return ","

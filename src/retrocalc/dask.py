@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import engine as evaluation
+from ._csv import blank_lines_before_header
 from ._extras import require
 from .batch import (
     BatchError,
@@ -134,6 +135,14 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
         return dd.read_parquet(path)
     # every column as text, exactly as in the file (the local engine does the same)
     compressed = path.lower().endswith(".gz")
+    blocksize = None if compressed else block_bytes
+    # blank lines as the local engine reads them: skipped before the header, rows of empty
+    # cells after it
+    lead: dict[str, int] = {}
+    if skip := blank_lines_before_header(path):
+        lead["skiprows"] = skip
+        if blocksize is not None and blocksize < _DASK_SAMPLE_BYTES:
+            lead["sample"] = blocksize  # what Dask would choose, without its warning
     # pyarrow's parser, as the local engine: a short row is refused, not padded with ""
     return dd.read_csv(
         path,
@@ -141,9 +150,14 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
         keep_default_na=False,
         engine="pyarrow",
         sep=delimiter(path),
-        blocksize=None if compressed else block_bytes,
+        skip_blank_lines=False,
+        blocksize=blocksize,
         compression="gzip" if compressed else None,
+        **lead,
     )
+
+
+_DASK_SAMPLE_BYTES = 256_000  # dask.dataframe.read_csv's default sample
 
 
 def _read_error(path: str, exc: BaseException) -> BatchError:

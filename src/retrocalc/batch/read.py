@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._csv import delimiter_of
+from .._csv import blank_lines_before_header, delimiter_of
 from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, VARIABLES, BatchError
 
 if TYPE_CHECKING:
@@ -41,6 +41,17 @@ _MAX_READ_BYTES = 1 << 30  # a CSV field or header larger than this is refused
 def delimiter(path: str) -> str:
     """The CSV's field delimiter (:func:`retrocalc._csv.delimiter_of`); ``,`` for Parquet."""
     return "," if is_parquet(path) else delimiter_of(path)
+
+
+def _parse_options(path: str) -> Any:
+    """pyarrow's CSV parse options for a file: its delimiter; quoted line breaks; and a blank
+    line after the header is a row (of empty cells), never dropped: in a file of one column
+    it is an empty cell (a spreadsheet writes one so), and the rows keep the line order."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.ParseOptions(
+        newlines_in_values=True, delimiter=delimiter(path), ignore_empty_lines=False
+    )
 
 
 def _read_error(path: str, exc: BaseException) -> BatchError:
@@ -105,10 +116,10 @@ def _csv_header(path: str) -> list[str]:
             with _csv_stream(path) as (stream, _):
                 reader = pacsv.open_csv(
                     stream,
-                    read_options=pacsv.ReadOptions(block_size=block),
-                    parse_options=pacsv.ParseOptions(
-                        newlines_in_values=True, delimiter=delimiter(path)
+                    read_options=pacsv.ReadOptions(
+                        block_size=block, skip_rows=blank_lines_before_header(path)
                     ),
+                    parse_options=_parse_options(path),
                     convert_options=pacsv.ConvertOptions(
                         column_types={}, strings_can_be_null=False
                     ),
@@ -329,9 +340,12 @@ def _csv_blocks(
         reader = pacsv.open_csv(
             stream,
             read_options=pacsv.ReadOptions(
-                block_size=read_bytes, use_threads=False, skip_rows_after_names=skip
+                block_size=read_bytes,
+                use_threads=False,
+                skip_rows=blank_lines_before_header(path),
+                skip_rows_after_names=skip,
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, delimiter=delimiter(path)),
+            parse_options=_parse_options(path),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
             ),

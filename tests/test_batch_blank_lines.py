@@ -1,0 +1,101 @@
+"""Blank lines in a CSV input are rows, never dropped (``retrocalc estimate``, both engines).
+
+A spreadsheet saving one column writes an empty cell as an empty line, and reading such a
+file with pyarrow's or pandas' defaults drops that line: the output would then have fewer
+rows than the input, every row after it shifted against the file's line numbers. The
+expected values here come from the input's own numbers through ``rc.estimate``.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("click")
+pytest.importorskip("polars")
+
+from click.testing import CliRunner, Result
+
+import retrocalc as rc
+from retrocalc.cli import cli
+
+MASS_KG, DURATION_MIN = 70.0, 10.0
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def expected_energy(speeds: list[float]) -> np.ndarray:
+    return np.asarray(
+        rc.estimate(
+            speed_m_s=np.asarray(speeds),
+            mass_kg=MASS_KG,
+            duration_s=DURATION_MIN * 60,
+        ).energy_gross_kcal
+    )
+
+
+def test_an_empty_cell_of_a_one_column_sheet_is_a_row(tmp_path: Path) -> None:
+    # a spreadsheet saving one column as CSV writes an empty cell as an empty line (it has no
+    # delimiter to write)
+    src = tmp_path / "speeds.csv"
+    src.write_text("speed_m_s\r\n2.5\r\n\r\n3.0\r\n\r\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["--mass-kg", str(MASS_KG), "--duration-min", str(DURATION_MIN), "--quiet"]
+    assert run("estimate", str(src), "-o", str(out), *args).exit_code == 0
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["ok", "error", "ok", "error"]
+    assert "speed_m_s" in rows[1]["error"]
+    assert "missing" in rows[1]["error"]
+    got = [float(rows[i]["energy_gross_kcal"]) for i in (0, 2)]
+    np.testing.assert_allclose(got, expected_energy([2.5, 3.0]), rtol=1e-12)
+    # the written file reads back to the same frame: the empty cell is quoted, not a blank line
+    assert pd.read_csv(out)["speed_m_s"].isna().tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_blank_lines_keep_every_row_in_order(tmp_path: Path, engine: str) -> None:
+    if engine == "dask":
+        pytest.importorskip("dask.dataframe")
+    # blank lines before the header are skipped; after it each is a row of empty cells, also
+    # where a small block (and a Dask partition) starts or ends at one
+    speeds = [1.0 + (i % 40) / 10 for i in range(3000)]
+    lines = ["", "", "speed_m_s;mass_kg"]
+    blank = set(range(0, 3000, 7))
+    for i, speed in enumerate(speeds):
+        lines.append("" if i in blank else f"{speed:.1f}".replace(".", ",") + ";70")
+    src = tmp_path / "semicolons.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / f"{engine}.csv"
+    args = ["--duration-min", str(DURATION_MIN), "--engine", engine, "--block-mb", "0.01"]
+    assert run("estimate", str(src), "-o", str(out), "--quiet", *args).exit_code == 0
+    rows = rows_of(out)
+    assert len(rows) == len(speeds)
+    status = [r["status"] for r in rows]
+    assert [i for i, s in enumerate(status) if s == "error"] == sorted(blank)
+    kept = [i for i in range(len(speeds)) if i not in blank]
+    assert [rows[i]["speed_m_s"] for i in kept] == [lines[3 + i].split(";")[0] for i in kept]
+    got = np.array([float(rows[i]["energy_gross_kcal"]) for i in kept])
+    np.testing.assert_allclose(got, expected_energy([speeds[i] for i in kept]), rtol=1e-12)
+
+
+def test_both_engines_write_the_same_bytes_for_blank_lines(tmp_path: Path) -> None:
+    pytest.importorskip("dask.dataframe")
+    src = tmp_path / "in.csv"
+    src.write_text("\nspeed_m_s\n2.5\n\n\n3.0\n\n", encoding="utf-8")
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    args = ["--mass-kg", "70", "--duration-min", "10", "--quiet"]
+    assert run("estimate", str(src), "-o", str(local), *args).exit_code == 0
+    assert run("estimate", str(src), "-o", str(dask), "--engine", "dask", *args).exit_code == 0
+    assert dask.read_bytes() == local.read_bytes()
+    assert [r["status"] for r in rows_of(local)] == ["ok", "error", "error", "ok", "error"]
