@@ -186,9 +186,10 @@ def write_fit(
             event(start, EventType.START)
         r = RecordMessage()
         r.timestamp = ms0 + round(track.t[i] * 1000)
-        r.position_lat = LAT0
-        r.position_long = float(track.lon[i])
-        r.distance = float(track.d[i])
+        if np.isfinite(track.d[i]):  # NaN: no distance and no position (a pool swim)
+            r.position_lat = LAT0
+            r.position_long = float(track.lon[i])
+            r.distance = float(track.d[i])
         r.altitude = float(track.z[i])
         if track.hr is not None:
             r.heart_rate = int(track.hr[i])

@@ -171,6 +171,32 @@ def test_triathlon_with_transitions_gives_one_row_per_session(tmp_path: Path) ->
     assert table.loc[4, "energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-3)
 
 
+def test_a_pool_swim_leg_without_distance_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    # a pool swim records time (and heart rate) but no distance and no position: the leg has
+    # no energy and says why; the batch does not fail for it (exit 0) and the run counts
+    track = bouts((1.0, 180), (1.2, 60), (RUN, 180))
+    track.d[track.t <= 180] = np.nan
+    legs = [(0, 180, "swimming", "lap_swimming"), (180, 240, "transition"), (240, 420, "running")]
+    path = write_fit(track, tmp_path / "pool.fit", sessions=legs)
+    table = rc.estimate_activities(path, mass_kg=70, processes=1, progress=False)
+    assert table["sport"].tolist() == ["swimming", "transition", "running"]
+    assert table["sub_sport"].tolist()[0] == "lap_swimming"
+    assert table["status"].tolist() == ["warning", "ok", "ok"]
+    assert table.loc[0, "reason"].startswith("sport is swimming, not a walk or run: not estimated")
+    assert "no distance" in table.loc[0, "reason"]
+    assert pd.isna(table.loc[0, "energy_net_kcal"])
+    run = rc.estimate(speed_m_s=RUN, mass_kg=70, duration_s=180, gait="run")
+    assert table.loc[2, "energy_net_kcal"] == pytest.approx(run.energy_net_kcal, rel=1e-3)
+    from click.testing import CliRunner
+
+    from retrocalc.cli import cli
+
+    out = tmp_path / "summary.csv"
+    args = ["activity", str(path), "-o", str(out), "--mass-kg", "70", "--processes", "1"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert pd.read_csv(out)["status"].tolist() == ["warning", "ok", "ok"]
+
+
 @pytest.fixture(scope="module")
 def folder(brick: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("files") / "ann"

@@ -96,7 +96,8 @@ def activity(
     session: 0, 1, ...), each estimated with its own sport; session is empty otherwise.
     A file that cannot be read is a row with status=error and the reason; the batch goes on.
     A sport other than walking or running (cycling...) is estimated as walking or running and
-    marked status=warning. Outputs are written atomically. Exit status 1 when any file failed.
+    marked status=warning (without energy when it cannot be estimated: a pool swim). Outputs
+    are written atomically. Exit status 1 when any file failed.
     """  # fmt: skip
     if example:
         from ..data import example_path

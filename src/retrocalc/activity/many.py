@@ -196,7 +196,33 @@ def _estimated(
                 result.samples.to_csv(handle, index=False)
             row["samples_file"] = target
     except Exception as exc:  # a bad file is a row, never the end of the batch
-        row.update(status="error", reason=str(exc) or type(exc).__name__)
+        row.update(_failed(act, exc))
+    return row
+
+
+def _failed(act: Activity, exc: Exception) -> dict[str, Any]:
+    """What the summary row says of a recording that could not be estimated: what it is,
+    and why. A leg retrocalc has no model for (a pool swim without distance) is a warning,
+    without energy, not a failure of the batch."""
+    from .estimate import NOT_ON_FOOT
+
+    reason = str(exc) or type(exc).__name__
+    start = act.start_time
+    row: dict[str, Any] = {
+        "format": act.format,
+        "sport": act.sport,
+        "sub_sport": act.sub_sport,
+        "device": act.device,
+        "start_time": None if start is None else start.isoformat(),
+        "foot_sport": act.sport not in NOT_ON_FOOT,
+        "status": "error",
+        "reason": reason,
+    }
+    if act.sport in NOT_ON_FOOT:
+        row.update(
+            status="warning",
+            reason=f"sport is {act.sport}, not a walk or run: not estimated ({reason})",
+        )
     return row
 
 
@@ -348,8 +374,9 @@ def estimate_activities(
         NA for a file read as one activity), ``status`` (``ok``; ``warning``: estimated,
         but the sport is not a walk or a run, part of the track has no time, or the data
         were damaged (a truncated or corrupt file, dropped records, GPS jumps, altitude faults:
-        :class:`~retrocalc.activity.read.Fault`), see ``reason``; ``error``: not estimated,
-        see ``reason``), ``reason``,
+        :class:`~retrocalc.activity.read.Fault`), see ``reason``; also a sport not on foot
+        that could not be estimated at all, such as a pool swim without distance: no
+        energy; ``error``: not estimated, see ``reason``), ``reason``,
         ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
         (sport, start time, totals...).
     """
