@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -51,13 +52,61 @@ def _speed_text(v: float, unit: str) -> str:
     return f"{_number(v, 3)} m/s = {_number(v * 3.6, 2)} km/h = {pace}"
 
 
+#: What to type instead, for a value of an option that looks like another unit
+_RETYPE = {
+    ("--speed-m-s", "high"): "for km/h give --speed-kmh",
+    ("--grade", "high"): "a grade is a fraction: 0.05 for 5 %",
+    ("--grade", "low"): "a grade is a fraction: -0.05 for -5 %",
+    ("--to-grade", "high"): "a grade is a fraction: 0.05 for 5 %",
+    ("--to-grade", "low"): "a grade is a fraction: -0.05 for -5 %",
+}
+
+
+def _check_units(options: list[tuple[str, Any, str, float | None, bool]]) -> None:
+    """Say on standard error, in the command's words, which option's value looks like
+    another unit: (option, value as typed, input, value in the input's unit, whether the
+    option is in that unit) each; the rules are the library's
+    (:data:`~retrocalc.composition.plausible.UNIT_LIMITS`)."""
+    from .composition.plausible import UNIT_LIMITS
+    from .nomenclature import INPUTS
+
+    for option, typed, name, value, same_unit in options:
+        for rule in UNIT_LIMITS:
+            if value is None or rule.name != name or not rule.warns or rule.gait is not None:
+                continue
+            if rule.low is not None and value < rule.low:
+                side, hint = "low", rule.low_hint
+            elif rule.high is not None and value > rule.high:
+                side, hint = "high", rule.high_hint
+            else:
+                continue
+            retype = _RETYPE.get((option, side))
+            shown = f"{typed:g}" if isinstance(typed, float) else typed
+            if same_unit:
+                text = f"{option} {shown} {hint}"
+            else:  # given in another unit (km/h, a pace): its own unit is not the question
+                unit = INPUTS[name].unit
+                text = f"{option} {shown} is {_number(value, 3)} {unit}: {rule.why}"
+            click.echo(f"Warning: {text}{'; ' + retype if retype else ''}", err=True)
+
+
 def _report_units(caught: list[warnings.WarningMessage]) -> None:
-    # a value that looks like another unit (speed 12 m/s: km/h?, mass 900 kg: lb?) is said
-    # on standard error in the library's words (its UnitWarning), once; the other warnings
-    # only repeat the answer's status and reason
-    texts = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, UnitWarning))
+    # a row of --input that looks like another unit is said on standard error once per
+    # input, in the library's words without its Python advice, the row counted from 1 as
+    # in the file; the other warnings only repeat the answers' status and reason
+    texts = dict.fromkeys(
+        _cli_words(str(w.message)) for w in caught if issubclass(w.category, UnitWarning)
+    )
     for text in texts:
         click.echo(f"Warning: {text}", err=True)
+
+
+def _cli_words(text: str) -> str:
+    """A UnitWarning's text with the row counted from 1 and without its Python advice:
+    ``speed_m_s=20 in row 2 looks like km/h (1 such value)``."""
+    head, _, advice = text.partition("; ")
+    count = advice[advice.rfind(" (") :] if advice.endswith(")") else ""
+    return re.sub(r" at index (\d+)", lambda m: f" in row {int(m[1]) + 1}", head) + count
 
 
 def _write_atomic(frame: Any, output: str) -> None:
@@ -236,7 +285,19 @@ def pace(
                 )
     except (ValueError, TypeError) as exc:
         raise click.ClickException(str(exc)) from None
-    _report_units(caught)
+    del caught  # the library's UnitWarnings speak of its arguments: the options are named here
+    speed_option = next(
+        (f"--{k.replace('_', '-')}", given[k]) for k in ("pace", "speed_kmh", "speed_m_s")
+        if given[k] is not None
+    ) if target is None else None  # fmt: skip
+    _check_units(
+        [
+            *([(*speed_option, "speed_m_s", v, speed_m_s is not None)] if speed_option else []),
+            ("--mass-kg", mass_kg, "mass_kg", mass_kg, True),
+            ("--grade", grade, "grade", grade, True),
+            ("--to-grade", to_grade, "grade", to_grade, True),
+        ]
+    )
     answer = float(result.speed_m_s)
     if as_json:
         click.echo(
