@@ -197,6 +197,24 @@ def test_a_pool_swim_leg_without_distance_is_a_warning_not_a_failure(tmp_path: P
     assert pd.read_csv(out)["status"].tolist() == ["warning", "ok", "ok"]
 
 
+def test_recording_between_two_sessions_is_counted_with_the_first_and_said(
+    tmp_path: Path,
+) -> None:
+    # the run session ends at 120 s, the ride starts at 150 s: the 30 s between them (the
+    # watch recording on) belong to no session; they go with the run, and its notes say so
+    track = bouts((RUN, 150), (BIKE, 240))
+    legs = [(0.0, 120.0, "running"), (150.0, 390.0, "cycling")]
+    run, ride = _read(write_fit(track, tmp_path / "gap.fit", sessions=legs)).split_sessions()
+    assert run.samples["elapsed_s"].iloc[-1] == 150.0
+    gap = [w for w in run.warnings if "after the session's end" in str(w)]
+    assert len(gap) == 1
+    assert "30 s of recording" in str(gap[0])
+    assert not [w for w in ride.warnings if "after the session's end" in str(w)]
+    # sessions that follow each other leave no such note
+    brick = _read(_brick(tmp_path / "brick.fit")).split_sessions()
+    assert not [w for p in brick for w in p.warnings if "after the session's end" in str(w)]
+
+
 @pytest.fixture(scope="module")
 def folder(brick: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("files") / "ann"

@@ -93,6 +93,9 @@ def split_sessions(act: Activity) -> list[Activity]:
         sport = norm_sport(table["sport"].iloc[i])
         sub: Any = table["sub_sport"].iloc[i]
         sub_sport = None if pd.isna(sub) else str(sub)
+        leg_notes = [*notes, session_note(i, n, sport)]
+        if gap := _after_end(table, i, timed):
+            leg_notes.append(gap)
         out.append(
             Activity(
                 samples=samples,
@@ -103,11 +106,32 @@ def split_sessions(act: Activity) -> list[Activity]:
                 device=act.device,
                 laps=laps,
                 timer_events=events,
-                warnings=[*notes, session_note(i, n, sport)],
+                warnings=leg_notes,
                 sessions=row,
             )
         )
     return out
+
+
+def _after_end(table: pd.DataFrame, i: int, timed: np.ndarray[Any, Any]) -> str | None:
+    """The note of a session whose samples go on past its end (its start plus its elapsed
+    time) before the next session starts: that stretch, between two legs, is counted with
+    this one (no session claims it). None without such a stretch."""
+    if i + 1 >= len(table) or not timed.size:
+        return None
+    end = float(table["start_s"].iloc[i]) + float(table["elapsed_s"].iloc[i])
+    if not np.isfinite(end):
+        return None
+    extra = float(timed[-1]) - end
+    if extra <= _GAP_TOLERANCE_S:
+        return None
+    return (
+        f"session {i}: {extra:.0f} s of recording after the session's end (before session "
+        f"{i + 1} starts) belong to no session; counted with session {i}"
+    )
+
+
+_GAP_TOLERANCE_S = 1.0  # a session's recorded elapsed time may stop a sample short
 
 
 def _without_restart(
