@@ -99,3 +99,37 @@ def test_both_engines_write_the_same_bytes_for_blank_lines(tmp_path: Path) -> No
     assert run("estimate", str(src), "-o", str(dask), "--engine", "dask", *args).exit_code == 0
     assert dask.read_bytes() == local.read_bytes()
     assert [r["status"] for r in rows_of(local)] == ["ok", "error", "error", "ok", "error"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "speed_m_s",  # a header alone, without a final newline
+        "\n\nspeed_m_s",  # the same after blank lines
+        "\ufeff\r\nspeed_m_s\r\n",
+        "speed_m_s\n\n",  # one empty row
+    ],
+)
+def test_a_header_alone_gives_the_same_file_on_both_engines(tmp_path: Path, text: str) -> None:
+    pytest.importorskip("dask.dataframe")
+    src = tmp_path / "in.csv"
+    src.write_text(text, encoding="utf-8")
+    local, dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    args = ["--mass-kg", "70", "--duration-min", "10", "--quiet"]
+    assert run("estimate", str(src), "-o", str(local), *args).exit_code == 0
+    assert run("estimate", str(src), "-o", str(dask), "--engine", "dask", *args).exit_code == 0
+    assert dask.read_bytes() == local.read_bytes()
+    assert len(rows_of(local)) == text.count("\n\n", text.index("speed_m_s"))
+
+
+def test_one_column_of_decimal_commas_after_blank_and_whole_rows(tmp_path: Path) -> None:
+    # the first rows (an empty cell, a whole number) hold no comma: the later ones decide
+    src = tmp_path / "speeds.csv"
+    src.write_text("speed_m_s\n\n3\n2,5\n3,5\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    args = ["--mass-kg", str(MASS_KG), "--duration-min", str(DURATION_MIN), "--quiet"]
+    assert run("estimate", str(src), "-o", str(out), *args).exit_code == 0
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["error", "ok", "ok", "ok"]
+    got = [float(r["energy_gross_kcal"]) for r in rows[1:]]
+    np.testing.assert_allclose(got, expected_energy([3.0, 2.5, 3.5]), rtol=1e-12)

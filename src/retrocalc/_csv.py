@@ -21,9 +21,10 @@ def delimiter_of(path: str | os.PathLike[str]) -> str:
     """The field delimiter of a CSV file (``.gz`` read through gzip).
 
     ``,`` unless the header line holds none outside quotes and holds ``;``, a tab or ``|``
-    (the most frequent). A header of one column holds none: ``;`` then when the next line
-    holds a comma and no semicolon (one column of decimal-comma numbers), else ``,``. A file
-    that cannot be read gives ``,`` (its reader then says why).
+    (the most frequent). A header of one column holds none: ``;`` then when one of the next
+    100 lines holds a comma and none a semicolon (one column of decimal-comma numbers), else
+    ``,``. Blank lines before the header are passed over. A file that cannot be read gives
+    ``,`` (its reader then says why).
     """
     return _layout(path)[0]
 
@@ -62,18 +63,27 @@ def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int]:
             while blank < _MAX_BLANK_LINES and first and not first.lstrip(b"\xef\xbb\xbf").strip():
                 blank += 1
                 first = handle.readline(1 << 20)
-            second = handle.readline(1 << 20)
+            # the rows after it (a header of one column: are they decimal-comma numbers?)
+            rows = [handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT)]
     except (OSError, EOFError):
         return ",", 0
-    return _delimiter(first, second), blank
+    return _delimiter(first, rows), blank
 
 
-def _delimiter(first: bytes, second: bytes) -> str:
-    first, second = (re.sub(rb'"[^"]*"', b"", line) for line in (first, second))
+_ROWS_LOOKED_AT = 100
+
+
+def _delimiter(first: bytes, rows: list[bytes]) -> str:
+    first = re.sub(rb'"[^"]*"', b"", first)
     if b"," in first:
         return ","
     counts = {d: first.count(d.encode()) for d in _OTHERS}
     best = max(counts, key=lambda d: counts[d])
     if counts[best]:
         return best
-    return ";" if b"," in second and b";" not in second else ","
+    # one column: a comma in a row is a decimal comma (a second field would need a second
+    # column); blank lines (empty cells) and rows of integers say nothing
+    rows = [re.sub(rb'"[^"]*"', b"", row) for row in rows]
+    if any(b"," in row for row in rows) and not any(b";" in row for row in rows):
+        return ";"
+    return ","

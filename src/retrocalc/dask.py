@@ -129,7 +129,7 @@ def estimate(
     return ddf.map_partitions(_evaluate_partition, plan, options, meta=meta)
 
 
-def _read(path: str, block_bytes: int) -> dd.DataFrame:
+def _read(path: str, block_bytes: int, header: Sequence[str]) -> dd.DataFrame:
     dd = _require()
     if is_parquet(path):
         return dd.read_parquet(path)
@@ -143,6 +143,12 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
         lead["skiprows"] = skip
         if blocksize is not None and blocksize < _DASK_SAMPLE_BYTES:
             lead["sample"] = blocksize  # what Dask would choose, without its warning
+    if _header_only(path):
+        # a header without a final newline and no rows: Dask's reader finds no columns
+        import pandas as pd
+
+        empty = pd.DataFrame({name: pd.Series([], dtype=str) for name in header})
+        return dd.from_pandas(empty, npartitions=1)
     # pyarrow's parser, as the local engine: a short row is refused, not padded with ""
     return dd.read_csv(
         path,
@@ -157,6 +163,22 @@ def _read(path: str, block_bytes: int) -> dd.DataFrame:
     )
 
 
+def _header_only(path: str) -> bool:
+    """Whether a CSV file is its header line alone, without a final newline."""
+    import gzip
+
+    opener: Any = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            data = handle.read(_HEADER_ONLY_BYTES)
+    except (OSError, EOFError):
+        return False
+    # (blank lines before the header do not count; a newline after it makes rows possible)
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return len(data) < _HEADER_ONLY_BYTES and bool(text) and b"\n" not in text
+
+
+_HEADER_ONLY_BYTES = 1 << 20  # a longer file is not a header alone
 _DASK_SAMPLE_BYTES = 256_000  # dask.dataframe.read_csv's default sample
 
 
@@ -224,7 +246,7 @@ def run_files(
             workers = max(len(client.scheduler_info()["workers"]), 1)
         window = workers * _WINDOW_PER_WORKER
         for path in paths:
-            ddf = _read(path, block_bytes)
+            ddf = _read(path, block_bytes, header)
             if [str(c) for c in ddf.columns] != list(header):
                 raise BatchError(f"{path}: columns {list(ddf.columns)} differ from {header}")
             parts = ddf.map_partitions(

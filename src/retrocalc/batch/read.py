@@ -167,6 +167,7 @@ def _header_without_rows(path: str) -> list[str] | None:
     if not text.strip():
         return None
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter(path)))
+    rows = rows[blank_lines_before_header(path) :]
     return rows[0] if len(rows) == 1 and rows[0] else None
 
 
