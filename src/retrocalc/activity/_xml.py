@@ -28,6 +28,7 @@ from .read import (
     ActivityError,
     Fault,
     _empty_laps,
+    elapsed_seconds,
     make_samples,
     norm_sport,
     seconds_since,
@@ -241,9 +242,10 @@ def _build(
     kind: str,
 ) -> Activity:
     columns: dict[str, Any] = {n: table[:, i] for i, n in enumerate(_NAMES)}
+    elapsed = columns["elapsed_s"] = elapsed_seconds(time)  # (here: the laps use it too)
     columns.update(time=time, segment=np.asarray(segments), lap=np.asarray(lap_of))
     samples = make_samples(columns, len(table), copy=False)  # the arrays are this reader's
-    lap_frame = _empty_laps() if not laps else _lap_frame(laps, time, samples)
+    lap_frame = _empty_laps() if not laps else _lap_frame(laps, time, elapsed)
     sport = meta.get("sport")
     return Activity(
         samples=samples,
@@ -257,7 +259,7 @@ def _build(
 
 
 def _lap_frame(
-    laps: list[tuple[Any, ...]], time: pd.DatetimeIndex, samples: pd.DataFrame
+    laps: list[tuple[Any, ...]], time: pd.DatetimeIndex, elapsed: _Array
 ) -> pd.DataFrame:
     """The TCX laps: start (time and elapsed), elapsed and timer time, distance."""
     start = _values.time_texts([s for s, *_ in laps])
@@ -266,7 +268,6 @@ def _lap_frame(
         start_s = np.full(len(laps), np.nan)
     # TotalTimeSeconds is the lap's timer time (pauses excluded); its elapsed time runs
     # from its start to the next lap's start (the last lap: to the last timed point)
-    elapsed = samples["elapsed_s"].to_numpy()
     timed = elapsed[~np.isnan(elapsed)]
     end_s = float(timed.max()) if timed.size else np.nan  # Series.max: NaN skipped
     return frame(
