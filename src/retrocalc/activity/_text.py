@@ -1,8 +1,9 @@
 """Text columns of an activity estimate as a few labels and one integer code per sample.
 
 A column of text built per sample costs a conversion of every value (0.17 ms per 3,600
-samples in pandas 3, where object arrays of text become ``str`` columns); built from its
-few labels and the codes it costs a ``take``. The summaries group by the codes directly.
+samples in pandas 3, where object arrays of text become ``str`` columns); the frames get a
+Categorical of the few labels and the codes instead (as :func:`retrocalc.estimate` gives its
+label columns), and the summaries group by the codes directly.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ class Coded:
     codes: NDArray[np.intp]
 
     def column(self) -> Any:
-        """The column as the DataFrame constructor makes it from the object array of texts
-        (``str`` in pandas 3, object before): the labels are converted, then taken."""
-        return _labels(self.names).take(self.codes)
+        """The column as a pandas Categorical of ``names`` (in their order) and the codes,
+        as :func:`retrocalc.estimate` gives its label columns in frames: no text per
+        sample is made."""
+        # (the codes are this module's own, within the names: not checked again)
+        return pd.Categorical.from_codes(self.codes, dtype=_dtype(self.names), validate=False)
 
     def objects(self) -> NDArray[Any]:
         """The texts as an object array."""
@@ -36,19 +39,9 @@ class Coded:
         return out
 
 
-_PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
-
-
-def _labels(names: tuple[str, ...]) -> Any:
-    """``names`` as pandas converts an object array of texts (0.06 ms: made once per set of
-    labels and pandas' text setting; never handed out, only taken from)."""
-    # the text setting (fixed from pandas 3 on, where asking for it warns)
-    return _converted(names, None if _PANDAS_3 else pd.get_option("future.infer_string"))
-
-
 @functools.lru_cache(maxsize=64)
-def _converted(names: tuple[str, ...], setting: Any) -> Any:  # setting: part of the key
-    return pd.Series(np.array(names, dtype=object), copy=False).array
+def _dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(names))
 
 
 def sorted_labels(values: Any) -> tuple[list[str], NDArray[np.intp]]:
