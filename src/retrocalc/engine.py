@@ -422,9 +422,12 @@ def evaluate(
     for name in ("gait_used", "model_used"):
         if name in buffers:
             table = _GAIT_NAMES if name == "gait_used" else _MODEL_NAMES
+            # every code indexes the table (-1 was replaced above): mode="wrap" changes no
+            # value, and spares the copy numpy makes of ``out`` under the default "raise"
             np.take(
                 table,
                 gait_code if name == "gait_used" else model_code,
                 out=buffers[name].reshape(-1),
+                mode="wrap",
             )
     return columns
