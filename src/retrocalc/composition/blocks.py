@@ -137,9 +137,7 @@ def _forward_block(
     ``codes`` is an int when one model serves the whole block; ``spans`` the smallest and
     largest value of inputs over the block (NaN ignored), which spare range checks a pass.
     """
-    gross_fwd = np.empty(n)
-    if any_missing:
-        gross_fwd.fill(np.nan)
+    gross_fwd: Any = None  # made on first need: one model's own result may stand for it
     out_of_range: Any = False
     if type(codes) is int:
         present: list[tuple[int, int]] = [(codes, n)]
@@ -161,13 +159,17 @@ def _forward_block(
             _take(w_per_vo2, sel) if reads_o2 else None,
             _take(rest_w_kg, sel) if reads_rest else None,
         )
-        if sel is None:
-            gross_fwd[:] = part
+        if sel is None and _fresh(part, n):
+            gross_fwd = part  # one model over every row: its own result, not a copy
         else:
-            gross_fwd[sel] = part
+            if gross_fwd is None:
+                gross_fwd = np.full(n, np.nan) if any_missing else np.empty(n)
+            gross_fwd[slice(None) if sel is None else sel] = part
         bad = flags.outside((0, int(code)), spec, sub, n, sel, offset, spans)
         if bad is not False:
             out_of_range = bad if out_of_range is False else out_of_range | bad
+    if gross_fwd is None:  # no row with an estimate
+        gross_fwd = np.full(n, np.nan)
     return gross_fwd, out_of_range
 
 
@@ -213,6 +215,14 @@ def _backward_block(
             out_of_range = bad if out_of_range is False else out_of_range | bad
         net[sel] = net.take(sel) * factor
     return net, out_of_range
+
+
+def _fresh(x: Any, n: int) -> bool:
+    """Whether ``x`` is a float64 array of ``n`` rows that owns its memory (a result, never
+    an input's view), fit to stand for the block's forward power."""
+    if not isinstance(x, np.ndarray):
+        return False
+    return x.base is None and x.shape == (n,) and x.dtype == np.float64
 
 
 def _take(x: Any, rows: Any) -> Any:
