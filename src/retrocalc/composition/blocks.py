@@ -64,7 +64,11 @@ _SAFE = 1e300
 
 
 def _not_finite(
-    result: Mapping[str, Any], timed: bool, n: int, limits: tuple[float | None, ...] | None = None
+    result: Mapping[str, Any],
+    timed: bool,
+    n: int,
+    limits: tuple[float | None, ...] | None = None,
+    spans: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> Any:
     """Rows (bool array) with an infinite output (float64 overflowed), or None.
 
@@ -76,6 +80,7 @@ def _not_finite(
     from the powers: once both powers are finite and at most ``P`` in magnitude, MET is at
     most P / (mass w rest), the cost of transport P / (mass speed) and the energies
     P duration / 1000, and an output whose bound is below :data:`_SAFE` needs no pass.
+    ``spans`` holds outputs' smallest and largest values (NaN ignored), when known.
     """
     names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
     if timed:
@@ -93,7 +98,10 @@ def _not_finite(
                 continue
             part: Any = np.ones(n, dtype=bool)
         else:
-            low, high = float(np.fmin.reduce(value)), float(np.fmax.reduce(value))
+            span = spans.get(name) if spans is not None else None
+            if span is None:
+                span = np.fmin.reduce(value), np.fmax.reduce(value)
+            low, high = float(span[0]), float(span[1])
             if name in _POWERS and low == low:  # (all NaN: no finite value to bound)
                 largest = max(largest, -low, high)
             if not (math.isinf(low) or math.isinf(high)):
