@@ -83,6 +83,8 @@ def power_of(base: float, x: Any) -> Any:
     """``base ** x`` for a number ``base``: with an array ``x``, the base is an array of its
     shape, as numpy's SIMD power reads a broadcast scalar about half as fast (each element
     goes through the same routine: the same numbers)."""
+    if type(x) is float:  # one row: no numpy call
+        return base**x
     if isinstance(x, np.ndarray) and x.ndim:
         bases = np.full(x.shape, base)
         return np.power(bases, x, out=bases)
