@@ -221,15 +221,31 @@ def _keys(values: NDArray[Any]) -> NDArray[Any] | None:
     if not 0 < chars <= 8:
         return None
     points = np.ascontiguousarray(values).view(np.uint32).reshape(-1)
-    if points.size and points.max() > 255:
-        return None
     if chars in (1, 2, 4, 8):  # whole words already
-        return points.astype(np.uint8).view(f"<u{chars}")
+        data = np.empty(points.size, dtype=np.uint8)
+        return data.view(f"<u{chars}") if _narrowed(points, data) else None
     data = np.empty(points.size + 8 - chars, dtype=np.uint8)
     data[points.size :] = 0  # the last row's word reads past the end
-    np.copyto(data[: points.size], points, casting="unsafe")
+    if not _narrowed(points, data[: points.size]):
+        return None
     words = np.ndarray((values.size,), dtype="<u8", buffer=data, strides=(chars,))
     return words & np.uint64((1 << 8 * chars) - 1)
+
+
+#: Code points narrowed per pass (512 KB of them): the cast reads each part from the L2
+#: cache right after the check did, not from memory (a block of direction labels is 2 MB).
+_NARROW_POINTS = 1 << 17
+
+
+def _narrowed(points: NDArray[np.uint32], data: NDArray[np.uint8]) -> bool:
+    """``points`` cast to bytes into ``data``; False (``data`` unfinished) if one is above
+    255, not Latin-1."""
+    for j in range(0, points.size, _NARROW_POINTS):
+        part = points[j : j + _NARROW_POINTS]
+        if part.max() > 255:
+            return False
+        np.copyto(data[j : j + _NARROW_POINTS], part, casting="unsafe")
+    return True
 
 
 class _Labels:
@@ -422,9 +438,12 @@ def evaluate(
     for name in ("gait_used", "model_used"):
         if name in buffers:
             table = _GAIT_NAMES if name == "gait_used" else _MODEL_NAMES
+            # every code indexes the table (-1 was replaced above): mode="wrap" changes no
+            # value, and spares the copy numpy makes of ``out`` under the default "raise"
             np.take(
                 table,
                 gait_code if name == "gait_used" else model_code,
                 out=buffers[name].reshape(-1),
+                mode="wrap",
             )
     return columns

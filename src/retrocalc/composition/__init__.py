@@ -364,11 +364,15 @@ def evaluate(
     if block:
         assert out is not None, "a block writes into the engine's output slices"
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            result = physics.derive(gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out)
+            powers: dict[str, Any] = {}  # their spans, taken while in the cache
+            result = physics.derive(
+                gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out, powers
+            )
             # a result that overflows float64 (mass 1e308, a subnormal speed with a
             # distance) is no estimate: flagged, never passed on as in range
             timed = rows.get("duration_s") is not None or distance_given(rows)
-            bad_out = _not_finite(result, timed, n, _limits(spans, timed, w_per_vo2, rest_vo2))
+            limits = _limits(spans, timed, w_per_vo2, rest_vo2)
+            bad_out = _not_finite(result, timed, n, limits, powers)
         if bad_out is not None:
             bad_out &= ~miss if any_missing else True
             if ctx.policy == "nan" and out_of_range is not False:

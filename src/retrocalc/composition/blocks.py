@@ -64,7 +64,11 @@ _SAFE = 1e300
 
 
 def _not_finite(
-    result: Mapping[str, Any], timed: bool, n: int, limits: tuple[float | None, ...] | None = None
+    result: Mapping[str, Any],
+    timed: bool,
+    n: int,
+    limits: tuple[float | None, ...] | None = None,
+    spans: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> Any:
     """Rows (bool array) with an infinite output (float64 overflowed), or None.
 
@@ -76,6 +80,7 @@ def _not_finite(
     from the powers: once both powers are finite and at most ``P`` in magnitude, MET is at
     most P / (mass w rest), the cost of transport P / (mass speed) and the energies
     P duration / 1000, and an output whose bound is below :data:`_SAFE` needs no pass.
+    ``spans`` holds outputs' smallest and largest values (NaN ignored), when known.
     """
     names: tuple[str, ...] = ("power_gross_w", "power_net_w", "met", "cost_of_transport_j_kg_m")
     if timed:
@@ -93,7 +98,10 @@ def _not_finite(
                 continue
             part: Any = np.ones(n, dtype=bool)
         else:
-            low, high = float(np.fmin.reduce(value)), float(np.fmax.reduce(value))
+            span = spans.get(name) if spans is not None else None
+            if span is None:
+                span = np.fmin.reduce(value), np.fmax.reduce(value)
+            low, high = float(span[0]), float(span[1])
             if name in _POWERS and low == low:  # (all NaN: no finite value to bound)
                 largest = max(largest, -low, high)
             if not (math.isinf(low) or math.isinf(high)):
@@ -137,9 +145,7 @@ def _forward_block(
     ``codes`` is an int when one model serves the whole block; ``spans`` the smallest and
     largest value of inputs over the block (NaN ignored), which spare range checks a pass.
     """
-    gross_fwd = np.empty(n)
-    if any_missing:
-        gross_fwd.fill(np.nan)
+    gross_fwd: Any = None  # made on first need: one model's own result may stand for it
     out_of_range: Any = False
     if type(codes) is int:
         present: list[tuple[int, int]] = [(codes, n)]
@@ -161,13 +167,17 @@ def _forward_block(
             _take(w_per_vo2, sel) if reads_o2 else None,
             _take(rest_w_kg, sel) if reads_rest else None,
         )
-        if sel is None:
-            gross_fwd[:] = part
+        if sel is None and _fresh(part, n):
+            gross_fwd = part  # one model over every row: its own result, not a copy
         else:
-            gross_fwd[sel] = part
+            if gross_fwd is None:
+                gross_fwd = np.full(n, np.nan) if any_missing else np.empty(n)
+            gross_fwd[slice(None) if sel is None else sel] = part
         bad = flags.outside((0, int(code)), spec, sub, n, sel, offset, spans)
         if bad is not False:
             out_of_range = bad if out_of_range is False else out_of_range | bad
+    if gross_fwd is None:  # no row with an estimate
+        gross_fwd = np.full(n, np.nan)
     return gross_fwd, out_of_range
 
 
@@ -213,6 +223,14 @@ def _backward_block(
             out_of_range = bad if out_of_range is False else out_of_range | bad
         net[sel] = net.take(sel) * factor
     return net, out_of_range
+
+
+def _fresh(x: Any, n: int) -> bool:
+    """Whether ``x`` is a float64 array of ``n`` rows that owns its memory (a result, never
+    an input's view), fit to stand for the block's forward power."""
+    if not isinstance(x, np.ndarray):
+        return False
+    return x.base is None and x.shape == (n,) and x.dtype == np.float64
 
 
 def _take(x: Any, rows: Any) -> Any:

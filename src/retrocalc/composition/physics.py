@@ -79,6 +79,10 @@ DERIVATION: tuple[tuple[str, str, str, str], ...] = (
     ("energy_net_kcal", "energy_net_kj", "/", f"{KCAL_TO_KJ!r}"),
 )
 _ARGS = "gross, net, mass, duration, speed, w_per_vo2, rest_vo2"
+#: Outputs whose smallest and largest values a block's :func:`derive` reports (NaN ignored),
+#: taken right after each is written, while it is in the cache: the overflow check of a
+#: block (:func:`.blocks._not_finite`) reads them, and would read the outputs from memory.
+SPANNED = ("power_gross_w", "power_net_w")
 _UFUNC = {"*": "multiply", "/": "divide"}
 
 
@@ -88,10 +92,14 @@ def _compile(block: bool) -> Any:
     ``block`` (no temporaries)."""
     # the nomenclature's order; the cost of transport is filled in by derive()
     names = [n for n, v in OUTPUTS.items() if v.dtype == "float"]
-    lines = [f"def derive({_ARGS}{', out' if block else ''}):"]
+    lines = [f"def derive({_ARGS}{', out, spans' if block else ''}):"]
     for name, left, op, right in DERIVATION:
         if block:
             lines.append(f"    {name} = np.{_UFUNC[op]}({left}, {right}, out=out[{name!r}])")
+            if name in SPANNED:
+                lines.append(
+                    f"    spans[{name!r}] = (np.fmin.reduce({name}), np.fmax.reduce({name}))"
+                )
         else:
             lines.append(f"    {name} = {left} {op} {right}")
     if block:  # filled in by derive(), which guards a zero speed over the arrays
@@ -119,6 +127,7 @@ def derive(
     w_per_vo2: Any,
     rest_vo2: Any,
     out: dict[str, Any],
+    spans: dict[str, tuple[Any, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every numeric output of a block, from gross and net metabolic power per kg [W/kg],
     written into ``out``; one row of floats takes :func:`derive_row`.
@@ -139,6 +148,9 @@ def derive(
     rest_vo2 : float or ndarray [ml/kg/min]
     out : dict of str to ndarray
         The block's slices of the output arrays (the array engine's).
+    spans : dict, optional
+        Gets the smallest and largest value (NaN ignored) of each output in
+        :data:`SPANNED`, as numpy scalars.
 
     Returns
     -------
@@ -146,7 +158,7 @@ def derive(
         Output name (:data:`retrocalc.nomenclature.OUTPUTS`) to value.
     """
     result: dict[str, Any] = _DERIVE_BLOCK(
-        gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out
+        gross, net, mass, duration, speed, w_per_vo2, rest_vo2, out, {} if spans is None else spans
     )
     cot = out.get("cost_of_transport_j_kg_m")
     # no cost per metre at a zero (or NaN) speed; a constant speed is a Python float

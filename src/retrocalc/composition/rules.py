@@ -165,6 +165,8 @@ def choose_model(gait: Any, grade: Any, load: Any, terrain: Any, model: Any) -> 
     if type(model) is int and model >= 0:  # one explicit model (a row, or a whole block)
         return model
     walk, walk_loaded, walk_terrain, run, run_downhill = _DEFAULTS
+    if type(gait) is int and type(model) is int and gait == 1 and run_downhill == run:
+        return run  # one running default across grade 0: no pass over a block's grades
     if type(gait) is int and type(model) is int and type(grade) is float:
         if gait == 1:  # the running default reads only the grade
             return run_downhill if grade < 0.0 else run

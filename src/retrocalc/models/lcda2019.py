@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._fa import power_of
 from ._spec import ModelSpec, Spread, model_function
 
 __all__ = ["SPECS", "SUPINE_REST_W_KG", "lcda2019_loaded_walking", "lcda2019_walking"]
@@ -57,7 +58,7 @@ def lcda2019_walking(speed: Any, grade: Any) -> Any:
         1.44
         + 1.94 * speed**0.43
         + 0.24 * speed**4
-        + 0.34 * speed * g * (1.0 - 1.05 ** (1.0 - 1.1 ** (g + 32.0)))
+        + 0.34 * speed * g * (1.0 - power_of(1.05, 1.0 - power_of(1.1, g + 32.0)))
     )
 
 
