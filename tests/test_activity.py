@@ -96,6 +96,29 @@ def test_pauses_by_segment_timer_and_gap(how: str, tmp_path: Path) -> None:
     assert how in set(r.samples["state"])
 
 
+@pytest.mark.parametrize("stops", [[], [(300.0, 400.0)]])
+def test_by_gait_rows_are_the_timed_pairs_only(
+    stops: list[tuple[float, float]], tmp_path: Path
+) -> None:
+    # 300 s running, (a 100 s timer pause), 300 s running: one row per (gait, direction)
+    # that has time; the first sample ends no interval and makes no "pause" row of 0 s
+    a, b = steady(3.0, 300), steady(3.0, 300)
+    t = np.concatenate([a.t, b.t + 400])
+    track = Track(t, np.concatenate([a.d, b.d + 900]), np.full(t.size, 50.0))
+    if not stops:  # the same without the gap: one steady run of 700 s
+        track = steady(3.0, 700)
+    r = rc.estimate_activity(write_fit(track, tmp_path / "p.fit", stops=stops), mass_kg=70)
+    table = r.by_gait
+    assert (table["time_s"] > 0).all()
+    assert table["time_s"].sum() == pytest.approx(r.summary["elapsed_s"])
+    pairs = list(zip(table["gait"], table["direction"], strict=True))
+    assert pairs == ([("pause", "forward"), ("run", "forward")] if stops else [("run", "forward")])
+    if stops:
+        paused = table.loc[table["gait"] == "pause", "time_s"].item()
+        assert paused == pytest.approx(r.summary["paused_s"])
+        assert paused == pytest.approx(100.0, abs=1.0)
+
+
 def test_smart_recording_gap_while_moving_stays_moving(tmp_path: Path) -> None:
     t = np.arange(0, 601, 30, dtype=float)  # one point every 30 s at 3 m/s
     track = Track(t, 3.0 * t, np.full(t.size, 10.0))

@@ -76,7 +76,8 @@ class ActivityResult:
         Per kilometre of distance and per lap: distance, moving and elapsed time, gain,
         loss, gross and net kcal.
     by_gait : pandas.DataFrame
-        Time, distance and energy per gait and direction (pauses as gait ``"pause"``).
+        Time, distance and energy per gait and direction (pauses as gait ``"pause"``); one
+        row per pair that has time.
     settings : dict
         Everything used: grade filter, pause rules, gait band, mass, direction, options.
     warnings : list of str

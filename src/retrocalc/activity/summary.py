@@ -86,6 +86,12 @@ def summarise(
         "energy_gross_kcal": np.bincount(index, gross_s, len(pairs)),
         "energy_net_kcal": np.bincount(index, net_s, len(pairs)),
     }
+    # a pair without time is no row (the first sample, which ends no interval, is "pause")
+    timed = per_gait["time_s"] > 0.0
+    if not timed.all():
+        keys = keys[timed]
+        pairs = [pair for pair, t in zip(pairs, timed.tolist(), strict=True) if t]
+        per_gait = {k: v[timed] for k, v in per_gait.items()}
     by_gait = frame(
         {
             "gait": Coded(tuple(gait_names), keys // nd).column(),  # a handful of pairs
