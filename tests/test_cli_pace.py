@@ -175,3 +175,20 @@ def test_file_rows_that_look_like_another_unit_are_warned_about(tmp_path: Path) 
     assert out.exit_code == 0, out.output
     assert "Warning: speed_m_s=20 in row 2 looks like km/h (1 such value)" in out.stderr
     assert list(pd.read_csv(io.StringIO(out.stdout))["status"]) == ["ok", "above_range"]
+
+
+def test_a_blank_line_of_an_input_file_is_a_question_not_dropped(tmp_path: Path) -> None:
+    # a one-column sheet saves an empty cell as an empty line: that row gets an answer
+    # ("invalid"), and the rows after it keep their places
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n\n2.5\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "invalid", "ok"]
+    assert table["speed_m_s"].isna().tolist() == [False, True, False]
+    alone = [
+        json.loads(CliRunner().invoke(cli, ["pace", "--speed-m-s", v, "--json"]).stdout)
+        for v in ("3", "2.5")
+    ]
+    assert table["speed_m_s_out"][[0, 2]].tolist() == [a["speed_m_s"] for a in alone]

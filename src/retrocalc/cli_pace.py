@@ -324,7 +324,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     import pandas as pd
 
     try:
-        frame = pd.read_csv(path)
+        # a blank line is a row (an empty cell of a one-column sheet): no question is dropped
+        frame = pd.read_csv(path, skip_blank_lines=False)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
 
