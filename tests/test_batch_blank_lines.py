@@ -55,8 +55,7 @@ def test_an_empty_cell_of_a_one_column_sheet_is_a_row(tmp_path: Path) -> None:
     assert run("estimate", str(src), "-o", str(out), *args).exit_code == 0
     rows = rows_of(out)
     assert [r["status"] for r in rows] == ["ok", "error", "ok", "error"]
-    assert "speed_m_s" in rows[1]["error"]
-    assert "missing" in rows[1]["error"]
+    assert rows[1]["error"] == "an empty row: no value in any column"
     got = [float(rows[i]["energy_gross_kcal"]) for i in (0, 2)]
     np.testing.assert_allclose(got, expected_energy([2.5, 3.0]), rtol=1e-12)
     # the written file reads back to the same frame: the empty cell is quoted, not a blank line
@@ -83,6 +82,7 @@ def test_blank_lines_keep_every_row_in_order(tmp_path: Path, engine: str) -> Non
     assert len(rows) == len(speeds)
     status = [r["status"] for r in rows]
     assert [i for i, s in enumerate(status) if s == "error"] == sorted(blank)
+    assert {rows[i]["error"] for i in blank} == {"an empty row: no value in any column"}
     kept = [i for i in range(len(speeds)) if i not in blank]
     assert [rows[i]["speed_m_s"] for i in kept] == [lines[3 + i].split(";")[0] for i in kept]
     got = np.array([float(rows[i]["energy_gross_kcal"]) for i in kept])
@@ -133,3 +133,14 @@ def test_one_column_of_decimal_commas_after_blank_and_whole_rows(tmp_path: Path)
     assert [r["status"] for r in rows] == ["error", "ok", "ok", "ok"]
     got = [float(r["energy_gross_kcal"]) for r in rows[1:]]
     np.testing.assert_allclose(got, expected_energy([3.0, 2.5, 3.5]), rtol=1e-12)
+
+
+def test_a_row_with_some_cells_empty_names_them(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s,mass_kg,note\n,70,x\n,,\n2.5,,\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert run("estimate", str(src), "-o", str(out), "--duration-min", "10", "-q").exit_code == 0
+    errors = [r["error"] for r in rows_of(out)]
+    assert errors[0] == "speed_m_s: missing value"
+    assert errors[1] == "an empty row: no value in any column"  # ",,", as a blank line
+    assert errors[2] == "mass_kg: missing value"

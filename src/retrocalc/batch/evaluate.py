@@ -167,6 +167,20 @@ def _not_finite_after_conversion(
             )
 
 
+#: The reason of a row without any value (a blank line of a CSV file, see batch.read)
+BLANK_LINE = "an empty row: no value in any column"
+
+
+def _blank_lines(frame: pl.DataFrame) -> NDArray[np.bool_]:
+    """Rows whose every cell is text holding nothing but blanks (a blank line of a CSV
+    file); none in a block with a column of another type (Parquet)."""
+    pl = load_polars()
+    if not frame.width or any(kind != pl.String for kind in frame.dtypes):
+        return np.zeros(frame.height, dtype=bool)
+    empty = frame.select(pl.all_horizontal(pl.all().str.strip_chars() == "")).to_series()
+    return np.asarray(empty.fill_null(False).to_numpy(), dtype=bool)
+
+
 def evaluate_block(
     frame: pl.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> tuple[pl.DataFrame, NDArray[np.bool_]]:
@@ -219,6 +233,12 @@ def evaluate_block(
             bad = reasons.mask
             in_range &= ~bad
     why = reasons.reason
+    if bad.any():  # an empty row (a blank line): said as such, not as every input missing
+        blank = _blank_lines(frame) & bad
+        if blank.any():
+            why = pl.select(
+                pl.when(pl.lit(pl.Series(blank))).then(pl.lit(BLANK_LINE)).otherwise(pl.lit(why))
+            ).to_series()
     if flagged.texts:  # the range each flagged row leaves, or the unit it seems to be in
         why = why.fill_null(_texts(flagged))
     unexplained = ~in_range & ~bad & ~suspect
