@@ -192,3 +192,18 @@ def test_a_blank_line_of_an_input_file_is_a_question_not_dropped(tmp_path: Path)
         for v in ("3", "2.5")
     ]
     assert table["speed_m_s_out"][[0, 2]].tolist() == [a["speed_m_s"] for a in alone]
+
+
+def test_file_rows_are_warned_about_in_the_file_s_terms(tmp_path: Path) -> None:
+    # a pace column beyond the speed rule is said as a pace (not "looks like km/h"), its row
+    # counted from 1; an option standing for a missing column is named as the option
+    high = _speed_limit()
+    src = tmp_path / "in.csv"
+    src.write_text("pace\n5:00/km\n0:30/km\n0:20/km\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--mass-kg", "900"])
+    assert out.exit_code == 0, out.output
+    assert high < 1000 / 30
+    assert "Warning: pace in row 2 is 33.333 m/s (2 such values): faster than" in out.stderr
+    assert "Warning: --mass-kg 900 is an implausible body mass" in out.stderr
+    assert "looks like km/h" not in out.stderr
+    assert "retrocalc.units" not in out.stderr

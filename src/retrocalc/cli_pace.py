@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -28,7 +27,6 @@ import click
 import numpy as np
 
 from ._cli_checks import number
-from .exceptions import UnitWarning
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
@@ -52,61 +50,50 @@ def _speed_text(v: float, unit: str) -> str:
     return f"{_number(v, 3)} m/s = {_number(v * 3.6, 2)} km/h = {pace}"
 
 
-#: What to type instead, for a value of an option that looks like another unit
+#: What to type instead, for a value of an option (or column) that looks like another unit
 _RETYPE = {
     ("--speed-m-s", "high"): "for km/h give --speed-kmh",
-    ("--grade", "high"): "a grade is a fraction: 0.05 for 5 %",
-    ("--grade", "low"): "a grade is a fraction: -0.05 for -5 %",
-    ("--to-grade", "high"): "a grade is a fraction: 0.05 for 5 %",
-    ("--to-grade", "low"): "a grade is a fraction: -0.05 for -5 %",
+    **{
+        (key, side): f"a grade is a fraction: {sign}0.05 for {sign}5 %"
+        for key in ("--grade", "--to-grade", "grade", "to_grade")
+        for side, sign in (("low", "-"), ("high", ""))
+    },
 }
 
 
-def _check_units(options: list[tuple[str, Any, str, float | None, bool]]) -> None:
-    """Say on standard error, in the command's words, which option's value looks like
-    another unit: (option, value as typed, input, value in the input's unit, whether the
-    option is in that unit) each; the rules are the library's
-    (:data:`~retrocalc.composition.plausible.UNIT_LIMITS`)."""
-    from .composition.plausible import UNIT_LIMITS
-    from .nomenclature import INPUTS
+def _say_units(checks: list[tuple[str, str, Any, bool]]) -> None:
+    """Say on standard error, in the command's words, which value looks like another unit
+    (the library's rules and findings: :func:`retrocalc.composition.validate.unit_suspects`).
 
-    for option, typed, name, value, same_unit in options:
-        for rule in UNIT_LIMITS:
-            if value is None or rule.name != name or not rule.warns or rule.gait is not None:
-                continue
-            if rule.low is not None and value < rule.low:
-                side, hint = "low", rule.low_hint
-            elif rule.high is not None and value > rule.high:
-                side, hint = "high", rule.high_hint
+    ``checks``: (what: an option and its value as typed, ``"--speed-kmh 60"``, or a column
+    of the input file; the input; its value or column in the input's unit; whether ``what``
+    is in that unit) each. A column's rows are counted from 1, as in the file.
+    """
+    from .composition.validate import unit_suspects
+    from .nomenclature import INPUTS, counted
+
+    for what, name, values, same_unit in checks:
+        if values is None:
+            continue
+        for rule, side, many, first, value in unit_suspects({name: values}):
+            if np.ndim(values):
+                subject = f"{what}={value:g}" if same_unit else what
+                subject = f"{subject} in row {first + 1}"
+                tail = f" ({counted(many, 'such value')})"
             else:
-                continue
-            retype = _RETYPE.get((option, side))
-            shown = f"{typed:g}" if isinstance(typed, float) else typed
+                subject, tail = what, ""
             if same_unit:
-                text = f"{option} {shown} {hint}"
+                text = f"{subject} {rule.hint(side)}{tail}"
             else:  # given in another unit (km/h, a pace): its own unit is not the question
                 unit = INPUTS[name].unit
-                text = f"{option} {shown} is {_number(value, 3)} {unit}: {rule.why}"
+                text = f"{subject} is {_number(value, 3)} {unit}{tail}: {rule.why}"
+            retype = _RETYPE.get((what.split(" ")[0], side))
             click.echo(f"Warning: {text}{'; ' + retype if retype else ''}", err=True)
 
 
-def _report_units(caught: list[warnings.WarningMessage]) -> None:
-    # a row of --input that looks like another unit is said on standard error once per
-    # input, in the library's words without its Python advice, the row counted from 1 as
-    # in the file; the other warnings only repeat the answers' status and reason
-    texts = dict.fromkeys(
-        _cli_words(str(w.message)) for w in caught if issubclass(w.category, UnitWarning)
-    )
-    for text in texts:
-        click.echo(f"Warning: {text}", err=True)
-
-
-def _cli_words(text: str) -> str:
-    """A UnitWarning's text with the row counted from 1 and without its Python advice:
-    ``speed_m_s=20 in row 2 looks like km/h (1 such value)``."""
-    head, _, advice = text.partition("; ")
-    count = advice[advice.rfind(" (") :] if advice.endswith(")") else ""
-    return re.sub(r" at index (\d+)", lambda m: f" in row {int(m[1]) + 1}", head) + count
+def _option(option: str, value: Any) -> str:
+    """An option with its value as typed (a number as click read it)."""
+    return f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}"
 
 
 def _write_atomic(frame: Any, output: str) -> None:
@@ -285,19 +272,17 @@ def pace(
                 )
     except (ValueError, TypeError) as exc:
         raise click.ClickException(str(exc)) from None
-    del caught  # the library's UnitWarnings speak of its arguments: the options are named here
-    speed_option = next(
-        (f"--{k.replace('_', '-')}", given[k]) for k in ("pace", "speed_kmh", "speed_m_s")
-        if given[k] is not None
-    ) if target is None else None  # fmt: skip
-    _check_units(
+    del caught  # the library's UnitWarnings name its arguments: said here in the options'
+    speed = next((k for k in ("pace", "speed_kmh", "speed_m_s") if given[k] is not None), None)
+    _say_units(
         [
-            *([(*speed_option, "speed_m_s", v, speed_m_s is not None)] if speed_option else []),
-            ("--mass-kg", mass_kg, "mass_kg", mass_kg, True),
-            ("--grade", grade, "grade", grade, True),
-            ("--to-grade", to_grade, "grade", to_grade, True),
+            *([(_option(f"--{speed.replace('_', '-')}", given[speed]), "speed_m_s", v,
+                speed == "speed_m_s")] if speed and target is None else []),
+            (_option("--mass-kg", mass_kg), "mass_kg", mass_kg, True),
+            (_option("--grade", grade), "grade", grade, True),
+            (_option("--to-grade", to_grade), "grade", to_grade, True),
         ]
-    )
+    )  # fmt: skip
     answer = float(result.speed_m_s)
     if as_json:
         click.echo(
@@ -370,7 +355,25 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 model=opts["model"],
                 full_output=True,
             )
-    _report_units(caught)
+    del caught  # said in the file's columns and the options' names:
+    columns = frame.columns
+    speed_column = next((c for c in ("speed_m_s", "pace") if c in columns), None)
+    _say_units(
+        [
+            *([(speed_column, "speed_m_s", v, speed_column == "speed_m_s")]
+              if "target" not in columns and given["target"] is None and speed_column else []),
+            *[
+                (name, canonical, col(name, None), True)
+                if name in columns
+                else (_option(option, opts[name]), canonical, opts[name], True)
+                for name, canonical, option in (
+                    ("mass_kg", "mass_kg", "--mass-kg"),
+                    ("grade", "grade", "--grade"),
+                    ("to_grade", "grade", "--to-grade"),
+                )
+            ],
+        ]
+    )  # fmt: skip
     out = frame.copy()
     speed = np.broadcast_to(np.asarray(result.speed_m_s, dtype=float), (n,))
     out["speed_m_s_out"] = speed

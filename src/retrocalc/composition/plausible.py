@@ -54,6 +54,10 @@ class Plausible:
     gait: str | None = None
     warns: bool = True
 
+    def hint(self, side: str) -> str:
+        """What a value beyond the ``"low"`` or ``"high"`` bound looks like."""
+        return self.low_hint if side == "low" else self.high_hint
+
     def reason(self, side: str) -> str:
         """The batch's per-row reason, e.g. ``speed_m_s > 10.5 m/s looks like km/h``."""
         unit = INPUTS[self.name].unit

@@ -16,7 +16,7 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,9 +34,11 @@ __all__ = [
     "Flags",
     "ImpossibleValueError",
     "RowReasons",
+    "UnitSuspect",
     "check",
     "stacklevel",
     "unit_findings",
+    "unit_suspects",
 ]
 
 POLICIES = ("warn", "flag", "nan", "raise")
@@ -372,21 +374,26 @@ class Flags:
         if self.errors is not None:
             self.errors.add(positions + offset, NOT_FINITE)
 
-    def unit_texts(self) -> list[str]:
-        """The UnitWarning texts of the values found to look like another unit."""
-        texts = []
+    def unit_suspects(self) -> list[UnitSuspect]:
+        """The values found to look like another unit, in the order of :data:`UNIT_LIMITS`."""
+        found = []
         for rule in UNIT_LIMITS:
             for side in ("low", "high"):
                 entry = self.units.get((rule, side))
-                if entry is None:
-                    continue
-                count, first, value = entry
-                hint = rule.low_hint if side == "low" else rule.high_hint
-                who = f" (gait {rule.gait})" if rule.gait else ""
-                texts.append(
-                    f"{rule.name}={value:g}{who} at {self.where(first)} {hint}; {rule.advice} "
-                    f"({counted(count, 'such value')})"
-                )
+                if entry is not None:
+                    count, first, value = entry
+                    found.append(UnitSuspect(rule, side, count, first, value))
+        return found
+
+    def unit_texts(self) -> list[str]:
+        """The UnitWarning texts of the values found to look like another unit."""
+        texts = []
+        for rule, side, count, first, value in self.unit_suspects():
+            who = f" (gait {rule.gait})" if rule.gait else ""
+            texts.append(
+                f"{rule.name}={value:g}{who} at {self.where(first)} {rule.hint(side)}; "
+                f"{rule.advice} ({counted(count, 'such value')})"
+            )
         return texts
 
     def finish(self, policy: str, size: int) -> None:
@@ -422,15 +429,36 @@ class Flags:
             warnings.warn(message, RangeWarning, stacklevel=stacklevel())
 
 
+class UnitSuspect(NamedTuple):
+    """Values of an input past one plausibility rule: the rule, the side (``"low"`` or
+    ``"high"``), how many, the position of the first and its value."""
+
+    rule: Plausible
+    side: str
+    many: int
+    first: int
+    value: float
+
+
+def unit_suspects(given: Mapping[str, Any]) -> list[UnitSuspect]:
+    """The values of ``given`` (inputs by name: numbers or equal-length arrays) that look
+    like another unit, for callers that word them in their own terms (the command line)."""
+    return _unit_flags(given, None).unit_suspects()
+
+
+def _unit_flags(given: Mapping[str, Any], where: Locator | None) -> Flags:
+    flags = Flags(where or Locator(()))
+    for name, value in given.items():
+        if value is not None:
+            values = np.asarray(value, dtype=np.float64)
+            flags.units_of(name, values if values.ndim else float(values), values.size)
+    return flags
+
+
 def unit_findings(given: Mapping[str, Any], where: Locator | None = None) -> list[str]:
     """The UnitWarning texts :func:`retrocalc.estimate` would give for ``given`` (inputs by
     name: numbers or equal-length arrays, positions named by ``where``), for callers whose
     own estimates silence those warnings: they pass streams whose glitches they flag
     otherwise (:func:`retrocalc.estimate_activity`), or try speeds themselves
     (:func:`retrocalc.speed_for`)."""
-    flags = Flags(where or Locator(()))
-    for name, value in given.items():
-        if value is not None:
-            values = np.asarray(value, dtype=np.float64)
-            flags.units_of(name, values if values.ndim else float(values), values.size)
-    return flags.unit_texts()
+    return _unit_flags(given, where).unit_texts()
