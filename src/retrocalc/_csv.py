@@ -12,7 +12,7 @@ import os
 import re
 from typing import Any
 
-__all__ = ["blank_lines_before_header", "delimiter_of"]
+__all__ = ["blank_lines_before_header", "delimiter_of", "header_alone"]
 
 _OTHERS = ";\t|"  # tried, in this order of preference on a tie, when a header has no comma
 
@@ -39,12 +39,18 @@ def blank_lines_before_header(path: str | os.PathLike[str]) -> int:
     return _layout(path)[1]
 
 
-def _layout(path: str | os.PathLike[str]) -> tuple[str, int]:
+def header_alone(path: str | os.PathLike[str]) -> bool:
+    """Whether a CSV file is its header line alone, without a final newline (after any
+    blank lines): no row can follow it."""
+    return _layout(path)[2]
+
+
+def _layout(path: str | os.PathLike[str]) -> tuple[str, int, bool]:
     path = os.fspath(path)
     try:
         stat = os.stat(path)
     except OSError:
-        return ",", 0
+        return ",", 0, False
     return _read_layout(path, stat.st_size, stat.st_mtime_ns)
 
 
@@ -52,7 +58,7 @@ _MAX_BLANK_LINES = 1000  # blank lines looked through for the header
 
 
 @functools.lru_cache(maxsize=256)
-def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int]:
+def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int, bool]:
     import gzip
 
     opener: Any = gzip.open if path.lower().endswith(".gz") else open
@@ -66,8 +72,9 @@ def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int]:
             # the rows after it (a header of one column: are they decimal-comma numbers?)
             rows = [handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT)]
     except (OSError, EOFError):
-        return ",", 0
-    return _delimiter(first, rows), blank
+        return ",", 0, False
+    alone = bool(first.strip()) and not first.endswith(b"\n") and len(first) < 1 << 20
+    return _delimiter(first, rows), blank, alone
 
 
 _ROWS_LOOKED_AT = 100

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import engine as evaluation
-from ._csv import blank_lines_before_header
+from ._csv import blank_lines_before_header, header_alone
 from ._extras import require
 from .batch import (
     BatchError,
@@ -143,7 +143,7 @@ def _read(path: str, block_bytes: int, header: Sequence[str]) -> dd.DataFrame:
         lead["skiprows"] = skip
         if blocksize is not None and blocksize < _DASK_SAMPLE_BYTES:
             lead["sample"] = blocksize  # what Dask would choose, without its warning
-    if _header_only(path):
+    if header_alone(path):
         # a header without a final newline and no rows: Dask's reader finds no columns
         import pandas as pd
 
@@ -163,22 +163,6 @@ def _read(path: str, block_bytes: int, header: Sequence[str]) -> dd.DataFrame:
     )
 
 
-def _header_only(path: str) -> bool:
-    """Whether a CSV file is its header line alone, without a final newline."""
-    import gzip
-
-    opener: Any = gzip.open if path.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            data = handle.read(_HEADER_ONLY_BYTES)
-    except (OSError, EOFError):
-        return False
-    # (blank lines before the header do not count; a newline after it makes rows possible)
-    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    return len(data) < _HEADER_ONLY_BYTES and bool(text) and b"\n" not in text
-
-
-_HEADER_ONLY_BYTES = 1 << 20  # a longer file is not a header alone
 _DASK_SAMPLE_BYTES = 256_000  # dask.dataframe.read_csv's default sample
 
 
