@@ -205,19 +205,10 @@ def _failed(act: Activity, exc: Exception) -> dict[str, Any]:
     and why. A leg retrocalc has no model for (a pool swim without distance) is a warning,
     without energy, not a failure of the batch."""
     from .estimate import NOT_ON_FOOT
+    from .summary import identity
 
     reason = str(exc) or type(exc).__name__
-    start = act.start_time
-    row: dict[str, Any] = {
-        "format": act.format,
-        "sport": act.sport,
-        "sub_sport": act.sub_sport,
-        "device": act.device,
-        "start_time": None if start is None else start.isoformat(),
-        "foot_sport": act.sport not in NOT_ON_FOOT,
-        "status": "error",
-        "reason": reason,
-    }
+    row: dict[str, Any] = {**identity(act), "status": "error", "reason": reason}
     if act.sport in NOT_ON_FOOT:
         row.update(
             status="warning",

@@ -52,6 +52,20 @@ def _moving(values: Any, moving: np.ndarray[Any, Any]) -> Any:
     return np.asarray(values, dtype=object)[moving]
 
 
+def identity(act: Activity) -> dict[str, Any]:
+    """What a summary says of the recording itself: format, sport (and whether it is done on
+    foot), sub-sport, device, start time."""
+    start = act.start_time
+    return {
+        "format": act.format,
+        "sport": act.sport,
+        "foot_sport": not not_on_foot(act),
+        "sub_sport": act.sub_sport,
+        "device": act.device,
+        "start_time": None if start is None else start.isoformat(),
+    }
+
+
 def summarise(
     act: Activity,
     table: pd.DataFrame,
@@ -102,15 +116,9 @@ def summarise(
 
     gross = float(gross_s.sum())
     net = float(net_s.sum())
-    start = act.start_time
     summary: dict[str, Any] = {
         "source": act.source,
-        "format": act.format,
-        "sport": act.sport,
-        "foot_sport": not not_on_foot(act),
-        "sub_sport": act.sub_sport,
-        "device": act.device,
-        "start_time": None if start is None else start.isoformat(),
+        **identity(act),
         "samples": int(dt.size),
         "elapsed_s": float(dt.sum()),
         "moving_s": float(dt[moving].sum()),
