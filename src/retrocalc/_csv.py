@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["blank_lines_before_header", "delimiter_of", "header_alone"]
@@ -69,28 +70,30 @@ def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int, bool]:
             while blank < _MAX_BLANK_LINES and first and not first.lstrip(b"\xef\xbb\xbf").strip():
                 blank += 1
                 first = handle.readline(1 << 20)
-            # the rows after it (a header of one column: are they decimal-comma numbers?)
-            rows = [handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT)]
+            delimiter = _delimiter(first)
+            if delimiter is None:  # one column: are its rows decimal-comma numbers?
+                delimiter = _one_column(handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT))
     except (OSError, EOFError):
         return ",", 0, False
     alone = bool(first.strip()) and not first.endswith(b"\n") and len(first) < 1 << 20
-    return _delimiter(first, rows), blank, alone
+    return delimiter, blank, alone
 
 
 _ROWS_LOOKED_AT = 100
 
 
-def _delimiter(first: bytes, rows: list[bytes]) -> str:
-    first = re.sub(rb'"[^"]*"', b"", first)
-    if b"," in first:
+def _delimiter(header: bytes) -> str | None:
+    """The delimiter the header line shows; None for a header of one column."""
+    header = re.sub(rb'"[^"]*"', b"", header)
+    if b"," in header:
         return ","
-    counts = {d: first.count(d.encode()) for d in _OTHERS}
+    counts = {d: header.count(d.encode()) for d in _OTHERS}
     best = max(counts, key=lambda d: counts[d])
-    if counts[best]:
-        return best
-    # one column: a comma in a row is a decimal comma (a second field would need a second
-    # column); blank lines (empty cells) and rows of integers say nothing
-    rows = [re.sub(rb'"[^"]*"', b"", row) for row in rows]
-    if any(b"," in row for row in rows) and not any(b";" in row for row in rows):
-        return ";"
-    return ","
+    return best if counts[best] else None
+
+
+def _one_column(rows: Iterable[bytes]) -> str:
+    # a comma in a row is a decimal comma (a second field would need a second column);
+    # blank lines (empty cells) and rows of integers say nothing
+    text = [re.sub(rb'"[^"]*"', b"", row) for row in rows]
+    return ";" if any(b"," in r for r in text) and not any(b";" in r for r in text) else ","
