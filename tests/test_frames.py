@@ -144,6 +144,31 @@ def test_status_columns_match_the_command_line() -> None:
     assert list(out.index) == ["a", "b", "c", "d"]
 
 
+def test_status_marks_text_in_a_numeric_column_per_row() -> None:
+    # a column pandas read as text (a stray word, numbers kept as text) is refused cell by
+    # cell: those rows are errors naming the value, the others are estimated, no exception
+    frame = pd.DataFrame(
+        {
+            "speed_m_s": [3.0, "x", None, "4"],
+            "mass_kg": [70.0, 70.0, 70.0, 70.0],
+            "duration_s": [60.0, 60.0, 60.0, 60.0],
+        },
+        index=["a", "b", "c", "d"],
+    )
+    out = rc.estimate(frame, status=True)
+    assert list(out["status"].astype(str)) == ["ok", "error", "error", "error"]
+    assert list(out["error"]) == [
+        None,
+        "speed_m_s must be numeric; got 'x'",
+        "speed_m_s: missing value",
+        "speed_m_s must be numeric; got '4'",
+    ]
+    # ACSM running at 180 m/min: net VO2 0.2 * 180 = 36 ml/kg/min; 36 * 70 kg * 1 min
+    # = 2.52 l of O2, at 5 kcal/l: 12.6 kcal
+    assert out.loc["a", "energy_net_kcal"] == pytest.approx(12.6)
+    assert out.loc[["b", "c", "d"], "energy_net_kcal"].isna().all()
+
+
 def test_status_needs_a_dataframe() -> None:
     with pytest.raises(TypeError, match="status=True"):
         rc.estimate(speed_m_s=1.4, mass_kg=70, status=True)  # type: ignore[call-overload]

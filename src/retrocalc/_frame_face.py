@@ -209,7 +209,9 @@ def _with_status(
             columns = engine.evaluate(arrays, opts, row_reasons=why)
     except (ValueError, TypeError):  # some rows are rejected: find them, estimate the rest
         _bisect(arrays, opts, np.arange(n), reasons, bad)
-        clean = {k: (np.where(bad, _blank(v), v) if np.ndim(v) else v) for k, v in arrays.items()}
+        clean = {
+            k: (np.where(bad, _blank(k, v), v) if np.ndim(v) else v) for k, v in arrays.items()
+        }
         why = engine.RowReasons(n)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)
@@ -243,7 +245,9 @@ def _missing_reasons(arrays: Mapping[str, Any], n: int) -> NDArray[Any] | None:
         if not np.ndim(values) or name == "model":  # no model is the default model
             continue
         if INPUTS[name].dtype == "float":
-            mask = np.isnan(np.asarray(values, dtype=np.float64))
+            # an object column may hold text (a rejected row, said by its own reason): only
+            # None, NA and NaN are missing
+            mask = np.asarray(pandas().isna(np.asarray(values)), dtype=bool)
         else:  # each distinct label once: a column has a handful of them
             text = np.asarray(values, dtype=object).astype(str)
             uniq, inverse = np.unique(text, return_inverse=True)
@@ -265,8 +269,11 @@ def _join(a: NDArray[Any] | None, b: NDArray[Any] | None) -> NDArray[Any] | None
     return joined
 
 
-def _blank(values: NDArray[Any]) -> Any:
-    return "" if values.dtype.kind in "UOS" else np.nan
+def _blank(name: str, values: NDArray[Any]) -> Any:
+    """What a rejected row's value becomes: a missing label, or NaN for a number (also in
+    an object column, which may hold the text that was rejected)."""
+    label = name in INPUTS and INPUTS[name].dtype != "float"
+    return "" if label and values.dtype.kind in "UOS" else np.nan
 
 
 def _bisect(
