@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -207,3 +208,38 @@ def test_file_rows_are_warned_about_in_the_file_s_terms(tmp_path: Path) -> None:
     assert "Warning: --mass-kg 900 is an implausible body mass" in out.stderr
     assert "looks like km/h" not in out.stderr
     assert "retrocalc.units" not in out.stderr
+
+
+def test_file_output_is_never_the_input_nor_a_traceback(tmp_path: Path) -> None:
+    # the output over the input replaced the questions by the answers; a folder, or a
+    # folder that does not exist, ended in an IsADirectoryError / FileNotFoundError traceback
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n")
+    (tmp_path / "folder.csv").mkdir()
+    for output, said in (
+        (str(src), "is the input; refusing to overwrite it"),
+        (str(tmp_path / "." / "in.csv"), "is the input; refusing to overwrite it"),
+        (str(tmp_path / "folder.csv"), "is a folder"),
+        (str(tmp_path / "missing" / "out.csv"), "does not exist"),
+    ):
+        out = CliRunner().invoke(cli, ["pace", "-i", str(src), "-o", output])
+        assert out.exit_code == 1, out.output
+        assert said in out.output
+        assert out.exception is None or isinstance(out.exception, SystemExit)
+    assert src.read_text() == "speed_m_s\n3\n"
+    assert not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_a_new_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    # it was 0600, the mode of a temporary file
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n")
+    dst = tmp_path / "out.csv"
+    umask = os.umask(0o022)
+    try:
+        out = CliRunner().invoke(cli, ["pace", "-i", str(src), "-o", str(dst)])
+    finally:
+        os.umask(umask)
+    assert out.exit_code == 0, out.output
+    assert dst.stat().st_mode & 0o777 == 0o644

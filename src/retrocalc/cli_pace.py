@@ -17,10 +17,7 @@ With ``--input FILE`` (CSV) every row is answered; columns of the same names as 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
-from pathlib import Path
 from typing import Any
 
 import click
@@ -96,19 +93,23 @@ def _option(option: str, value: Any) -> str:
     return f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}"
 
 
-def _write_atomic(frame: Any, output: str) -> None:
+def _write_atomic(frame: Any, output: str, source: str) -> None:
+    """The answers to standard output, or to ``output`` by the batch's atomic writer (a new
+    file gets the usual permissions, a folder or a missing folder is an error naming it);
+    never over the input file ``source``."""
     if output == "-":
         click.echo(frame.to_csv(index=False), nl=False)
         return
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".part")
+    from .batch.types import OutputError
+    from .batch.write import atomic_output, same_file
+
+    if same_file(source, output):
+        raise click.ClickException(f"output {output!r} is the input; refusing to overwrite it")
     try:
-        with os.fdopen(fd, "w", newline="") as handle:
+        with atomic_output(output) as handle:
             frame.to_csv(handle, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OutputError as exc:
+        raise click.ClickException(f"{exc} (no output written)") from None
 
 
 @click.command("pace")
@@ -384,4 +385,4 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     out["pace_out"] = paces
     out["status"] = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
     out["reason"] = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
-    _write_atomic(out, output)
+    _write_atomic(out, output, path)
