@@ -243,3 +243,49 @@ def test_a_new_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
     assert out.exit_code == 0, out.output
     assert dst.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_bad_cell_of_an_input_file_is_its_row_s_answer(tmp_path: Path) -> None:
+    # they ended the whole file: "could not convert string to float: 'x'" (no column, no
+    # row), "mass_kg must be numeric; got '70' at index 0" (a good value named), "speed_m_s
+    # must be >= 0 ... at index 3"; now each is its row's reason, the other rows answered
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s,mass_kg,grade\n3,70,0\nx,70,0\n-1,70,0\n3,abc,0\n3,0,y\n2.5,70,0\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--to-direction", "backward"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout), dtype={"reason": str})
+    assert table["status"].tolist() == ["ok", "invalid", "invalid", "invalid", "invalid", "ok"]
+    assert table["reason"].tolist()[1:5] == [
+        "speed_m_s: 'x' is not a number",
+        "speed_m_s: '-1' is impossible: must be >= 0 (a speed in m/s)",
+        "mass_kg: 'abc' is not a number",
+        "mass_kg: '0' is impossible: must be > 0 (a body mass in kg); grade: 'y' is not a number",
+    ]
+    alone = [
+        json.loads(
+            CliRunner()
+            .invoke(cli, ["pace", "--speed-m-s", v, "--to-direction", "backward", "--json"])
+            .stdout
+        )["speed_m_s"]
+        for v in ("3", "2.5")
+    ]
+    assert table["speed_m_s_out"][[0, 5]].tolist() == alone
+    assert table["speed_m_s_out"][1:5].isna().all()
+
+
+def test_a_bad_pace_or_target_cell_is_its_row_s_answer(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("pace\n5:00/km\nabc\n5:75/km\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "invalid", "invalid"]
+    assert table["reason"][1].startswith("pace 'abc' is not of the form")
+    assert table["reason"][2] == "pace '5:75/km' has 75 seconds; expected fewer than 60"
+    assert table["speed_m_s_out"][0] == pytest.approx(1000 / 300)  # level: the same speed
+    src.write_text("target\n600\nlots\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "invalid"]
+    assert table["reason"][1] == "target: 'lots' is not a number"

@@ -309,16 +309,49 @@ def pace(
 def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, Any]) -> None:
     import pandas as pd
 
+    from .nomenclature import INPUTS
+
     try:
         # a blank line is a row (an empty cell of a one-column sheet): no question is dropped
         frame = pd.read_csv(path, skip_blank_lines=False)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
 
+    n = len(frame)
+    # a cell that is not a number (or not a pace) is that row's answer, "invalid" with the
+    # column and the value, as a bad cell of `retrocalc estimate` is: never the whole file
+    cells = np.full(n, "", dtype=object)
+
+    def bad_cell(rows: Any, text: str) -> None:
+        for i in np.flatnonzero(rows):
+            cells[i] = f"{cells[i]}; {text}" if cells[i] else text
+
+    numbers: dict[str, Any] = {}
+    for name in ("target", "speed_m_s", "mass_kg", "grade", "to_grade"):
+        if name in frame.columns:
+            raw = frame[name]
+            values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+            wrong = raw.notna().to_numpy() & np.isnan(values)
+            for value in pd.unique(raw[wrong]):
+                bad_cell(wrong & (raw == value).to_numpy(), f"{name}: {value!r} is not a number")
+            var = INPUTS.get("grade" if name == "to_grade" else name)
+            impossible = np.asarray(var.impossible(values), dtype=bool) if var else None
+            if var is not None and impossible is not None and impossible.any():
+                # (the library would refuse the whole column for one such cell)
+                for value in pd.unique(raw[impossible]):
+                    bad_cell(
+                        impossible & (raw == value).to_numpy(),
+                        f"{name}: {str(value)!r} is impossible: must be {var.bound} "
+                        f"({var.expected})",
+                    )
+                values = np.where(impossible, np.nan, values)
+            numbers[name] = values
+
     def col(name: str, default: Any) -> Any:
+        if name in numbers:
+            return numbers[name]
         return frame[name].to_numpy() if name in frame.columns else default
 
-    n = len(frame)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if "target" in frame.columns or given["target"] is not None:
@@ -335,9 +368,16 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             )
         else:
             if "speed_m_s" in frame.columns:
-                v = frame["speed_m_s"].to_numpy(dtype=float)
+                v = numbers["speed_m_s"]
             elif "pace" in frame.columns:
-                v = np.asarray(pace_to_speed(frame["pace"].to_numpy(), opts["unit"]), dtype=float)
+                v = np.full(n, np.nan)
+                texts = frame["pace"]
+                for text in pd.unique(texts[texts.notna()]):
+                    rows = (texts == text).to_numpy()
+                    try:
+                        v[rows] = pace_to_speed(str(text), opts["unit"])
+                    except ValueError as exc:
+                        bad_cell(rows, str(exc).removesuffix(" (at the scalar input)"))
             else:
                 raise click.ClickException(
                     f"{path} needs a column target, speed_m_s or pace (or give --target)"
@@ -383,6 +423,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     if np.any(finite):
         paces[finite] = np.asarray(speed_to_pace(speed[finite], opts["unit"]), dtype=object)
     out["pace_out"] = paces
-    out["status"] = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
-    out["reason"] = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
+    status = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
+    reason = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
+    out["status"] = np.where(cells != "", "invalid", status)
+    out["reason"] = np.where(cells != "", cells, reason)
     _write_atomic(out, output, path)
