@@ -289,3 +289,19 @@ def test_a_bad_pace_or_target_cell_is_its_row_s_answer(tmp_path: Path) -> None:
     table = pd.read_csv(io.StringIO(out.stdout))
     assert table["status"].tolist() == ["ok", "invalid"]
     assert table["reason"][1] == "target: 'lots' is not a number"
+
+
+def test_a_pace_in_miles_is_read_in_miles_whatever_the_output_unit() -> None:
+    # --help's own example, --pace 8:00/mi, failed: "says /mi but unit='km' was passed"
+    # (the default --unit km, the unit of the answer, was taken as the given pace's)
+    for args in (["--pace", "8:00/mi"], ["--pace", "8:00/mi", "--unit", "mi"]):
+        out = CliRunner().invoke(cli, ["pace", *args, "--json"])
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)
+    out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/km", "--unit", "mi", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["speed_m_s"] == pytest.approx(1000 / 300)
+    assert data["pace"] == "8:03/mi"  # 1609.344 m at 3.333 m/s: 482.8 s
+    out = CliRunner().invoke(cli, ["pace", "--pace", "8:00", "--unit", "mi", "--json"])
+    assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)

@@ -88,6 +88,15 @@ def _say_units(checks: list[tuple[str, str, Any, bool]]) -> None:
             click.echo(f"Warning: {text}{'; ' + retype if retype else ''}", err=True)
 
 
+def _read_pace(text: str, unit: str) -> float:
+    """A given pace [m/s]: in its own unit when it says one (``8:00/mi`` with the default
+    ``--unit km``), else in ``unit`` (``5:00``)."""
+    try:
+        return float(pace_to_speed(text))
+    except ValueError:  # no unit of its own (or malformed: said by the second try)
+        return float(pace_to_speed(text, unit))
+
+
 def _option(option: str, value: Any) -> str:
     """An option with its value as typed (a number as click read it)."""
     return f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}"
@@ -182,7 +191,13 @@ def _write_atomic(frame: Any, output: str, source: str) -> None:
     default=None,
     help="Direction of the equivalent speed.",
 )
-@click.option("--unit", type=click.Choice(["km", "mi"]), default="km", show_default=True)
+@click.option(
+    "--unit",
+    type=click.Choice(["km", "mi"]),
+    default="km",
+    show_default=True,
+    help="Distance unit of the paces written, and of a given pace without one (5:00).",
+)
 @click.option("-i", "--input", "input_path", default=None, help="CSV with one question per row.")
 @click.option("-o", "--output", default="-", show_default=True, help="Output CSV ('-': stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable answer for one value.")
@@ -245,7 +260,7 @@ def pace(
                 question = f"{target:g} {QUANTITIES[quantity]}, {direction} {gait}"
             else:
                 v = (
-                    float(pace_to_speed(pace_text, unit))
+                    _read_pace(pace_text, unit)
                     if pace_text is not None
                     else float(kmh_to_m_s(speed_kmh))
                     if speed_kmh is not None
@@ -375,7 +390,7 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 for text in pd.unique(texts[texts.notna()]):
                     rows = (texts == text).to_numpy()
                     try:
-                        v[rows] = pace_to_speed(str(text), opts["unit"])
+                        v[rows] = _read_pace(str(text), opts["unit"])
                     except ValueError as exc:
                         bad_cell(rows, str(exc).removesuffix(" (at the scalar input)"))
             else:
