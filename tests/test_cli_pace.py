@@ -305,3 +305,25 @@ def test_a_pace_in_miles_is_read_in_miles_whatever_the_output_unit() -> None:
     assert data["pace"] == "8:03/mi"  # 1609.344 m at 3.333 m/s: 482.8 s
     out = CliRunner().invoke(cli, ["pace", "--pace", "8:00", "--unit", "mi", "--json"])
     assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)
+
+
+def test_an_energy_target_names_its_kind_and_duration_and_needs_one() -> None:
+    # it said "300 kcal over duration_s" (gross or net?), and without --duration-min
+    # "quantity='energy_net_kcal' needs duration_s", exit status 1
+    out = CliRunner().invoke(
+        cli, ["pace", "--target", "300", "--quantity", "energy_net_kcal", "--duration-min", "30"]
+    )
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("300 kcal (net) in 30 min, forward run: 2.381 m/s")
+    out = CliRunner().invoke(
+        cli,
+        ["pace", "--target", "300", "--quantity", "energy_net_kcal", "--duration-min", "30",
+         "--json"],
+    )  # fmt: skip
+    # 300 kcal net in 30 min: 10 kcal/min = 2 l O2/min at 5 kcal/l; / 70 kg = 28.57 ml/kg/min
+    # net = 0.2 x speed [m/min] (ACSM): 142.9 m/min = 2.381 m/s
+    assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(2 / 70 * 1000 / 0.2 / 60)
+    for args in (["--target", "300"], ["-i", "questions.csv"]):
+        out = CliRunner().invoke(cli, ["pace", *args, "--quantity", "energy_gross_kj"])
+        assert out.exit_code == 2
+        assert "--quantity energy_gross_kj needs --duration-min" in out.output

@@ -233,6 +233,12 @@ def pace(
         "speed_kmh": speed_kmh,
         "speed_m_s": speed_m_s,
     }
+    if (
+        quantity.startswith("energy_")
+        and duration_min is None
+        and (target is not None or input_path is not None)
+    ):
+        raise click.UsageError(f"--quantity {quantity} needs --duration-min (the bout's duration)")
     try:
         if input_path is not None:
             _answer_file(input_path, output, given, locals())
@@ -257,7 +263,11 @@ def pace(
                     full_output=True,
                     **common,
                 )
-                question = f"{target:g} {QUANTITIES[quantity]}, {direction} {gait}"
+                what = QUANTITIES[quantity]
+                if quantity.startswith("energy_"):  # gross or net, over the bout given
+                    kind = quantity.split("_")[1]
+                    what = what.replace("over duration_s", f"({kind}) in {duration_min:g} min")
+                question = f"{target:g} {what}, {direction} {gait}"
             else:
                 v = (
                     _read_pace(pace_text, unit)
