@@ -169,6 +169,20 @@ def test_status_marks_text_in_a_numeric_column_per_row() -> None:
     assert out.loc[["b", "c", "d"], "energy_net_kcal"].isna().all()
 
 
+def test_status_never_says_ok_beside_a_reason() -> None:
+    # a duration that looks like milliseconds (a rule of the batch alone) came out
+    # status "ok", in_range True, with the reason "duration_s > 86400 s looks like ..."
+    frame = pd.DataFrame(
+        {"speed_m_s": [3.0, 3.0], "mass_kg": [70.0, 70.0], "duration_s": [3.6e6, 1800.0]}
+    )
+    out = rc.estimate(frame, status=True)
+    assert list(out["status"].astype(str)) == ["out_of_range", "ok"]
+    assert out["error"][0] == "duration_s > 86400 s looks like milliseconds"
+    assert list(out["in_range"]) == [False, True]
+    # computed as given (1000 h), in case it is real: 36 ml/kg/min net x 70 kg x 60000 min
+    assert out["energy_net_kcal"][0] == pytest.approx(36 * 70 * 60000 / 1000 * 5)
+
+
 def test_status_needs_a_dataframe() -> None:
     with pytest.raises(TypeError, match="status=True"):
         rc.estimate(speed_m_s=1.4, mass_kg=70, status=True)  # type: ignore[call-overload]

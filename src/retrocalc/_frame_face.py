@@ -227,7 +227,10 @@ def _with_status(
     flagged = why.codes >= 0
     texts = np.array([*why.texts, None], dtype=object)[np.where(flagged, why.codes, len(why.texts))]
     texts = np.where(bad, reasons, texts)
-    in_range = np.broadcast_to(columns.outputs["in_range"], (n,)) & ~bad
+    # a row with a reason is never ok (nor in range), as in the command line's output: a
+    # value that looks like another unit by a rule of the batch alone (a duration in
+    # milliseconds) leaves the engine's in_range True
+    in_range = np.broadcast_to(columns.outputs["in_range"], (n,)) & ~bad & ~flagged
     state = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.int8)
     for name, value in columns.outputs.items():
         if name == "in_range":
