@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -181,6 +182,23 @@ def test_status_never_says_ok_beside_a_reason() -> None:
     assert list(out["in_range"]) == [False, True]
     # computed as given (1000 h), in case it is real: 36 ml/kg/min net x 70 kg x 60000 min
     assert out["energy_net_kcal"][0] == pytest.approx(36 * 70 * 60000 / 1000 * 5)
+
+
+def test_status_makes_a_result_that_is_not_finite_an_error(tmp_path: Path) -> None:
+    # an overflow (a mass of 1e308, a duration of 1e307 s) came out out_of_range with an
+    # infinite energy beside a unit reason; the command line says error, with no result
+    text = "speed_m_s,mass_kg,duration_s\n3,1e308,1800\n2.5,70,1e307\n3,70,1800\n"
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    rc.estimate_file(src, tmp_path / "out.csv", progress=False)
+    cli = pd.read_csv(tmp_path / "out.csv")
+    out = rc.estimate(pd.read_csv(src), status=True)
+    assert list(out["status"].astype(str)) == ["error", "error", "ok"]
+    assert list(out["status"].astype(str)) == list(cli["status"])
+    assert list(out["error"][:2]) == list(cli["error"][:2])
+    assert out["error"][0].startswith("result is not finite")
+    assert out["energy_net_kcal"][:2].isna().all()
+    assert not out["in_range"][:2].any()
 
 
 def test_status_needs_a_dataframe() -> None:

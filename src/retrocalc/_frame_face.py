@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from . import _derive, _frames, engine
 from ._wrap import MISSING_LABELS, Locator, is_series, pandas
+from .composition.validate import NOT_FINITE
 from .exceptions import RetrocalcWarning
 from .nomenclature import (
     ACTIVITY_TYPE,
@@ -203,19 +204,34 @@ def _with_status(
     reasons = np.full(n, None, dtype=object)
     bad = np.zeros(n, dtype=bool)
     why = engine.RowReasons(n)
+    wrong = engine.RowReasons(n)  # results that are not finite: errors, as in the batch
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)  # reported per row instead
-            columns = engine.evaluate(arrays, opts, row_reasons=why)
+            columns = engine.evaluate(arrays, opts, row_reasons=why, row_errors=wrong)
     except (ValueError, TypeError):  # some rows are rejected: find them, estimate the rest
         _bisect(arrays, opts, np.arange(n), reasons, bad)
         clean = {
             k: (np.where(bad, _blank(k, v), v) if np.ndim(v) else v) for k, v in arrays.items()
         }
         why = engine.RowReasons(n)
+        wrong = engine.RowReasons(n)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)
-            columns = engine.evaluate(clean, opts, row_reasons=why)
+            columns = engine.evaluate(clean, opts, row_reasons=why, row_errors=wrong)
+    if wrong.texts:
+        text = np.array([*wrong.texts, ""], dtype=object)[wrong.codes]  # (-1: the last, "")
+        overflow = (text == NOT_FINITE) & ~bad
+        # the engine's other row errors (an impossible value) say no value: the row alone
+        # raises, and its message does
+        rejected = (wrong.codes >= 0) & ~overflow & ~bad
+        if rejected.any():
+            _bisect(arrays, opts, np.flatnonzero(rejected), reasons, bad)
+            alone = rejected & ~bad  # (should not be: then the engine's words)
+            reasons = np.where(alone, text, reasons)
+            bad = bad | alone
+        reasons = np.where(overflow, NOT_FINITE, reasons)
+        bad = bad | overflow
     # reasons found before (activity type, a distance or duration the speed came from)
     # replace the "missing value" of what was made from them
     missing = _join(extra, _missing_reasons({k: v for k, v in arrays.items() if k not in skip}, n))
