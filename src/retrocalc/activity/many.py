@@ -93,7 +93,9 @@ def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, flo
     if not valid.all():
         bad = int(np.flatnonzero(~valid)[0]) + 2
         raise ValueError(f"{path}: line {bad}: mass_kg must be a finite number > 0")
-    dates = pd.to_datetime(table["date"], errors="coerce")
+    # ISO only: pandas would read 01/02/2024 month first (2 January), silently taking the
+    # wrong mass for a day-first table
+    dates = pd.to_datetime(table["date"], errors="coerce", format="ISO8601")
     if dates.isna().any():
         bad = int(np.flatnonzero(dates.isna())[0]) + 2
         raise ValueError(f"{path}: line {bad}: date must be an ISO date such as 2024-05-01")
