@@ -133,6 +133,20 @@ def test_an_output_that_is_a_folder_is_an_error_before_any_work(
             rc.estimate_activities(folder, str(output), mass_kg=70, progress=False)
 
 
+def test_a_file_named_alone_belongs_to_the_athlete_of_the_current_folder(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "a.gpx" given from inside ann/ had the athlete '' ("athlete '' is not in the athletes
+    # table"): its folder is ann, as for "ann/a.gpx"
+    table = tmp_path / "athletes.csv"
+    table.write_text("athlete,date,mass_kg\nann,2000-01-01,61\n")
+    monkeypatch.chdir(folder)
+    out = rc.estimate_activities(["a.gpx"], athletes=table, processes=1, progress=False)
+    assert out.loc[0, "status"] == "ok", out.loc[0, "reason"]
+    assert out.loc[0, "athlete"] == "ann"
+    assert out.loc[0, "mass_kg"] == 61.0
+
+
 def test_example_runs_in_a_real_subprocess() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "retrocalc", "activity", "--example", "-q"],

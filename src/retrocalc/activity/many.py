@@ -122,7 +122,8 @@ def _mass_for(job: _Job, path: str, start: str | None) -> tuple[float, str | Non
         if job.mass_kg is None:
             raise ValueError("no body mass: give mass_kg or an athletes table")
         return job.mass_kg, job.athlete
-    athlete = job.athlete or Path(path).parent.name
+    # the folder holding the file, also when it is given by its name alone (in the cwd)
+    athlete = job.athlete or Path(os.path.abspath(path)).parent.name
     history = job.athletes.get(athlete)
     if not history:
         if job.mass_kg is not None:
