@@ -112,6 +112,41 @@ def test_samples_dir_that_is_a_file_is_an_error_naming_it(folder: Path, tmp_path
         rc.estimate_activities(folder, mass_kg=float("nan"), progress=False)
 
 
+def test_an_output_that_is_a_folder_is_an_error_before_any_work(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # it was an IsADirectoryError traceback from os.replace, after every file was estimated
+    taken = tmp_path / "summary.csv"
+    taken.mkdir()
+    res = CliRunner().invoke(cli, ["activity", str(folder), "-o", str(taken), "--mass-kg", "70"])
+    assert res.exit_code == 2
+    assert f"output {str(taken)!r} is a folder" in res.output
+    assert "Traceback" not in res.output
+    assert not list(tmp_path.glob(".*.part"))
+
+    def no_work(*args: object) -> None:
+        raise AssertionError("a file was estimated")
+
+    monkeypatch.setattr(rc.activity.many, "_local", no_work)
+    for output, said in ((taken, "is a folder"), (tmp_path / "no" / "s.csv", "does not exist")):
+        with pytest.raises(ValueError, match=said):
+            rc.estimate_activities(folder, str(output), mass_kg=70, progress=False)
+
+
+def test_a_file_named_alone_belongs_to_the_athlete_of_the_current_folder(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "a.gpx" given from inside ann/ had the athlete '' ("athlete '' is not in the athletes
+    # table"): its folder is ann, as for "ann/a.gpx"
+    table = tmp_path / "athletes.csv"
+    table.write_text("athlete,date,mass_kg\nann,2000-01-01,61\n")
+    monkeypatch.chdir(folder)
+    out = rc.estimate_activities(["a.gpx"], athletes=table, processes=1, progress=False)
+    assert out.loc[0, "status"] == "ok", out.loc[0, "reason"]
+    assert out.loc[0, "athlete"] == "ann"
+    assert out.loc[0, "mass_kg"] == 61.0
+
+
 def test_example_runs_in_a_real_subprocess() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "retrocalc", "activity", "--example", "-q"],

@@ -475,6 +475,21 @@ def test_an_athletes_table_of_a_decimal_comma_locale_reads(tmp_path: Path) -> No
         load_athletes(table)
 
 
+def test_an_athletes_date_that_is_not_iso_is_an_error_not_read_month_first(
+    tmp_path: Path,
+) -> None:
+    # 01/02/2024 was read as 2 January (pandas' month-first guess) though the message asks
+    # for ISO dates: a day-first table silently gave activities in January the wrong mass
+    from retrocalc.activity.many import load_athletes
+
+    table = tmp_path / "athletes.csv"
+    table.write_text("athlete,date,mass_kg\nann,2024-01-01,70\nann,01/02/2024,68\n")
+    with pytest.raises(ValueError, match="line 3: date must be an ISO date such as 2024-05-01"):
+        load_athletes(table)
+    table.write_text("athlete,date,mass_kg\nann,2024-02-01,68\nann,20240101,70\n")
+    assert load_athletes(table) == {"ann": [("2024-01-01", 70.0), ("2024-02-01", 68.0)]}
+
+
 def test_a_distance_jittering_back_a_little_is_no_fault() -> None:
     # readings rounded or jittering by a few centimetres back: nothing damaged
     t = np.arange(600.0)

@@ -312,6 +312,19 @@ def test_missing_required_column_fails_before_any_work(tmp_path: Path) -> None:
     assert "duration_s" in run("estimate", str(no_duration), "-o", str(out)).stderr
 
 
+def test_an_input_given_twice_names_the_constant_once_and_its_alias() -> None:
+    # it said "speed_m_s = 2.7777777777777777 (constant) (constant)": which option?
+    with pytest.raises(BatchError) as info:
+        resolve_columns(["speed_m_s", "mass_kg", "duration_s"], constants={"speed_kmh": 10.0})
+    assert str(info.value).endswith(
+        "speed_m_s is given twice: speed_m_s <- column 'speed_m_s' and speed_m_s = "
+        f"{10 / 3.6!r} (constant) (speed_kmh=10.0); keep one"
+    )
+    with pytest.raises(BatchError) as info:
+        resolve_columns(["speed_m_s", "mass_kg", "duration_s"], constants={"mass_kg": 70.0})
+    assert "(constant) (constant)" not in str(info.value)
+
+
 def test_ambiguous_and_clashing_columns(tmp_path: Path) -> None:
     with pytest.raises(BatchError, match="given twice"):
         resolve_columns(["speed_m_s", "pace", "mass_kg", "duration_s"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -207,3 +208,122 @@ def test_file_rows_are_warned_about_in_the_file_s_terms(tmp_path: Path) -> None:
     assert "Warning: --mass-kg 900 is an implausible body mass" in out.stderr
     assert "looks like km/h" not in out.stderr
     assert "retrocalc.units" not in out.stderr
+
+
+def test_file_output_is_never_the_input_nor_a_traceback(tmp_path: Path) -> None:
+    # the output over the input replaced the questions by the answers; a folder, or a
+    # folder that does not exist, ended in an IsADirectoryError / FileNotFoundError traceback
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n")
+    (tmp_path / "folder.csv").mkdir()
+    for output, said in (
+        (str(src), "is the input; refusing to overwrite it"),
+        (str(tmp_path / "." / "in.csv"), "is the input; refusing to overwrite it"),
+        (str(tmp_path / "folder.csv"), "is a folder"),
+        (str(tmp_path / "missing" / "out.csv"), "does not exist"),
+    ):
+        out = CliRunner().invoke(cli, ["pace", "-i", str(src), "-o", output])
+        assert out.exit_code == 1, out.output
+        assert said in out.output
+        assert out.exception is None or isinstance(out.exception, SystemExit)
+    assert src.read_text() == "speed_m_s\n3\n"
+    assert not list(tmp_path.glob("*.part"))
+    assert not list(tmp_path.glob(".*.part"))
+
+
+def test_a_new_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    # it was 0600, the mode of a temporary file
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s\n3\n")
+    dst = tmp_path / "out.csv"
+    umask = os.umask(0o022)
+    try:
+        out = CliRunner().invoke(cli, ["pace", "-i", str(src), "-o", str(dst)])
+    finally:
+        os.umask(umask)
+    assert out.exit_code == 0, out.output
+    assert dst.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_bad_cell_of_an_input_file_is_its_row_s_answer(tmp_path: Path) -> None:
+    # they ended the whole file: "could not convert string to float: 'x'" (no column, no
+    # row), "mass_kg must be numeric; got '70' at index 0" (a good value named), "speed_m_s
+    # must be >= 0 ... at index 3"; now each is its row's reason, the other rows answered
+    src = tmp_path / "in.csv"
+    src.write_text("speed_m_s,mass_kg,grade\n3,70,0\nx,70,0\n-1,70,0\n3,abc,0\n3,0,y\n2.5,70,0\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--to-direction", "backward"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout), dtype={"reason": str})
+    assert table["status"].tolist() == ["ok", "invalid", "invalid", "invalid", "invalid", "ok"]
+    assert table["reason"].tolist()[1:5] == [
+        "speed_m_s: 'x' is not a number",
+        "speed_m_s: '-1' is impossible: must be >= 0 (a speed in m/s)",
+        "mass_kg: 'abc' is not a number",
+        "mass_kg: '0' is impossible: must be > 0 (a body mass in kg); grade: 'y' is not a number",
+    ]
+    alone = [
+        json.loads(
+            CliRunner()
+            .invoke(cli, ["pace", "--speed-m-s", v, "--to-direction", "backward", "--json"])
+            .stdout
+        )["speed_m_s"]
+        for v in ("3", "2.5")
+    ]
+    assert table["speed_m_s_out"][[0, 5]].tolist() == alone
+    assert table["speed_m_s_out"][1:5].isna().all()
+
+
+def test_a_bad_pace_or_target_cell_is_its_row_s_answer(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("pace\n5:00/km\nabc\n5:75/km\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "invalid", "invalid"]
+    assert table["reason"][1].startswith("pace 'abc' is not of the form")
+    assert table["reason"][2] == "pace '5:75/km' has 75 seconds; expected fewer than 60"
+    assert table["speed_m_s_out"][0] == pytest.approx(1000 / 300)  # level: the same speed
+    src.write_text("target\n600\nlots\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "invalid"]
+    assert table["reason"][1] == "target: 'lots' is not a number"
+
+
+def test_a_pace_in_miles_is_read_in_miles_whatever_the_output_unit() -> None:
+    # --help's own example, --pace 8:00/mi, failed: "says /mi but unit='km' was passed"
+    # (the default --unit km, the unit of the answer, was taken as the given pace's)
+    for args in (["--pace", "8:00/mi"], ["--pace", "8:00/mi", "--unit", "mi"]):
+        out = CliRunner().invoke(cli, ["pace", *args, "--json"])
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)
+    out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/km", "--unit", "mi", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["speed_m_s"] == pytest.approx(1000 / 300)
+    assert data["pace"] == "8:03/mi"  # 1609.344 m at 3.333 m/s: 482.8 s
+    out = CliRunner().invoke(cli, ["pace", "--pace", "8:00", "--unit", "mi", "--json"])
+    assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)
+
+
+def test_an_energy_target_names_its_kind_and_duration_and_needs_one() -> None:
+    # it said "300 kcal over duration_s" (gross or net?), and without --duration-min
+    # "quantity='energy_net_kcal' needs duration_s", exit status 1
+    out = CliRunner().invoke(
+        cli, ["pace", "--target", "300", "--quantity", "energy_net_kcal", "--duration-min", "30"]
+    )
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("300 kcal (net) in 30 min, forward run: 2.381 m/s")
+    out = CliRunner().invoke(
+        cli,
+        ["pace", "--target", "300", "--quantity", "energy_net_kcal", "--duration-min", "30",
+         "--json"],
+    )  # fmt: skip
+    # 300 kcal net in 30 min: 10 kcal/min = 2 l O2/min at 5 kcal/l; / 70 kg = 28.57 ml/kg/min
+    # net = 0.2 x speed [m/min] (ACSM): 142.9 m/min = 2.381 m/s
+    assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(2 / 70 * 1000 / 0.2 / 60)
+    for args in (["--target", "300"], ["-i", "questions.csv"]):
+        out = CliRunner().invoke(cli, ["pace", *args, "--quantity", "energy_gross_kj"])
+        assert out.exit_code == 2
+        assert "--quantity energy_gross_kj needs --duration-min" in out.output

@@ -192,6 +192,26 @@ def test_all_three_of_speed_duration_distance_are_checked(tmp_path: Path) -> Non
     )
 
 
+def test_a_row_without_the_distance_that_only_checks_is_estimated(tmp_path: Path) -> None:
+    # with speed, duration and distance columns, an empty distance cell (an activity without
+    # GPS) made the row an error, "distance_m: missing value", where rc.estimate(df,
+    # status=True) estimates it from speed and duration: the distance only checks them
+    src = tmp_path / "three.csv"
+    src.write_text("speed_m_s,duration_s,distance_m\n2.0,500,\n2.0,500,--\n2.0,,1000\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False, mass_kg=MASS_KG)
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["ok", "ok", "error"]
+    assert rows[2]["error"] == "duration_s: missing value"
+    # ACSM running at 120 m/min: net VO2 0.2 x 120 = 24 ml/kg/min for 500 s
+    net = 24 * MASS_KG * 500 / 60 / 1000 * 5
+    assert float(rows[0]["energy_net_kcal"]) == pytest.approx(net)
+    frame = pd.read_csv(src, na_values=["--"])
+    api = rc.estimate(frame, mass_kg=MASS_KG, status=True)
+    assert list(api["status"].astype(str)) == [r["status"] for r in rows]
+    assert list(api["error"])[2] == rows[2]["error"]
+
+
 def test_zero_duration_gives_no_speed(tmp_path: Path) -> None:
     src = tmp_path / "z.csv"
     src.write_text("duration_s,distance_km\n0,1.0\n600,1.5\n")

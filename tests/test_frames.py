@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -142,6 +143,62 @@ def test_status_columns_match_the_command_line() -> None:
     assert not out.loc["c", "in_range"]
     assert np.isfinite(out.loc["b", "met"])  # flagged rows keep their estimate
     assert list(out.index) == ["a", "b", "c", "d"]
+
+
+def test_status_marks_text_in_a_numeric_column_per_row() -> None:
+    # a column pandas read as text (a stray word, numbers kept as text) is refused cell by
+    # cell: those rows are errors naming the value, the others are estimated, no exception
+    frame = pd.DataFrame(
+        {
+            "speed_m_s": [3.0, "x", None, "4"],
+            "mass_kg": [70.0, 70.0, 70.0, 70.0],
+            "duration_s": [60.0, 60.0, 60.0, 60.0],
+        },
+        index=["a", "b", "c", "d"],
+    )
+    out = rc.estimate(frame, status=True)
+    assert list(out["status"].astype(str)) == ["ok", "error", "error", "error"]
+    assert list(out["error"]) == [
+        None,
+        "speed_m_s must be numeric; got 'x'",
+        "speed_m_s: missing value",
+        "speed_m_s must be numeric; got '4'",
+    ]
+    # ACSM running at 180 m/min: net VO2 0.2 * 180 = 36 ml/kg/min; 36 * 70 kg * 1 min
+    # = 2.52 l of O2, at 5 kcal/l: 12.6 kcal
+    assert out.loc["a", "energy_net_kcal"] == pytest.approx(12.6)
+    assert out.loc[["b", "c", "d"], "energy_net_kcal"].isna().all()
+
+
+def test_status_never_says_ok_beside_a_reason() -> None:
+    # a duration that looks like milliseconds (a rule of the batch alone) came out
+    # status "ok", in_range True, with the reason "duration_s > 86400 s looks like ..."
+    frame = pd.DataFrame(
+        {"speed_m_s": [3.0, 3.0], "mass_kg": [70.0, 70.0], "duration_s": [3.6e6, 1800.0]}
+    )
+    out = rc.estimate(frame, status=True)
+    assert list(out["status"].astype(str)) == ["out_of_range", "ok"]
+    assert out["error"][0] == "duration_s > 86400 s looks like milliseconds"
+    assert list(out["in_range"]) == [False, True]
+    # computed as given (1000 h), in case it is real: 36 ml/kg/min net x 70 kg x 60000 min
+    assert out["energy_net_kcal"][0] == pytest.approx(36 * 70 * 60000 / 1000 * 5)
+
+
+def test_status_makes_a_result_that_is_not_finite_an_error(tmp_path: Path) -> None:
+    # an overflow (a mass of 1e308, a duration of 1e307 s) came out out_of_range with an
+    # infinite energy beside a unit reason; the command line says error, with no result
+    text = "speed_m_s,mass_kg,duration_s\n3,1e308,1800\n2.5,70,1e307\n3,70,1800\n"
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    rc.estimate_file(src, tmp_path / "out.csv", progress=False)
+    cli = pd.read_csv(tmp_path / "out.csv")
+    out = rc.estimate(pd.read_csv(src), status=True)
+    assert list(out["status"].astype(str)) == ["error", "error", "ok"]
+    assert list(out["status"].astype(str)) == list(cli["status"])
+    assert list(out["error"][:2]) == list(cli["error"][:2])
+    assert out["error"][0].startswith("result is not finite")
+    assert out["energy_net_kcal"][:2].isna().all()
+    assert not out["in_range"][:2].any()
 
 
 def test_status_needs_a_dataframe() -> None:

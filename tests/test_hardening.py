@@ -196,6 +196,34 @@ def test_non_finite_results_are_never_in_range(kwargs: dict[str, object]) -> Non
     assert math.isfinite(many.energy_gross_kcal[0])
 
 
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"speed_m_s": 1e308},
+        {"speed_m_s": [1e308, 1.4]},
+        {"grade": 1e308, "gait": "run"},
+        {"speed_m_s": 1e308, "direction": "backward", "gait": "run"},
+    ],
+)
+def test_an_input_that_overflows_inside_a_model_is_no_runtime_warning(
+    kwargs: dict[str, object],
+) -> None:
+    # a speed of 1e308 overflowed in the running model's speed x 60: numpy's RuntimeWarning
+    # ("overflow encountered in multiply"), an exception where warnings are errors
+    base: dict[str, object] = {"speed_m_s": 1.4, "mass_kg": 70.0, "duration_s": 60.0}
+    base.update(kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", rc.UnitWarning)
+        warnings.simplefilter("ignore", rc.RangeWarning)
+        result = rc.estimate(**base)  # type: ignore[arg-type]
+    energy = np.atleast_1d(result.energy_net_kcal)
+    assert not math.isfinite(energy[0])
+    assert not np.atleast_1d(result.in_range)[0]
+    if energy.size > 1:  # the plausible row beside it is estimated
+        assert math.isfinite(energy[1])
+
+
 # ----------------------------------------------------------------------------- the batch
 
 

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from . import _derive, _frames, engine
 from ._wrap import MISSING_LABELS, Locator, is_series, pandas
+from .composition.validate import NOT_FINITE
 from .exceptions import RetrocalcWarning
 from .nomenclature import (
     ACTIVITY_TYPE,
@@ -203,17 +204,34 @@ def _with_status(
     reasons = np.full(n, None, dtype=object)
     bad = np.zeros(n, dtype=bool)
     why = engine.RowReasons(n)
+    wrong = engine.RowReasons(n)  # results that are not finite: errors, as in the batch
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)  # reported per row instead
-            columns = engine.evaluate(arrays, opts, row_reasons=why)
+            columns = engine.evaluate(arrays, opts, row_reasons=why, row_errors=wrong)
     except (ValueError, TypeError):  # some rows are rejected: find them, estimate the rest
         _bisect(arrays, opts, np.arange(n), reasons, bad)
-        clean = {k: (np.where(bad, _blank(v), v) if np.ndim(v) else v) for k, v in arrays.items()}
+        clean = {
+            k: (np.where(bad, _blank(k, v), v) if np.ndim(v) else v) for k, v in arrays.items()
+        }
         why = engine.RowReasons(n)
+        wrong = engine.RowReasons(n)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RetrocalcWarning)
-            columns = engine.evaluate(clean, opts, row_reasons=why)
+            columns = engine.evaluate(clean, opts, row_reasons=why, row_errors=wrong)
+    if wrong.texts:
+        text = np.array([*wrong.texts, ""], dtype=object)[wrong.codes]  # (-1: the last, "")
+        overflow = (text == NOT_FINITE) & ~bad
+        # the engine's other row errors (an impossible value) say no value: the row alone
+        # raises, and its message does
+        rejected = (wrong.codes >= 0) & ~overflow & ~bad
+        if rejected.any():
+            _bisect(arrays, opts, np.flatnonzero(rejected), reasons, bad)
+            alone = rejected & ~bad  # (should not be: then the engine's words)
+            reasons = np.where(alone, text, reasons)
+            bad = bad | alone
+        reasons = np.where(overflow, NOT_FINITE, reasons)
+        bad = bad | overflow
     # reasons found before (activity type, a distance or duration the speed came from)
     # replace the "missing value" of what was made from them
     missing = _join(extra, _missing_reasons({k: v for k, v in arrays.items() if k not in skip}, n))
@@ -225,7 +243,10 @@ def _with_status(
     flagged = why.codes >= 0
     texts = np.array([*why.texts, None], dtype=object)[np.where(flagged, why.codes, len(why.texts))]
     texts = np.where(bad, reasons, texts)
-    in_range = np.broadcast_to(columns.outputs["in_range"], (n,)) & ~bad
+    # a row with a reason is never ok (nor in range), as in the command line's output: a
+    # value that looks like another unit by a rule of the batch alone (a duration in
+    # milliseconds) leaves the engine's in_range True
+    in_range = np.broadcast_to(columns.outputs["in_range"], (n,)) & ~bad & ~flagged
     state = np.where(bad, 2, np.where(in_range, 0, 1)).astype(np.int8)
     for name, value in columns.outputs.items():
         if name == "in_range":
@@ -243,7 +264,9 @@ def _missing_reasons(arrays: Mapping[str, Any], n: int) -> NDArray[Any] | None:
         if not np.ndim(values) or name == "model":  # no model is the default model
             continue
         if INPUTS[name].dtype == "float":
-            mask = np.isnan(np.asarray(values, dtype=np.float64))
+            # an object column may hold text (a rejected row, said by its own reason): only
+            # None, NA and NaN are missing
+            mask = np.asarray(pandas().isna(np.asarray(values)), dtype=bool)
         else:  # each distinct label once: a column has a handful of them
             text = np.asarray(values, dtype=object).astype(str)
             uniq, inverse = np.unique(text, return_inverse=True)
@@ -265,8 +288,11 @@ def _join(a: NDArray[Any] | None, b: NDArray[Any] | None) -> NDArray[Any] | None
     return joined
 
 
-def _blank(values: NDArray[Any]) -> Any:
-    return "" if values.dtype.kind in "UOS" else np.nan
+def _blank(name: str, values: NDArray[Any]) -> Any:
+    """What a rejected row's value becomes: a missing label, or NaN for a number (also in
+    an object column, which may hold the text that was rejected)."""
+    label = name in INPUTS and INPUTS[name].dtype != "float"
+    return "" if label and values.dtype.kind in "UOS" else np.nan
 
 
 def _bisect(

@@ -17,10 +17,7 @@ With ``--input FILE`` (CSV) every row is answered; columns of the same names as 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
-from pathlib import Path
 from typing import Any
 
 import click
@@ -91,24 +88,37 @@ def _say_units(checks: list[tuple[str, str, Any, bool]]) -> None:
             click.echo(f"Warning: {text}{'; ' + retype if retype else ''}", err=True)
 
 
+def _read_pace(text: str, unit: str) -> float:
+    """A given pace [m/s]: in its own unit when it says one (``8:00/mi`` with the default
+    ``--unit km``), else in ``unit`` (``5:00``)."""
+    try:
+        return float(pace_to_speed(text))
+    except ValueError:  # no unit of its own (or malformed: said by the second try)
+        return float(pace_to_speed(text, unit))
+
+
 def _option(option: str, value: Any) -> str:
     """An option with its value as typed (a number as click read it)."""
     return f"{option} {value:g}" if isinstance(value, float) else f"{option} {value}"
 
 
-def _write_atomic(frame: Any, output: str) -> None:
+def _write_atomic(frame: Any, output: str, source: str) -> None:
+    """The answers to standard output, or to ``output`` by the batch's atomic writer (a new
+    file gets the usual permissions, a folder or a missing folder is an error naming it);
+    never over the input file ``source``."""
     if output == "-":
         click.echo(frame.to_csv(index=False), nl=False)
         return
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), suffix=".part")
+    from .batch.types import OutputError
+    from .batch.write import atomic_output, same_file
+
+    if same_file(source, output):
+        raise click.ClickException(f"output {output!r} is the input; refusing to overwrite it")
     try:
-        with os.fdopen(fd, "w", newline="") as handle:
+        with atomic_output(output) as handle:
             frame.to_csv(handle, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OutputError as exc:
+        raise click.ClickException(f"{exc} (no output written)") from None
 
 
 @click.command("pace")
@@ -181,7 +191,13 @@ def _write_atomic(frame: Any, output: str) -> None:
     default=None,
     help="Direction of the equivalent speed.",
 )
-@click.option("--unit", type=click.Choice(["km", "mi"]), default="km", show_default=True)
+@click.option(
+    "--unit",
+    type=click.Choice(["km", "mi"]),
+    default="km",
+    show_default=True,
+    help="Distance unit of the paces written, and of a given pace without one (5:00).",
+)
 @click.option("-i", "--input", "input_path", default=None, help="CSV with one question per row.")
 @click.option("-o", "--output", default="-", show_default=True, help="Output CSV ('-': stdout).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable answer for one value.")
@@ -217,6 +233,12 @@ def pace(
         "speed_kmh": speed_kmh,
         "speed_m_s": speed_m_s,
     }
+    if (
+        quantity.startswith("energy_")
+        and duration_min is None
+        and (target is not None or input_path is not None)
+    ):
+        raise click.UsageError(f"--quantity {quantity} needs --duration-min (the bout's duration)")
     try:
         if input_path is not None:
             _answer_file(input_path, output, given, locals())
@@ -241,10 +263,14 @@ def pace(
                     full_output=True,
                     **common,
                 )
-                question = f"{target:g} {QUANTITIES[quantity]}, {direction} {gait}"
+                what = QUANTITIES[quantity]
+                if quantity.startswith("energy_"):  # gross or net, over the bout given
+                    kind = quantity.split("_")[1]
+                    what = what.replace("over duration_s", f"({kind}) in {duration_min:g} min")
+                question = f"{target:g} {what}, {direction} {gait}"
             else:
                 v = (
-                    float(pace_to_speed(pace_text, unit))
+                    _read_pace(pace_text, unit)
                     if pace_text is not None
                     else float(kmh_to_m_s(speed_kmh))
                     if speed_kmh is not None
@@ -308,16 +334,49 @@ def pace(
 def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, Any]) -> None:
     import pandas as pd
 
+    from .nomenclature import INPUTS
+
     try:
         # a blank line is a row (an empty cell of a one-column sheet): no question is dropped
         frame = pd.read_csv(path, skip_blank_lines=False)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
 
+    n = len(frame)
+    # a cell that is not a number (or not a pace) is that row's answer, "invalid" with the
+    # column and the value, as a bad cell of `retrocalc estimate` is: never the whole file
+    cells = np.full(n, "", dtype=object)
+
+    def bad_cell(rows: Any, text: str) -> None:
+        for i in np.flatnonzero(rows):
+            cells[i] = f"{cells[i]}; {text}" if cells[i] else text
+
+    numbers: dict[str, Any] = {}
+    for name in ("target", "speed_m_s", "mass_kg", "grade", "to_grade"):
+        if name in frame.columns:
+            raw = frame[name]
+            values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+            wrong = raw.notna().to_numpy() & np.isnan(values)
+            for value in pd.unique(raw[wrong]):
+                bad_cell(wrong & (raw == value).to_numpy(), f"{name}: {value!r} is not a number")
+            var = INPUTS.get("grade" if name == "to_grade" else name)
+            impossible = np.asarray(var.impossible(values), dtype=bool) if var else None
+            if var is not None and impossible is not None and impossible.any():
+                # (the library would refuse the whole column for one such cell)
+                for value in pd.unique(raw[impossible]):
+                    bad_cell(
+                        impossible & (raw == value).to_numpy(),
+                        f"{name}: {str(value)!r} is impossible: must be {var.bound} "
+                        f"({var.expected})",
+                    )
+                values = np.where(impossible, np.nan, values)
+            numbers[name] = values
+
     def col(name: str, default: Any) -> Any:
+        if name in numbers:
+            return numbers[name]
         return frame[name].to_numpy() if name in frame.columns else default
 
-    n = len(frame)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if "target" in frame.columns or given["target"] is not None:
@@ -334,9 +393,16 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             )
         else:
             if "speed_m_s" in frame.columns:
-                v = frame["speed_m_s"].to_numpy(dtype=float)
+                v = numbers["speed_m_s"]
             elif "pace" in frame.columns:
-                v = np.asarray(pace_to_speed(frame["pace"].to_numpy(), opts["unit"]), dtype=float)
+                v = np.full(n, np.nan)
+                texts = frame["pace"]
+                for text in pd.unique(texts[texts.notna()]):
+                    rows = (texts == text).to_numpy()
+                    try:
+                        v[rows] = _read_pace(str(text), opts["unit"])
+                    except ValueError as exc:
+                        bad_cell(rows, str(exc).removesuffix(" (at the scalar input)"))
             else:
                 raise click.ClickException(
                     f"{path} needs a column target, speed_m_s or pace (or give --target)"
@@ -382,6 +448,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     if np.any(finite):
         paces[finite] = np.asarray(speed_to_pace(speed[finite], opts["unit"]), dtype=object)
     out["pace_out"] = paces
-    out["status"] = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
-    out["reason"] = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
-    _write_atomic(out, output)
+    status = np.broadcast_to(np.asarray(result.status, dtype=object), (n,))
+    reason = np.broadcast_to(np.asarray(result.reason, dtype=object), (n,))
+    out["status"] = np.where(cells != "", "invalid", status)
+    out["reason"] = np.where(cells != "", cells, reason)
+    _write_atomic(out, output, path)

@@ -93,7 +93,9 @@ def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, flo
     if not valid.all():
         bad = int(np.flatnonzero(~valid)[0]) + 2
         raise ValueError(f"{path}: line {bad}: mass_kg must be a finite number > 0")
-    dates = pd.to_datetime(table["date"], errors="coerce")
+    # ISO only: pandas would read 01/02/2024 month first (2 January), silently taking the
+    # wrong mass for a day-first table
+    dates = pd.to_datetime(table["date"], errors="coerce", format="ISO8601")
     if dates.isna().any():
         bad = int(np.flatnonzero(dates.isna())[0]) + 2
         raise ValueError(f"{path}: line {bad}: date must be an ISO date such as 2024-05-01")
@@ -120,7 +122,8 @@ def _mass_for(job: _Job, path: str, start: str | None) -> tuple[float, str | Non
         if job.mass_kg is None:
             raise ValueError("no body mass: give mass_kg or an athletes table")
         return job.mass_kg, job.athlete
-    athlete = job.athlete or Path(path).parent.name
+    # the folder holding the file, also when it is given by its name alone (in the cwd)
+    athlete = job.athlete or Path(os.path.abspath(path)).parent.name
     history = job.athletes.get(athlete)
     if not history:
         if job.mass_kg is not None:
@@ -299,20 +302,36 @@ def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[s
     return [r for file_rows in per_file for r in file_rows]  # the order of the files
 
 
-def write_table(table: pd.DataFrame, output: str) -> None:
-    """CSV (``.csv``, ``.csv.gz``), Parquet or standard output (``-``), atomically."""
+def _output_kind(output: str) -> str:
+    """``"parquet"``, ``"csv"``, ``"csv.gz"`` or ``"-"``, by the output's name; an output
+    that cannot be written (a folder, a folder missing) is refused before any work."""
     if output == "-":
+        return "-"
+    lower = output.lower()
+    kind = next((k for k in ("parquet", "csv.gz", "csv") if lower.endswith(f".{k}")), None)
+    if kind is None:
+        raise ValueError(f"output {output!r}: expected .csv, .csv.gz, .parquet or '-'")
+    if os.path.isdir(output):
+        raise ValueError(f"output {output!r} is a folder; give a file name")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
+        raise ValueError(f"output {output!r}: its folder does not exist")
+    return kind
+
+
+def write_table(table: pd.DataFrame, output: str) -> None:
+    """CSV (``.csv``, ``.csv.gz``), Parquet or standard output (``-``), atomically (by the
+    batch's writer: :func:`retrocalc.batch.write.atomic_output`)."""
+    kind = _output_kind(output)
+    if kind == "-":
         table.to_csv(sys.stdout, index=False)
         return
-    lower = output.lower()
-    if lower.endswith(".parquet"):
-        with atomic_write(output, "wb") as handle:
+    from ..batch.write import atomic_output
+
+    with atomic_output(output) as handle:
+        if kind == "parquet":
             table.to_parquet(handle, index=False)
-    elif lower.endswith((".csv", ".csv.gz")):
-        with atomic_write(output, "wb") as handle:
-            table.to_csv(handle, index=False, compression="gzip" if lower.endswith(".gz") else None)
-    else:
-        raise ValueError(f"output {output!r}: expected .csv, .csv.gz, .parquet or '-'")
+        else:
+            table.to_csv(handle, index=False, compression="gzip" if kind == "csv.gz" else None)
 
 
 def estimate_activities(
@@ -372,6 +391,8 @@ def estimate_activities(
         (sport, start time, totals...).
     """
     files = expand_inputs(inputs)
+    if output is not None:
+        _output_kind(output)  # before any work: a bad output is found at once
     table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
     if mass_kg is not None and not (isinstance(mass_kg, int | float) and 0 < mass_kg < math.inf):
         # (checked once here: per file it would be the same error, once per row)

@@ -303,9 +303,16 @@ def _inputs_of(
             given[canonical] = _parse_number(
                 source.column, frame[source.column], canonical, source.alias, reasons,
                 decimal_comma=getattr(source, "decimal_comma", False),
+                # with a speed and a duration, a distance only checks them: a row without
+                # one is estimated (as by estimate()), not an error
+                optional=canonical == "distance_m" and plan.keys() >= _REDUNDANT,
             )  # fmt: skip
     _reconcile(given, plan, frame.height, reasons)
     return given
+
+
+#: Inputs that make a distance redundant (:func:`_reconcile`).
+_REDUNDANT = frozenset({"speed_m_s", "duration_s"})
 
 
 def _label(source: Source) -> str:

@@ -33,7 +33,14 @@ from .types import (
     RowError,
     Source,
 )
-from .write import _output_kind, _Writer, atomic_output, begin_run, check_csv_output
+from .write import (
+    _output_kind,
+    _Writer,
+    atomic_output,
+    begin_run,
+    check_csv_output,
+    same_file,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -116,13 +123,6 @@ def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[st
     if not paths:
         raise BatchError("no input file given")
     return paths
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def estimate_file(
@@ -229,7 +229,7 @@ def estimate_file(
         raise OutputError(f"output {out!r} is a folder; give a file name")
     if out != "-":
         for path in paths:
-            if _same_file(path, out):
+            if same_file(path, out):
                 raise BatchError(f"output {out!r} is one of the inputs; refusing to overwrite it")
     headers = [_header(p) for p in paths]
     for path, header in zip(paths[1:], headers[1:], strict=True):

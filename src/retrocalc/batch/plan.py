@@ -194,7 +194,7 @@ def resolve_columns(
         if source.canonical in plan:
             raise BatchError(
                 f"{where}: {source.canonical} is given twice: {plan[source.canonical].describe()}"
-                f" and {source.describe()} ({how}); keep one"
+                f" and {source.describe()}{'' if how == 'constant' else f' ({how})'}; keep one"
             )
         plan[source.canonical] = source
 
@@ -236,7 +236,9 @@ def resolve_columns(
                 f"map one with --column {HEART_RATE}=COLUMN"
             )
         number = _constant(name, canonical, alias, value, pace_unit)
-        add(Source(canonical, constant=number), "constant")
+        # (describe() says "constant"; a unit alias is named as given: speed_kmh=10)
+        how = "constant" if alias is None else f"{name}={value!r}"
+        add(Source(canonical, constant=number), how)
     # an export's activity type column found by name gives the gait unless a gait is given
     # (a column or a constant wins); a given direction wins over the type's direction
     if by_name_activity is not None and "gait" not in plan:

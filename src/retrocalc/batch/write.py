@@ -158,6 +158,15 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file (symbolic links and ``./`` included): an output
+    must never be written over one of its inputs."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[IO[bytes]]:
     """A binary file that appears at ``path`` only when the block exits without error.

@@ -158,15 +158,18 @@ def _forward_block(
         spec = rules.BASE[code]
         sel: Any = None if count == n else np.flatnonzero(codes == code)
         sub = _subset(values, sel, count, spec.reads)
-        native = spec.kernel(*spec.arguments(sub))
         reads_o2, reads_rest = spec.rates_read  # per-row rates gathered only when read
-        part = spec.to_gross_w_kg(
-            native,
-            sub.get("speed_m_s"),
-            sub.get("mass_kg"),
-            _take(w_per_vo2, sel) if reads_o2 else None,
-            _take(rest_w_kg, sel) if reads_rest else None,
-        )
+        # an input near the largest double (a speed of 1e308) overflows inside the model: the
+        # result is not finite, and said so per row (evaluate), not as numpy's RuntimeWarning
+        with np.errstate(over="ignore", invalid="ignore"):
+            native = spec.kernel(*spec.arguments(sub))
+            part = spec.to_gross_w_kg(
+                native,
+                sub.get("speed_m_s"),
+                sub.get("mass_kg"),
+                _take(w_per_vo2, sel) if reads_o2 else None,
+                _take(rest_w_kg, sel) if reads_rest else None,
+            )
         if sel is None and _fresh(part, n):
             gross_fwd = part  # one model over every row: its own result, not a copy
         else:
