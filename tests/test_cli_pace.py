@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -305,6 +306,29 @@ def test_a_pace_in_miles_is_read_in_miles_whatever_the_output_unit() -> None:
     assert data["pace"] == "8:03/mi"  # 1609.344 m at 3.333 m/s: 482.8 s
     out = CliRunner().invoke(cli, ["pace", "--pace", "8:00", "--unit", "mi", "--json"])
     assert json.loads(out.stdout)["speed_m_s"] == pytest.approx(1609.344 / 480)
+
+
+def test_a_pace_column_mixes_units_and_numbers(tmp_path: Path) -> None:
+    # the column is read at once when its paces agree on their unit, and pace by pace when
+    # they do not: each in its own unit, a pace without one in --unit's, a number as
+    # minutes per --unit; a bad one is its row's answer, the rows keep their order
+    src = tmp_path / "in.csv"
+    src.write_text("pace\n8:00/mi\n5:00\n8:00/mi\nabc\n\n4:00/km\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    assert table["status"].tolist() == ["ok", "ok", "ok", "invalid", "invalid", "ok"]
+    assert table["reason"][3].startswith("pace 'abc' is not of the form")
+    speeds = table["speed_m_s_out"].to_numpy()
+    expected = [1609.344 / 480, 1000 / 300, 1609.344 / 480, np.nan, np.nan, 1000 / 240]
+    np.testing.assert_allclose(speeds, expected, rtol=1e-12)
+    src.write_text("pace\n8\n5.5\n8\n")  # minutes per mile
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--unit", "mi"])
+    assert out.exit_code == 0, out.output
+    table = pd.read_csv(io.StringIO(out.stdout))
+    np.testing.assert_allclose(
+        table["speed_m_s_out"], [1609.344 / 480, 1609.344 / 330, 1609.344 / 480], rtol=1e-12
+    )
 
 
 def test_an_energy_target_names_its_kind_and_duration_and_needs_one() -> None:

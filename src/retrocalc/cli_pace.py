@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 import numpy as np
+from numpy.typing import NDArray
 
 from ._cli_checks import number
 from .inverse import QUANTITIES, equivalent_speed, speed_for
@@ -95,6 +96,29 @@ def _read_pace(text: str, unit: str) -> float:
         return float(pace_to_speed(text))
     except ValueError:  # no unit of its own (or malformed: said by the second try)
         return float(pace_to_speed(text, unit))
+
+
+def _read_paces(texts: NDArray[Any], unit: str) -> tuple[NDArray[np.float64], dict[int, str]]:
+    """Distinct paces of a column [m/s] (as :func:`_read_pace`), and the fault of each that
+    does not read, by position: one vectorised reading when they agree on their units (the
+    usual case), one per distinct pace only when they do not."""
+    for default in (unit, None):  # all without a unit (or in unit's), or all with their own
+        try:
+            return np.asarray(pace_to_speed(texts, default), dtype=np.float64), {}
+        except ValueError:
+            pass
+    speeds = np.full(texts.size, np.nan)
+    faults: dict[int, str] = {}
+    for k, text in enumerate(texts.tolist()):
+        try:
+            speeds[k] = (
+                _read_pace(text, unit)
+                if isinstance(text, str)
+                else float(pace_to_speed(text, unit))  # minutes per unit
+            )
+        except ValueError as exc:
+            faults[k] = str(exc).removesuffix(" (at the scalar input)")
+    return speeds, faults
 
 
 def _option(option: str, value: Any) -> str:
@@ -347,9 +371,15 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     # column and the value, as a bad cell of `retrocalc estimate` is: never the whole file
     cells = np.full(n, "", dtype=object)
 
-    def bad_cell(rows: Any, text: str) -> None:
-        for i in np.flatnonzero(rows):
-            cells[i] = f"{cells[i]}; {text}" if cells[i] else text
+    def bad_cells(mask: Any, raw: Any, say: Any) -> None:
+        """``say(value)`` added to the answer of each row in ``mask``: each distinct value
+        worded once (a column of text is not a Python step per row)."""
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            codes, uniques = pd.factorize(raw.iloc[rows])
+            texts = np.array([say(u) for u in uniques], dtype=object)[codes]
+            old = cells[rows]
+            cells[rows] = np.where(old == "", texts, old + "; " + texts)
 
     numbers: dict[str, Any] = {}
     for name in ("target", "speed_m_s", "mass_kg", "grade", "to_grade"):
@@ -357,18 +387,19 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             raw = frame[name]
             values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
             wrong = raw.notna().to_numpy() & np.isnan(values)
-            for value in pd.unique(raw[wrong]):
-                bad_cell(wrong & (raw == value).to_numpy(), f"{name}: {value!r} is not a number")
+            bad_cells(wrong, raw, lambda value, name=name: f"{name}: {value!r} is not a number")
             var = INPUTS.get("grade" if name == "to_grade" else name)
             impossible = np.asarray(var.impossible(values), dtype=bool) if var else None
             if var is not None and impossible is not None and impossible.any():
                 # (the library would refuse the whole column for one such cell)
-                for value in pd.unique(raw[impossible]):
-                    bad_cell(
-                        impossible & (raw == value).to_numpy(),
+                bad_cells(
+                    impossible,
+                    raw,
+                    lambda value, name=name, var=var: (
                         f"{name}: {str(value)!r} is impossible: must be {var.bound} "
-                        f"({var.expected})",
-                    )
+                        f"({var.expected})"
+                    ),
+                )
                 values = np.where(impossible, np.nan, values)
             numbers[name] = values
 
@@ -395,14 +426,15 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             if "speed_m_s" in frame.columns:
                 v = numbers["speed_m_s"]
             elif "pace" in frame.columns:
-                v = np.full(n, np.nan)
-                texts = frame["pace"]
-                for text in pd.unique(texts[texts.notna()]):
-                    rows = (texts == text).to_numpy()
-                    try:
-                        v[rows] = _read_pace(str(text), opts["unit"])
-                    except ValueError as exc:
-                        bad_cell(rows, str(exc).removesuffix(" (at the scalar input)"))
+                codes, uniques = pd.factorize(frame["pace"])  # (missing: -1)
+                speeds, faults = _read_paces(np.asarray(uniques, dtype=object), opts["unit"])
+                v = np.where(codes >= 0, speeds[codes], np.nan)
+                if faults:
+                    bad_cells(
+                        np.isin(codes, list(faults)),
+                        pd.Series(codes),
+                        lambda code: faults[code],
+                    )
             else:
                 raise click.ClickException(
                     f"{path} needs a column target, speed_m_s or pace (or give --target)"
