@@ -197,3 +197,28 @@ def test_backward_equivalent_round_trips(speed: float, grade: float, walk: bool)
     )
     assert back < speed  # backward costs more: the same cost comes at a lower speed
     assert fwd == pytest.approx(speed, abs=1e-7)
+
+
+def test_a_flagged_speed_names_the_range_it_leaves() -> None:
+    # the reason named only the base model ("outside a validity range of
+    # acsm_minetti_running") where the speed found leaves the backward model's range
+    low, high = rc.models.get_model("backward_running").ranges["speed_m_s"]
+    # ACSM running gross VO2 = 3.5 + 0.2 S (S in m/min), backward net x 1.35 (an independent
+    # solve, at 5 kcal per litre O2, for a speed above the backward range)
+    speed = high + 0.5
+    vo2 = 3.5 + 0.2 * speed * 60 * 1.35
+    kcal_h = vo2 * 70 * 60 / 1000 * 5
+    r = rc.speed_for(
+        kcal_h, quantity="kcal_per_h", mass_kg=70, gait="run", direction="backward",
+        full_output=True,
+    )  # fmt: skip
+    assert r.speed_m_s == pytest.approx(speed)
+    assert (r.status, bool(r.in_range)) == ("out_of_range", False)
+    assert r.reason == (
+        f"speed_m_s outside [{low:.4g}, {high:.4g}] of backward_running (computed and flagged)"
+    )
+    inside = rc.speed_for(
+        (3.5 + 0.2 * 3.0 * 60 * 1.35) * 70 * 60 / 1000 * 5, quantity="kcal_per_h", mass_kg=70,
+        gait="run", direction="backward", full_output=True,
+    )  # fmt: skip
+    assert (inside.status, inside.reason) == ("ok", "")

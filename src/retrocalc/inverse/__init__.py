@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import engine
 from .._wrap import Locator, label_codes, pack, unpack
 from ..composition.validate import unit_findings
 from ..core import estimate
@@ -143,6 +144,24 @@ class InverseResult:
 
     def __repr__(self) -> str:
         return "InverseResult(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) + ")"
+
+
+def _ranges_left(
+    base_kw: dict[str, Any], speed: FloatArray, rows: NDArray[np.intp]
+) -> tuple[NDArray[np.bool_], NDArray[Any]]:
+    """Whether each speed found lies in its model's ranges, and else which range it leaves
+    (``speed_m_s outside [1.75, 3.5] of backward_running``: the backward model's range, not
+    only the base model's name), from the engine's per-row reasons."""
+    kw = {k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in base_kw.items()}
+    kw.pop("rmr_equation", None)
+    opts = engine.options(base_kw.get("rmr_equation"), kw.pop("backward_factor", None), "flag")
+    why = engine.RowReasons(speed.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RetrocalcWarning)
+        columns = engine.evaluate({**kw, "speed_m_s": speed}, opts, row_reasons=why)
+    inside = np.broadcast_to(np.asarray(columns.outputs["in_range"], dtype=bool), speed.shape)
+    texts = np.array([*why.texts, ""], dtype=object)[why.codes]  # (code -1: the last, "")
+    return inside.copy(), texts
 
 
 def speed_for(
@@ -320,12 +339,16 @@ def speed_for(
         status[idx] = st
     in_range = np.zeros(n, dtype=bool)
     found = np.isfinite(speed)
-    if np.any(found):
-        rows = np.flatnonzero(found)
-        _, at = power_w_kg(speed[rows], rows)
-        in_range[rows] = np.asarray(at.in_range, dtype=bool)
-        status[rows] = np.where(in_range[rows], _OK, _OUT)
+    left: NDArray[Any] | None = None
+    rows = np.flatnonzero(found)
+    if rows.size:
+        inside, left = _ranges_left(base_kw, speed[rows], rows)
+        in_range[rows] = inside
+        status[rows] = np.where(inside, _OK, _OUT)
     reasons = _reasons(status, models, lo, hi, quantity)
+    if left is not None:  # the range each flagged speed leaves, as estimate() says it
+        said = left != ""
+        reasons[rows[said]] = left[said] + " (computed and flagged)"
     bad = np.flatnonzero(~found)
     if bad.size and not full_output:
         warnings.warn(
