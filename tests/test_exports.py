@@ -10,6 +10,7 @@ computed here from the numbers the rows were made from (not parsed back from the
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -633,3 +634,24 @@ def test_a_bare_number_is_not_a_duration(tmp_path: Path) -> None:
         rc.estimate(speed_m_s=2.0, mass_kg=70, duration=1800)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="'1800' is a number without a unit"):
         rc.estimate(speed_m_s=2.0, mass_kg=70, duration=["30:00", "1800"])
+
+
+def test_a_malformed_duration_does_not_offer_a_number_of_seconds(tmp_path: Path) -> None:
+    # "... is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s' (or a number of seconds)"
+    # where the 'duration' input refuses a number of seconds: in a column, as a constant and
+    # from Python; parse_durations, which takes numbers as seconds, still offers them
+    expected = "duration 'abc' is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s'"
+    src = tmp_path / "d.csv"
+    src.write_text("speed_m_s,mass_kg,duration\n2.0,70,abc\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False)
+    assert rows_of(out)[0]["error"] == "duration: " + expected.removeprefix("duration ")
+    plain = tmp_path / "p.csv"
+    plain.write_text("speed_m_s,mass_kg\n2.0,70\n")
+    result = run("estimate", str(plain), "-o", str(out), "--duration", "abc", "-q")
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(expected)
+    with pytest.raises(ValueError, match=re.escape(f"{expected} (at the scalar input)")):
+        rc.estimate(speed_m_s=2.0, mass_kg=70, duration="abc")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match=re.escape(f"{expected} (or a number of seconds)")):
+        rc.units.parse_durations("abc")

@@ -398,6 +398,7 @@ def convert(alias: str, values: Any, *, pace_unit: str | None = None) -> Any:
     if spec.unit == "text":
         if alias == "duration":
             _refuse_bare_numbers(values)
+            return units.text.durations_of_text(values)
         return function(values)
     if isinstance(values, list | tuple):
         values = np.asarray(values, dtype=np.float64)

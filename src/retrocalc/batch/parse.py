@@ -206,7 +206,7 @@ def _parse_duration(column: str, values: pl.Series, reasons: _Reasons) -> NDArra
 
     def parse(texts: list[str]) -> tuple[NDArray[np.float64], list[str]]:
         # a bare number could be seconds or minutes: a reason, not a guess
-        seconds, errors = units.parse_duration_texts(texts)
+        seconds, errors = units.parse_duration_texts(texts, numbers=False)
         bare = [units._is_plain_number(str(t).strip()) for t in texts]
         seconds[np.asarray(bare, dtype=bool)] = np.nan
         why = [

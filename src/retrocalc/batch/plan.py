@@ -384,7 +384,7 @@ def _constant(
             numbers, errors = (
                 units.parse_paces([str(value)], unit=pace_unit)
                 if alias == "pace"
-                else units.parse_duration_texts([str(value)])
+                else units.parse_duration_texts([str(value)], numbers=False)
             )
             if alias == "duration" and units._is_plain_number(str(value).strip()):
                 raise ValueError(f"{str(value).strip()!r} {BARE_DURATION}")

@@ -212,8 +212,9 @@ def parse_paces(texts: Any, unit: str | None = None) -> tuple[NDArray[np.float64
     return speeds, errors
 
 
-def _parse_duration(text: str) -> float:
-    """Seconds of one duration text; raises ValueError with the text on failure.
+def _parse_duration(text: str, numbers: bool = True) -> float:
+    """Seconds of one duration text; raises ValueError with the text on failure (said
+    without "or a number of seconds" where ``numbers`` is False: the caller refuses them).
 
     ``"H:MM:SS"``, ``"MM:SS"``, either with decimal seconds, a leading day count as Python
     (``"1 day, 2:03:04"``) and pandas (``"0 days 00:45:10"``) write them, or a plain number
@@ -227,17 +228,17 @@ def _parse_duration(text: str) -> float:
     head, day, tail = stripped.partition("day")
     if day:
         if not head.strip().isdecimal():
-            raise _bad_duration(text)
+            raise _bad_duration(text, numbers)
         days = int(head)
         clock_text = tail.removeprefix("s").lstrip().removeprefix(",").lstrip()
     elif _is_plain_number(stripped):
         return float(stripped)
     clock = _clock(clock_text)
     if clock is None:
-        raise _bad_duration(text)
+        raise _bad_duration(text, numbers)
     hours, minutes, seconds, fields = clock
     if days and fields != 3:
-        raise _bad_duration(text)  # after a day count comes H:MM:SS, as Python writes it
+        raise _bad_duration(text, numbers)  # after a day count comes H:MM:SS, as Python writes it
     if seconds >= 60.0:
         raise ValueError(f"duration {_shown(text)} has {seconds:g} seconds; expected fewer than 60")
     if fields == 3 and minutes >= 60:
@@ -257,10 +258,10 @@ def _is_plain_number(text: str) -> bool:
     )
 
 
-def _bad_duration(text: str) -> ValueError:
+def _bad_duration(text: str, numbers: bool = True) -> ValueError:
     return ValueError(
-        f"duration {_shown(text)} is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s' "
-        "(or a number of seconds)"
+        f"duration {_shown(text)} is not of the form 'H:MM:SS', 'MM:SS' or 'H:MM:SS.s'"
+        + (" (or a number of seconds)" if numbers else "")
     )
 
 
@@ -309,6 +310,17 @@ def parse_durations(durations: Any) -> Any:
     >>> parse_durations(["45:10", "0:00:30.5", None]).tolist()
     [2710.0, 30.5, nan]
     """
+    return _seconds(durations, numbers=True)
+
+
+def durations_of_text(durations: Any) -> Any:
+    """:func:`parse_durations` for the ``duration`` input, whose caller refuses plain
+    numbers (ambiguous: seconds or minutes?): a malformed text's reason does not offer
+    them."""
+    return _seconds(durations, numbers=False)
+
+
+def _seconds(durations: Any, numbers: bool) -> Any:
     if isinstance(durations, _dt.timedelta):
         return _checked_seconds(np.asarray(durations.total_seconds()), durations)
     kind, index = kind_of(durations)
@@ -328,7 +340,7 @@ def parse_durations(durations: Any) -> Any:
         seconds = arr.astype(np.float64)
     else:
         # timedelta objects become their str(), which parses
-        seconds = _parse_texts(raw, _parse_duration, where)
+        seconds = _parse_texts(raw, lambda text: _parse_duration(text, numbers), where)
     return unpack(_checked_seconds(seconds, durations, where), kind, index, "duration_s")
 
 
@@ -360,13 +372,18 @@ def _checked_seconds(seconds: NDArray[np.float64], given: Any, where: Locator | 
     return seconds
 
 
-def parse_duration_texts(texts: Any) -> tuple[NDArray[np.float64], list[str]]:
+def parse_duration_texts(
+    texts: Any, *, numbers: bool = True
+) -> tuple[NDArray[np.float64], list[str]]:
     """Parse distinct duration texts one by one, keeping each failure instead of raising.
 
     Parameters
     ----------
     texts : sequence of str
         Distinct duration texts (see :func:`parse_durations`).
+    numbers : bool, default True
+        Whether the caller takes a plain number as seconds: if not (it refuses them, with
+        its own reason), a malformed text's reason does not offer them.
 
     Returns
     -------
@@ -379,7 +396,7 @@ def parse_duration_texts(texts: Any) -> tuple[NDArray[np.float64], list[str]]:
     errors: list[str] = []
     for j, text in enumerate(texts):
         try:
-            seconds[j] = _parse_duration(str(text))
+            seconds[j] = _parse_duration(str(text), numbers)
         except ValueError as exc:
             seconds[j] = np.nan
             errors.append(str(exc))
