@@ -222,3 +222,14 @@ def test_a_flagged_speed_names_the_range_it_leaves() -> None:
         gait="run", direction="backward", full_output=True,
     )  # fmt: skip
     assert (inside.status, inside.reason) == ("ok", "")
+
+
+@pytest.mark.parametrize(
+    ("speed", "gait", "grade"), [(3.0, "run", 0.0), (1.2, "walk", 0.0), (2.7, "run", 0.05)]
+)
+def test_a_round_trip_gives_back_the_speed_it_started_from(
+    speed: float, gait: str, grade: float
+) -> None:
+    # the same conditions on both sides: 2.999999999999999 (closed form) and
+    # 1.2000000000558797 (bisection) came back; speeds are given to the solver's 1e-9 m/s
+    assert equivalent_speed(speed, gait=gait, grade=grade, to_grade=grade) == speed
