@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._cli_checks import number
+from .composition import rules
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
@@ -403,6 +404,27 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 values = np.where(impossible, np.nan, values)
             numbers[name] = values
 
+    # a label the solver does not know is its row's answer too (the solver refuses the
+    # whole column for one); the row is solved with the option's label, then said invalid
+    for name, kind in (("gait", "gait"), ("direction", "direction"),
+                       ("to_direction", "direction")):  # fmt: skip
+        if name in frame.columns:
+            raw = frame[name]
+            allowed = rules.LABELS[kind][0]
+            text = raw.astype(str).str.strip().str.lower()
+            wrong = (raw.notna() & ~text.isin(list(allowed))).to_numpy()
+            if wrong.any():
+                choices = ", ".join(repr(k) for k, code in allowed.items() if code >= 0)
+                bad_cells(
+                    wrong,
+                    raw,
+                    lambda value, name=name, choices=choices: (
+                        f"{name}: {str(value)!r} is not one of {choices}"
+                    ),
+                )
+                stand_in = opts["direction"] if kind == "direction" else opts["gait"]
+                numbers[name] = np.where(wrong, stand_in, raw.to_numpy(dtype=object))
+
     def col(name: str, default: Any) -> Any:
         if name in numbers:
             return numbers[name]
@@ -473,7 +495,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
         ]
     )  # fmt: skip
     out = frame.copy()
-    speed = np.broadcast_to(np.asarray(result.speed_m_s, dtype=float), (n,))
+    # a row with a bad cell has no answer (a bad label's row was solved with a stand-in)
+    speed = np.where(cells != "", np.nan, np.asarray(result.speed_m_s, dtype=float))
     out["speed_m_s_out"] = speed
     finite = np.isfinite(speed)
     paces = np.full(n, "", dtype=object)
