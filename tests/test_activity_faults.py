@@ -520,3 +520,28 @@ def test_a_lap_or_session_value_that_is_not_a_number_is_left_empty() -> None:
     assert laps["start_s"].tolist() == [0.0]
     assert np.isnan(laps["elapsed_s"].iloc[0])
     assert laps["distance_m"].tolist() == [360.0]
+
+
+def test_an_upload_s_bytes_read_as_the_file_does(tmp_path: Path) -> None:
+    # a web app has the upload's content, not a path: bytes gave "AttributeError: 'bytes'
+    # object has no attribute 'read'"; a file opened as text, and anything else, a clear error
+    track = steady(3.0, 600, grade=0.02)
+    for write in (write_gpx, write_tcx, write_fit):
+        path = write(track, tmp_path / f"a.{write.__name__.removeprefix('write_')}")
+        content = path.read_bytes()
+        from_path = rc.read_activity(path)
+        for upload in (content, bytearray(content), memoryview(content)):
+            from_bytes = rc.read_activity(upload)
+            pd.testing.assert_frame_equal(from_bytes.samples, from_path.samples)
+            assert (from_bytes.source, from_bytes.format) == ("<bytes>", from_path.format)
+        result = rc.estimate_activity(content, mass_kg=70)
+        expected = rc.estimate_activity(path, mass_kg=70)
+        assert result.summary["energy_gross_kcal"] == expected.summary["energy_gross_kcal"]
+    gpx = tmp_path / "a.gpx"
+    text_mode = r"a\.gpx: a file opened as text; open it in binary mode"
+    with open(gpx, encoding="utf-8") as text, pytest.raises(ActivityError, match=text_mode):
+        rc.read_activity(text)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="expected a path, a binary file object or bytes, got int"):
+        rc.read_activity(3)  # type: ignore[arg-type]
+    with pytest.raises(ActivityError, match="<bytes>: the file is empty"):
+        rc.read_activity(b"")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -123,7 +123,7 @@ def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
 
 
 def estimate_activity(
-    activity: Activity | pd.DataFrame | str | os.PathLike[str],
+    activity: Activity | pd.DataFrame | str | os.PathLike[str] | IO[bytes] | bytes | bytearray,
     *,
     mass_kg: float,
     direction: str | Any = "forward",
@@ -139,10 +139,10 @@ def estimate_activity(
 
     Parameters
     ----------
-    activity : Activity, pandas.DataFrame or path
-        A recording (:func:`retrocalc.read_activity`), a file to read, or a DataFrame of
-        streams (``time`` or ``elapsed_s`` [s], ``distance_m`` [m], ``altitude_m`` [m],
-        optional ``speed_m_s`` [m/s], ``heart_rate_bpm``... see
+    activity : Activity, pandas.DataFrame, path, binary file object or bytes
+        A recording (:func:`retrocalc.read_activity`), a file (or its content) to read,
+        or a DataFrame of streams (``time`` or ``elapsed_s`` [s], ``distance_m`` [m],
+        ``altitude_m`` [m], optional ``speed_m_s`` [m/s], ``heart_rate_bpm``... see
         :meth:`Activity.from_frame`).
     mass_kg : float [kg]
         Body mass.

@@ -372,14 +372,17 @@ def _sniff(head: bytes, name: str) -> str:
 
 
 def read_activity(
-    source: str | os.PathLike[str] | IO[bytes], *, format: str | None = None
+    source: str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview,
+    *,
+    format: str | None = None,
 ) -> Activity:
     """Read a FIT, GPX or TCX recording.
 
     Parameters
     ----------
-    source : str, path or binary file object
-        The file; its format is recognised from the content (the extension is a fallback).
+    source : str, path, binary file object or bytes
+        The file (or its content, e.g. an upload's); its format is recognised from the
+        content (the extension is a fallback).
     format : {"fit", "gpx", "tcx"}, optional
         Force the format.
 
@@ -413,9 +416,21 @@ def read_activity(
             data = Path(name).read_bytes()
         except OSError as exc:
             raise ActivityError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
-    else:
+    elif isinstance(source, bytes | bytearray | memoryview):  # an upload's content
+        name, data = "<bytes>", bytes(source)
+    elif callable(getattr(source, "read", None)):
         name = str(getattr(source, "name", "<file>"))
-        data = source.read()
+        read: Any = source.read()
+        if isinstance(read, str):  # (a FIT file is binary; an XML text's encoding is its own)
+            raise ActivityError(
+                f"{name}: a file opened as text; open it in binary mode ('rb') or give its path"
+            )
+        data = read
+    else:
+        raise TypeError(
+            "read_activity: expected a path, a binary file object or bytes, got "
+            f"{type(source).__name__}"
+        )
     if not data:
         raise ActivityError(f"{name}: the file is empty")
     kind = format.lower() if format else _sniff(data[:512], name)
