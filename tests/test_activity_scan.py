@@ -659,7 +659,7 @@ def _change(doc: bytes, rng: random.Random) -> bytes:
     at = rng.randrange(len(doc))
     near = rng.choice(lts) + rng.randrange(-2, 12)  # in or near a tag
     near = min(max(near, 0), len(doc) - 1)
-    kind = rng.randrange(16)
+    kind = rng.randrange(17)
     if kind == 0:  # truncated anywhere, or just before or after a tag's "<" or ">"
         cut = rng.choice([at, near, rng.choice(lts), rng.choice(lts) + 1])
         return doc[:cut]
@@ -724,6 +724,12 @@ def _change(doc: bytes, rng: random.Random) -> bytes:
         i = doc.index(b">", rng.choice(starts))
         i -= doc[i - 1 : i] == b"/"
         return doc[:i] + rng.choice([b" ", b"\r\n", b"\t "]) + doc[i:]
+    if kind == 16:  # the next end tag made of a start tag's whole region (attributes too)
+        spaced = [i for i in starts if b" " in doc[i : doc.index(b">", i)]] or starts
+        i = rng.choice(spaced)
+        region = doc[i + 1 : doc.index(b">", i)].rstrip(b"/")
+        j = doc.index(b"</", i)
+        return doc[:j] + b"</" + region + doc[doc.index(b">", j) :]
     return doc[:at]
 
 

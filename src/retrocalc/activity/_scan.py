@@ -254,10 +254,10 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
 
 def _local_codes(
     words: Words, sixteens: NDArray[np.void], names: _Names, start: Int, length: Int
-) -> tuple[Int, Bool, Words] | None:
+) -> tuple[Int, Bool] | None:
     """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
-    if a name is longer than 48 bytes. Also whether each name was found as it stands, and
-    its first 16 bytes as two words (zero past its end), for :func:`._wellformed.proven`."""
+    if a name is longer than 48 bytes. Also whether each name was found as it stands (for
+    :func:`._wellformed.proven`)."""
     # a name that is wanted as it stands has no colon: look up every name as it stands, then
     # the local part of the others that have a prefix
     # (masked in place, fewer temporaries: glibc returns the memory freed after a read to
@@ -269,6 +269,7 @@ def _local_codes(
     both &= _MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
     first, second = both[:, 0], both[:, 1]
     codes = names.lookup(first, second)
+    del both, first, second
     codes[length > 16] = -1
     known = codes != -1
     other = np.flatnonzero(~known)
@@ -286,7 +287,7 @@ def _local_codes(
         found[(n < 1) | (n > 16)] = -1
         codes[other] = found
     np.maximum(codes, -1, out=codes)  # SKIP: not wanted
-    return codes, known, both
+    return codes, known
 
 
 def running_sum(steps: NDArray[Any]) -> NDArray[np.int64]:
@@ -388,16 +389,16 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     found = _local_codes(words, _sixteens(buffer), _names(starts), name_start, name_len)
     if found is None:
         return None
-    codes, known, both = found
+    codes, known = found
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
     # (after the names, so that it does not add to their peak of memory)
     depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
-    names = _wellformed.Starts(tag, name_start, name_len, region_end, both, known, other)
+    names = _wellformed.Starts(tag, name_start, name_len, region_end, known, other)
     if not _wellformed.proven(marks, names, buffer, selfclosing, depth) and not _wellformed.expat(
         marks.data
     ):
         return None  # not well-formed
-    del names, known, both
+    del names, known
     # every tag's code (-1: not wanted), the wanted elements' end tags included
     code = np.full(lt.size, -1, dtype=np.int64)
     code[tag] = codes

@@ -2,13 +2,13 @@
 
 The fast path reads a document by array operations only when expat (the standard library's
 C parser) accepts it as well-formed. Running expat over a megabyte costs 6 ms, a third of
-reading a 1-hour TCX. :func:`proven` decides the same question in about a fifth of that on
-the documents the fast path takes (no references, comments, CDATA sections, DTDs or
+reading a 1-hour TCX. :func:`proven` decides the same question in about a quarter of that
+on the documents the fast path takes (no references, comments, CDATA sections, DTDs or
 processing instructions but a first one), from the arrays :func:`._scan.scan` has made
-anyway (where the tags lie, the depth after each, the start tags' names as 8-byte words),
-and says "cannot tell" (False) otherwise: the caller then asks expat (:func:`expat`), as
-before. Its "yes" must never be wrong; ``tests/test_activity_scan.py`` compares it with
-expat on thousands of mutated documents.
+anyway (where the tags lie, the depth after each, the start tags' names and which of them
+are the wanted ones), and says "cannot tell" (False) otherwise: the caller then asks expat
+(:func:`expat`), as before. Its "yes" must never be wrong; ``tests/test_activity_scan.py``
+compares it with expat on thousands of mutated documents.
 """
 
 from __future__ import annotations
@@ -65,8 +65,7 @@ class Starts:
 
     ``index``: tag number of each; ``name_start``, ``name_len``: where its name lies (up to
     the first white space when ``spaced``, else the whole region between ``<`` and ``>`` or
-    ``/>``); ``names``: the name's first 16 bytes as two words, zero past its end;
-    ``known``: the name (the whole region) is one of the table's names, which are XML
+    ``/>``); ``known``: the name (the whole region) is one of the table's names, which are XML
     names; ``spaced``: the start tags (positions in these arrays) whose region ends with
     white space or a quote (attributes, or white space before ``>``).
     """
@@ -75,7 +74,6 @@ class Starts:
     name_start: Int
     name_len: Int
     region_end: Int
-    names: NDArray[np.uint64]  # (start tags, 2)
     known: Bool
     spaced: Int
 
@@ -122,8 +120,9 @@ def proven(marks: Marks, starts: Starts, buffer: bytes, selfclosing: Bool, depth
     5. nesting: the depth after each tag is at least 1 but after the last tag, where it is
        0 (one root element; nothing left open), and each end tag's region between ``</``
        and ``>`` is bytewise the name of the start tag it closes (the last one opened at its
-       depth: the tags paired by a stable sort by depth), which also makes it a valid end
-       tag. An end tag with white space before ``>`` is not proven.
+       depth: the tag before it if that is a start tag, else found by a stable sort of the
+       others by depth), which also makes it a valid end tag. An end tag with white space
+       before ``>`` is not proven.
 
     Expat checks exactly these on such a text, so a text that passes is well-formed.
     """
@@ -245,24 +244,34 @@ def _end_tags(
     """Check 5 of :func:`proven` (the depths already checked).
 
     An end tag right after a start tag closes it (a leaf element: most of a track's): those
-    pairs are found by one comparison of neighbours, the others by a stable sort by depth
-    of what is left (removing a leaf's pair changes neither the depths nor the pairing of
-    the others). Few, small temporaries: their memory is paid in page faults at each read.
+    pairs are compared as neighbours in the text, the others after a stable sort by depth of
+    what is left (removing a leaf's pair changes neither the depths nor the pairing of the
+    others). Few, small temporaries: their memory is paid in page faults at each read.
     """
+    lt, end = marks.lt, marks.end
     closing = marks.lead == ord("/")
     opened = ~closing
-    number = _running_sum32(opened)  # start tags up to each tag (the declaration counted)
-    number -= 1 + first  # -> the start tag number of a start tag
     opened &= ~selfclosing
     opened[:first] = False  # (the XML declaration)
-    leaf = opened[:-1] & closing[1:]  # a start tag followed by an end tag
+    # a start tag followed by an end tag of the size of its region (its name, if it has no
+    # attributes: those leaves are left to the sort)
+    size = end - lt  # "<" to ">"
+    leaf = np.zeros(closing.size, dtype=bool)  # (the last tag: never)
+    np.logical_and(opened[:-1], closing[1:], out=leaf[:-1])
+    leaf[:-1] &= size[:-1] + 1 == size[1:]
+    leaf[starts.index[starts.spaced]] = False  # (not a region of a name alone)
+    del size
     tag = np.flatnonzero(leaf)
-    if not _closed_by(marks, starts, words, pairs, number[tag], tag + 1):
+    name = lt[tag]
+    name += 1
+    length = end[tag]
+    length -= name
+    if not _same_bytes(marks.data, words, pairs, name, _tag_name(lt, tag + 1), length):
         return False
     rest = opened | closing
-    rest[:-1] &= ~leaf
-    rest[1:] &= ~leaf
-    del leaf, opened, tag
+    rest &= ~leaf
+    rest[1:] &= ~leaf[:-1]
+    del leaf, opened, tag, name, length
     paired = np.flatnonzero(rest)
     level = depth[paired].astype(np.uint8)  # the depth inside each element (<= 251)
     level += closing[paired]
@@ -270,46 +279,39 @@ def _end_tags(
     opens, closes = paired[0::2], paired[1::2]
     if opens.size != closes.size or closing[opens].any() or not closing[closes].all():
         return False
-    return _closed_by(marks, starts, words, pairs, number[opens], closes)
+    k = np.searchsorted(starts.index, opens)  # (their start tag numbers)
+    length = starts.name_len[k]
+    name = _tag_name(lt, closes)
+    if ((end[closes] - name) != length).any():
+        return False
+    return _same_bytes(marks.data, words, pairs, starts.name_start[k], name, length)
 
 
-def _running_sum32(steps: Bool) -> NDArray[np.int32]:
-    out = steps.astype(np.int32)
-    np.cumsum(out, out=out)
+def _tag_name(lt: Int, tags: Int) -> Int:
+    """Where the names of end tags ``tags`` start."""
+    out = lt[tags]
+    out += 2
     return out
 
 
-def _closed_by(
-    marks: Marks,
-    starts: Starts,
-    words: Words,
-    pairs: NDArray[np.void],
-    k: NDArray[Any],
-    closes: Int,
+def _same_bytes(
+    data: bytes, words: Words, pairs: NDArray[np.void], first: Int, second: Int, length: Int
 ) -> bool:
-    """Whether the region of each end tag ``closes`` is the name of start tag ``k``."""
-    length = starts.name_len[k]
-    name = marks.lt[closes]
-    name += 2
-    size = marks.end[closes]
-    size -= name
-    if (size != length).any():
-        return False
-    del size
-    # an end tag's name is read as 16 bytes (or up to 48), which the last few tags (the
-    # root's end) may not have: those are compared as bytes
+    """Whether the ``length`` bytes at ``first`` and at ``second`` are the same (1 to 48)."""
+    # read as 16 bytes (or up to 48), which the last few tags (the root's end) may not have:
+    # those are compared as bytes
     limit = words.size - 8 * _MAX_WORDS
-    near = np.flatnonzero(name > limit)
+    near = np.flatnonzero((second > limit) | (first > limit))
     if near.size:
-        data = marks.data
         for i in near.tolist():
-            b, e, n = int(starts.name_start[k[i]]), int(name[i]), int(length[i])
-            if data[b : b + n] != data[e : e + n]:
+            a, b, n = int(first[i]), int(second[i]), int(length[i])
+            if data[a : a + n] != data[b : b + n]:
                 return False
-        keep = np.flatnonzero(name <= limit)
-        k, name, length = k[keep], name[keep], length[keep]
-    found = pairs[name].view(np.uint64).reshape(-1, 2)  # (a 16-byte gather: as quick as 8)
-    found ^= _rows(starts.names, k)
+        keep = np.flatnonzero((second <= limit) & (first <= limit))
+        first, second, length = first[keep], second[keep], length[keep]
+    found = pairs[first].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
+    found ^= pairs[second].view(np.uint64)
+    found = found.reshape(-1, 2)
     found &= _rows(_MASKS16, np.minimum(length, 16))
     if found.any():
         return False
@@ -319,8 +321,7 @@ def _closed_by(
         if more.size == 0:
             return True
         mask = _MASKS[np.minimum(length[more] - 8 * w, 8)]
-        this = words[starts.name_start[k[more]] + 8 * w]
-        if ((this ^ words[name[more] + 8 * w]) & mask).any():
+        if ((words[first[more] + 8 * w] ^ words[second[more] + 8 * w]) & mask).any():
             return False
         more = more[length[more] > 8 * (w + 1)]
     return more.size == 0
