@@ -253,25 +253,28 @@ def _end_tags(
     opened = ~closing
     opened &= ~selfclosing
     opened[:first] = False  # (the XML declaration)
-    # a start tag followed by an end tag of the size of its region (its name, if it has no
-    # attributes: those leaves are left to the sort)
-    size = end - lt  # "<" to ">"
+    # a start tag followed by an end tag with a region of the same size (its name, if it has
+    # no attributes: those leaves are left to the sort)
     leaf = np.zeros(closing.size, dtype=bool)  # (the last tag: never)
     np.logical_and(opened[:-1], closing[1:], out=leaf[:-1])
-    leaf[:-1] &= size[:-1] + 1 == size[1:]
     leaf[starts.index[starts.spaced]] = False  # (not a region of a name alone)
-    del size
     tag = np.flatnonzero(leaf)
     name = lt[tag]
     name += 1
     length = end[tag]
     length -= name
-    if not _same_bytes(marks.data, words, pairs, name, _tag_name(lt, tag + 1), length):
+    other = _tag_name(lt, tag + 1)
+    unlike = np.flatnonzero(end[tag + 1] - other != length)
+    if unlike.size:  # (left to the sort, which says why)
+        leaf[tag[unlike]] = False
+        alike = np.flatnonzero(leaf[tag])
+        tag, name, length, other = tag[alike], name[alike], length[alike], other[alike]
+    if not _same_bytes(marks.data, words, pairs, name, other, length):
         return False
     rest = opened | closing
     rest &= ~leaf
     rest[1:] &= ~leaf[:-1]
-    del leaf, opened, tag, name, length
+    del leaf, opened, tag, name, length, other
     paired = np.flatnonzero(rest)
     level = depth[paired].astype(np.uint8)  # the depth inside each element (<= 251)
     level += closing[paired]
