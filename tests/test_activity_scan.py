@@ -8,7 +8,9 @@ read both ways (the fast path, and iterparse with the fast path disabled) and co
 
 from __future__ import annotations
 
+import random
 import warnings
+import xml.parsers.expat
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import retrocalc as rc
-from retrocalc.activity import _scan, _values, _xml
+from activity_files import Track, steady, write_gpx, write_tcx
+from retrocalc.activity import _scan, _values, _wellformed, _xml
 from retrocalc.activity.read import ActivityError
 from retrocalc.exceptions import ActivityWarning
 
@@ -527,3 +530,251 @@ def test_lap_numbers_are_to_numeric_of_a_series(texts: list[Any]) -> None:
     got = _xml._numbers(texts)
     want = pd.to_numeric(pd.Series(texts), errors="coerce")
     pd.testing.assert_series_equal(pd.Series(got), want, check_exact=True)
+
+
+# --- the well-formedness check (retrocalc.activity._wellformed) against expat ---------------
+#
+# The fast path reads a document only if it is well-formed; _wellformed.proven decides that
+# without expat for the usual GPX/TCX files. It may say "cannot tell" (then expat decides),
+# but never "well-formed" where expat raises.
+
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "activities"
+
+
+def _expat_accepts(doc: bytes) -> bool:
+    try:
+        xml.parsers.expat.ParserCreate().Parse(doc, True)
+    except (xml.parsers.expat.ExpatError, LookupError):  # (an unknown encoding)
+        return False
+    return True
+
+
+def _verdict(doc: bytes, kind: str) -> bool | None:
+    """The check's verdict on ``doc`` (None: not asked; scan left the document before)."""
+    seen: list[bool] = []
+    original = _wellformed.proven
+
+    def spy(*args: Any) -> bool:
+        seen.append(original(*args))
+        return seen[-1]
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_wellformed, "proven", spy)
+        marks = _scan.marks(doc)
+        if marks is not None:
+            try:
+                _scan.scan(marks, _xml._STARTS[kind], _xml._ENDS[kind])
+            except Exception:
+                if seen and seen[0]:
+                    return True  # (after a wrong "yes" the scan may fail: the verdict counts)
+                raise  # otherwise the scan must not fail on any text
+    return seen[0] if seen else None
+
+
+def _track(seconds: int) -> Track:
+    t = steady(3.0, seconds)
+    return Track(t.t, t.d, t.z, hr=np.full(t.t.size, 120.0))
+
+
+def _documents(tmp_path: Path) -> list[tuple[str, bytes]]:
+    """Well-formed documents of both kinds: the writers' files, awkward layouts, corners."""
+    docs = [
+        ("gpx", write_gpx(_track(4), tmp_path / "a.gpx").read_bytes()),
+        ("tcx", write_tcx(_track(4), tmp_path / "a.tcx").read_bytes()),
+        ("tcx", _tcx([_point(i) for i in range(2)]).encode()),
+        ("tcx", _tcx([_point(i, "t:") for i in range(2)], ns="t").encode()),
+        (
+            "tcx",
+            _tcx([_point(i, ext="a_very_long_vendor_prefix_of_30c") for i in range(2)])
+            .replace("xmlns:ns3=", "xmlns:a_very_long_vendor_prefix_of_30c=")
+            .encode(),
+        ),
+        (
+            "gpx",
+            b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n'
+            b"<gpx creator='x \xc3\xa9' version=\"1.1\"><trk><name>Run \xe2\x82\xac "
+            b"\xf0\x90\x80\x80 ]] > \" '</name><trkseg>\r\n  <trkpt lat=\"1\" lon='2' >"
+            b'<ele>3</ele><x:hr>4</x:hr></trkpt>\r\n  <trkpt lon="2.5"\tlat="1"/>'
+            b"<trkpt lat='1' lon='3'><ele/><time>2024-05-01T07:00:00Z</time></trkpt>"
+            b"</trkseg></trk></gpx>\n",
+        ),
+        ("gpx", b"<gpx/>"),
+        ("gpx", b"<a.b-c:d_1><_x/><:y></:y><A9></A9></a.b-c:d_1>"),
+        ("gpx", b"<?xml version='1.0'?><gpx><trk><trkseg></trkseg></trk></gpx>  \n"),
+    ]
+    for change in [
+        ("<Trackpoint>", "\n      <Trackpoint>\r\n        "),
+        ("</Trackpoint>", "</Trackpoint >"),
+        ("<Value>", '<Value unit="bpm">'),
+        ("<Value>", "<Value unit='a > b'>"),
+        ("<Position>", '<Position note="it\'s" >'),
+        ("<Id>", '<Notes a="1" b=\'2 " 3\'>x > y</Notes><Id>'),
+    ]:
+        text = _tcx([_point(i) for i in range(2)], head="<Id>x</Id>").replace(*change)
+        docs.append(("tcx", text.encode()))
+    assert all(_expat_accepts(doc) for _, doc in docs)
+    return docs
+
+
+_BYTES = [
+    *b"<>/\"'= \t\n\r:_-.?!]&a9",
+    0x00, 0x01, 0x0B, 0x1F, 0x7F, 0x80, 0xC3, 0xFF,
+]  # fmt: skip
+_NAMES = ["1", "-", ".", "\xc3\xa9", "\xe2\x82\xac", "\xc2\xb7", "\xf0\x90\x80\x80", "a b", "X"]
+# in a text: U+FFFE, U+FFFF, "]]>", a surrogate, an overlong "/" (not allowed); U+FDD0,
+# U+10FFFF, U+0085, a reference, "]]" (allowed)
+_TEXTS = [b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"]]>", b"\xed\xa0\x80", b"\xc0\xaf",
+          b"\xef\xb7\x90", b"\xf4\x8f\xbf\xbf", b"\xc2\x85", b"&amp;", b"]]"]  # fmt: skip
+_DECLARATIONS = [
+    b'<?xml version="1.0" encoding="UTF-8" standalone="maybe"?>',
+    b'<?xml encoding="UTF-8"?>',
+    b'<?xml version="1.0" standalone="yes" encoding="UTF-8"?>',
+    b'<?xml  version="1.0"encoding="UTF-8"?>',
+    b'<?xmlversion="1.0"?>',
+    b' <?xml version="1.0"?>',
+    b'<?xml version="1.0" encoding="latin1"?>',
+    b'<?xml version="1.0" encoding="us-ascii"?>',
+    b"<?xml version='1.0' ?>",
+    b'<?xml version="1.0" encoding="UTF-8"',
+    b"<?XML version='1.0'?>",
+    b"<?pi x?>",
+    b"",
+]
+
+
+def _mutate(doc: bytes, rng: random.Random) -> bytes:
+    """``doc`` changed in one of the ways that make a document ill-formed (or not)."""
+    if b"<" not in doc[:-1]:
+        return doc + b"<a/>"
+    try:
+        return _change(doc, rng)
+    except ValueError:  # (no ">" where one was looked for: a truncated document)
+        return doc[: len(doc) // 2]
+
+
+def _change(doc: bytes, rng: random.Random) -> bytes:
+    lts = [i for i, c in enumerate(doc[:-1]) if c == ord("<")]
+    ends = [i for i in lts if doc[i + 1 : i + 2] == b"/"]
+    starts = [i for i in lts if doc[i + 1 : i + 2] not in (b"/", b"?")]
+    at = rng.randrange(len(doc))
+    near = rng.choice(lts) + rng.randrange(-2, 12)  # in or near a tag
+    near = min(max(near, 0), len(doc) - 1)
+    kind = rng.randrange(17)
+    if kind == 0:  # truncated anywhere, or just before or after a tag's "<" or ">"
+        cut = rng.choice([at, near, rng.choice(lts), rng.choice(lts) + 1])
+        return doc[:cut]
+    if kind == 1:  # a byte replaced
+        where = rng.choice([at, near])
+        return doc[:where] + bytes([rng.choice(_BYTES)]) + doc[where + 1 :]
+    if kind == 2:  # a byte inserted
+        where = rng.choice([at, near])
+        return doc[:where] + bytes([rng.choice(_BYTES)]) + doc[where:]
+    if kind == 3:  # a byte deleted
+        where = rng.choice([at, near])
+        return doc[:where] + doc[where + 1 :]
+    if kind == 4 and ends:  # a letter into an end tag's name
+        i = rng.choice(ends) + 2 + rng.randrange(3)
+        return doc[:i] + rng.choice([b"x", b"Q", b":"]) + doc[i:]
+    if kind == 5 and len(ends) > 1:  # two end tags swapped
+        i, j = sorted(rng.sample(ends, 2))
+        a, b = doc[i : doc.index(b">", i) + 1], doc[j : doc.index(b">", j) + 1]
+        return doc[:i] + b + doc[i + len(a) : j] + a + doc[j + len(b) :]
+    if kind == 6:  # an attribute repeated, or added to an end tag
+        found = [i for i in range(len(doc) - 1) if doc[i : i + 2] in (b'="', b"='")]
+        if found and rng.random() < 0.7:
+            i = rng.choice(found)
+            name_start = doc.rindex(b" ", 0, i) + 1
+            value_end = doc.index(doc[i + 1 : i + 2], i + 2) + 1
+            attribute = doc[name_start:value_end]
+            return doc[:value_end] + b" " + attribute + doc[value_end:]
+        if ends:
+            i = doc.index(b">", rng.choice(ends))
+            return doc[:i] + rng.choice([b' a="1"', b" ", b"\t", b"/"]) + doc[i:]
+    if kind == 7:  # text or another element after the root, or before it
+        extra = rng.choice([b"x", b"<a/>", b" <b></b>", b"\n\n", b"\xc2\xa0", b"<?pi?>"])
+        return doc + extra if rng.random() < 0.7 else extra + doc
+    if kind == 8:  # another XML declaration
+        body = doc[doc.index(b"?>") + 2 :] if doc.lstrip(b"\xef\xbb\xbf").startswith(b"<?") else doc
+        return rng.choice(_DECLARATIONS) + rng.choice([b"", b"\n"]) + body.lstrip()
+    if kind == 9 and starts:  # a name's first byte, or another byte of it, changed
+        i = rng.choice(starts) + 1 + rng.randrange(2)
+        return doc[:i] + rng.choice(_NAMES).encode("latin-1") + doc[i + 1 :]
+    if kind == 10:  # characters XML forbids, or allows, in the text
+        where = rng.choice([at, near])
+        bad = rng.choice(_TEXTS)
+        return doc[:where] + bad + doc[where:]
+    if kind == 11 and len(starts) > 1:  # a start tag's name changed, its end tag not
+        i = rng.choice(starts[1:]) + 1
+        return doc[:i] + b"Z" + doc[i:]
+    if kind == 12:  # an element left open, or closed twice
+        if ends and rng.random() < 0.5:
+            i = rng.choice(ends)
+            return doc[:i] + doc[doc.index(b">", i) + 1 :]
+        if ends:
+            i = rng.choice(ends)
+            tag = doc[i : doc.index(b">", i) + 1]
+            return doc[:i] + tag + tag + doc[i + len(tag) :]
+    if kind == 13:  # a byte order mark, or two
+        return rng.choice([b"\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbf", b"\xbb"]) + doc
+    if kind == 14:  # text added after a tag (mostly allowed)
+        i = doc.index(b">", near) + 1
+        text = rng.choice([b"x", b" ", b"\xc3\xa9", b">", b"'", b'"', b"]", b"\t", b"/", b"="])
+        return doc[:i] + text + doc[i:]
+    if kind == 15 and starts:  # white space in a start tag (allowed before ">" or "/>")
+        i = doc.index(b">", rng.choice(starts))
+        i -= doc[i - 1 : i] == b"/"
+        return doc[:i] + rng.choice([b" ", b"\r\n", b"\t "]) + doc[i:]
+    if kind == 16:  # the next end tag made of a start tag's whole region (attributes too)
+        spaced = [i for i in starts if b" " in doc[i : doc.index(b">", i)]] or starts
+        i = rng.choice(spaced)
+        region = doc[i + 1 : doc.index(b">", i)].rstrip(b"/")
+        j = doc.index(b"</", i)
+        return doc[:j] + b"</" + region + doc[doc.index(b">", j) :]
+    return doc[:at]
+
+
+def test_the_check_never_accepts_what_expat_refuses(tmp_path: Path) -> None:
+    # thousands of documents, most of them ill-formed in one of the ways above, one or two
+    # changes each; the check runs with no threshold of tags with attributes (so GPX points
+    # go through it too). Also the fast path's own entry (_plain) never takes one expat
+    # refuses.
+    rng = random.Random(11)
+    docs = _documents(tmp_path)
+    counts = {"proven": 0, "refused by expat": 0, "left to expat": 0}
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(_wellformed, "_SPACED_SHARE", 0)
+        for case in range(3000):
+            kind, doc = docs[case % len(docs)]
+            for _ in range(1 + (rng.random() < 0.3)):
+                doc = _mutate(doc, rng) or doc
+            accepted = _expat_accepts(doc)
+            verdict = _verdict(doc, kind)
+            assert not (verdict and not accepted), (case, doc)
+            if not accepted:
+                assert _xml._plain(doc, kind) is None, (case, doc)
+            outcome = "proven" if verdict else "left to expat" if accepted else "refused by expat"
+            counts[outcome] += 1
+    # the test has teeth: many ill-formed documents, and many proven ones
+    assert counts["refused by expat"] > 1200, counts
+    assert counts["proven"] > 300, counts
+
+
+def test_the_check_proves_the_usual_files(tmp_path: Path) -> None:
+    # the writers' files, the corner documents and the real recordings are proven (the fast
+    # path is taken without expat); a GPX track's points have attributes, and many tags with
+    # attributes are left to expat (as quick there): proven with that threshold lifted
+    hour = write_tcx(_track(3600), tmp_path / "hour.tcx").read_bytes()
+    assert _verdict(hour, "tcx") is True
+    docs = _documents(tmp_path)
+    files = sorted(FIXTURES.glob("*.gpx")) + sorted(FIXTURES.glob("*.tcx"))
+    docs += [(p.suffix[1:], p.read_bytes()) for p in files]
+    for kind, doc in docs:
+        assert _xml._plain(doc, kind) is not None
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(_wellformed, "_SPACED_SHARE", 0)
+            # (an end tag with white space before ">" is left to expat)
+            assert _verdict(doc, kind) is (b"</Trackpoint >" not in doc), doc[:200]
+    usual = ["heartandsole-testdata.tcx", "runpandas-run.tcx", "tcxparser-test.tcx"]
+    for name in usual:
+        if (FIXTURES / name).exists():
+            assert _verdict((FIXTURES / name).read_bytes(), "tcx") is True

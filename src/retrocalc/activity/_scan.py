@@ -1,8 +1,9 @@
 """Array primitives of the GPX/TCX fast path: where the tags lie and which are wanted.
 
-Used only on a text that expat has accepted as well-formed and that holds no DTD, entity or
-character reference, comment, CDATA section or processing instruction but the XML
-declaration (:func:`retrocalc.activity._xml._plain`). In such a text every ``<`` opens
+Used on a text that holds no DTD, entity or character reference, comment, CDATA section or
+processing instruction but the XML declaration (:func:`retrocalc.activity._xml._plain`);
+:func:`scan` reads the wanted tags only if the text is also well-formed (proven from its
+arrays by :func:`._wellformed.proven`, else asked of expat). In such a text every ``<`` opens
 a tag, a tag ends at the first ``>`` outside its quoted attribute values, an element's text
 runs to the next ``<``, and an element's end tag is the first later tag that brings the
 depth below the element's. So the wanted tags are found with array operations over the
@@ -30,6 +31,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _wellformed
+
 __all__ = ["SKIP", "Marks", "Tags", "marks", "running_sum", "scan"]
 
 Int = NDArray[np.int64]
@@ -44,12 +47,17 @@ _COLONS = _ONES * np.uint64(ord(":"))
 _BYTE_INDEX = np.uint64(0x0001020304050607)  # byte i holds 7 - i
 # _MASKS[k]: the k low bytes of a word
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+# _MASKS16[k]: the k low bytes of two words (16 bytes)
+_MASKS16 = np.stack(
+    [_MASKS[np.minimum(np.arange(17), 8)], _MASKS[np.clip(np.arange(17) - 8, 0, 8)]], 1
+)
 #: Code of a name that is not wanted but common (a point's ``Position``...): found as it
 #: stands, it has no prefix, so it is not searched for a colon (a third of the start tags
 #: of a TCX track otherwise are)
 SKIP = -2
 _MAX_WORDS = 6  # tag names (prefix included) longer than 48 bytes: not for the fast path
 # a start or end tag, quoted values skipped (for tags whose first ">" is inside a value)
+_XML_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:.\-]*")
 _TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 
 
@@ -81,6 +89,11 @@ def _colons(words: Words) -> Words:
 def _words(buffer: bytes) -> Words:
     """The 8 bytes starting at each offset of ``buffer`` as a little-endian integer (a view)."""
     return np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
+
+
+def _sixteens(buffer: bytes) -> NDArray[np.void]:
+    """The 16 bytes starting at each offset of ``buffer`` (a view)."""
+    return np.ndarray((len(buffer) - 15,), dtype="V16", buffer=buffer, strides=(1,))
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,8 @@ class _Names:
     def __init__(self, names: dict[str, int]) -> None:
         if not all(1 <= len(name.encode()) <= 16 for name in names):
             raise ValueError("tag names: 1 to 16 bytes")
+        if not all(_XML_NAME.fullmatch(name) for name in names):
+            raise ValueError("tag names: ASCII XML names")  # (a name found is one: _wellformed)
         buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
         w = _words(buf)[np.arange(2 * len(names)) * 8].reshape(-1, 2)
         if np.unique(w[:, 0]).size != len(names):
@@ -237,23 +252,27 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
     return None
 
 
-def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | None:
+def _local_codes(
+    words: Words, sixteens: NDArray[np.void], names: _Names, start: Int, length: Int
+) -> tuple[Int, Bool] | None:
     """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
-    if a name is longer than 48 bytes."""
+    if a name is longer than 48 bytes. Also whether each name was found as it stands (for
+    :func:`._wellformed.proven`)."""
     # a name that is wanted as it stands has no colon: look up every name as it stands, then
     # the local part of the others that have a prefix
     # (masked in place, fewer temporaries: glibc returns the memory freed after a read to
     # the system, so the peak of each read is paid again in page faults by the next, 1-3 ms
     # a megabyte here; the second word is zero for a name of up to 8 bytes, and readable:
-    # the text has _PAD bytes past every start tag)
-    first = words[start]
-    first &= _MASKS[np.minimum(length, 8)]
-    second = words[start + 8]
-    second &= _MASKS[np.clip(length - 8, 0, 8)]
+    # the text has _PAD bytes past every start tag. Both words in one 16-byte gather: as
+    # quick as one word)
+    both = sixteens[start].view(np.uint64).reshape(-1, 2)
+    both &= _MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
+    first, second = both[:, 0], both[:, 1]
     codes = names.lookup(first, second)
-    del first, second
+    del both, first, second
     codes[length > 16] = -1
-    other = np.flatnonzero(codes == -1)
+    known = codes != -1
+    other = np.flatnonzero(~known)
     colon = _colon_positions(words, start[other], length[other])
     if colon is None:
         return None
@@ -268,7 +287,7 @@ def _local_codes(words: Words, names: _Names, start: Int, length: Int) -> Int | 
         found[(n < 1) | (n > 16)] = -1
         codes[other] = found
     np.maximum(codes, -1, out=codes)  # SKIP: not wanted
-    return codes
+    return codes, known
 
 
 def running_sum(steps: NDArray[Any]) -> NDArray[np.int64]:
@@ -338,7 +357,8 @@ def marks(data: bytes) -> Marks | None:
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
     """The start tags named in ``starts`` (local names, any namespace prefix) with their
     codes (those of code :data:`SKIP` left out), and the end tags of the elements named in
-    ``ends`` with theirs, in document order; None when the text does not suit the method."""
+    ``ends`` with theirs, in document order; None when the text does not suit the method or
+    is not well-formed (decided before anything that relies on it)."""
     lt, end, lead = marks.lt, marks.end, marks.lead
     data_size = len(marks.data)
     a = np.frombuffer(marks.data, np.uint8)
@@ -366,12 +386,19 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         if lengths is None:
             return None
         name_len[other] = lengths
-    codes = _local_codes(words, _names(starts), name_start, name_len)
-    if codes is None:
+    found = _local_codes(words, _sixteens(buffer), _names(starts), name_start, name_len)
+    if found is None:
         return None
+    codes, known = found
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
     # (after the names, so that it does not add to their peak of memory)
     depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
+    names = _wellformed.Starts(tag, name_start, name_len, region_end, known, other)
+    if not _wellformed.proven(marks, names, buffer, selfclosing, depth) and not _wellformed.expat(
+        marks.data
+    ):
+        return None  # not well-formed
+    del names, known
     # every tag's code (-1: not wanted), the wanted elements' end tags included
     code = np.full(lt.size, -1, dtype=np.int64)
     code[tag] = codes

@@ -1,8 +1,9 @@
 """GPX 1.0/1.1 and TCX (Garmin Training Center v2): a fast path and an incremental XML parser.
 
 A plain document (UTF-8, no DTD, entity or character reference, comment, CDATA section or
-processing instruction) that expat accepts as well-formed is read by array operations over
-its bytes (:mod:`._scan`; see "the fast path" below). Anything else goes through the
+processing instruction) that is well-formed (as expat decides; proven by array operations
+for the usual files, :mod:`._wellformed`) is read by array operations over its bytes
+(:mod:`._scan`; see "the fast path" below). Anything else goes through the
 standard library's ``iterparse`` behind defusedxml (entity declarations and external
 references are refused: no "billion laughs", no file or network access); each track point is
 read when its element ends and then cleared, so memory does not grow with the file's text.
@@ -292,13 +293,16 @@ def _numbers(texts: list[Any]) -> Any:
 
 # --- the fast path: plain, well-formed documents -------------------------------------------
 #
-# A document that the C parser (expat) accepts as well-formed and that holds no DTD, entity or
-# character reference, comment, CDATA section or processing instruction has one reading of
-# its markup: every "<" starts a tag, an element's text runs to the next "<", and attribute
-# values are quoted without "<". Then the tags an estimate needs are found, and the points
-# assembled, with array operations over the bytes (``_scan``: no Python work per element).
-# Anything else (a truncated file, entities, another encoding...) takes the iterparse path
-# above, which also reports what it worked around.
+# A document that is well-formed and holds no DTD, entity or character reference, comment,
+# CDATA section or processing instruction has one reading of its markup: every "<" starts a
+# tag, an element's text runs to the next "<", and attribute values are quoted without "<".
+# Then the tags an estimate needs are found, and the points assembled, with array operations
+# over the bytes (``_scan``: no Python work per element). Well-formed means what the C parser
+# (expat, no namespace processing) accepts: ``_wellformed.proven`` decides it from the arrays
+# the scan makes anyway, exactly for such documents (a fifth of expat's 6 ms a megabyte), and
+# expat itself is asked when it cannot tell (many tags with attributes, as a GPX track's
+# points; white space in end tags...). Anything else (a truncated file, entities, another
+# encoding...) takes the iterparse path above, which also reports what it worked around.
 
 # codes of the tags that are not point fields (those are 0-6, the columns of _NAMES)
 _C_TIME, _C_OPEN, _C_CLOSE, _C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END = range(10, 17)
@@ -348,10 +352,9 @@ def _attribute(attrs: str, key: str) -> str | None:
     )
 
 
-def _plain(data: bytes) -> _scan.Marks | None:
-    """Where the tags lie when the fast path applies to the document, else None."""
-    import xml.parsers.expat
-
+def _plain(data: bytes, kind: str = "gpx") -> _scan.Tags | None:
+    """The wanted tags (of a ``kind`` file) when the fast path applies to the document,
+    else None (the scan refuses a document that is not well-formed)."""
     head = data[:200].lstrip(b"\xef\xbb\xbf")
     if not head.startswith(b"<") or b"&" in data:
         return None  # character or entity references
@@ -368,20 +371,12 @@ def _plain(data: bytes) -> _scan.Marks | None:
         return None  # comments, CDATA, DTDs, processing instructions
     if marks.lead[0] == ord("?") and not head.startswith(b"<?xml"):
         return None
-    try:
-        xml.parsers.expat.ParserCreate().Parse(data, True)  # well-formed? (C, no callbacks)
-    except xml.parsers.expat.ExpatError:
-        return None
-    return marks
+    return _scan.scan(marks, _STARTS[kind], _ENDS[kind])  # (None if not well-formed)
 
 
 def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     """The fast path (see above); None when the document needs the full parser."""
-    marks = _plain(data)
-    if marks is None:
-        return None
-    tags = _scan.scan(marks, _STARTS[kind], _ENDS[kind])
-    del marks  # the tags hold what is read next (memory: see _scan._local_codes)
+    tags = _plain(data, kind)
     if tags is None or (kind == "tcx" and np.count_nonzero(tags.code == _C_ACTIVITY) > 1):
         return None  # (several TCX activities: the full parser reads the first)
     code, selfclosing = tags.code, tags.selfclosing
