@@ -227,3 +227,40 @@ def test_dask_engine_shows_progress(
     )
     assert summary.rows == 500
     assert "retrocalc" in capsys.readouterr().err
+
+
+def test_a_column_without_a_name_is_kept_and_read_by_both_engines(tmp_path: Path) -> None:
+    # pandas' to_csv writes its index as a first column without a name: --engine dask
+    # refused such a file ("columns ['Unnamed: 0', ...] differ from ['', ...]") and the
+    # local engine wrote that column back as "column_0", a header the file did not have
+    frame = pd.DataFrame({"speed_m_s": [3.0, 1.2, 2.5], "mass_kg": [70.0, 60.0, 80.0]})
+    src = tmp_path / "w.csv"
+    frame.to_csv(src)  # ",speed_m_s,mass_kg" then "0,3.0,70.0"...
+    outputs = {}
+    for engine in ("local", "dask"):
+        outputs[engine] = out = tmp_path / f"{engine}.csv"
+        rc.estimate_file(src, out, engine=engine, progress=False, duration_s=60.0)
+        back = pd.read_csv(out, keep_default_na=False)
+        assert back.columns[0] == "Unnamed: 0"  # (pandas' name for an empty header cell)
+        assert back.iloc[:, 0].tolist() == [0, 1, 2]
+        assert back["status"].tolist() == ["ok", "ok", "ok"]
+        assert next(csv.reader(io.StringIO(out.read_text())))[:3] == ["", "speed_m_s", "mass_kg"]
+    assert outputs["dask"].read_bytes() == outputs["local"].read_bytes()
+
+
+def test_parquet_outputs_of_both_engines_have_one_schema(tmp_path: Path) -> None:
+    # --engine dask wrote gait_used and model_used as dictionaries of the labels its
+    # partitions held (unordered, uint32), the local engine as every gait and registered
+    # model (ordered, uint8): the same values, another type
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = _workouts(tmp_path / "w.csv", rows=300)
+    paths = {}
+    for engine in ("local", "dask"):
+        paths[engine] = out = tmp_path / f"{engine}.parquet"
+        rc.estimate_file(src, out, engine=engine, progress=False)
+    assert pq.read_schema(paths["dask"]) == pq.read_schema(paths["local"])
+    gaits = pq.read_schema(paths["local"]).field("gait_used").type
+    assert gaits.ordered
+    local, dask = pd.read_parquet(paths["local"]), pd.read_parquet(paths["dask"])
+    pd.testing.assert_frame_equal(dask, local)
+    assert list(local["gait_used"].cat.categories) == list(rc.composition.rules.GAITS)

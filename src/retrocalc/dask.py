@@ -42,6 +42,7 @@ from .batch import (
     delimiter,
     evaluate_block,
     is_parquet,
+    label_type,
     load_polars,
     resolve_columns,
     result_names,
@@ -68,15 +69,23 @@ def _require() -> Any:
     return dd
 
 
+def _polars(part: pd.DataFrame) -> pl.DataFrame:
+    """A partition as a polars DataFrame with its column names (polars calls a column
+    without a name, the index column pandas writes, ``column_0``)."""
+    frame = load_polars().from_pandas(part, include_index=False)
+    names = [str(c) for c in part.columns]
+    if frame.columns != names:
+        frame.columns = names
+    return frame
+
+
 def _evaluate_partition(
     part: pd.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> pd.DataFrame:
     """One partition: its columns unchanged, then the result columns, status and error."""
     import pandas as pd
 
-    pl = load_polars()
-    frame = pl.from_pandas(part, include_index=False)
-    results, _ = evaluate_block(frame, plan, options)
+    results, _ = evaluate_block(_polars(part), plan, options)
     extra = results.to_pandas()
     extra.index = part.index
     return pd.concat([part, extra], axis=1)
@@ -232,6 +241,13 @@ def run_files(
         for path in paths:
             ddf = _read(path, block_bytes, header)
             if [str(c) for c in ddf.columns] != list(header):
+                # pandas' reader names a column without a name "Unnamed: i" (the index
+                # column pandas writes): its name as the file has it, as the local engine
+                ddf.columns = [
+                    name if name or not str(c).startswith("Unnamed: ") else ""
+                    for c, name in zip(ddf.columns, header, strict=False)
+                ] + [str(c) for c in ddf.columns[len(header) :]]
+            if [str(c) for c in ddf.columns] != list(header):
                 raise BatchError(f"{path}: columns {list(ddf.columns)} differ from {header}")
             parts = ddf.map_partitions(
                 _evaluate_partition,
@@ -255,10 +271,17 @@ def run_files(
                 except (ValueError, UnicodeDecodeError, OSError, EOFError) as exc:
                     raise _read_error(path, exc) from None
                 for part in computed:
-                    frame = pl.from_pandas(part, include_index=False)
+                    frame = _polars(part)
                     inputs = frame.select(header)
                     _check_fields(path, inputs, first)
                     results = frame.drop(header)
+                    # the label outputs' categories as the local engine writes them (all
+                    # gaits and models, ordered), not those one partition happened to hold
+                    results = results.with_columns(
+                        results[name].cast(pl.String).cast(label_type(pl, name))
+                        for name in ("gait_used", "model_used")
+                        if name in results.columns
+                    )
                     bad = (results["status"] == "error").to_numpy()
                     progress(share)
                     yield path, first, inputs, results, bad

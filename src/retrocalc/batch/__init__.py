@@ -33,7 +33,7 @@ Design
 
 from __future__ import annotations
 
-from .evaluate import evaluate_block, result_names
+from .evaluate import evaluate_block, label_type, result_names
 from .options import read_calibration, run_options
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
@@ -69,6 +69,7 @@ __all__ = [
     "evaluate_block",
     "expand_inputs",
     "is_parquet",
+    "label_type",
     "load_polars",
     "read_calibration",
     "resolve_columns",

@@ -252,7 +252,7 @@ def evaluate_block(
         if name == "in_range":
             columns[name] = pl.Series(name, in_range)
         elif value is None:
-            dtype = _label_type(pl, name) if var.dtype == "str" else pl.Float64
+            dtype = label_type(pl, name) if var.dtype == "str" else pl.Float64
             columns[name] = pl.repeat(None, n, dtype=dtype, eager=True).alias(name)
         elif var.dtype == "str":
             text = pl.Series(name, value, dtype=pl.String)
@@ -269,7 +269,7 @@ def evaluate_block(
                 )
             # a fixed set of names: categorical (dictionary-encoded in Parquet, the same
             # text in CSV), with the same categories in every block of a run
-            columns[name] = text.cast(_label_type(pl, name))
+            columns[name] = text.cast(label_type(pl, name))
         else:  # no value is an empty cell, not "NaN"
             number = np.where(bad, np.nan, value) if bad.any() else value
             has_nan = bool(np.isnan(number).any())
@@ -309,8 +309,9 @@ def result_names(
     return names
 
 
-def _label_type(pl: Any, name: str) -> Any:
-    """The categorical type of a label output: every gait, or every registered base model."""
+def label_type(pl: Any, name: str) -> Any:
+    """The categorical type of a label output: every gait, or every registered base model
+    (the same categories in every file and engine, whichever labels a file holds)."""
     from ..composition import rules
 
     names = rules.GAITS if name == "gait_used" else tuple(s.name for s in rules.BASE)

@@ -22,7 +22,15 @@ from .evaluate import evaluate_block, result_names
 from .options import run_options
 from .parse import load_polars
 from .plan import check_result_names, heart_rate_note, resolve_columns
-from .read import _blocks, _header, check_types, delimiter, is_parquet, unified_schema
+from .read import (
+    _blocks,
+    _header,
+    check_types,
+    delimiter,
+    is_parquet,
+    polars_frame,
+    unified_schema,
+)
 from .types import (
     _QUEUE_DEPTH,
     BLOCK_BYTES,
@@ -315,13 +323,12 @@ def _read_files(
         for batch in _blocks(path, header, block_bytes, update, schema):
             if stop.is_set():
                 return
-            frame = pl.from_arrow(batch)
-            assert isinstance(frame, pl.DataFrame)
+            frame = polars_frame(batch)
             yield path, first, frame
             first += frame.height
         if first == 0:
             if schema is not None:
-                empty = pl.from_arrow(schema.empty_table())
+                empty = polars_frame(schema.empty_table())
             else:
                 empty = pl.DataFrame(schema=dict.fromkeys(header, pl.String))
             assert isinstance(empty, pl.DataFrame)
@@ -357,10 +364,9 @@ def _write_all(
     summary: BatchSummary,
     schema: Any = None,
 ) -> None:
-    pl = load_polars()
     # the Arrow schema of the inputs as polars types: blocks from Dask (one pandas frame per
     # file) are cast to it, so that files with other numeric types unify as floats
-    types = None if schema is None else pl.from_arrow(schema.empty_table()).schema
+    types = None if schema is None else polars_frame(schema.empty_table()).schema
     with contextlib.ExitStack() as stack:
         if out == "-":
             handle: IO[bytes] = sys.stdout.buffer

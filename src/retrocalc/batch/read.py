@@ -79,6 +79,21 @@ def _read_error(path: str, exc: BaseException) -> BatchError:
     return BatchError(f"{path}: malformed CSV: {text}")
 
 
+def polars_frame(arrow: Any) -> Any:
+    """An Arrow table or record batch as a polars DataFrame with the same column names:
+    polars names a column without a name (``""``, the index column pandas writes) ``column_0``
+    and the output would carry a header the input did not have."""
+    from .parse import load_polars
+
+    pl = load_polars()
+    frame = pl.from_arrow(arrow)
+    assert isinstance(frame, pl.DataFrame)
+    names = list(arrow.schema.names)
+    if frame.columns != names:
+        frame.columns = names
+    return frame
+
+
 def _header(path: str) -> list[str]:
     """Column names of a file (reads the header only); duplicates refused."""
     import pyarrow as pa
