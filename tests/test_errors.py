@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import warnings
 
 import numpy as np
@@ -246,3 +247,29 @@ def test_missing_rows_are_not_range_checked() -> None:
     assert list(r.in_range) == [True, False]
     assert list(r.model_used) == [rc.DEFAULT_MODELS["run"], ""]
     assert np.isnan(r.met[1])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.timedelta(minutes=30),
+        pd.to_timedelta(["30min", "1h"]),
+        pd.Series(pd.to_timedelta(["30min", "1h"])),
+        np.array([1800, 3600], dtype="timedelta64[s]"),
+        [1800.0, pd.Timedelta(minutes=3)],
+    ],
+)
+def test_a_timedelta_as_duration_s_says_where_durations_go(value: object) -> None:
+    # "duration_s must be numeric; got np.timedelta64(1800000000,'us') at index 0": the
+    # duration input takes timedeltas, duration_s numbers of seconds
+    with pytest.raises(TypeError, match=r"duration_s must be numeric, got durations \(timedelta\); give a timedelta .* as duration="):  # fmt: skip  # noqa: E501
+        rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=value)
+    # and as duration= it is read: 30 min at 3 m/s, ACSM running net 0.2 x 180 m/min
+    assert rc.estimate(
+        speed_m_s=3.0, mass_kg=70, duration=datetime.timedelta(minutes=30)
+    ).energy_net_kcal == pytest.approx(0.2 * 180 * 70 * 30 / 1000 * 5)
+
+
+def test_dates_are_not_numbers() -> None:
+    with pytest.raises(TypeError, match=r"speed_m_s must be numeric, got dates or times of day"):
+        rc.estimate(speed_m_s=pd.Series(pd.to_datetime(["2024-01-01"])), mass_kg=70)

@@ -17,6 +17,7 @@ imported pandas, so ``sys.modules`` tells us whether to look for one.
 
 from __future__ import annotations
 
+import datetime as _dt
 import enum
 import numbers
 import sys
@@ -167,6 +168,8 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(f"{name} must be numeric, got booleans")
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must be real, got complex values")
+    if arr.dtype.kind in "mM":
+        raise TypeError(_times_text(name, arr.dtype.kind == "M"))
     if arr.dtype.kind in "iuf":
         return arr.astype(np.float64, copy=False)
     # object arrays (lists mixing numbers with None or pd.NA, or holding text): element by
@@ -181,6 +184,8 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         if item is None or (na is not None and item is na):
             out_flat[i] = np.nan
             continue
+        if isinstance(item, _dt.timedelta | _dt.datetime | np.timedelta64 | np.datetime64):
+            raise TypeError(_times_text(name, isinstance(item, _dt.datetime | np.datetime64)))
         if isinstance(item, str | bytes | bool | np.bool_) or not (
             np.isscalar(item) or isinstance(item, numbers.Number)  # Decimal, Fraction
         ):
@@ -197,6 +202,18 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be numeric; got {item!r} at {where(i)}") from None
     return out
+
+
+def _times_text(name: str, dates: bool) -> str:
+    """Why a time is not a number here (a duration has its own input)."""
+    if dates:
+        return f"{name} must be numeric, got dates or times of day (datetime)"
+    hint = (
+        "; give a timedelta (or a time such as '1:02:03') as duration=, or seconds as duration_s"
+        if name.startswith("duration")
+        else ""
+    )
+    return f"{name} must be numeric, got durations (timedelta){hint}"
 
 
 def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> Packed:
