@@ -351,7 +351,7 @@ def marks(data: bytes) -> Marks | None:
         if found is None:
             return None
         lt, end = found
-    return Marks(data=data, lt=lt, end=end, lead=a[lt + 1])  # a "<" is never last
+    return Marks(data=data, lt=lt, end=end, lead=a[1:][lt])  # (a "<" is never last)
 
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
