@@ -351,7 +351,7 @@ def marks(data: bytes) -> Marks | None:
         if found is None:
             return None
         lt, end = found
-    return Marks(data=data, lt=lt, end=end, lead=a[lt + 1])  # a "<" is never last
+    return Marks(data=data, lt=lt, end=end, lead=a[1:][lt])  # (a "<" is never last)
 
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
@@ -393,24 +393,27 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
     # (after the names, so that it does not add to their peak of memory)
     depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
-    names = _wellformed.Starts(tag, name_start, name_len, region_end, known, other)
-    if not _wellformed.proven(marks, names, buffer, selfclosing, depth) and not _wellformed.expat(
-        marks.data
-    ):
-        return None  # not well-formed
-    del names, known
-    # every tag's code (-1: not wanted), the wanted elements' end tags included
-    code = np.full(lt.size, -1, dtype=np.int64)
-    code[tag] = codes
+    # the start tags of the elements named in ``ends`` (not self-closing)
     closing = {starts[name]: c for name, c in ends.items()}
     is_closing = np.zeros(max(starts.values(), default=0) + 2, dtype=bool)  # by code + 1
     is_closing[[c + 1 for c in closing]] = True  # (np.isin costs 10x)
     closed = np.flatnonzero(is_closing[codes + 1] & ~selfclosing[tag])
+    names = _wellformed.Starts(tag, name_start, name_len, region_end, known, other)
+    # their end tags, from the pairing that proves the text well-formed (else expat decides)
+    matched = _wellformed.proven(marks, names, buffer, selfclosing, depth, tag[closed])
+    if matched is None:
+        if not _wellformed.expat(marks.data):
+            return None  # not well-formed
+        matched = _matching_ends(depth, tag[closed])
+    del names, known, depth
+    # every tag's code (-1: not wanted), the wanted elements' end tags included
+    code = np.full(lt.size, -1, dtype=np.int64)
+    code[tag] = codes
     if closed.size:
         end_code = np.full(max(closing) + 1, -1, dtype=np.int64)
         end_code[list(closing)] = list(closing.values())
-        code[_matching_ends(depth, tag[closed])] = end_code[codes[closed]]
-    del depth, codes  # (each array let go when done: the peak of memory, see _local_codes)
+        code[matched] = end_code[codes[closed]]
+    del matched, codes  # (each array let go when done: the peak of memory, see _local_codes)
     keep = np.flatnonzero(code >= 0)
     code = code[keep]
     next_lt = np.minimum(keep + 1, lt.size - 1)

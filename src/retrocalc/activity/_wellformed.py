@@ -87,14 +87,19 @@ def expat(text: bytes) -> bool:
     return True
 
 
-def proven(marks: Marks, starts: Starts, buffer: bytes, selfclosing: Bool, depth: Int) -> bool:
+def proven(
+    marks: Marks, starts: Starts, buffer: bytes, selfclosing: Bool, depth: Int, elements: Int
+) -> Int | None:
     """Whether the document is well-formed as expat (``ParserCreate().Parse(data, True)``,
-    no namespace processing) decides; False also when the check cannot tell.
+    no namespace processing) decides: if so, the tag number of the end tag of each element
+    ``elements``; None when it is not, and also when the check cannot tell.
 
     ``marks``: where the tags lie; ``starts``: the start tags' names; ``buffer``: the text,
     with at least 64 bytes after the last start tag's ``>`` (zeros added if need be);
     ``selfclosing``: each tag's byte before ``>`` is ``/``; ``depth``: the depth after each
-    tag (+1 for a start tag that is not self-closing, -1 for an end tag).
+    tag (+1 for a start tag that is not self-closing, -1 for an end tag); ``elements``: tag
+    numbers of start tags that are not self-closing, ascending (the elements whose end tags
+    the caller wants: the pairing of start and end tags is made here anyway, check 5).
 
     It checks:
 
@@ -128,42 +133,42 @@ def proven(marks: Marks, starts: Starts, buffer: bytes, selfclosing: Bool, depth
     """
     data = marks.data
     if _SPACED_SHARE * starts.spaced.size > starts.index.size:
-        return False  # many tags with attributes (GPX points): expat on the whole is as quick
+        return None  # many tags with attributes (GPX points): expat on the whole is as quick
     if b"&" in data or b"\x7f" in data or not marks.plain():
-        return False
+        return None
     ascii_only = data.isascii()
     if not ascii_only:
         if b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:  # U+FFFE, U+FFFF
-            return False
+            return None
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            return False
+            return None
     if b"]" in data and b"]]>" in data:
-        return False
+        return None
     a = np.frombuffer(data, np.uint8)
     if not _characters(a):
-        return False
+        return None
     lt, end, lead = marks.lt, marks.end, marks.lead
     if int(lt[0]) != (3 if data.startswith(_BOM) else 0):
-        return False
+        return None
     first = 0  # the first tag of the elements
     if lead[0] == ord("?"):
         after = int(end[0]) + 1
         if lt.size < 2 or data[after : int(lt[1])].strip(_WS):
-            return False
+            return None
         if not _declaration(data[:after], ascii_only):
-            return False
+            return None
         first = 1
     if data[int(end[-1]) + 1 :].strip(_WS):
-        return False
+        return None
     d = depth[first:]
     if d[-1] != 0 or d.max() > 250 or (d.size > 1 and d[:-1].min() < 1):
-        return False
+        return None
     words, pairs = _views(buffer)
     if not _start_tags(data, starts, words):
-        return False
-    return _end_tags(marks, starts, words, pairs, selfclosing, depth, first)
+        return None
+    return _end_tags(marks, starts, words, pairs, selfclosing, depth, first, elements)
 
 
 def _characters(a: NDArray[np.uint8]) -> bool:
@@ -240,8 +245,10 @@ def _end_tags(
     selfclosing: Bool,
     depth: Int,
     first: int,
-) -> bool:
-    """Check 5 of :func:`proven` (the depths already checked).
+    elements: Int,
+) -> Int | None:
+    """Check 5 of :func:`proven` (the depths already checked); if it passes, the end tag
+    of each element ``elements``.
 
     An end tag right after a start tag closes it (a leaf element: most of a track's): those
     pairs are compared as neighbours in the text, the others after a stable sort by depth of
@@ -270,24 +277,37 @@ def _end_tags(
         alike = np.flatnonzero(leaf[tag])
         tag, name, length, other = tag[alike], name[alike], length[alike], other[alike]
     if not _same_bytes(marks.data, words, pairs, name, other, length):
-        return False
+        return None
     rest = opened | closing
     rest &= ~leaf
     rest[1:] &= ~leaf[:-1]
+    inner = np.flatnonzero(~leaf[elements])  # the elements that are not such leaves
     del leaf, opened, tag, name, length, other
     paired = np.flatnonzero(rest)
     level = depth[paired].astype(np.uint8)  # the depth inside each element (<= 251)
     level += closing[paired]
-    paired = paired[np.argsort(level, kind="stable")]  # (a radix sort of bytes)
+    order = np.argsort(level, kind="stable")  # (a radix sort of bytes)
+    paired = paired[order]
     opens, closes = paired[0::2], paired[1::2]
     if opens.size != closes.size or closing[opens].any() or not closing[closes].all():
-        return False
+        return None
     k = np.searchsorted(starts.index, opens)  # (their start tag numbers)
     length = starts.name_len[k]
     name = _tag_name(lt, closes)
     if ((end[closes] - name) != length).any():
-        return False
-    return _same_bytes(marks.data, words, pairs, starts.name_start[k], name, length)
+        return None
+    if not _same_bytes(marks.data, words, pairs, starts.name_start[k], name, length):
+        return None
+    # the end tag of each element: the next tag for a leaf; else the one paired with it,
+    # found by its (depth, tag number), the order of the opens
+    out = elements + 1
+    if inner.size:
+        key = level[order[0::2]].astype(np.int64) << 32
+        key |= opens
+        wanted = depth[elements[inner]] << 32
+        wanted |= elements[inner]
+        out[inner] = closes[np.searchsorted(key, wanted)]
+    return out
 
 
 def _tag_name(lt: Int, tags: Int) -> Int:
