@@ -31,31 +31,28 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _wellformed
+from . import _wellformed, _words
+from ._words import (
+    HIGHS,
+    MASKS,
+    MASKS16,
+    MAX_WORDS,
+    ONES,
+    Bool,
+    Int,
+    Words,
+)
 
 __all__ = ["SKIP", "Marks", "Tags", "marks", "running_sum", "scan"]
 
-Int = NDArray[np.int64]
-Bool = NDArray[np.bool_]
-Words = NDArray[np.uint64]
-
 _PAD = 64  # bytes read past a start tag's ">" at most (or zero bytes added to the text)
-_ONES = np.uint64(0x0101010101010101)
-_HIGHS = np.uint64(0x8080808080808080)
-_SPACE_LIMIT = _ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
-_COLONS = _ONES * np.uint64(ord(":"))
+_SPACE_LIMIT = ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
+_COLONS = ONES * np.uint64(ord(":"))
 _BYTE_INDEX = np.uint64(0x0001020304050607)  # byte i holds 7 - i
-# _MASKS[k]: the k low bytes of a word
-_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-# _MASKS16[k]: the k low bytes of two words (16 bytes)
-_MASKS16 = np.stack(
-    [_MASKS[np.minimum(np.arange(17), 8)], _MASKS[np.clip(np.arange(17) - 8, 0, 8)]], 1
-)
 #: Code of a name that is not wanted but common (a point's ``Position``...): found as it
 #: stands, it has no prefix, so it is not searched for a colon (a third of the start tags
 #: of a TCX track otherwise are)
 SKIP = -2
-_MAX_WORDS = 6  # tag names (prefix included) longer than 48 bytes: not for the fast path
 # a start or end tag, quoted values skipped (for tags whose first ">" is inside a value)
 _XML_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:.\-]*")
 _TAG = re.compile(rb"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
@@ -75,25 +72,15 @@ def _first_byte(flags: Words) -> Int:
 def _spaces(words: Words) -> Words:
     """High bit set in the lowest byte < 33 of each word (bytes above it may be set too:
     only the lowest is used)."""
-    out: Words = (words - _SPACE_LIMIT) & ~words & _HIGHS
+    out: Words = (words - _SPACE_LIMIT) & ~words & HIGHS
     return out
 
 
 def _colons(words: Words) -> Words:
     """High bit set in the lowest ``:`` byte of each word (see :func:`_spaces`)."""
     x = words ^ _COLONS
-    out: Words = (x - _ONES) & ~x & _HIGHS
+    out: Words = (x - ONES) & ~x & HIGHS
     return out
-
-
-def _words(buffer: bytes) -> Words:
-    """The 8 bytes starting at each offset of ``buffer`` as a little-endian integer (a view)."""
-    return np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
-
-
-def _sixteens(buffer: bytes) -> NDArray[np.void]:
-    """The 16 bytes starting at each offset of ``buffer`` (a view)."""
-    return np.ndarray((len(buffer) - 15,), dtype="V16", buffer=buffer, strides=(1,))
 
 
 @dataclass(frozen=True)
@@ -152,7 +139,7 @@ class _Names:
         if not all(_XML_NAME.fullmatch(name) for name in names):
             raise ValueError("tag names: ASCII XML names")  # (a name found is one: _wellformed)
         buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
-        w = _words(buf)[np.arange(2 * len(names)) * 8].reshape(-1, 2)
+        w = _words.words(buf)[np.arange(2 * len(names)) * 8].reshape(-1, 2)
         if np.unique(w[:, 0]).size != len(names):
             raise ValueError("tag names: the first 8 bytes must differ")
         bits = max(4, (4 * len(names) - 1).bit_length())
@@ -224,9 +211,9 @@ def _name_lengths(words: Words, start: Int, region: Int) -> Int | None:
     space and attributes), word by word; None if a name is longer than 48 bytes."""
     length = region.copy()
     todo = np.arange(start.size)
-    for k in range(_MAX_WORDS):
+    for k in range(MAX_WORDS):
         left = region[todo] - 8 * k  # bytes of the region from this word on
-        w = words[start[todo] + 8 * k] | ~_MASKS[np.clip(left, 0, 8)]  # 0xff past it
+        w = words[start[todo] + 8 * k] | ~MASKS[np.clip(left, 0, 8)]  # 0xff past it
         space = _first_byte(_spaces(w))
         found = space < 8
         length[todo[found]] = 8 * k + space[found]
@@ -241,9 +228,9 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
     longer than 48 bytes."""
     colon = np.full(start.size, -1, dtype=np.int64)
     todo = np.arange(start.size)
-    for k in range(_MAX_WORDS):
+    for k in range(MAX_WORDS):
         left = length[todo] - 8 * k
-        c = _first_byte(_colons(words[start[todo] + 8 * k] | ~_MASKS[np.clip(left, 0, 8)]))
+        c = _first_byte(_colons(words[start[todo] + 8 * k] | ~MASKS[np.clip(left, 0, 8)]))
         found = c < 8
         colon[todo[found]] = 8 * k + c[found]
         todo = todo[~found & (left > 8)]
@@ -266,7 +253,7 @@ def _local_codes(
     # the text has _PAD bytes past every start tag. Both words in one 16-byte gather: as
     # quick as one word)
     both = sixteens[start].view(np.uint64).reshape(-1, 2)
-    both &= _MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
+    both &= MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
     first, second = both[:, 0], both[:, 1]
     codes = names.lookup(first, second)
     del both, first, second
@@ -281,8 +268,8 @@ def _local_codes(
     if other.size:
         s, n = start[other] + colon + 1, length[other] - colon - 1
         n16 = np.clip(n, 0, 16)
-        f = words[s] & _MASKS[np.minimum(n16, 8)]
-        g = words[s + 8] & _MASKS[np.clip(n16 - 8, 0, 8)]
+        f = words[s] & MASKS[np.minimum(n16, 8)]
+        g = words[s + 8] & MASKS[np.clip(n16 - 8, 0, 8)]
         found = names.lookup(f, g)
         found[(n < 1) | (n > 16)] = -1
         codes[other] = found
@@ -371,7 +358,7 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     # bytes are added only when the last start tag is that close to the end of the text
     last = int(end[tag[-1]])
     buffer = marks.data if last + _PAD <= data_size else marks.data + bytes(_PAD)
-    words = _words(buffer)
+    words = _words.words(buffer)
     name_start = lt[tag] + 1
     region_end = end[tag] - selfclosing[tag]
     # the name, then white space and attributes; a region that ends with neither white space
@@ -386,7 +373,7 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         if lengths is None:
             return None
         name_len[other] = lengths
-    found = _local_codes(words, _sixteens(buffer), _names(starts), name_start, name_len)
+    found = _local_codes(words, _words.sixteens(buffer), _names(starts), name_start, name_len)
     if found is None:
         return None
     codes, known = found

@@ -23,7 +23,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ._scan import _MASKS, _PAD, Bool, Int, Tags, Words, _words
+from . import _words
+from ._scan import _PAD, Tags
+from ._words import MASKS, Bool, Int, Words
 from .read import Fault
 
 __all__ = ["attribute_decimals", "decimals", "iso_times"]
@@ -41,9 +43,7 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
     """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
     byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
     length."""
-    parts = [
-        words[start + 8 * k] & _MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)
-    ]
+    parts = [words[start + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)]
     rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
     return np.ascontiguousarray(rows.reshape(start.size, width).T)
 
@@ -141,13 +141,13 @@ def attribute_decimals(
         # rather than the whole text (a sixth of it for a GPX track)
         width = max(8, -(-int(length.max()) // 8) * 8)
         rows = np.stack(
-            [tags.words[begin + 8 * k] & _MASKS[np.clip(length - 8 * k, 0, 8)]
+            [tags.words[begin + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)]
              for k in range(width // 8)],
             axis=1,
         )  # fmt: skip
         buffer = rows.astype("<u8", copy=False).tobytes() + bytes(_PAD)
         at = np.arange(wanted.size, dtype=np.int64) * width
-        return _attribute_values(buffer, _words(buffer), at, at + length, keys)
+        return _attribute_values(buffer, _words.words(buffer), at, at + length, keys)
     return _attribute_values(tags.buffer, tags.words, begin, finish, keys)
 
 
@@ -197,7 +197,7 @@ def _attribute_values(
         code = int.from_bytes(key.encode(), "little")
         w = words[equals - size - 1]
         match = (w & np.uint64(0xFF)) < 33  # white space before the name
-        match &= ((w >> np.uint64(8)) & _MASKS[size]) == np.uint64(code)
+        match &= ((w >> np.uint64(8)) & MASKS[size]) == np.uint64(code)
         hits = np.flatnonzero(match)
         if hits.size and (hits.size != count or (owner[hits] != np.arange(count)).any()):
             return None  # some tags lack it (or have it twice)

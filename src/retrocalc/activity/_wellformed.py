@@ -21,40 +21,32 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _words
+from ._words import HIGHS, MASKS, MASKS16, MAX_WORDS, ONES, Bool, Int, Words
+
 if TYPE_CHECKING:
     from ._scan import Marks
 
 __all__ = ["Starts", "expat", "proven"]
 
-Int = NDArray[np.int64]
-Bool = NDArray[np.bool_]
-Words = NDArray[np.uint64]
-
 _BOM = b"\xef\xbb\xbf"
 _WS = b" \t\r\n"  # XML white space
 _ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']*)""")
 _ASCII = (b"us-ascii", b"ascii", b"utf8")  # expat reads these as ASCII: bytes < 128 only
-_MAX_WORDS = 6  # names of up to 48 bytes (scan refuses longer ones)
 # more than one start tag in this many with attributes (a GPX track's points): not checked
 # here, expat on the whole text is as quick as on those tags
 _SPACED_SHARE = 16
 
-_ONES = np.uint64(0x0101010101010101)
-_HIGHS = _ONES * np.uint64(0x80)
-_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-_MASKS16 = np.stack(  # _MASKS16[k]: the k low bytes of two words (16 bytes)
-    [_MASKS[np.minimum(np.arange(17), 8)], _MASKS[np.clip(np.arange(17) - 8, 0, 8)]], 1
-)
-_FILL = _ONES * np.uint64(ord("a"))  # put past a name's end: a name character
-_BIT6 = _ONES * np.uint64(0x40)
+_FILL = ONES * np.uint64(ord("a"))  # put past a name's end: a name character
+_BIT6 = ONES * np.uint64(0x40)
 # after folding (bit 5 copied from bit 6: "A-Z" -> "a-z", "_" -> 0x7f; bytes below 0x40
 # unchanged), the ASCII name characters are 0x2d-0x2e, 0x30-0x3a, 0x61-0x7a and 0x7f
 # (DEL, which also folds there, is refused beforehand); as [low, high) ranges
 _RANGES = tuple(
-    (_ONES * np.uint64(lo), _ONES * np.uint64(hi))
+    (ONES * np.uint64(lo), ONES * np.uint64(hi))
     for lo, hi in ((0x2D, 0x2F), (0x30, 0x3B), (0x61, 0x7B))
 )
-_DEL = _ONES * np.uint64(0x7F)
+_DEL = ONES * np.uint64(0x7F)
 _NAME_START = np.zeros(256, dtype=bool)
 _NAME_START[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")] = True
 
@@ -165,7 +157,7 @@ def proven(
     d = depth[first:]
     if d[-1] != 0 or d.max() > 250 or (d.size > 1 and d[:-1].min() < 1):
         return None
-    words, pairs = _views(buffer)
+    words, pairs = _words.words(buffer), _words.sixteens(buffer)
     if not _start_tags(data, starts, words):
         return None
     return _end_tags(marks, starts, words, pairs, selfclosing, depth, first, elements)
@@ -212,24 +204,24 @@ def _start_tags(data: bytes, starts: Starts, words: Words) -> bool:
 
 def _ascii_names(words: Words, start: Int, length: Int) -> bool:
     """Whether each ``length`` bytes at ``start`` (1 to 48) are an ASCII XML name."""
-    if (length < 1).any() or (length > 8 * _MAX_WORDS).any():
+    if (length < 1).any() or (length > 8 * MAX_WORDS).any():
         return False
     todo = np.arange(start.size)
-    for k in range(_MAX_WORDS):
+    for k in range(MAX_WORDS):
         left = length[todo] - 8 * k
-        mask = _MASKS[np.minimum(left, 8)]
+        mask = MASKS[np.minimum(left, 8)]
         x = words[start[todo] + 8 * k] & mask
         x |= _FILL & ~mask
         if k == 0 and not _NAME_START[(x & np.uint64(0xFF)).astype(np.intp)].all():
             return False
-        if (x & _HIGHS).any():
+        if (x & HIGHS).any():
             return False  # not ASCII
         t = x | ((x & _BIT6) >> np.uint64(1))  # folded
-        t |= _HIGHS  # (no borrow between bytes: each byte minus a constant stays >= 0)
-        ok = (t - _DEL) & _HIGHS
+        t |= HIGHS  # (no borrow between bytes: each byte minus a constant stays >= 0)
+        ok = (t - _DEL) & HIGHS
         for lo, hi in _RANGES:
-            ok |= (t - lo) & ~(t - hi) & _HIGHS
-        if (ok != _HIGHS).any():
+            ok |= (t - lo) & ~(t - hi) & HIGHS
+        if (ok != HIGHS).any():
             return False
         todo = todo[left > 8]
         if todo.size == 0:
@@ -323,7 +315,7 @@ def _same_bytes(
     """Whether the ``length`` bytes at ``first`` and at ``second`` are the same (1 to 48)."""
     # read as 16 bytes (or up to 48), which the last few tags (the root's end) may not have:
     # those are compared as bytes
-    limit = words.size - 8 * _MAX_WORDS
+    limit = words.size - 8 * MAX_WORDS
     near = np.flatnonzero((second > limit) | (first > limit))
     if near.size:
         for i in near.tolist():
@@ -335,15 +327,15 @@ def _same_bytes(
     found = pairs[first].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
     found ^= pairs[second].view(np.uint64)
     found = found.reshape(-1, 2)
-    found &= _rows(_MASKS16, np.minimum(length, 16))
+    found &= _rows(MASKS16, np.minimum(length, 16))
     if found.any():
         return False
     del found
     more = np.flatnonzero(length > 16)
-    for w in range(2, _MAX_WORDS):  # names of 17 to 48 bytes: word by word
+    for w in range(2, MAX_WORDS):  # names of 17 to 48 bytes: word by word
         if more.size == 0:
             return True
-        mask = _MASKS[np.minimum(length[more] - 8 * w, 8)]
+        mask = MASKS[np.minimum(length[more] - 8 * w, 8)]
         if ((words[first[more] + 8 * w] ^ words[second[more] + 8 * w]) & mask).any():
             return False
         more = more[length[more] > 8 * (w + 1)]
@@ -355,10 +347,3 @@ def _rows(table: NDArray[np.uint64], i: NDArray[Any]) -> NDArray[np.uint64]:
     of a 2-d array is several times slower)."""
     out: NDArray[np.uint64] = table.view("V16").ravel()[i].view(np.uint64).reshape(-1, 2)
     return out
-
-
-def _views(buffer: bytes) -> tuple[Words, NDArray[np.void]]:
-    """The 8 and the 16 bytes at each offset of ``buffer`` (little-endian words; views)."""
-    words = np.ndarray((len(buffer) - 7,), dtype="<u8", buffer=buffer, strides=(1,))
-    pairs = np.ndarray((len(buffer) - 15,), dtype="V16", buffer=buffer, strides=(1,))
-    return words, pairs
