@@ -365,7 +365,7 @@ def estimate_activity(
     from .summary import summarise
 
     columns["moving"] = moving
-    return summarise(act, table, columns, profile, settings, notes, share, untimed_m)
+    return summarise(act, table, columns, profile, settings, notes, share, untimed_m, off_foot)
 
 
 _PASSED = frozenset(
