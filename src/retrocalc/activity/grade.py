@@ -166,20 +166,21 @@ def _window_median(
     n, width = windows.shape
     k = width // 2
     if n <= 2 * k or np.isnan(altitude).any():
-        return _window_median_mad(windows)[0]
+        return _window_median_mad(windows, with_mad=False)[0]
     from scipy.ndimage import median_filter
 
     median = np.empty(n)
     median[k : n - k] = median_filter(altitude, size=width, mode="nearest")[k : n - k]
     ends = np.r_[0:k, n - k : n]
-    median[ends] = _window_median_mad(windows[ends])[0]
+    median[ends] = _window_median_mad(windows[ends], with_mad=False)[0]
     return median
 
 
 def _window_median_mad(
-    windows: np.ndarray[Any, np.dtype[np.float64]],
+    windows: np.ndarray[Any, np.dtype[np.float64]], with_mad: bool = True
 ) -> tuple[FloatArray, FloatArray]:
-    """Median of each window and median absolute deviation from it, NaN ignored.
+    """Median of each window and median absolute deviation from it, NaN ignored
+    (``with_mad=False``: the deviation left NaN, for callers that need only the median).
 
     Windows without NaN (all but the ends and the neighbours of missing altitudes) take a
     partition (the middle of an odd count is the median: no sort, no masked arrays); the
@@ -194,13 +195,15 @@ def _window_median_mad(
         mid = width // 2
         m = np.partition(block, mid, axis=1)[:, mid]
         median[full] = m
-        mad[full] = np.partition(np.abs(block - m[:, None]), mid, axis=1)[:, mid]
+        if with_mad:
+            mad[full] = np.partition(np.abs(block - m[:, None]), mid, axis=1)[:, mid]
     rest = ~full & np.isfinite(windows).any(axis=1)
     if rest.any():
         block = windows[rest]
         m = _nanmedian_rows(block)
         median[rest] = m
-        mad[rest] = _nanmedian_rows(np.abs(block - m[:, None]))
+        if with_mad:
+            mad[rest] = _nanmedian_rows(np.abs(block - m[:, None]))
     return median, mad
 
 
