@@ -27,7 +27,7 @@ from ._table import frame
 from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
 from .grade import GradeSettings, filtered_grade, raw_grade
-from .pauses import STATES, PauseSettings, interval_states
+from .pauses import STATES, PauseSettings, interval_states, interval_steps
 from .read import Activity, ActivityError, Fault, norm_sport, read_activity
 from .streams import distance_of, speed_of, times_of, without_jumps
 
@@ -248,7 +248,7 @@ def estimate_activity(
     distance, jump_speed, dropped_m = without_jumps(
         distance, elapsed, held, device, pause_settings, notes
     )
-    dt = np.diff(elapsed, prepend=elapsed[0])
+    dt = interval_steps(elapsed)
     speed, rule_speed = speed_of(s, elapsed, distance, jump_speed, device_speed, pause_settings)
     segment = s["segment"].to_numpy(np.int64)
     events = _timer_events(act)

@@ -13,6 +13,7 @@ from ._table import frame
 from ._text import Coded, sorted_labels
 from .estimate import ActivityResult, not_on_foot
 from .grade import GradeProfile, unique_inverse
+from .pauses import interval_steps
 from .read import Activity
 
 __all__ = ["summarise"]
@@ -25,10 +26,10 @@ def _split_columns(
     dt = cols["dt_s"]
     # gain and loss from the profile between its significant extrema, as the totals
     z = profile.climb_m if profile.climb_m is not None else np.zeros(dt.size)
-    dz = np.nan_to_num(np.diff(z, prepend=z[0]))
+    dz = np.nan_to_num(interval_steps(z))
     distance = cols["distance_m"]
     return {
-        "distance_m": np.diff(distance, prepend=distance[0]),
+        "distance_m": interval_steps(distance),
         "moving_s": np.where(moving, dt, 0.0),
         "elapsed_s": dt,
         "gain_m": np.clip(dz, 0, None),
