@@ -26,7 +26,7 @@ from ._energy import call_estimate, from_heart_rate, rest_for_pauses
 from ._table import frame
 from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
-from .grade import GradeSettings, filtered_grade, raw_grade
+from .grade import GradeSettings, filtered_grade, finite, raw_grade
 from .pauses import STATES, PauseSettings, interval_states, interval_steps
 from .read import Activity, ActivityError, Fault, norm_sport, read_activity
 from .streams import distance_of, speed_of, times_of, without_jumps
@@ -308,7 +308,7 @@ def estimate_activity(
         warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=2)
 
     # one vectorised call for every interval; pauses at rest speed on level ground
-    v = np.where(moving, np.nan_to_num(speed), 0.0)
+    v = np.where(moving, finite(speed), 0.0)
     with warnings.catch_warnings():
         # a GPS glitch of 15 m/s or a raw grade of 150 % is not a unit mix-up: such samples
         # are flagged out of range instead

@@ -38,6 +38,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from .pauses import interval_steps
+
 __all__ = ["GradeProfile", "GradeSettings", "despike", "filtered_grade", "raw_grade"]
 
 FloatArray = NDArray[np.float64]
@@ -344,7 +346,7 @@ def filtered_grade(
     # samples at one distance (standing) become their mean altitude
     unique, inverse = unique_inverse(d)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
-    where = np.nan_to_num(distance_m, nan=unique[0])  # each sample on the grid's axis
+    where = finite(distance_m, nan=unique[0])  # each sample on the grid's axis
     long = np.diff(unique) > _MAX_STEP_M
     if long.any():
         # a longer step between two samples is ground no filter can follow (a GPS jump, a
@@ -391,13 +393,23 @@ def unique_inverse(x: Any) -> tuple[np.ndarray[Any, Any], NDArray[np.intp]]:
     return unique, inverse
 
 
+def finite(x: FloatArray, **replace: float) -> FloatArray:
+    """``np.nan_to_num(x, **replace)``; ``x`` itself when every value is finite (the usual
+    case: one check instead of nan_to_num's three passes and copy). Read it, do not write."""
+    if np.isfinite(x).all():
+        return x
+    out: FloatArray = np.nan_to_num(x, **replace)  # type: ignore[call-overload]
+    return out
+
+
 def raw_grade(distance_m: FloatArray, altitude_m: FloatArray) -> FloatArray:
     """Naive per-sample grade: altitude step / distance step (0 where the distance is still).
 
     What a hand-made per-second estimate uses; kept for comparison (``grade_raw`` column).
     """
-    dz = np.diff(altitude_m, prepend=np.nan)
-    dd = np.diff(distance_m, prepend=np.nan)
+    # (the first sample's step is 0 or NaN: its grade is 0 either way)
+    dz = interval_steps(altitude_m)
+    dd = interval_steps(distance_m)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(dd > 0, dz / dd, 0.0)
-    return np.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0)
+    return finite(g, nan=0.0, posinf=0.0, neginf=0.0)

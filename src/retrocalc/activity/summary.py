@@ -12,7 +12,7 @@ from ..units.convert import KCAL_TO_KJ
 from ._table import frame
 from ._text import Coded, sorted_labels
 from .estimate import ActivityResult, not_on_foot
-from .grade import GradeProfile, unique_inverse
+from .grade import GradeProfile, finite, unique_inverse
 from .pauses import interval_steps
 from .read import Activity
 
@@ -26,7 +26,7 @@ def _split_columns(
     dt = cols["dt_s"]
     # gain and loss from the profile between its significant extrema, as the totals
     z = profile.climb_m if profile.climb_m is not None else np.zeros(dt.size)
-    dz = np.nan_to_num(interval_steps(z))
+    dz = finite(interval_steps(z))
     distance = cols["distance_m"]
     return {
         "distance_m": interval_steps(distance),
@@ -34,8 +34,8 @@ def _split_columns(
         "elapsed_s": dt,
         "gain_m": np.clip(dz, 0, None),
         "loss_m": np.clip(-dz, 0, None),
-        "energy_gross_kcal": np.nan_to_num(cols["energy_gross_kcal"]),
-        "energy_net_kcal": np.nan_to_num(cols["energy_net_kcal"]),
+        "energy_gross_kcal": finite(cols["energy_gross_kcal"]),
+        "energy_net_kcal": finite(cols["energy_net_kcal"]),
     }
 
 
@@ -169,7 +169,7 @@ def summarise(
             name = f"energy_{kind}_kcal_{end}"
             if name in cols:
                 # the person-to-person spread is systematic over a session: bounds add up
-                summary[name] = float(np.nan_to_num(cols[name]).sum())
+                summary[name] = float(finite(cols[name]).sum())
     summary["warnings"] = "; ".join(notes)
     return ActivityResult(
         samples=table,
