@@ -32,7 +32,7 @@ extrema more prominent than ``gain_threshold_m`` (5 m, pandas-xyz's threshold).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -102,7 +102,8 @@ class GradeSettings:
 
     def to_dict(self) -> dict[str, Any]:
         """The settings, for recording with a result."""
-        return asdict(self)
+        # (the fields are numbers and text: asdict's recursive deep copy is not needed)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _window_median(
 
     median = np.empty(n)
     median[k : n - k] = median_filter(altitude, size=width, mode="nearest")[k : n - k]
-    ends = np.r_[0:k, n - k : n]
+    ends = np.concatenate([np.arange(k), np.arange(n - k, n)])
     median[ends] = _window_median_mad(windows[ends], with_mad=False)[0]
     return median
 

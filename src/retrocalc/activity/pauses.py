@@ -25,7 +25,7 @@ pause is the resting rate times its duration (see :func:`retrocalc.estimate_acti
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -74,7 +74,8 @@ class PauseSettings:
 
     def to_dict(self) -> dict[str, Any]:
         """The settings, for recording with a result."""
-        return asdict(self)
+        # (the fields are numbers and text: asdict's recursive deep copy is not needed)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def interval_steps(x: NDArray[Any]) -> NDArray[Any]:
