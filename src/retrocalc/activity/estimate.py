@@ -47,7 +47,6 @@ NOT_ON_FOOT = frozenset(
         "wheelchair_push_walk",
     }
 )  # fmt: skip
-_STATE_DTYPE = pd.CategoricalDtype(list(STATES))
 _ENERGY = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
 
 
@@ -321,14 +320,20 @@ def estimate_activity(
         result["in_range"] = np.asarray(result["in_range"], dtype=bool) & ~steep
     result.update(from_heart_rate(s, mass_kg, dt, options, notes))
 
-    # the recording's columns copied (the table does not share memory with the activity);
-    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamps)
-    columns: dict[str, Any] = {name: series.array.copy() for name, series in s.items()}
+    # the recording's columns, which the table does not share memory with: frame() (like
+    # pd.DataFrame of a dict) copies numpy-backed columns into its blocks, and takes an
+    # extension array as it is, so those (the UTC times) are copied here; .array keeps the
+    # times as one datetime block (to_numpy would make Timestamps)
+    columns: dict[str, Any] = {}
+    for name, series in s.items():
+        array = series.array
+        plain = isinstance(array, pd.arrays.NumpyExtensionArray)
+        columns[name] = array if plain else array.copy()
     columns.update(
         elapsed_s=elapsed,
         distance_m=distance,
         dt_s=dt,
-        state=pd.Categorical.from_codes(state.astype(np.int64), dtype=_STATE_DTYPE),
+        state=Coded(STATES, state.astype(np.intp)).column(),  # (codes not checked again)
         speed_used_m_s=v,
         grade=g,
         grade_raw=g_raw,
