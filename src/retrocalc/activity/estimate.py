@@ -26,8 +26,8 @@ from ._energy import call_estimate, from_heart_rate, rest_for_pauses
 from ._table import frame
 from ._text import Coded
 from .gait import GAIT_BANDS_M_S, running
-from .grade import GradeSettings, filtered_grade, raw_grade
-from .pauses import STATES, PauseSettings, interval_states
+from .grade import GradeSettings, filtered_grade, finite, raw_grade
+from .pauses import STATES, PauseSettings, interval_states, interval_steps
 from .read import Activity, ActivityError, Fault, norm_sport, read_activity
 from .streams import distance_of, speed_of, times_of, without_jumps
 
@@ -47,7 +47,6 @@ NOT_ON_FOOT = frozenset(
         "wheelchair_push_walk",
     }
 )  # fmt: skip
-_STATE_DTYPE = pd.CategoricalDtype(list(STATES))
 _ENERGY = ("energy_gross_kcal", "energy_net_kcal", "energy_gross_kj", "energy_net_kj")
 
 
@@ -248,7 +247,7 @@ def estimate_activity(
     distance, jump_speed, dropped_m = without_jumps(
         distance, elapsed, held, device, pause_settings, notes
     )
-    dt = np.diff(elapsed, prepend=elapsed[0])
+    dt = interval_steps(elapsed)
     speed, rule_speed = speed_of(s, elapsed, distance, jump_speed, device_speed, pause_settings)
     segment = s["segment"].to_numpy(np.int64)
     events = _timer_events(act)
@@ -308,7 +307,7 @@ def estimate_activity(
         warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=2)
 
     # one vectorised call for every interval; pauses at rest speed on level ground
-    v = np.where(moving, np.nan_to_num(speed), 0.0)
+    v = np.where(moving, finite(speed), 0.0)
     with warnings.catch_warnings():
         # a GPS glitch of 15 m/s or a raw grade of 150 % is not a unit mix-up: such samples
         # are flagged out of range instead
@@ -321,14 +320,20 @@ def estimate_activity(
         result["in_range"] = np.asarray(result["in_range"], dtype=bool) & ~steep
     result.update(from_heart_rate(s, mass_kg, dt, options, notes))
 
-    # the recording's columns copied (the table does not share memory with the activity);
-    # .array keeps the UTC times as one datetime block (to_numpy would make Timestamps)
-    columns: dict[str, Any] = {name: series.array.copy() for name, series in s.items()}
+    # the recording's columns, which the table does not share memory with: frame() (like
+    # pd.DataFrame of a dict) copies numpy-backed columns into its blocks, and takes an
+    # extension array as it is, so those (the UTC times) are copied here; .array keeps the
+    # times as one datetime block (to_numpy would make Timestamps)
+    columns: dict[str, Any] = {}
+    for name, series in s.items():
+        array = series.array
+        plain = isinstance(array, pd.arrays.NumpyExtensionArray)
+        columns[name] = array if plain else array.copy()
     columns.update(
         elapsed_s=elapsed,
         distance_m=distance,
         dt_s=dt,
-        state=pd.Categorical.from_codes(state.astype(np.int64), dtype=_STATE_DTYPE),
+        state=Coded(STATES, state.astype(np.intp)).column(),  # (codes not checked again)
         speed_used_m_s=v,
         grade=g,
         grade_raw=g_raw,
@@ -365,7 +370,7 @@ def estimate_activity(
     from .summary import summarise
 
     columns["moving"] = moving
-    return summarise(act, table, columns, profile, settings, notes, share, untimed_m)
+    return summarise(act, table, columns, profile, settings, notes, share, untimed_m, off_foot)
 
 
 _PASSED = frozenset(

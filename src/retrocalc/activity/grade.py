@@ -32,11 +32,13 @@ extrema more prominent than ``gain_threshold_m`` (5 m, pandas-xyz's threshold).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
+
+from .pauses import interval_steps
 
 __all__ = ["GradeProfile", "GradeSettings", "despike", "filtered_grade", "raw_grade"]
 
@@ -100,7 +102,8 @@ class GradeSettings:
 
     def to_dict(self) -> dict[str, Any]:
         """The settings, for recording with a result."""
-        return asdict(self)
+        # (the fields are numbers and text: asdict's recursive deep copy is not needed)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -166,20 +169,21 @@ def _window_median(
     n, width = windows.shape
     k = width // 2
     if n <= 2 * k or np.isnan(altitude).any():
-        return _window_median_mad(windows)[0]
+        return _window_median_mad(windows, with_mad=False)[0]
     from scipy.ndimage import median_filter
 
     median = np.empty(n)
     median[k : n - k] = median_filter(altitude, size=width, mode="nearest")[k : n - k]
-    ends = np.r_[0:k, n - k : n]
-    median[ends] = _window_median_mad(windows[ends])[0]
+    ends = np.concatenate([np.arange(k), np.arange(n - k, n)])
+    median[ends] = _window_median_mad(windows[ends], with_mad=False)[0]
     return median
 
 
 def _window_median_mad(
-    windows: np.ndarray[Any, np.dtype[np.float64]],
+    windows: np.ndarray[Any, np.dtype[np.float64]], with_mad: bool = True
 ) -> tuple[FloatArray, FloatArray]:
-    """Median of each window and median absolute deviation from it, NaN ignored.
+    """Median of each window and median absolute deviation from it, NaN ignored
+    (``with_mad=False``: the deviation left NaN, for callers that need only the median).
 
     Windows without NaN (all but the ends and the neighbours of missing altitudes) take a
     partition (the middle of an odd count is the median: no sort, no masked arrays); the
@@ -194,13 +198,15 @@ def _window_median_mad(
         mid = width // 2
         m = np.partition(block, mid, axis=1)[:, mid]
         median[full] = m
-        mad[full] = np.partition(np.abs(block - m[:, None]), mid, axis=1)[:, mid]
+        if with_mad:
+            mad[full] = np.partition(np.abs(block - m[:, None]), mid, axis=1)[:, mid]
     rest = ~full & np.isfinite(windows).any(axis=1)
     if rest.any():
         block = windows[rest]
         m = _nanmedian_rows(block)
         median[rest] = m
-        mad[rest] = _nanmedian_rows(np.abs(block - m[:, None]))
+        if with_mad:
+            mad[rest] = _nanmedian_rows(np.abs(block - m[:, None]))
     return median, mad
 
 
@@ -341,7 +347,7 @@ def filtered_grade(
     # samples at one distance (standing) become their mean altitude
     unique, inverse = unique_inverse(d)
     mean_z = np.bincount(inverse, weights=z) / np.bincount(inverse)
-    where = np.nan_to_num(distance_m, nan=unique[0])  # each sample on the grid's axis
+    where = finite(distance_m, nan=unique[0])  # each sample on the grid's axis
     long = np.diff(unique) > _MAX_STEP_M
     if long.any():
         # a longer step between two samples is ground no filter can follow (a GPS jump, a
@@ -388,13 +394,23 @@ def unique_inverse(x: Any) -> tuple[np.ndarray[Any, Any], NDArray[np.intp]]:
     return unique, inverse
 
 
+def finite(x: FloatArray, **replace: float) -> FloatArray:
+    """``np.nan_to_num(x, **replace)``; ``x`` itself when every value is finite (the usual
+    case: one check instead of nan_to_num's three passes and copy). Read it, do not write."""
+    if np.isfinite(x).all():
+        return x
+    out: FloatArray = np.nan_to_num(x, **replace)  # type: ignore[call-overload]
+    return out
+
+
 def raw_grade(distance_m: FloatArray, altitude_m: FloatArray) -> FloatArray:
     """Naive per-sample grade: altitude step / distance step (0 where the distance is still).
 
     What a hand-made per-second estimate uses; kept for comparison (``grade_raw`` column).
     """
-    dz = np.diff(altitude_m, prepend=np.nan)
-    dd = np.diff(distance_m, prepend=np.nan)
+    # (the first sample's step is 0 or NaN: its grade is 0 either way)
+    dz = interval_steps(altitude_m)
+    dd = interval_steps(distance_m)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(dd > 0, dz / dd, 0.0)
-    return np.nan_to_num(g, nan=0.0, posinf=0.0, neginf=0.0)
+    return finite(g, nan=0.0, posinf=0.0, neginf=0.0)

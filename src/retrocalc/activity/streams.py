@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning
-from .pauses import PauseSettings
+from .pauses import PauseSettings, interval_steps
 from .read import Activity, ActivityError, Fault
 
 __all__ = ["EARTH_RADIUS_M", "distance_of", "speed_of", "times_of", "without_jumps"]
@@ -84,8 +84,8 @@ def without_jumps(
     dropped : float [m]
         The length of those jumps, left out.
     """
-    dd = np.diff(distance, prepend=distance[0])
-    dt = np.diff(elapsed, prepend=elapsed[0])
+    dd = interval_steps(distance)
+    dt = interval_steps(elapsed)
     # (a distance step within one clock tick is allowed what a second allows; the track
     # before the first or after the last time has no time to judge it by)
     reach = rules.max_speed_m_s * np.maximum(dt, 1.0)
@@ -196,8 +196,8 @@ def speed_of(
 ) -> tuple[FloatArray, FloatArray]:
     """(speed for the energy, speed for the pause rules) per interval [m/s]; a jump left
     out of the distance keeps its recorded speed (so that its interval is ``too_fast``)."""
-    dt = np.diff(elapsed, prepend=elapsed[0])
-    dd = np.diff(distance, prepend=distance[0])
+    dt = interval_steps(elapsed)
+    dd = interval_steps(distance)
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(dt > 0, dd / dt, 0.0)
     if jump_speed is not None:
