@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from types import FrameType
@@ -111,8 +110,6 @@ def activity(
         raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
     if mass_kg is None and athletes is None:
         raise click.UsageError("give --mass-kg or --athletes")
-    if output != "-" and not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise click.UsageError(f"output {output!r}: its folder does not exist")
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         table = estimate_activities(

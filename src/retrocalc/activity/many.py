@@ -302,30 +302,15 @@ def _dask(files: Sequence[str], job: _Job, scheduler: str | None) -> list[dict[s
     return [r for file_rows in per_file for r in file_rows]  # the order of the files
 
 
-def _output_kind(output: str) -> str:
-    """``"parquet"``, ``"csv"``, ``"csv.gz"`` or ``"-"``, by the output's name; an output
-    that cannot be written (a folder, a folder missing) is refused before any work."""
-    if output == "-":
-        return "-"
-    lower = output.lower()
-    kind = next((k for k in ("parquet", "csv.gz", "csv") if lower.endswith(f".{k}")), None)
-    if kind is None:
-        raise ValueError(f"output {output!r}: expected .csv, .csv.gz, .parquet or '-'")
-    if os.path.isdir(output):
-        raise ValueError(f"output {output!r} is a folder; give a file name")
-    if not os.path.isdir(os.path.dirname(os.path.abspath(output))):
-        raise ValueError(f"output {output!r}: its folder does not exist")
-    return kind
-
-
 def write_table(table: pd.DataFrame, output: str) -> None:
     """CSV (``.csv``, ``.csv.gz``), Parquet or standard output (``-``), atomically (by the
     batch's writer: :func:`retrocalc.batch.write.atomic_output`)."""
-    kind = _output_kind(output)
-    if kind == "-":
+    from ..batch.write import atomic_output, check_output
+
+    kind = check_output(output)
+    if output == "-":
         table.to_csv(sys.stdout, index=False)
         return
-    from ..batch.write import atomic_output
 
     with atomic_output(output) as handle:
         if kind == "parquet":
@@ -392,7 +377,9 @@ def estimate_activities(
     """
     files = expand_inputs(inputs)
     if output is not None:
-        _output_kind(output)  # before any work: a bad output is found at once
+        from ..batch.write import check_output
+
+        check_output(output)  # before any work: a bad output is found at once
     table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
     if mass_kg is not None and not (isinstance(mass_kg, int | float) and 0 < mass_kg < math.inf):
         # (checked once here: per file it would be the same error, once per row)

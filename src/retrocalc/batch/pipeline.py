@@ -42,11 +42,11 @@ from .types import (
     Source,
 )
 from .write import (
-    _output_kind,
     _Writer,
     atomic_output,
     begin_run,
     check_csv_output,
+    check_output,
     same_file,
 )
 
@@ -232,9 +232,7 @@ def estimate_file(
         raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
     paths = expand_inputs(inputs)
     out = os.fspath(output)
-    kind = _output_kind(out)
-    if out != "-" and os.path.isdir(out):
-        raise OutputError(f"output {out!r} is a folder; give a file name")
+    kind = check_output(out)
     if out != "-":
         for path in paths:
             if same_file(path, out):

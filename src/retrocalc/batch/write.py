@@ -103,6 +103,19 @@ def _output_kind(output: str) -> Literal["csv", "csv.gz", "parquet"]:
     )
 
 
+def check_output(output: str) -> Literal["csv", "csv.gz", "parquet"]:
+    """The kind of an output by its name (``"-"``: CSV to standard output), refused before
+    any work when it cannot be written: another extension, a folder, a folder missing."""
+    kind = _output_kind(output)
+    if output != "-":
+        if os.path.isdir(output):
+            raise OutputError(f"output {output!r} is a folder; give a file name")
+        folder = os.path.dirname(output) or "."
+        if not os.path.isdir(folder):
+            raise OutputError(f"output {output!r}: folder {folder!r} does not exist")
+    return kind
+
+
 _PART = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[A-Za-z0-9_]+\.part$")
 _COMMITTED = [False]  # set once the output of the current run is in place (see committed())
 
