@@ -315,20 +315,26 @@ def test_a_bad_label_cell_is_its_row_s_answer(tmp_path: Path) -> None:
     src.write_text(
         "speed_m_s,gait,direction,to_direction\n3,run,forward,forward\n3,skip,forward,forward\n"
         "3,run,sideways,forward\n3, Run ,Forward,up\n3,run,forward,forward\n"
+        "3,auto,forward,forward\n3,,forward,forward\n3,n/a,,forward\n"
     )
     out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
     assert out.exit_code == 0, out.output
     table = pd.read_csv(io.StringIO(out.stdout), dtype={"reason": str})
-    assert table["status"].tolist() == ["ok", "invalid", "invalid", "invalid", "ok"]
+    assert table["status"].tolist() == [
+        "ok", "invalid", "invalid", "invalid", "ok", "invalid", "ok", "ok"
+    ]  # fmt: skip
     assert table["reason"].tolist()[1:4] == [
-        "gait: 'skip' is not one of 'walk', 'run', 'auto'",
+        "gait: 'skip' is not one of 'walk', 'run'",
         "direction: 'sideways' is not one of 'forward', 'backward'",
         "to_direction: 'up' is not one of 'forward', 'backward'",
     ]
-    # the same conditions on both sides: the speed itself; no answer for an invalid row
-    assert table["speed_m_s_out"][[0, 4]].tolist() == [3.0, 3.0]
-    assert table["speed_m_s_out"][1:4].isna().all()
-    assert table["pace_out"][1:4].isna().all()
+    # "auto" has no speed to decide by: the solver takes walk or run
+    assert table["reason"][5] == "gait: 'auto' is not one of 'walk', 'run'"
+    # the same conditions on both sides: the speed itself; no answer for an invalid row; a
+    # missing cell (empty, "n/a") takes the option's label, as a missing column does
+    assert table["speed_m_s_out"][[0, 4, 6, 7]].tolist() == [3.0] * 4
+    assert table["speed_m_s_out"][[1, 2, 3, 5]].isna().all()
+    assert table["pace_out"][[1, 2, 3, 5]].isna().all()
 
 
 def test_a_pace_column_mixes_units_and_numbers(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._cli_checks import number
+from ._wrap import Locator, label_code
 from .composition import rules
 from .inverse import QUANTITIES, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
@@ -97,6 +98,23 @@ def _read_pace(text: str, unit: str) -> float:
         return float(pace_to_speed(text))
     except ValueError:  # no unit of its own (or malformed: said by the second try)
         return float(pace_to_speed(text, unit))
+
+
+_CELL = Locator(())  # (the position is the row's: said by the answer's row)
+#: The labels the solver takes (``gait="auto"`` has no speed to decide by).
+_GAITS = ("walk", "run")
+_DIRECTIONS = tuple(rules.DIRECTION_CODES)
+
+
+def _label(name: str, value: Any, choices: tuple[str, ...]) -> int:
+    """A cell's label code as the library reads labels; -1 missing, -2 not in ``choices``."""
+    try:
+        code = label_code(_CELL, name, value, rules.LABELS[name.removeprefix("to_")][0], 0)
+    except ValueError:
+        return -2
+    if code < 0:
+        return -1
+    return code if str(value).strip().lower() in choices else -2
 
 
 def _read_paces(texts: NDArray[Any], unit: str) -> tuple[NDArray[np.float64], dict[int, str]]:
@@ -405,25 +423,27 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             numbers[name] = values
 
     # a label the solver does not know is its row's answer too (the solver refuses the
-    # whole column for one); the row is solved with the option's label, then said invalid
-    for name, kind in (("gait", "gait"), ("direction", "direction"),
-                       ("to_direction", "direction")):  # fmt: skip
+    # whole column for one): each distinct cell read as the library reads labels (case,
+    # blanks, missing-value texts); a missing cell takes the option's label, as a missing
+    # column does, and a bad one is solved with it, then said invalid
+    for name, choices in (("gait", _GAITS), ("direction", _DIRECTIONS),
+                          ("to_direction", _DIRECTIONS)):  # fmt: skip
         if name in frame.columns:
             raw = frame[name]
-            allowed = rules.LABELS[kind][0]
-            text = raw.astype(str).str.strip().str.lower()
-            wrong = (raw.notna() & ~text.isin(list(allowed))).to_numpy()
-            if wrong.any():
-                choices = ", ".join(repr(k) for k, code in allowed.items() if code >= 0)
+            codes, uniques = pd.factorize(raw)  # (a missing cell: -1)
+            read = np.array([_label(name, v, choices) for v in uniques.tolist()] + [-1])
+            cell = read[codes]  # -1 missing, -2 not a label the solver takes
+            if (cell < 0).any():
+                wrong = cell == -2
                 bad_cells(
                     wrong,
                     raw,
                     lambda value, name=name, choices=choices: (
-                        f"{name}: {str(value)!r} is not one of {choices}"
+                        f"{name}: {str(value)!r} is not one of {', '.join(map(repr, choices))}"
                     ),
                 )
-                stand_in = opts["direction"] if kind == "direction" else opts["gait"]
-                numbers[name] = np.where(wrong, stand_in, raw.to_numpy(dtype=object))
+                stand_in = opts["gait"] if name == "gait" else opts["direction"]
+                numbers[name] = np.where(cell < 0, stand_in, raw.to_numpy(dtype=object))
 
     def col(name: str, default: Any) -> Any:
         if name in numbers:
