@@ -44,6 +44,7 @@ from .batch import (
     is_parquet,
     label_type,
     load_polars,
+    polars_frame,
     resolve_columns,
     result_names,
     run_options,
@@ -69,23 +70,13 @@ def _require() -> Any:
     return dd
 
 
-def _polars(part: pd.DataFrame) -> pl.DataFrame:
-    """A partition as a polars DataFrame with its column names (polars calls a column
-    without a name, the index column pandas writes, ``column_0``)."""
-    frame = load_polars().from_pandas(part, include_index=False)
-    names = [str(c) for c in part.columns]
-    if frame.columns != names:
-        frame.columns = names
-    return frame
-
-
 def _evaluate_partition(
     part: pd.DataFrame, plan: Mapping[str, Source], options: evaluation.Options
 ) -> pd.DataFrame:
     """One partition: its columns unchanged, then the result columns, status and error."""
     import pandas as pd
 
-    results, _ = evaluate_block(_polars(part), plan, options)
+    results, _ = evaluate_block(polars_frame(part), plan, options)
     extra = results.to_pandas()
     extra.index = part.index
     return pd.concat([part, extra], axis=1)
@@ -271,7 +262,7 @@ def run_files(
                 except (ValueError, UnicodeDecodeError, OSError, EOFError) as exc:
                     raise _read_error(path, exc) from None
                 for part in computed:
-                    frame = _polars(part)
+                    frame = polars_frame(part)
                     inputs = frame.select(header)
                     _check_fields(path, inputs, first)
                     results = frame.drop(header)

@@ -38,7 +38,7 @@ from .options import read_calibration, run_options
 from .parse import load_polars
 from .pipeline import estimate_file, expand_inputs
 from .plan import check_result_names, resolve_columns
-from .read import delimiter, is_parquet
+from .read import delimiter, is_parquet, polars_frame
 from .types import (
     CALIBRATION_COLUMN,
     HR_COLUMNS,
@@ -71,6 +71,7 @@ __all__ = [
     "is_parquet",
     "label_type",
     "load_polars",
+    "polars_frame",
     "read_calibration",
     "resolve_columns",
     "result_names",

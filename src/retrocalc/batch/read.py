@@ -79,16 +79,20 @@ def _read_error(path: str, exc: BaseException) -> BatchError:
     return BatchError(f"{path}: malformed CSV: {text}")
 
 
-def polars_frame(arrow: Any) -> Any:
-    """An Arrow table or record batch as a polars DataFrame with the same column names:
-    polars names a column without a name (``""``, the index column pandas writes) ``column_0``
-    and the output would carry a header the input did not have."""
+def polars_frame(data: Any) -> Any:
+    """An Arrow table or record batch, or a pandas DataFrame (a Dask partition), as a polars
+    DataFrame with the same column names: polars names a column without a name (``""``, the
+    index column pandas writes) ``column_0``, and the output would carry a header the input
+    did not have."""
     from .parse import load_polars
 
     pl = load_polars()
-    frame = pl.from_arrow(arrow)
+    if hasattr(data, "schema"):
+        frame, names = pl.from_arrow(data), list(data.schema.names)
+    else:
+        frame = pl.from_pandas(data, include_index=False)
+        names = [str(c) for c in data.columns]
     assert isinstance(frame, pl.DataFrame)
-    names = list(arrow.schema.names)
     if frame.columns != names:
         frame.columns = names
     return frame
