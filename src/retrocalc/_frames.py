@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
     from .core import EstimateResult
 
-__all__ = ["foreign_series", "frame_kind", "result_in", "series_kind", "series_numpy", "to_pandas"]
+__all__ = [
+    "foreign_series",
+    "frame_kind",
+    "frame_to_pandas",
+    "result_in",
+    "series_kind",
+    "series_numpy",
+    "to_pandas",
+]
 
 _FRAMES = {
     ("polars", "DataFrame"),
@@ -90,6 +98,27 @@ def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
         return out.lazy() if lazy else out
 
     return inputs, back
+
+
+def frame_to_pandas(data: Any) -> pd.DataFrame:
+    """Every column of a polars frame (a LazyFrame collected) or a pyarrow Table as pandas,
+    column by column through numpy (no pyarrow needed for polars): numbers as float64 (nulls
+    NaN), times as UTC times (a zone's or none: numpy holds the UTC instants, and a time
+    without a zone is UTC, as pandas' own are read), anything else as Python objects."""
+    import pandas as pd
+
+    nw = _narwhals()
+    native = nw.from_native(data.collect() if _key(data)[1] == "LazyFrame" else data)
+    out = pd.DataFrame(index=range(len(native)))
+    for name in native.columns:
+        series = native[name]
+        if series.dtype == nw.Datetime:
+            out[name] = pd.to_datetime(series.to_numpy(), utc=True)
+        elif series.dtype.is_numeric():
+            out[name] = series.cast(nw.Float64).to_numpy()
+        else:
+            out[name] = pd.Series(series.to_list(), dtype=object)
+    return out
 
 
 def _empty_pandas(n: int) -> pd.DataFrame:

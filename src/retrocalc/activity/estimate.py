@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._frames import frame_kind
 from ..composition.validate import unit_findings
 from ..exceptions import ActivityWarning, UnitWarning
 from ._energy import call_estimate, from_heart_rate, rest_for_pauses
@@ -138,11 +139,11 @@ def estimate_activity(
 
     Parameters
     ----------
-    activity : Activity, pandas.DataFrame, path, binary file object or bytes
+    activity : Activity, DataFrame, path, binary file object or bytes
         A recording (:func:`retrocalc.read_activity`), a file (or its content) to read,
-        or a DataFrame of streams (``time`` or ``elapsed_s`` [s], ``distance_m`` [m],
-        ``altitude_m`` [m], optional ``speed_m_s`` [m/s], ``heart_rate_bpm``... see
-        :meth:`Activity.from_frame`).
+        or a pandas or polars DataFrame or pyarrow Table of streams (``time`` or
+        ``elapsed_s`` [s], ``distance_m`` [m], ``altitude_m`` [m], optional ``speed_m_s``
+        [m/s], ``heart_rate_bpm``... see :meth:`Activity.from_frame`).
     mass_kg : float [kg]
         Body mass.
     direction : {"forward", "backward"} or array_like of them per sample
@@ -208,7 +209,7 @@ def estimate_activity(
     if isinstance(mass_kg, float) and mass_kg != mass_kg:
         # NaN would give NaN per sample and totals of 0 kcal (rc.estimate flags, not refuses)
         raise ValueError("mass_kg: expected a body mass > 0 kg, got nan")
-    if isinstance(activity, pd.DataFrame):
+    if isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):
         activity = read_activity(activity)

@@ -177,46 +177,43 @@ class Activity:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, *, sport: str | None = None, source: str = "<DataFrame>"
+        cls, frame: Any, *, sport: str | None = None, source: str = "<DataFrame>"
     ) -> Activity:
         """An activity from a DataFrame of streams.
 
         Parameters
         ----------
-        frame : pandas.DataFrame
+        frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
             Columns by the names of :data:`COLUMNS` (any subset); it needs ``time`` or
-            ``elapsed_s`` [s], and ``distance_m`` [m], ``speed_m_s`` [m/s] or positions.
+            ``elapsed_s`` [s] (numbers or timedeltas), and ``distance_m`` [m],
+            ``speed_m_s`` [m/s] or positions. A column named as other tools name a stream
+            (``distance``, ``altitude``, ``heartrate``, ``distance_km``...) is not read and
+            is named in a warning (polars and pyarrow: ``retrocalc[frames]``).
         sport : str, optional
             The sport, used as the prior of ``gait="auto"``.
+
+        Raises
+        ------
+        ActivityError
+            No time, no distance, speed or positions (naming the columns not read that
+            would be), a value that is not a number, naming the column and row.
+
+        Warns
+        -----
+        ActivityWarning
+            A column not read whose name says it holds a stream.
         """
-        if not isinstance(frame, pd.DataFrame):
-            raise ActivityError(f"{source}: expected a pandas DataFrame, got {type(frame)!r}")
-        if "time" not in frame and "elapsed_s" not in frame:
-            raise ActivityError(f"{source}: the streams need a 'time' or an 'elapsed_s' column")
-        columns: dict[str, Any] = {}
-        if "time" in frame:
-            times = frame["time"]
-            if times.dtype.kind in "iuf":
-                # integers would be nanoseconds since 1970: seconds meant, most likely
-                raise ActivityError(
-                    f"{source}: 'time' holds numbers; give seconds from the start as "
-                    "'elapsed_s', or 'time' as dates and times"
-                )
-            try:
-                with warnings.catch_warnings():
-                    # texts of mixed formats are read one by one, as they should be
-                    warnings.filterwarnings("ignore", "Could not infer format", UserWarning)
-                    columns["time"] = pd.to_datetime(times.to_numpy(), utc=True)
-            except (ValueError, TypeError, OverflowError) as exc:
-                raise ActivityError(
-                    f"{source}: 'time' must hold dates and times (ISO 8601 text such as "
-                    f"2024-05-01T07:00:00Z, or datetimes): {exc}"
-                ) from None
-        for name in COLUMNS[1:]:
-            if name in frame:
-                columns[name] = frame[name].to_numpy()
+        from ._frame import stream_columns
+
+        columns, notes = stream_columns(frame, source, COLUMNS)
+        for note in notes:
+            warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=2)
         return cls(
-            samples=make_samples(columns, len(frame)), source=source, sport=norm_sport(sport)
+            # (the length of a column: a LazyFrame has none of its own)
+            samples=make_samples(columns, len(next(iter(columns.values())))),
+            source=source,
+            sport=norm_sport(sport),
+            warnings=notes,
         )
 
 
