@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
@@ -199,13 +200,10 @@ def estimate_activity(
     """
     from .. import estimate
 
-    bad = set(options) - _PASSED
-    if bad:
-        raise TypeError(f"estimate_activity() got unexpected keyword(s): {', '.join(sorted(bad))}")
-    if out_of_range not in ("flag", "warn"):
-        raise ValueError(f"out_of_range: expected 'flag' or 'warn', got {out_of_range!r}")
-    if grade not in ("filtered", "raw", "level"):
-        raise ValueError(f"grade: expected 'filtered', 'raw' or 'level', got {grade!r}")
+    own = {"direction": direction, "gait": gait, "grade": grade, "out_of_range": out_of_range}
+    check_arguments("estimate_activity", {**options, **own})
+    if isinstance(gait, str) and gait.strip().lower() == "auto":
+        gait = "auto"  # (any spelling: the hysteresis below, not rc.estimate's per-row rule)
     if isinstance(mass_kg, float) and mass_kg != mass_kg:
         # NaN would give NaN per sample and totals of 0 kcal (rc.estimate flags, not refuses)
         raise ValueError("mass_kg: expected a body mass > 0 kg, got nan")
@@ -389,6 +387,49 @@ _PASSED = frozenset(
         "rer",
         "backward_factor",
     }
+)
+
+
+def check_arguments(caller: str, given: Mapping[str, Any]) -> None:
+    """Refuse at once what every sample would refuse: a keyword :func:`estimate_activity`
+    does not take, a ``grade`` or ``out_of_range`` choice, a ``direction`` or ``gait``
+    label. ``given``: the keywords as passed (defaults need not be there);
+    :func:`retrocalc.estimate_activities` calls it before its first file.
+
+    Raises
+    ------
+    TypeError
+        An unknown keyword, named with ``caller``.
+    ValueError
+        A choice or label that is not one, naming the argument and the choices.
+    """
+    from .._wrap import Locator, label_code
+    from ..composition.rules import LABELS
+
+    bad = set(given) - _PASSED - _OWN
+    if bad:
+        raise TypeError(f"{caller}() got unexpected keyword(s): {', '.join(sorted(bad))}")
+    out_of_range, grade = given.get("out_of_range", "flag"), given.get("grade", "filtered")
+    if out_of_range not in ("flag", "warn"):
+        raise ValueError(f"out_of_range: expected 'flag' or 'warn', got {out_of_range!r}")
+    if grade not in ("filtered", "raw", "level"):
+        raise ValueError(f"grade: expected 'filtered', 'raw' or 'level', got {grade!r}")
+    for name in ("direction", "gait"):
+        if isinstance(given.get(name), str):
+            label_code(Locator(()), name, given[name], LABELS[name][0], 0)
+
+
+# estimate_activity's own keywords (the others go on to rc.estimate: _PASSED)
+_OWN = frozenset(
+    (
+        "direction",
+        "gait",
+        "grade",
+        "grade_settings",
+        "pause_settings",
+        "device_speed",
+        "out_of_range",
+    )
 )
 
 

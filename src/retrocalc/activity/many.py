@@ -48,6 +48,8 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
         An input matches nothing.
     """
     items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
+    if not items:
+        raise FileNotFoundError("no activity file given (an empty list of inputs)")
     files: list[str] = []
     for item in items:
         text = os.fspath(item)
@@ -68,37 +70,46 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
     return list(dict.fromkeys(files))
 
 
-def load_athletes(path: str | os.PathLike[str]) -> dict[str, list[tuple[str, float]]]:
-    """Body mass by athlete and date from a CSV with columns ``athlete, date, mass_kg``.
+def load_athletes(
+    source: str | os.PathLike[str] | pd.DataFrame,
+) -> dict[str, list[tuple[str, float]]]:
+    """Body mass by athlete and date from a CSV (a path) or a DataFrame with columns
+    ``athlete, date, mass_kg``.
 
     A mass applies from its date on (ISO dates); an activity takes the athlete's latest mass
     dated on or before its start, or the earliest one for an activity before all dates. A
     file separated by semicolons (or tabs) may write masses with a decimal comma (``70,5``).
+    Errors name the CSV's line (the header is line 1) or the DataFrame's row (0 first).
     """
-    sep = delimiter_of(path)
-    try:
-        table = pd.read_csv(path, dtype={"athlete": str, "date": str}, sep=sep)
-    except pd.errors.EmptyDataError:
-        raise ValueError(
-            f"{path}: the athletes CSV is empty (columns athlete,date,mass_kg)"
-        ) from None
+    if isinstance(source, pd.DataFrame):
+        name, first, table, sep = "athletes", "row", source.reset_index(drop=True), ","
+        start = 0
+    else:
+        name, first, start = os.fspath(source), "line", 2
+        sep = delimiter_of(source)
+        try:
+            table = pd.read_csv(source, dtype={"athlete": str, "date": str}, sep=sep)
+        except pd.errors.EmptyDataError:
+            raise ValueError(
+                f"{name}: the athletes CSV is empty (columns athlete,date,mass_kg)"
+            ) from None
     missing = {"athlete", "date", "mass_kg"} - set(table.columns)
     if missing:
-        raise ValueError(f"{path}: athletes CSV lacks column(s) {', '.join(sorted(missing))}")
+        raise ValueError(f"{name}: athletes table lacks column(s) {', '.join(sorted(missing))}")
     masses = table["mass_kg"]
     if sep != "," and not pd.api.types.is_numeric_dtype(masses):
         masses = masses.str.replace(",", ".", regex=False)  # a decimal comma
     masses = pd.to_numeric(masses, errors="coerce")
     valid = (masses > 0) & np.isfinite(masses)
     if not valid.all():
-        bad = int(np.flatnonzero(~valid)[0]) + 2
-        raise ValueError(f"{path}: line {bad}: mass_kg must be a finite number > 0")
+        bad = int(np.flatnonzero(~valid)[0]) + start
+        raise ValueError(f"{name}: {first} {bad}: mass_kg must be a finite number > 0")
     # ISO only: pandas would read 01/02/2024 month first (2 January), silently taking the
     # wrong mass for a day-first table
     dates = pd.to_datetime(table["date"], errors="coerce", format="ISO8601")
     if dates.isna().any():
-        bad = int(np.flatnonzero(dates.isna())[0]) + 2
-        raise ValueError(f"{path}: line {bad}: date must be an ISO date such as 2024-05-01")
+        bad = int(np.flatnonzero(dates.isna())[0]) + start
+        raise ValueError(f"{name}: {first} {bad}: date must be an ISO date such as 2024-05-01")
     out: dict[str, list[tuple[str, float]]] = {}
     order = np.argsort(dates.to_numpy(), kind="stable")
     for i in order:  # per athlete row of a small table, not per sample
@@ -324,7 +335,11 @@ def estimate_activities(
     output: str | None = None,
     *,
     mass_kg: float | None = None,
-    athletes: str | os.PathLike[str] | dict[str, list[tuple[str, float]]] | None = None,
+    athletes: str
+    | os.PathLike[str]
+    | pd.DataFrame
+    | dict[str, list[tuple[str, float]]]
+    | None = None,
     athlete: str | None = None,
     samples_dir: str | os.PathLike[str] | None = None,
     processes: int | None = None,
@@ -344,14 +359,15 @@ def estimate_activities(
         Also write the table to ``.csv``, ``.csv.gz`` or ``.parquet`` (atomically), or ``-``.
     mass_kg : float [kg], optional
         Body mass for every file (or for athletes missing from ``athletes``).
-    athletes : path or mapping, optional
-        Mass by athlete and date (:func:`load_athletes`). A file's athlete is ``athlete=``
+    athletes : path, DataFrame or mapping, optional
+        Mass by athlete and date (:func:`load_athletes`: a CSV or a DataFrame of
+        ``athlete, date, mass_kg``). A file's athlete is ``athlete=``
         or the name of the folder holding it.
     samples_dir : path, optional
         Write each file's per-sample table there as ``<file name>.<hash>.csv``
         (``<file name>.<hash>.session<i>.csv`` for session *i* of a multisport file).
     processes : int, optional
-        Worker processes; default the number of CPUs (1: in this process).
+        Worker processes (>= 1); default the number of CPUs (1: in this process).
     engine : {"local", "dask"}
         ``"dask"`` maps the files over a Dask bag (``scheduler=`` an address to use a
         cluster whose workers see the files).
@@ -375,12 +391,21 @@ def estimate_activities(
         ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
         (sport, start time, totals...).
     """
+    from .estimate import check_arguments
+
+    check_arguments("estimate_activities", options)  # once, not once per file
+    if processes is not None and not (isinstance(processes, int) and processes >= 1):
+        raise ValueError(f"processes: expected a whole number >= 1, got {processes!r}")
+    table = (
+        load_athletes(athletes)
+        if isinstance(athletes, str | os.PathLike | pd.DataFrame)
+        else athletes
+    )
     files = expand_inputs(inputs)
     if output is not None:
         from ..batch.write import check_output
 
         check_output(output)  # before any work: a bad output is found at once
-    table = load_athletes(athletes) if isinstance(athletes, str | os.PathLike) else athletes
     if mass_kg is not None and not (isinstance(mass_kg, int | float) and 0 < mass_kg < math.inf):
         # (checked once here: per file it would be the same error, once per row)
         raise ValueError(f"mass_kg: expected a body mass in kg above 0, got {mass_kg!r}")
