@@ -91,6 +91,9 @@ def activity(
 ) -> None:
     """Energy of GPS watch recordings (FIT, GPX, TCX): one summary row per activity.
 
+    A folder is searched for .fit, .gpx and .tcx files, gzipped ones too (.fit.gz...: a
+    Strava bulk export's activities folder reads as it is).
+
     A multisport FIT file (triathlon, run-bike-run) gives one row per session (column
     session: 0, 1, ...), each estimated with its own sport; session is empty otherwise.
     A file that cannot be read is a row with status=error and the reason; the batch goes on.

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["SUFFIXES", "estimate_activities", "expand_inputs", "load_athletes"]
 
 #: File name endings recognised as activities when a folder or a glob is given.
-SUFFIXES = (".fit", ".gpx", ".tcx")
+SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 
 
 def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
@@ -354,7 +354,8 @@ def estimate_activities(
     Parameters
     ----------
     inputs : path, folder, glob or a list of them
-        Folders are searched recursively for ``.fit``, ``.gpx`` and ``.tcx`` files.
+        Folders are searched recursively for ``.fit``, ``.gpx`` and ``.tcx`` files, and
+        for those gzip-compressed (``.fit.gz``..., as in Strava's bulk export).
     output : str, optional
         Also write the table to ``.csv``, ``.csv.gz`` or ``.parquet`` (atomically), or ``-``.
     mass_kg : float [kg], optional

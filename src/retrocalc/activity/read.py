@@ -352,22 +352,6 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _sniff(head: bytes, name: str) -> str:
-    """File format from the first bytes (the extension may lie or be missing)."""
-    if len(head) >= 12 and head[8:12] == b".FIT":
-        return "fit"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith(b"<"):
-        if b"<trainingcenterdatabase" in text:
-            return "tcx"
-        if b"<gpx" in text:
-            return "gpx"
-    suffix = name.lower().rsplit(".", 1)[-1]
-    if suffix in ("fit", "gpx", "tcx"):
-        return suffix
-    raise ActivityError(f"{name}: not a FIT, GPX or TCX file (unrecognised content)")
-
-
 def read_activity(
     source: str | os.PathLike[str] | IO[bytes] | bytes | bytearray | memoryview,
     *,
@@ -379,7 +363,8 @@ def read_activity(
     ----------
     source : str, path, binary file object or bytes
         The file (or its content, e.g. an upload's); its format is recognised from the
-        content (the extension is a fallback).
+        content (the extension is a fallback). Gzip-compressed content (``.fit.gz``,
+        ``.gpx.gz``, ``.tcx.gz``, as in Strava's bulk export) is decompressed first.
     format : {"fit", "gpx", "tcx"}, optional
         Force the format.
 
@@ -392,7 +377,8 @@ def read_activity(
     ------
     ActivityError
         The file does not exist, is empty, is not an activity, is hostile XML (entities,
-        external references) or holds no track point. The message names the file.
+        external references), is damaged gzip or expands beyond
+        512 MiB, or holds no track point. The message names the file.
 
     Warns
     -----
@@ -430,7 +416,10 @@ def read_activity(
         )
     if not data:
         raise ActivityError(f"{name}: the file is empty")
-    kind = format.lower() if format else _sniff(data[:512], name)
+    from ._content import format_of, unzipped
+
+    data = unzipped(data, name)
+    kind = format.lower() if format else format_of(data[:512], name)
     if kind == "fit":
         from ._fit import read_fit
 
