@@ -81,6 +81,7 @@ def test_non_finite_numbers_are_usage_errors(option: str, value: str) -> None:
         ("--speed-kmh", "-1", "0 or more"),
         ("--mass-kg", "0", "above 0"),
         ("--duration-min", "0", "above 0"),
+        ("--target", "-5", "0 or more"),  # was answered below_range
     ],
 )
 def test_impossible_numbers_are_usage_errors(option: str, value: str, expected: str) -> None:
@@ -89,6 +90,17 @@ def test_impossible_numbers_are_usage_errors(option: str, value: str, expected: 
     assert out.exit_code == 2, out.output
     assert f"Invalid value for '{option}': {float(value)}: expected" in out.output
     assert expected in out.output
+
+
+def test_a_negative_target_in_a_file_is_that_rows_answer(tmp_path: Path) -> None:
+    src = tmp_path / "q.csv"
+    src.write_text("target,mass_kg\n600,70\n-5,70\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    frame = pd.read_csv(io.StringIO(out.output))
+    assert list(frame["status"]) == ["ok", "invalid"]
+    assert frame["reason"][1].startswith("target: '-5' is impossible: must be >= 0")
+    assert np.isnan(frame["speed_m_s_out"][1])
 
 
 @pytest.mark.parametrize("text", ["nan", "0:00/km"])

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from ._cli_checks import number
 from ._wrap import Locator, label_code
 from .composition import rules
-from .inverse import QUANTITIES, equivalent_speed, speed_for
+from .inverse import QUANTITIES, TARGET_RULE, equivalent_speed, speed_for
 from .units import kmh_to_m_s, pace_to_speed, speed_to_pace
 
 __all__ = ["pace"]
@@ -169,7 +169,7 @@ def _write_atomic(frame: Any, output: str, source: str) -> None:
     "--target",
     type=float,
     default=None,
-    callback=number("a finite target value (see --quantity)"),
+    callback=number("a finite target value, 0 or more (see --quantity)", low=TARGET_RULE[1]),
     help="Target value (see --quantity).",
 )
 @click.option(
@@ -409,6 +409,17 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             bad_cells(wrong, raw, lambda value, name=name: f"{name}: {value!r} is not a number")
             var = INPUTS.get("grade" if name == "to_grade" else name)
             impossible = np.asarray(var.impossible(values), dtype=bool) if var else None
+            if name == "target" and (values < TARGET_RULE[1]).any():
+                below = values < TARGET_RULE[1]
+                rule = "{} {:g} ({})".format(*TARGET_RULE)
+                bad_cells(
+                    below,
+                    raw,
+                    lambda value, rule=rule: (
+                        f"target: {str(value)!r} is impossible: must be {rule}"
+                    ),
+                )
+                values = np.where(below, np.nan, values)
             if var is not None and impossible is not None and impossible.any():
                 # (the library would refuse the whole column for one such cell)
                 bad_cells(

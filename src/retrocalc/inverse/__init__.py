@@ -58,7 +58,7 @@ import numpy as np
 
 from .. import engine
 from .._wrap import Locator, label_codes, pack, unpack
-from ..composition.validate import unit_findings
+from ..composition.validate import check, stacklevel, unit_findings
 from ..core import estimate
 from ..exceptions import RetrocalcWarning, UnitWarning
 from ..nomenclature import counted
@@ -77,6 +77,7 @@ __all__ = [
     "QUANTITIES",
     "SCAN_POINTS",
     "SPEED_TOL_M_S",
+    "TARGET_RULE",
     "InverseResult",
     "NoSolutionWarning",
     "equivalent_speed",
@@ -96,6 +97,13 @@ QUANTITIES: Mapping[str, str] = {
     "energy_gross_kj": "kJ over duration_s",
     "energy_net_kj": "kJ over duration_s",
 }
+#: What a target must be, as ``(op, bound, what)``: a negative one is a mistake (a sign, a
+#: column of differences), not a question "below range" could answer.
+TARGET_RULE: tuple[str, float, str] = (
+    ">=",
+    0.0,
+    "a power, rate, MET, VO2 or energy is not negative",
+)
 _PASSED = (
     "load_kg",
     "terrain_factor",
@@ -219,6 +227,12 @@ def speed_for(
         Speed [m/s] in the kind of the inputs, rounded to 1e-9 m/s (the bisection's
         tolerance; closed forms too, so a round trip gives back the speed it started from).
 
+    Raises
+    ------
+    ValueError
+        A negative ``target`` (:data:`TARGET_RULE`), naming its position; NaN is a missing
+        target, answered ``"invalid"``.
+
     Warns
     -----
     NoSolutionWarning
@@ -231,6 +245,43 @@ def speed_for(
     >>> round(speed_for(600, quantity="kcal_per_h", mass_kg=70), 3)
     2.089
     """
+    return _speed_for(
+        target,
+        True,
+        quantity=quantity,
+        mass_kg=mass_kg,
+        grade=grade,
+        gait=gait,
+        direction=direction,
+        model=model,
+        duration_s=duration_s,
+        backward_factor=backward_factor,
+        within_range=within_range,
+        max_speed_m_s=max_speed_m_s,
+        full_output=full_output,
+        **options,
+    )
+
+
+def _speed_for(
+    target: Any,
+    user_target: bool,
+    *,
+    quantity: str = "power_gross_w",
+    mass_kg: Any,
+    grade: Any = 0.0,
+    gait: Any = "run",
+    direction: Any = "forward",
+    model: Any = None,
+    duration_s: Any = None,
+    backward_factor: Any = None,
+    within_range: bool = True,
+    max_speed_m_s: float = 10.0,
+    full_output: bool = False,
+    **options: Any,
+) -> Any:
+    """:func:`speed_for`; ``user_target`` False for a target computed by
+    :func:`equivalent_speed` (a model extrapolated downhill can give a negative power)."""
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}; got {quantity!r}")
     unknown = set(options) - set(_PASSED)
@@ -266,6 +317,8 @@ def speed_for(
     n = int(np.prod(shape))
     where = Locator(shape, packed.index)
     flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in packed.arrays.items()}
+    if user_target:
+        check(where, "target", flat["target"].astype(np.float64), rule=TARGET_RULE)
     gait_code = label_codes(where, "gait", packed.arrays["gait"], {"walk": 0, "run": 1}, shape)
     if np.any(gait_code < 0):
         raise ValueError(
@@ -278,7 +331,7 @@ def speed_for(
     # inputs are checked here: a body mass of 700 (lb?) or a grade of 5 (percent?) is said
     # (an equivalent_speed's inputs are checked by its first estimate)
     for text in unit_findings({k: v for k, v in flat.items() if v.dtype.kind == "f"}, where):
-        warnings.warn(text, UnitWarning, stacklevel=2)
+        warnings.warn(text, UnitWarning, stacklevel=stacklevel())
 
     base_kw: dict[str, Any] = {
         k: flat[k] for k in flat if k not in ("target", "duration_s", "backward_factor")
@@ -359,7 +412,7 @@ def speed_for(
             f"no speed reaches the target for {bad.size} of {counted(n, 'row')} (NaN), first at "
             f"{where(int(bad[0]))}: {reasons[bad[0]]}",
             NoSolutionWarning,
-            stacklevel=2,
+            stacklevel=stacklevel(),
         )
     out_speed = unpack(speed.reshape(shape), packed.kind, packed.index, "speed_m_s")
     if not full_output:
@@ -442,8 +495,9 @@ def equivalent_speed(
         out_of_range="flag",
         **options,
     ).power_gross_w
-    return speed_for(
+    return _speed_for(
         power,
+        False,
         quantity="power_gross_w",
         mass_kg=mass_kg,
         grade=to_grade,
