@@ -22,6 +22,8 @@ import enum
 import numbers
 import sys
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -172,9 +174,11 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(_times_text(name, arr.dtype.kind == "M"))
     if arr.dtype.kind in "iuf":
         return arr.astype(np.float64, copy=False)
-    # object arrays (lists mixing numbers with None or pd.NA, or holding text): element by
-    # element, so that missing values become NaN and text is named with its position
-    # rather than silently parsed; numeric dtypes never come here
+    fast = _numbers_only(arr)
+    if fast is not None:
+        return fast
+    # the rest (text, times, booleans, a number too large for float64...): element by
+    # element, so that text is named with its position rather than silently parsed
     out = np.empty(arr.shape, dtype=np.float64)
     where = Locator(arr.shape, index)
     flat = arr.reshape(-1)
@@ -201,6 +205,33 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
             ) from None
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be numeric; got {item!r} at {where(i)}") from None
+    return out
+
+
+#: Element types an object array converts in one numpy pass: numbers (numpy's, Decimal,
+#: Fraction) and missing values. Exact types: bool (an int) and text must not be converted.
+_NUMBER_TYPES = frozenset(
+    {float, int, Decimal, Fraction, type(None)}
+    | {np.dtype(c).type for c in np.typecodes["AllFloat"] + np.typecodes["AllInteger"]}
+) - {np.dtype(c).type for c in np.typecodes["Complex"]}
+
+
+def _numbers_only(arr: NDArray[Any]) -> NDArray[np.float64] | None:
+    """An object array of numbers and missing values (None, pd.NA) as float64 in one pass
+    (a pandas object Series, a list with None): None where an element needs the per-element
+    path, which words the error."""
+    flat = arr.reshape(-1)
+    kinds = set(map(type, flat))
+    na = getattr(_pandas(), "NA", None)
+    na_type = type(na) if na is not None else None
+    if not kinds <= _NUMBER_TYPES | {na_type}:
+        return None
+    if na_type in kinds:  # (numpy makes None NaN by itself, not pd.NA: float(pd.NA) fails)
+        flat = np.where(np.frompyfunc(type, 1, 1)(flat) == na_type, np.nan, flat)
+    try:
+        out: NDArray[np.float64] = flat.astype(np.float64).reshape(arr.shape)
+    except (TypeError, ValueError, OverflowError):  # 10**400, Decimal("sNaN"): worded below
+        return None
     return out
 
 
