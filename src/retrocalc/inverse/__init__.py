@@ -56,7 +56,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import engine
 from .._wrap import Locator, label_codes, pack, unpack
 from ..composition.validate import check, stacklevel, unit_findings
 from ..core import estimate
@@ -65,7 +64,7 @@ from ..nomenclature import counted
 from .bracket import SCAN_POINTS, SPEED_TOL_M_S, _bracketed_root, _speed_bounds
 from .closed import _CLOSED, _closed_form
 from .closed import c_r_level as c_r_level
-from .status import _ABOVE, _BELOW, _INVALID, _NO_ROOT, _OK, _OUT, _STATUS, _reasons
+from .status import _ABOVE, _BELOW, _INVALID, _NO_ROOT, _OK, _OUT, _STATUS, _ranges_left, _reasons
 from .target import _factors, _gross_w_kg
 
 if TYPE_CHECKING:
@@ -152,24 +151,6 @@ class InverseResult:
 
     def __repr__(self) -> str:
         return "InverseResult(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) + ")"
-
-
-def _ranges_left(
-    base_kw: dict[str, Any], speed: FloatArray, rows: NDArray[np.intp]
-) -> tuple[NDArray[np.bool_], NDArray[Any]]:
-    """Whether each speed found lies in its model's ranges, and else which range it leaves
-    (``speed_m_s outside [1.75, 3.5] of backward_running``: the backward model's range, not
-    only the base model's name), from the engine's per-row reasons."""
-    kw = {k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in base_kw.items()}
-    kw.pop("rmr_equation", None)
-    opts = engine.options(base_kw.get("rmr_equation"), kw.pop("backward_factor", None), "flag")
-    why = engine.RowReasons(speed.size)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RetrocalcWarning)
-        columns = engine.evaluate({**kw, "speed_m_s": speed}, opts, row_reasons=why)
-    inside = np.broadcast_to(np.asarray(columns.outputs["in_range"], dtype=bool), speed.shape)
-    texts = np.array([*why.texts, ""], dtype=object)[why.codes]  # (code -1: the last, "")
-    return inside.copy(), texts
 
 
 def speed_for(
