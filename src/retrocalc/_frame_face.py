@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _derive, _frames, engine
-from ._wrap import MISSING_LABELS, Locator, is_series, pandas
+from ._wrap import MISSING_LABELS, Locator, is_series, pack, pandas
 from .composition.validate import NOT_FINITE
 from .exceptions import RetrocalcWarning
 from .nomenclature import (
@@ -71,12 +71,19 @@ def _keyword(name: str) -> tuple[str, str | None] | None:
 
 def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
     native = _frames.series_kind(value)
+    if native is not None:
+        value = _frames.series_numpy(value)
+    if ALIASES[alias].unit != "text":
+        # numbers read as every input is (None and pd.NA missing; text named with its
+        # position, never parsed): "5" was parsed from a list, and a column of text failed
+        # inside pandas ("operation 'truediv' not supported for dtype 'str'")
+        packed = pack({name: value})
+        value = packed.unpack(packed.arrays[name], getattr(value, "name", None))
     try:
-        if native is not None:
-            return native(convert(alias, _frames.series_numpy(value), pace_unit=pace_unit))
-        return convert(alias, value, pace_unit=pace_unit)
+        result = convert(alias, value, pace_unit=pace_unit)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
+    return native(result) if native is not None else result
 
 
 def estimate_frame(
