@@ -315,3 +315,24 @@ def test_a_timedelta_as_duration_s_says_where_durations_go(value: object) -> Non
 def test_dates_are_not_numbers() -> None:
     with pytest.raises(TypeError, match=r"speed_m_s must be numeric, got dates or times of day"):
         rc.estimate(speed_m_s=pd.Series(pd.to_datetime(["2024-01-01"])), mass_kg=70)
+
+
+def test_a_masked_value_is_a_missing_value() -> None:
+    # np.asarray drops the mask: the number under it was estimated as if it were given
+    speed = np.ma.masked_array([1.2, 1.4], mask=[False, True])
+    out = rc.estimate(speed_m_s=speed, mass_kg=70.0)
+    plain = rc.estimate(speed_m_s=np.array([1.2, np.nan]), mass_kg=70.0)
+    np.testing.assert_array_equal(out.power_gross_w, plain.power_gross_w)
+    assert np.isnan(out.power_gross_w[1])
+    # text under the mask of an object array is no value either
+    text = np.ma.masked_array(np.array([1.2, "x"], dtype=object), mask=[False, True])
+    assert np.isnan(rc.estimate(speed_m_s=text, mass_kg=70.0).power_gross_w[1])
+    assert speed.data[1] == 1.4  # the caller's array is untouched
+
+
+def test_pd_na_as_one_value_gives_floats_as_none_and_nan_do() -> None:
+    # it came out as 0-d arrays, where a scalar input gives floats
+    out = rc.estimate(speed_m_s=1.4, mass_kg=70.0, grade=pd.NA)
+    assert type(out.power_gross_w) is float
+    assert math.isnan(out.power_gross_w)
+    assert type(rc.estimate(speed_m_s=pd.NA, mass_kg=70.0).met) is float

@@ -156,6 +156,14 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         # nullable Int64/Float64 included: pd.NA becomes NaN
         converted: NDArray[np.float64] = value.to_numpy(dtype=np.float64, na_value=np.nan)
         return converted
+    if isinstance(value, np.ma.MaskedArray):
+        # a masked value is a missing one: np.asarray keeps the number under the mask
+        mask = np.ma.getmaskarray(value)
+        data = np.ma.getdata(value)
+        if data.dtype.kind == "O":
+            data = np.where(mask, np.nan, data)  # (whatever lies under the mask is no value)
+        converted = _to_float(name, data, index)
+        return np.where(mask, np.nan, converted) if mask.any() else converted
     raw = value.to_numpy() if is_series(value) else value
     try:
         arr = np.asarray(raw)
@@ -287,7 +295,7 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
     for name, value in labels.items():
         if (
             _is_scalar(value)
-            and value is not None
+            and not _is_none(value)
             and not isinstance(value, str)
             and not (isinstance(value, float | np.floating) and value != value)  # NaN: missing
         ):
@@ -318,7 +326,16 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
 
 def _is_scalar(value: Any) -> bool:
     # numbers.Number: Decimal and Fraction too (they come out as floats)
-    return isinstance(value, numbers.Number | str | bytes | np.generic) or value is None
+    # pd.NA: one missing value, a float out as for None (it gave 0-d arrays)
+    return isinstance(value, numbers.Number | str | bytes | np.generic) or _is_none(value)
+
+
+def _is_none(value: Any) -> bool:
+    """None or pandas' NA: a missing scalar."""
+    if value is None:
+        return True
+    pd = _pandas()
+    return pd is not None and value is pd.NA
 
 
 def as_label_array(value: Any) -> NDArray[Any]:
