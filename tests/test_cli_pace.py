@@ -48,8 +48,15 @@ def test_usage_errors() -> None:
     out = CliRunner().invoke(cli, ["pace"])
     assert out.exit_code == 2
     assert "give either --target" in out.output
+    # a malformed pace and an unknown model were errors of the library's words ("at the
+    # scalar input", "at index 0"), exit status 1: usage errors naming the option
     out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/xx"])
-    assert out.exit_code == 1
+    assert out.exit_code == 2
+    assert "Invalid value for '--pace': pace '5:00/xx' is not of the form" in out.output
+    assert "scalar input" not in out.output
+    out = CliRunner().invoke(cli, ["pace", "--target", "600", "--model", "acsm_runing"])
+    assert out.exit_code == 2
+    assert "Invalid value for '--model': 'acsm_runing' is not one of" in out.output
     assert "Traceback" not in out.output
 
 

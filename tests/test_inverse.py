@@ -171,6 +171,17 @@ def test_bad_arguments() -> None:
         speed_for(100.0, mass_kg=70, gait="auto")
 
 
+def test_a_bad_model_is_said_where_the_caller_put_it() -> None:
+    # the solver's flat rows were named: "at index 0" for one value, numbers for a Series
+    with pytest.raises(ValueError, match=r"got 'nonexistent' at the scalar input$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model="nonexistent")
+    with pytest.raises(ValueError, match=r"gait is 'run' at the scalar input$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model="acsm_walking", gait="run")
+    models = pd.Series(["acsm_running", "x"], index=["a", "b"])
+    with pytest.raises(ValueError, match=r"got 'x' at index 'b'$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model=models)
+
+
 def test_a_negative_target_is_a_value_error_naming_it() -> None:
     # it was answered "below_range", as if a slower speed might have reached it
     with pytest.raises(ValueError, match=r"target must be >= 0 .* got -5 at the scalar input"):

@@ -24,6 +24,7 @@ import click
 import numpy as np
 
 from .._cli_checks import number
+from ..batch.types import LABEL_CHOICES
 from ..inverse import QUANTITIES, TARGET_RULE, equivalent_speed, speed_for
 from ..units import kmh_to_m_s, speed_to_pace
 from .file import _answer_file
@@ -90,7 +91,12 @@ _GRADE = "a finite grade, a fraction (0.05 = 5 %)"
 @click.option(
     "--direction", type=click.Choice(["forward", "backward"]), default="forward", show_default=True
 )
-@click.option("--model", default=None, help="Registered base model (default as estimate).")
+@click.option(
+    "--model",
+    type=click.Choice(LABEL_CHOICES["model"], case_sensitive=False),
+    default=None,
+    help="Registered base model (default as estimate).",
+)
 @click.option(
     "--to-grade",
     type=float,
@@ -182,13 +188,17 @@ def pace(
                     what = what.replace("over duration_s", f"({kind}) in {duration_min:g} min")
                 question = f"{target:g} {what}, {direction} {gait}"
             else:
-                v = (
-                    _read_pace(pace_text, unit)
-                    if pace_text is not None
-                    else float(kmh_to_m_s(speed_kmh))
-                    if speed_kmh is not None
-                    else float(speed_m_s)  # type: ignore[arg-type]
-                )
+                try:
+                    v = (
+                        _read_pace(pace_text, unit)
+                        if pace_text is not None
+                        else float(kmh_to_m_s(speed_kmh))
+                        if speed_kmh is not None
+                        else float(speed_m_s)  # type: ignore[arg-type]
+                    )
+                except ValueError as exc:  # a usage error naming the option, as "nan" is
+                    text = str(exc).removesuffix(" (at the scalar input)")
+                    raise click.BadParameter(text, param_hint="'--pace'") from None
                 if not np.isfinite(v):  # "nan", "" or "0:00/km"
                     raise click.BadParameter(
                         f"{pace_text}: expected a pace such as 5:00/km or 8:00/mi",

@@ -64,7 +64,18 @@ from ..nomenclature import counted
 from .bracket import SCAN_POINTS, SPEED_TOL_M_S, _bracketed_root, _speed_bounds
 from .closed import _CLOSED, _closed_form
 from .closed import c_r_level as c_r_level
-from .status import _ABOVE, _BELOW, _INVALID, _NO_ROOT, _OK, _OUT, _STATUS, _ranges_left, _reasons
+from .status import (
+    _ABOVE,
+    _BELOW,
+    _INVALID,
+    _NO_ROOT,
+    _OK,
+    _OUT,
+    _STATUS,
+    _ranges_left,
+    _reasons,
+    _said_where,
+)
 from .target import _factors, _gross_w_kg
 
 if TYPE_CHECKING:
@@ -103,16 +114,8 @@ TARGET_RULE: tuple[str, float, str] = (
     0.0,
     "a power, rate, MET, VO2 or energy is not negative",
 )
-_PASSED = (
-    "load_kg",
-    "terrain_factor",
-    "resting_vo2_ml_kg_min",
-    "rmr_equation",
-    "sex",
-    "age_years",
-    "height_cm",
-    "rer",
-)
+_PASSED: tuple[str, ...] = ("load_kg", "terrain_factor", "resting_vo2_ml_kg_min", "rmr_equation")
+_PASSED += ("sex", "age_years", "height_cm", "rer")  # (the keywords estimate() takes too)
 
 
 class NoSolutionWarning(RetrocalcWarning):
@@ -333,7 +336,10 @@ def _speed_for(
         return np.asarray(r.power_gross_w) / mass[rows], r
 
     # reference estimate: rest, energy equivalent and model per row (none depends on speed)
-    _, ref = power_w_kg(np.ones(n))
+    try:
+        _, ref = power_w_kg(np.ones(n))
+    except ValueError as exc:  # a model unknown or for the other gait: where the caller put it
+        raise ValueError(_said_where(str(exc), where)) from None
     vo2_gross = np.asarray(ref.vo2_gross_ml_kg_min, dtype=np.float64)
     w_per_vo2 = np.asarray(ref.power_gross_w, dtype=np.float64) / mass / vo2_gross
     rest = (vo2_gross - np.asarray(ref.vo2_net_ml_kg_min, dtype=np.float64)) * w_per_vo2

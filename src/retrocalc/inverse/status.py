@@ -3,12 +3,14 @@ validity range a speed found leaves."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import engine
+from .._wrap import Locator
 from ..exceptions import RetrocalcWarning
 
 if TYPE_CHECKING:
@@ -71,3 +73,9 @@ def _ranges_left(
     inside = np.broadcast_to(np.asarray(columns.outputs["in_range"], dtype=bool), speed.shape)
     texts = np.array([*why.texts, ""], dtype=object)[why.codes]  # (code -1: the last, "")
     return inside.copy(), texts
+
+
+def _said_where(text: str, where: Locator) -> str:
+    """A message of an estimate over the solver's flat rows with each position ("at index
+    3") said as the caller gave it: "at the scalar input", "at index 'b'", "at index (1, 0)"."""
+    return re.sub(r"at index (\d+)", lambda m: f"at {where(int(m.group(1)))}", text)
