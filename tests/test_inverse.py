@@ -171,6 +171,12 @@ def test_bad_arguments() -> None:
         speed_for(100.0, mass_kg=70, gait="auto")
 
 
+def test_a_negative_duration_is_impossible_as_in_estimate() -> None:
+    # it was answered below_range (a negative energy rate), as if a speed might be slower
+    with pytest.raises(ValueError, match=r"duration_s must be >= 0 .* got -1 at index 1$"):
+        speed_for([100.0, 100.0], quantity="energy_gross_kcal", duration_s=[60.0, -1.0], mass_kg=70)
+
+
 def test_a_bad_model_is_said_where_the_caller_put_it() -> None:
     # the solver's flat rows were named: "at index 0" for one value, numbers for a Series
     with pytest.raises(ValueError, match=r"got 'nonexistent' at the scalar input$"):

@@ -303,6 +303,8 @@ def _speed_for(
     flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in packed.arrays.items()}
     if user_target:
         check(where, "target", flat["target"].astype(np.float64), rule=TARGET_RULE)
+    if "duration_s" in flat:  # (not passed to estimate(), whose rules would say it)
+        check(where, "duration_s", flat["duration_s"].astype(np.float64))
     gait_code = label_codes(where, "gait", packed.arrays["gait"], {"walk": 0, "run": 1}, shape)
     if np.any(gait_code < 0):
         raise ValueError(
