@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .._wrap import pack
 from .factors import Calibration, CalibrationError, Factor, FloatArray, model_family
 
 __all__ = [
@@ -119,6 +120,7 @@ def calibrate(
         raise TypeError("measured must be a pandas DataFrame (one row per session or segment)")
     if basis not in ("gross", "net"):
         raise ValueError(f"basis must be 'gross' or 'net', got {basis!r}")
+    _check_settings(level, n_bootstrap, f_scale, bounds, min_sessions)
     for name in (measured_column, "duration_s"):
         if name not in measured.columns:
             raise ValueError(f"measured needs a column {name!r}")
@@ -132,9 +134,10 @@ def calibrate(
             )
     if len(predicted) != len(measured):
         raise ValueError(f"predicted has {len(predicted)} rows, measured {len(measured)}")
-    m = measured[measured_column].to_numpy(dtype=np.float64)
+    # numbers as every input is read: text named with its row, pd.NA missing
+    columns = {name: measured[name] for name in (measured_column, "duration_s")}
+    m, duration = pack(columns).arrays.values()
     p = np.asarray(predicted[energy_col], dtype=np.float64)
-    duration = measured["duration_s"].to_numpy(dtype=np.float64)
     if np.any(m[np.isfinite(m)] <= 0) or np.any(p[np.isfinite(p)] <= 0):
         raise ValueError(f"measured and predicted {basis} energies must be > 0")
     session = measured["session"].to_numpy() if "session" in measured.columns else np.arange(len(m))
@@ -226,3 +229,20 @@ def calibrate(
             "min_session_minutes": min_session_minutes,
         },
     )
+
+
+def _check_settings(
+    level: float, n_bootstrap: int, f_scale: float, bounds: tuple[float, float], min_sessions: int
+) -> None:
+    """The fit's settings, each refused with its name (numpy and scipy said "Quantiles must
+    be in the range [0, 1]", or an IndexError for a negative resample count)."""
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be between 0 and 1 (0.95 for 95 %), got {level!r}")
+    for name, count, least in (("n_bootstrap", n_bootstrap, 0), ("min_sessions", min_sessions, 1)):
+        if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < least:
+            raise ValueError(f"{name} must be a whole number >= {least}, got {count!r}")
+    if not 0.0 < f_scale < np.inf:
+        raise ValueError(f"f_scale must be a finite number > 0, got {f_scale!r}")
+    low, high = bounds
+    if not 0.0 < low < high < np.inf:
+        raise ValueError(f"bounds must be (low, high) with 0 < low < high, got {bounds!r}")
