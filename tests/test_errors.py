@@ -336,3 +336,11 @@ def test_pd_na_as_one_value_gives_floats_as_none_and_nan_do() -> None:
     assert type(out.power_gross_w) is float
     assert math.isnan(out.power_gross_w)
     assert type(rc.estimate(speed_m_s=pd.NA, mass_kg=70.0).met) is float
+
+
+def test_a_multiindex_label_is_named_as_written() -> None:
+    # it read "at index ('a', np.int64(2))" under numpy 2
+    index = pd.MultiIndex.from_tuples([("a", 1), ("a", 2)])
+    speed = pd.Series([1.4, "x"], index=index, dtype=object)
+    with pytest.raises(TypeError, match=r"got 'x' at index \('a', 2\)$"):
+        rc.estimate(speed_m_s=speed, mass_kg=70.0)

@@ -139,7 +139,10 @@ class Locator:
         i += self.offset
         if self.index is not None and 0 <= i < len(self.index):
             label = self.index[i]
-            # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it
+            # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it (a
+            # MultiIndex label is a tuple of them)
+            if isinstance(label, tuple):
+                label = tuple(x.item() if isinstance(x, np.generic) else x for x in label)
             return f"index {(label.item() if isinstance(label, np.generic) else label)!r}"
         if len(self.shape) <= 1:
             return f"index {i}" if self.shape else "the scalar input"
