@@ -399,3 +399,17 @@ def test_an_energy_target_names_its_kind_and_duration_and_needs_one() -> None:
         out = CliRunner().invoke(cli, ["pace", *args, "--quantity", "energy_gross_kj"])
         assert out.exit_code == 2
         assert "--quantity energy_gross_kj needs --duration-min" in out.output
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read(tmp_path: Path) -> None:
+    # a spreadsheet's "CSV" (semicolons, BOM, 80,5 kg) was "Expected 1 fields in line 3"
+    src = tmp_path / "q.csv"
+    src.write_bytes("\ufefftarget;mass_kg\n600;70\n700;80,5\n".encode())
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    frame = pd.read_csv(io.StringIO(out.output))
+    assert list(frame["status"]) == ["ok", "ok"]
+    # ACSM running, 5 kcal per litre O2: VO2 = kcal/h / (mass x 60 / 1000 x 5) ml/kg/min,
+    # speed = (VO2 - 3.5) / 0.2 m/min
+    vo2 = 700 / (80.5 * 60 / 1000 * 5)
+    assert frame["speed_m_s_out"][1] == pytest.approx((vo2 - 3.5) / 0.2 / 60, abs=1e-8)

@@ -8,6 +8,7 @@ from typing import Any
 import click
 import numpy as np
 
+from .._csv import delimiter_of
 from ..inverse import TARGET_RULE, equivalent_speed, speed_for
 from ..units import speed_to_pace
 from .text import _DIRECTIONS, _GAITS, _label, _option, _read_paces, _say_units, _write_atomic
@@ -19,8 +20,12 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     from ..nomenclature import INPUTS
 
     try:
-        # a blank line is a row (an empty cell of a one-column sheet): no question is dropped
-        frame = pd.read_csv(path, skip_blank_lines=False)
+        # a blank line is a row (an empty cell of a one-column sheet): no question is dropped;
+        # a spreadsheet's semicolons (and decimal commas) read as the batch reads them
+        sep = delimiter_of(path)
+        frame = pd.read_csv(
+            path, skip_blank_lines=False, sep=sep, decimal="," if sep == ";" else "."
+        )
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"cannot read {path}: {exc}") from None
 
