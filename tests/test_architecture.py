@@ -111,6 +111,19 @@ def test_layers_cover_the_layout() -> None:
     assert layer("units.convert") == layer("units.text") == LAYERS["foundations"]
     assert {"inverse.bracket", "inverse.closed", "inverse.status", "inverse.target"} <= names
     assert {"uncertainty.spreads"} <= names
+    assert {"calibration.factors", "cli_pace.file", "cli_pace.text"} <= names
     assert layer("inverse.closed") == layer("uncertainty.spreads") == LAYERS["faces"]
     assert "_scalar" not in names
     assert "_blocked" not in names
+
+
+#: The longest a module may be: past it, a module holds more than one thing (split it into a
+#: package, as calibration/ and cli_pace/ were). Files being reworked elsewhere, for now:
+MAX_LINES = 500
+_LONG_FOR_NOW = {"activity._xml"}
+
+
+@pytest.mark.parametrize(("name", "path"), MODULES, ids=[m for m, _ in MODULES])
+def test_no_module_is_over_500_lines(name: str, path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES or name in _LONG_FOR_NOW, f"{name}: {lines} lines"

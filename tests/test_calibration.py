@@ -104,3 +104,28 @@ def test_apply_scales_gross_or_net() -> None:
     out = Calibration(factors=(f,)).apply(frame)
     ratio = out["energy_gross_kcal"] / frame["energy_gross_kcal"]
     assert list(np.round(ratio, 12)) == [1.2, 1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"level": 2.0}, r"^level must be between 0 and 1"),  # numpy: "Quantiles must be..."
+        ({"level": float("nan")}, r"^level must be between 0 and 1"),
+        ({"n_bootstrap": -1}, r"^n_bootstrap must be a whole number >= 0"),  # an IndexError
+        ({"min_sessions": 0}, r"^min_sessions must be a whole number >= 1"),
+        ({"bounds": (2.0, 0.5)}, r"^bounds must be \(low, high\) with 0 < low < high"),
+        ({"f_scale": 0.0}, r"^f_scale must be a finite number > 0"),
+    ],
+)
+def test_settings_are_refused_by_name(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        calibrate(_person(1.1, 4, seed=1), **settings)  # type: ignore[arg-type]
+
+
+def test_measured_text_is_named_with_its_row() -> None:
+    # numpy's "could not convert string to float: 'x'" named neither column nor row
+    frame = _person(1.1, 4, seed=1)
+    frame["measured_kcal"] = frame["measured_kcal"].astype(object)
+    frame.loc[2, "measured_kcal"] = "x"
+    with pytest.raises(TypeError, match=r"^measured_kcal must be numeric; got 'x' at index 2$"):
+        calibrate(frame)

@@ -48,8 +48,15 @@ def test_usage_errors() -> None:
     out = CliRunner().invoke(cli, ["pace"])
     assert out.exit_code == 2
     assert "give either --target" in out.output
+    # a malformed pace and an unknown model were errors of the library's words ("at the
+    # scalar input", "at index 0"), exit status 1: usage errors naming the option
     out = CliRunner().invoke(cli, ["pace", "--pace", "5:00/xx"])
-    assert out.exit_code == 1
+    assert out.exit_code == 2
+    assert "Invalid value for '--pace': pace '5:00/xx' is not of the form" in out.output
+    assert "scalar input" not in out.output
+    out = CliRunner().invoke(cli, ["pace", "--target", "600", "--model", "acsm_runing"])
+    assert out.exit_code == 2
+    assert "Invalid value for '--model': 'acsm_runing' is not one of" in out.output
     assert "Traceback" not in out.output
 
 
@@ -81,6 +88,7 @@ def test_non_finite_numbers_are_usage_errors(option: str, value: str) -> None:
         ("--speed-kmh", "-1", "0 or more"),
         ("--mass-kg", "0", "above 0"),
         ("--duration-min", "0", "above 0"),
+        ("--target", "-5", "0 or more"),  # was answered below_range
     ],
 )
 def test_impossible_numbers_are_usage_errors(option: str, value: str, expected: str) -> None:
@@ -89,6 +97,17 @@ def test_impossible_numbers_are_usage_errors(option: str, value: str, expected: 
     assert out.exit_code == 2, out.output
     assert f"Invalid value for '{option}': {float(value)}: expected" in out.output
     assert expected in out.output
+
+
+def test_a_negative_target_in_a_file_is_that_rows_answer(tmp_path: Path) -> None:
+    src = tmp_path / "q.csv"
+    src.write_text("target,mass_kg\n600,70\n-5,70\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    frame = pd.read_csv(io.StringIO(out.output))
+    assert list(frame["status"]) == ["ok", "invalid"]
+    assert frame["reason"][1].startswith("target: '-5' is impossible: must be >= 0")
+    assert np.isnan(frame["speed_m_s_out"][1])
 
 
 @pytest.mark.parametrize("text", ["nan", "0:00/km"])
@@ -380,3 +399,17 @@ def test_an_energy_target_names_its_kind_and_duration_and_needs_one() -> None:
         out = CliRunner().invoke(cli, ["pace", *args, "--quantity", "energy_gross_kj"])
         assert out.exit_code == 2
         assert "--quantity energy_gross_kj needs --duration-min" in out.output
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read(tmp_path: Path) -> None:
+    # a spreadsheet's "CSV" (semicolons, BOM, 80,5 kg) was "Expected 1 fields in line 3"
+    src = tmp_path / "q.csv"
+    src.write_bytes("\ufefftarget;mass_kg\n600;70\n700;80,5\n".encode())
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    frame = pd.read_csv(io.StringIO(out.output))
+    assert list(frame["status"]) == ["ok", "ok"]
+    # ACSM running, 5 kcal per litre O2: VO2 = kcal/h / (mass x 60 / 1000 x 5) ml/kg/min,
+    # speed = (VO2 - 3.5) / 0.2 m/min
+    vo2 = 700 / (80.5 * 60 / 1000 * 5)
+    assert frame["speed_m_s_out"][1] == pytest.approx((vo2 - 3.5) / 0.2 / 60, abs=1e-8)

@@ -16,7 +16,7 @@ MODULES = [
     "retrocalc.energy",
     "retrocalc.models.acsm",
     "retrocalc.models.keytel2005",
-    "retrocalc.calibration",
+    "retrocalc.calibration.factors",
     "retrocalc.compare",
     "retrocalc.heart_rate",
     "retrocalc.inverse",

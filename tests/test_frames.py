@@ -201,6 +201,29 @@ def test_status_makes_a_result_that_is_not_finite_an_error(tmp_path: Path) -> No
     assert not out["in_range"][:2].any()
 
 
+@pytest.mark.parametrize("policy", ["flag", "nan"])
+def test_an_overflow_inside_a_model_is_an_error_in_both_faces(tmp_path: Path, policy: str) -> None:
+    # a speed of 1e308 overflows inside the running model as inf * 0 (NaN, no infinity):
+    # it came out out_of_range with empty results beside a unit reason. Under "nan" an
+    # out-of-range row is blank by the policy: out_of_range stays its status.
+    text = "speed_m_s,mass_kg,duration_s,grade\n1e308,70,60,0\n3,70,60,0\n1e30,70,60,0\n"
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    rc.estimate_file(src, tmp_path / "out.csv", progress=False, out_of_range=policy)
+    cli = pd.read_csv(tmp_path / "out.csv")
+    out = rc.estimate(pd.read_csv(src), status=True, out_of_range=policy)
+    first = "error" if policy == "flag" else "out_of_range"
+    assert list(cli["status"]) == [first, "ok", "out_of_range"]
+    assert list(out["status"].astype(str)) == list(cli["status"])
+    assert [out["error"][0], out["error"][2]] == [cli["error"][0], cli["error"][2]]
+    if policy == "flag":
+        assert out["error"][0].startswith("result is not finite")
+        # 1e30 m/s still has a (finite) estimate: ACSM running, 0.2 ml/kg/min per m/min
+        # plus 3.5 resting: (0.2 * 60e30 + 3.5) / 3.5 MET
+        assert out["met"][2] == pytest.approx(12e30 / 3.5, rel=1e-12)
+    assert out["energy_net_kcal"][:1].isna().all()
+
+
 def test_status_needs_a_dataframe() -> None:
     with pytest.raises(TypeError, match="status=True"):
         rc.estimate(speed_m_s=1.4, mass_kg=70, status=True)  # type: ignore[call-overload]

@@ -404,6 +404,47 @@ def test_typed_parquet_columns_are_refused_or_converted(tmp_path: Path) -> None:
         assert float(row["energy_gross_kcal"]) == pytest.approx(reference.energy_gross_kcal)
 
 
+@pytest.mark.parametrize(
+    ("column", "written"),
+    [
+        ("duration_s", [600.0, 3602.5]),
+        ("duration_min", [10.0, 3602.5 / 60]),
+        ("duration_h", [600 / 3600, 3602.5 / 3600]),
+        ("duration", ["0:10:00", "1:00:02.5"]),  # it takes no bare numbers
+    ],
+)
+def test_an_arrow_duration_is_written_to_csv_in_its_columns_unit(
+    tmp_path: Path, column: str, written: list[object]
+) -> None:
+    # every duration was written as seconds: 600 under duration_min, a 10-minute bout read
+    # back as 600 minutes (and under duration, a number that column refuses)
+    import pyarrow as pa
+
+    bouts = [dt.timedelta(minutes=10), dt.timedelta(hours=1, seconds=2.5)]
+    src = parquet(
+        tmp_path / "d.parquet",
+        {"speed_m_s": [1.4, 1.4], "mass_kg": [70.0, 70.0], column: pa.array(bouts)},
+    )
+    out = tmp_path / "d.csv"
+    assert run(str(src), "-o", str(out)).exit_code == 0
+    rows = rows_of(out)
+    cells = [r[column] for r in rows]
+    if column == "duration":
+        assert cells == written
+    else:
+        assert [float(c) for c in cells] == pytest.approx(written, rel=1e-15)
+    # and read back, the same bouts: the input columns alone give the same energies
+    again = tmp_path / "again.csv"
+    again.write_text(f"speed_m_s,mass_kg,{column}\n" + "".join(f"1.4,70,{c}\n" for c in cells))
+    result = run(str(again), "-o", str(tmp_path / "again_out.csv"))
+    assert result.exit_code == 0, result.output
+    back = rows_of(tmp_path / "again_out.csv")
+    for first, second, seconds in zip(rows, back, (600.0, 3602.5), strict=True):
+        reference = rc.estimate(speed_m_s=1.4, mass_kg=70.0, duration_s=seconds)
+        assert float(first["energy_gross_kcal"]) == pytest.approx(reference.energy_gross_kcal)
+        assert float(second["energy_gross_kcal"]) == pytest.approx(reference.energy_gross_kcal)
+
+
 def test_dictionary_parquet_and_mixed_types_unify_as_floats(tmp_path: Path) -> None:
     import pyarrow as pa
 

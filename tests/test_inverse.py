@@ -171,6 +171,43 @@ def test_bad_arguments() -> None:
         speed_for(100.0, mass_kg=70, gait="auto")
 
 
+def test_a_negative_duration_is_impossible_as_in_estimate() -> None:
+    # it was answered below_range (a negative energy rate), as if a speed might be slower
+    with pytest.raises(ValueError, match=r"duration_s must be >= 0 .* got -1 at index 1$"):
+        speed_for([100.0, 100.0], quantity="energy_gross_kcal", duration_s=[60.0, -1.0], mass_kg=70)
+
+
+def test_a_bad_model_is_said_where_the_caller_put_it() -> None:
+    # the solver's flat rows were named: "at index 0" for one value, numbers for a Series
+    with pytest.raises(ValueError, match=r"got 'nonexistent' at the scalar input$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model="nonexistent")
+    with pytest.raises(ValueError, match=r"gait is 'run' at the scalar input$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model="acsm_walking", gait="run")
+    models = pd.Series(["acsm_running", "x"], index=["a", "b"])
+    with pytest.raises(ValueError, match=r"got 'x' at index 'b'$"):
+        speed_for(600.0, quantity="kcal_per_h", mass_kg=70, model=models)
+
+
+def test_a_negative_target_is_a_value_error_naming_it() -> None:
+    # it was answered "below_range", as if a slower speed might have reached it
+    with pytest.raises(ValueError, match=r"target must be >= 0 .* got -5 at the scalar input"):
+        speed_for(-5.0, quantity="kcal_per_h", mass_kg=70)
+    with pytest.raises(ValueError, match=r"got -3 at index 'c'"):
+        speed_for(pd.Series([600.0, np.nan, -3.0], index=list("abc")), mass_kg=70)
+    # a missing target stays a row's answer, "invalid"
+    res = speed_for([600.0, np.nan], quantity="kcal_per_h", mass_kg=70, full_output=True)
+    assert list(res.status) == ["ok", "invalid"]
+
+
+def test_an_equivalent_of_a_negative_power_is_still_a_row_answer() -> None:
+    # ACSM running extrapolated down 50 %: 0.2 v + 0.9 v (-0.5) < -3.5 ml/kg/min at 3 m/s
+    # (180 m/min): a negative gross power, computed, not the caller's target
+    res = equivalent_speed(
+        [1.0, 3.0], grade=-0.5, model="acsm_running", full_output=True, mass_kg=70.0
+    )
+    assert list(res.status) == ["below_range", "below_range"]
+
+
 @given(speed=st.floats(2.3, 4.5), grade=st.floats(0.0, 0.10))
 def test_acsm_gap_is_the_published_linear_form(speed: float, grade: float) -> None:
     # ACSM: 0.2 S = 0.2 S' + 0.9 S' G  =>  S = S' (1 + 4.5 G) on the level (the running

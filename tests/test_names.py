@@ -214,3 +214,22 @@ def test_timedelta_durations_in_frames() -> None:
     )
     got = rc.estimate(frame_pl)["energy_net_kcal"].to_numpy()
     np.testing.assert_allclose(got, want.energy_net_kcal)
+
+
+def test_an_alias_reads_numbers_as_every_input_does() -> None:
+    # text in a unit alias was parsed from a list ("5" km/h) and failed inside pandas for a
+    # column ("operation 'truediv' not supported for dtype 'str'"): now named as for speed_m_s
+    with pytest.raises(TypeError, match=r"^speed_kmh must be numeric; got '5' at index 0$"):
+        rc.estimate(speed_kmh=["5", "6"], mass_kg=70.0)
+    with pytest.raises(TypeError, match=r"^mass_lb must be numeric; got 'x' at index 1$"):
+        rc.estimate(pd.DataFrame({"mass_lb": [150.0, "x"], "speed_m_s": 1.4}))
+    with pytest.raises(TypeError, match=r"speed_kmh must be numeric; got '5' at index 0"):
+        rc.estimate(speed_kmh=pd.Series(["5", None], dtype="string"), mass_kg=70.0)
+    # None and pd.NA in an object column are missing values, the rest numbers: 18 km/h is 5 m/s
+    speeds = pd.Series([18.0, None, pd.NA], dtype=object, index=list("abc"))
+    out = rc.estimate(speed_kmh=speeds, mass_kg=70.0, out_of_range="flag")
+    plain = rc.estimate(
+        speed_m_s=np.array([5.0, np.nan, np.nan]), mass_kg=70.0, out_of_range="flag"
+    )
+    assert out.power_gross_w.dtype == np.float64
+    np.testing.assert_array_equal(out.power_gross_w.to_numpy(), plain.power_gross_w)

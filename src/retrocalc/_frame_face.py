@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _derive, _frames, engine
-from ._wrap import MISSING_LABELS, Locator, is_series, pandas
+from ._wrap import MISSING_LABELS, Locator, is_series, pack, pandas
 from .composition.validate import NOT_FINITE
 from .exceptions import RetrocalcWarning
 from .nomenclature import (
@@ -71,12 +71,19 @@ def _keyword(name: str) -> tuple[str, str | None] | None:
 
 def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
     native = _frames.series_kind(value)
+    if native is not None:
+        value = _frames.series_numpy(value)
+    if ALIASES[alias].unit != "text":
+        # numbers read as every input is (None and pd.NA missing; text named with its
+        # position, never parsed): "5" was parsed from a list, and a column of text failed
+        # inside pandas ("operation 'truediv' not supported for dtype 'str'")
+        packed = pack({name: value})
+        value = packed.unpack(packed.arrays[name], getattr(value, "name", None))
     try:
-        if native is not None:
-            return native(convert(alias, _frames.series_numpy(value), pace_unit=pace_unit))
-        return convert(alias, value, pace_unit=pace_unit)
+        result = convert(alias, value, pace_unit=pace_unit)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
+    return native(result) if native is not None else result
 
 
 def estimate_frame(
@@ -241,6 +248,11 @@ def _with_status(
         reasons = np.where(has & ~bad, missing, reasons)
         bad = bad | has
     flagged = why.codes >= 0
+    # an overflow the engine saw as NaN, not as an infinity (a speed of 1e308)
+    lost = lost_results(columns.outputs, n, flagged, opts.policy, timed=False) & ~bad
+    if lost.any():
+        reasons = np.where(lost, NOT_FINITE, reasons)
+        bad = bad | lost
     texts = np.array([*why.texts, None], dtype=object)[np.where(flagged, why.codes, len(why.texts))]
     texts = np.where(bad, reasons, texts)
     # a row with a reason is never ok (nor in range), as in the command line's output: a
@@ -254,6 +266,34 @@ def _with_status(
         elif value.dtype.kind == "f" and bad.any():
             columns.outputs[name] = np.where(bad, np.nan, np.broadcast_to(value, (n,)))
     return columns, texts, state
+
+
+#: Outputs a row with an estimate always has; with a duration, its energies too.
+_ALWAYS = ("power_gross_w", "power_net_w")
+_TIMED = ("energy_gross_kj", "energy_net_kj")
+
+
+def lost_results(
+    outputs: Mapping[str, Any], n: int, flagged: Any, policy: str, timed: bool
+) -> NDArray[np.bool_]:
+    """Rows whose power (and energy when ``timed``) is not finite: with no other error,
+    their status is ``error`` with :data:`NOT_FINITE`, in the batch and in
+    ``estimate(status=True)`` alike.
+
+    The engine finds overflowed results by their infinities; an input near the largest
+    double (a speed of 1e308) can overflow inside a model into ``inf * 0`` or ``inf - inf``,
+    a NaN that would otherwise stand beside ``out_of_range`` as if it were an estimate.
+    Under ``out_of_range='nan'`` a ``flagged`` row's NaN is the policy's, not a loss.
+    Rows missing an input also come out here: callers give their own reason first.
+    """
+    names = _ALWAYS + _TIMED if timed else _ALWAYS
+    finite = np.ones(n, dtype=bool)
+    for name in names:
+        finite &= np.isfinite(np.broadcast_to(outputs[name], (n,)))
+    lost: NDArray[np.bool_] = ~finite
+    if policy == "nan":
+        lost &= ~np.broadcast_to(flagged, (n,))
+    return lost
 
 
 def _missing_reasons(arrays: Mapping[str, Any], n: int) -> NDArray[Any] | None:

@@ -22,6 +22,8 @@ import enum
 import numbers
 import sys
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -137,7 +139,10 @@ class Locator:
         i += self.offset
         if self.index is not None and 0 <= i < len(self.index):
             label = self.index[i]
-            # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it
+            # numpy 2 scalars repr as np.int64(11): name the label as the user wrote it (a
+            # MultiIndex label is a tuple of them)
+            if isinstance(label, tuple):
+                label = tuple(x.item() if isinstance(x, np.generic) else x for x in label)
             return f"index {(label.item() if isinstance(label, np.generic) else label)!r}"
         if len(self.shape) <= 1:
             return f"index {i}" if self.shape else "the scalar input"
@@ -154,6 +159,14 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         # nullable Int64/Float64 included: pd.NA becomes NaN
         converted: NDArray[np.float64] = value.to_numpy(dtype=np.float64, na_value=np.nan)
         return converted
+    if isinstance(value, np.ma.MaskedArray):
+        # a masked value is a missing one: np.asarray keeps the number under the mask
+        mask = np.ma.getmaskarray(value)
+        data = np.ma.getdata(value)
+        if data.dtype.kind == "O":
+            data = np.where(mask, np.nan, data)  # (whatever lies under the mask is no value)
+        converted = _to_float(name, data, index)
+        return np.where(mask, np.nan, converted) if mask.any() else converted
     raw = value.to_numpy() if is_series(value) else value
     try:
         arr = np.asarray(raw)
@@ -172,9 +185,11 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
         raise TypeError(_times_text(name, arr.dtype.kind == "M"))
     if arr.dtype.kind in "iuf":
         return arr.astype(np.float64, copy=False)
-    # object arrays (lists mixing numbers with None or pd.NA, or holding text): element by
-    # element, so that missing values become NaN and text is named with its position
-    # rather than silently parsed; numeric dtypes never come here
+    fast = _numbers_only(arr)
+    if fast is not None:
+        return fast
+    # the rest (text, times, booleans, a number too large for float64...): element by
+    # element, so that text is named with its position rather than silently parsed
     out = np.empty(arr.shape, dtype=np.float64)
     where = Locator(arr.shape, index)
     flat = arr.reshape(-1)
@@ -201,6 +216,33 @@ def _to_float(name: str, value: Any, index: Any) -> NDArray[np.float64]:
             ) from None
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be numeric; got {item!r} at {where(i)}") from None
+    return out
+
+
+#: Element types an object array converts in one numpy pass: numbers (numpy's, Decimal,
+#: Fraction) and missing values. Exact types: bool (an int) and text must not be converted.
+_NUMBER_TYPES = frozenset(
+    {float, int, Decimal, Fraction, type(None)}
+    | {np.dtype(c).type for c in np.typecodes["AllFloat"] + np.typecodes["AllInteger"]}
+) - {np.dtype(c).type for c in np.typecodes["Complex"]}
+
+
+def _numbers_only(arr: NDArray[Any]) -> NDArray[np.float64] | None:
+    """An object array of numbers and missing values (None, pd.NA) as float64 in one pass
+    (a pandas object Series, a list with None): None where an element needs the per-element
+    path, which words the error."""
+    flat = arr.reshape(-1)
+    kinds = set(map(type, flat))
+    na = getattr(_pandas(), "NA", None)
+    na_type = type(na) if na is not None else None
+    if not kinds <= _NUMBER_TYPES | {na_type}:
+        return None
+    if na_type in kinds:  # (numpy makes None NaN by itself, not pd.NA: float(pd.NA) fails)
+        flat = np.where(np.frompyfunc(type, 1, 1)(flat) == na_type, np.nan, flat)
+    try:
+        out: NDArray[np.float64] = flat.astype(np.float64).reshape(arr.shape)
+    except (TypeError, ValueError, OverflowError):  # 10**400, Decimal("sNaN"): worded below
+        return None
     return out
 
 
@@ -256,7 +298,7 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
     for name, value in labels.items():
         if (
             _is_scalar(value)
-            and value is not None
+            and not _is_none(value)
             and not isinstance(value, str)
             and not (isinstance(value, float | np.floating) and value != value)  # NaN: missing
         ):
@@ -287,7 +329,16 @@ def pack(values: Mapping[str, Any], labels: Mapping[str, Any] | None = None) -> 
 
 def _is_scalar(value: Any) -> bool:
     # numbers.Number: Decimal and Fraction too (they come out as floats)
-    return isinstance(value, numbers.Number | str | bytes | np.generic) or value is None
+    # pd.NA: one missing value, a float out as for None (it gave 0-d arrays)
+    return isinstance(value, numbers.Number | str | bytes | np.generic) or _is_none(value)
+
+
+def _is_none(value: Any) -> bool:
+    """None or pandas' NA: a missing scalar."""
+    if value is None:
+        return True
+    pd = _pandas()
+    return pd is not None and value is pd.NA
 
 
 def as_label_array(value: Any) -> NDArray[Any]:

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from .. import engine as evaluation
 from .. import units
+from .._frame_face import lost_results
 from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
@@ -220,14 +221,10 @@ def evaluate_block(
         factors = calibrate(results, given, options.calibration, n)
     suspect = flagged.codes >= 0
     in_range = results.get("in_range", np.zeros(n, dtype=bool)) & ~bad & ~suspect
-    if n and in_range.any():
-        # a safety net: a row estimated in range has every energy (the batch always has a
-        # duration); anything else is an error with its reason, never ok
-        lost = in_range & ~(
-            np.isfinite(results["energy_gross_kj"])
-            & np.isfinite(results["energy_net_kj"])
-            & np.isfinite(results["power_gross_w"])
-        )
+    if n:
+        # a row with an estimate has every power and energy (the batch always has a
+        # duration); anything else is an error with its reason, never ok nor out_of_range
+        lost = lost_results(results, n, suspect, options.policy, timed=True) & ~bad
         if lost.any():
             reasons.add(pl.Series(lost), NOT_FINITE)
             bad = reasons.mask

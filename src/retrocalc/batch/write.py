@@ -40,6 +40,34 @@ def check_csv_output(schema: Any) -> None:
         )
 
 
+def _duration_text(column: str) -> Any:
+    """An Arrow duration column as CSV holds it, in the unit its name reads back in: minutes
+    for ``duration_min``, hours for ``duration_h``, ``H:MM:SS`` for ``duration`` (which takes
+    no bare numbers), seconds otherwise. Seconds under every name wrote a 10-minute bout as
+    600 under ``duration_min``: 600 minutes when read again."""
+    from .. import units
+    from ..nomenclature import ALIASES, lookup
+
+    pl = _pl()
+    micro = pl.col(column).dt.total_microseconds()
+    found = lookup(column)
+    alias = found[1] if found is not None and found[0] == "duration_s" else None
+    if alias is None or ALIASES[alias].unit != "text":
+        # seconds per unit of the alias (60 for duration_min), as the batch reads it
+        scale = float(getattr(units, ALIASES[alias].convert)(1.0)) if alias else 1.0
+        return micro.cast(pl.Float64) / (1e6 * scale)
+    whole, fraction = micro // 1_000_000, micro % 1_000_000
+    two = {"length": 2, "fill_char": "0"}
+    text = pl.format(
+        "{}:{}:{}",
+        whole // 3600,
+        (whole // 60 % 60).cast(pl.String).str.pad_start(**two),
+        (whole % 60).cast(pl.String).str.pad_start(**two),
+    )
+    decimals = pl.lit(".") + fraction.cast(pl.String).str.pad_start(6, "0").str.strip_chars_end("0")
+    return pl.when(fraction > 0).then(text + decimals).otherwise(text).alias(column)
+
+
 class _Writer:
     """Appends result blocks to CSV (optionally gzip) or Parquet."""
 
@@ -60,11 +88,8 @@ class _Writer:
             self._parquet.write_table(table.cast(self._schema))
         else:
             durations = [c for c, t in frame.schema.items() if isinstance(t, _pl().Duration)]
-            if durations:  # CSV has no duration type: seconds, as retrocalc reads them
-                pl = _pl()
-                frame = frame.with_columns(
-                    (pl.col(c).dt.total_microseconds().cast(pl.Float64) / 1e6) for c in durations
-                )
+            if durations:  # CSV has no duration type: as retrocalc reads the column's name
+                frame = frame.with_columns(_duration_text(c) for c in durations)
             frame.write_csv(
                 self.handle,
                 include_header=self.first,

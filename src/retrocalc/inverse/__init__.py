@@ -56,16 +56,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import engine
 from .._wrap import Locator, label_codes, pack, unpack
-from ..composition.validate import unit_findings
+from ..composition.validate import check, stacklevel, unit_findings
 from ..core import estimate
 from ..exceptions import RetrocalcWarning, UnitWarning
 from ..nomenclature import counted
 from .bracket import SCAN_POINTS, SPEED_TOL_M_S, _bracketed_root, _speed_bounds
 from .closed import _CLOSED, _closed_form
 from .closed import c_r_level as c_r_level
-from .status import _ABOVE, _BELOW, _INVALID, _NO_ROOT, _OK, _OUT, _STATUS, _reasons
+from .status import (
+    _ABOVE,
+    _BELOW,
+    _INVALID,
+    _NO_ROOT,
+    _OK,
+    _OUT,
+    _STATUS,
+    _ranges_left,
+    _reasons,
+    _said_where,
+)
 from .target import _factors, _gross_w_kg
 
 if TYPE_CHECKING:
@@ -77,6 +87,7 @@ __all__ = [
     "QUANTITIES",
     "SCAN_POINTS",
     "SPEED_TOL_M_S",
+    "TARGET_RULE",
     "InverseResult",
     "NoSolutionWarning",
     "equivalent_speed",
@@ -96,16 +107,15 @@ QUANTITIES: Mapping[str, str] = {
     "energy_gross_kj": "kJ over duration_s",
     "energy_net_kj": "kJ over duration_s",
 }
-_PASSED = (
-    "load_kg",
-    "terrain_factor",
-    "resting_vo2_ml_kg_min",
-    "rmr_equation",
-    "sex",
-    "age_years",
-    "height_cm",
-    "rer",
+#: What a target must be, as ``(op, bound, what)``: a negative one is a mistake (a sign, a
+#: column of differences), not a question "below range" could answer.
+TARGET_RULE: tuple[str, float, str] = (
+    ">=",
+    0.0,
+    "a power, rate, MET, VO2 or energy is not negative",
 )
+_PASSED: tuple[str, ...] = ("load_kg", "terrain_factor", "resting_vo2_ml_kg_min", "rmr_equation")
+_PASSED += ("sex", "age_years", "height_cm", "rer")  # (the keywords estimate() takes too)
 
 
 class NoSolutionWarning(RetrocalcWarning):
@@ -144,24 +154,6 @@ class InverseResult:
 
     def __repr__(self) -> str:
         return "InverseResult(" + ", ".join(f"{k}={v!r}" for k, v in self.to_dict().items()) + ")"
-
-
-def _ranges_left(
-    base_kw: dict[str, Any], speed: FloatArray, rows: NDArray[np.intp]
-) -> tuple[NDArray[np.bool_], NDArray[Any]]:
-    """Whether each speed found lies in its model's ranges, and else which range it leaves
-    (``speed_m_s outside [1.75, 3.5] of backward_running``: the backward model's range, not
-    only the base model's name), from the engine's per-row reasons."""
-    kw = {k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in base_kw.items()}
-    kw.pop("rmr_equation", None)
-    opts = engine.options(base_kw.get("rmr_equation"), kw.pop("backward_factor", None), "flag")
-    why = engine.RowReasons(speed.size)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RetrocalcWarning)
-        columns = engine.evaluate({**kw, "speed_m_s": speed}, opts, row_reasons=why)
-    inside = np.broadcast_to(np.asarray(columns.outputs["in_range"], dtype=bool), speed.shape)
-    texts = np.array([*why.texts, ""], dtype=object)[why.codes]  # (code -1: the last, "")
-    return inside.copy(), texts
 
 
 def speed_for(
@@ -219,6 +211,12 @@ def speed_for(
         Speed [m/s] in the kind of the inputs, rounded to 1e-9 m/s (the bisection's
         tolerance; closed forms too, so a round trip gives back the speed it started from).
 
+    Raises
+    ------
+    ValueError
+        A negative ``target`` (:data:`TARGET_RULE`), naming its position; NaN is a missing
+        target, answered ``"invalid"``.
+
     Warns
     -----
     NoSolutionWarning
@@ -231,6 +229,43 @@ def speed_for(
     >>> round(speed_for(600, quantity="kcal_per_h", mass_kg=70), 3)
     2.089
     """
+    return _speed_for(
+        target,
+        True,
+        quantity=quantity,
+        mass_kg=mass_kg,
+        grade=grade,
+        gait=gait,
+        direction=direction,
+        model=model,
+        duration_s=duration_s,
+        backward_factor=backward_factor,
+        within_range=within_range,
+        max_speed_m_s=max_speed_m_s,
+        full_output=full_output,
+        **options,
+    )
+
+
+def _speed_for(
+    target: Any,
+    user_target: bool,
+    *,
+    quantity: str = "power_gross_w",
+    mass_kg: Any,
+    grade: Any = 0.0,
+    gait: Any = "run",
+    direction: Any = "forward",
+    model: Any = None,
+    duration_s: Any = None,
+    backward_factor: Any = None,
+    within_range: bool = True,
+    max_speed_m_s: float = 10.0,
+    full_output: bool = False,
+    **options: Any,
+) -> Any:
+    """:func:`speed_for`; ``user_target`` False for a target computed by
+    :func:`equivalent_speed` (a model extrapolated downhill can give a negative power)."""
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}; got {quantity!r}")
     unknown = set(options) - set(_PASSED)
@@ -266,6 +301,10 @@ def speed_for(
     n = int(np.prod(shape))
     where = Locator(shape, packed.index)
     flat = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in packed.arrays.items()}
+    if user_target:
+        check(where, "target", flat["target"].astype(np.float64), rule=TARGET_RULE)
+    if "duration_s" in flat:  # (not passed to estimate(), whose rules would say it)
+        check(where, "duration_s", flat["duration_s"].astype(np.float64))
     gait_code = label_codes(where, "gait", packed.arrays["gait"], {"walk": 0, "run": 1}, shape)
     if np.any(gait_code < 0):
         raise ValueError(
@@ -278,7 +317,7 @@ def speed_for(
     # inputs are checked here: a body mass of 700 (lb?) or a grade of 5 (percent?) is said
     # (an equivalent_speed's inputs are checked by its first estimate)
     for text in unit_findings({k: v for k, v in flat.items() if v.dtype.kind == "f"}, where):
-        warnings.warn(text, UnitWarning, stacklevel=2)
+        warnings.warn(text, UnitWarning, stacklevel=stacklevel())
 
     base_kw: dict[str, Any] = {
         k: flat[k] for k in flat if k not in ("target", "duration_s", "backward_factor")
@@ -299,7 +338,10 @@ def speed_for(
         return np.asarray(r.power_gross_w) / mass[rows], r
 
     # reference estimate: rest, energy equivalent and model per row (none depends on speed)
-    _, ref = power_w_kg(np.ones(n))
+    try:
+        _, ref = power_w_kg(np.ones(n))
+    except ValueError as exc:  # a model unknown or for the other gait: where the caller put it
+        raise ValueError(_said_where(str(exc), where)) from None
     vo2_gross = np.asarray(ref.vo2_gross_ml_kg_min, dtype=np.float64)
     w_per_vo2 = np.asarray(ref.power_gross_w, dtype=np.float64) / mass / vo2_gross
     rest = (vo2_gross - np.asarray(ref.vo2_net_ml_kg_min, dtype=np.float64)) * w_per_vo2
@@ -359,7 +401,7 @@ def speed_for(
             f"no speed reaches the target for {bad.size} of {counted(n, 'row')} (NaN), first at "
             f"{where(int(bad[0]))}: {reasons[bad[0]]}",
             NoSolutionWarning,
-            stacklevel=2,
+            stacklevel=stacklevel(),
         )
     out_speed = unpack(speed.reshape(shape), packed.kind, packed.index, "speed_m_s")
     if not full_output:
@@ -442,8 +484,9 @@ def equivalent_speed(
         out_of_range="flag",
         **options,
     ).power_gross_w
-    return speed_for(
+    return _speed_for(
         power,
+        False,
         quantity="power_gross_w",
         mass_kg=mass_kg,
         grade=to_grade,

@@ -1,10 +1,17 @@
-"""How a solve ended, per row: the status codes and their reasons in words."""
+"""How a solve ended, per row: the status codes and their reasons in words, and which
+validity range a speed found leaves."""
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from .. import engine
+from .._wrap import Locator
+from ..exceptions import RetrocalcWarning
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -48,3 +55,27 @@ def _reasons(
         )
     out[keyed] = np.array(texts, dtype=object)[inverse.reshape(-1)]
     return out
+
+
+def _ranges_left(
+    base_kw: dict[str, Any], speed: FloatArray, rows: NDArray[np.intp]
+) -> tuple[NDArray[np.bool_], NDArray[Any]]:
+    """Whether each speed found lies in its model's ranges, and else which range it leaves
+    (``speed_m_s outside [1.75, 3.5] of backward_running``: the backward model's range, not
+    only the base model's name), from the engine's per-row reasons."""
+    kw = {k: (v[rows] if isinstance(v, np.ndarray) else v) for k, v in base_kw.items()}
+    kw.pop("rmr_equation", None)
+    opts = engine.options(base_kw.get("rmr_equation"), kw.pop("backward_factor", None), "flag")
+    why = engine.RowReasons(speed.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RetrocalcWarning)
+        columns = engine.evaluate({**kw, "speed_m_s": speed}, opts, row_reasons=why)
+    inside = np.broadcast_to(np.asarray(columns.outputs["in_range"], dtype=bool), speed.shape)
+    texts = np.array([*why.texts, ""], dtype=object)[why.codes]  # (code -1: the last, "")
+    return inside.copy(), texts
+
+
+def _said_where(text: str, where: Locator) -> str:
+    """A message of an estimate over the solver's flat rows with each position ("at index
+    3") said as the caller gave it: "at the scalar input", "at index 'b'", "at index (1, 0)"."""
+    return re.sub(r"at index (\d+)", lambda m: f"at {where(int(m.group(1)))}", text)
