@@ -130,3 +130,36 @@ def test_polars_and_arrow_frames_are_the_pandas_frame() -> None:
         got = rc.estimate_activity(other, mass_kg=70, gait="run")
         assert got.summary["energy_net_kcal"] == want.summary["energy_net_kcal"]
         assert got.summary["start_time"] == "2024-05-01T07:00:00+00:00"  # 09:00 CEST
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "note"),
+    [
+        (
+            95.0,
+            14.0,
+            "1 point(s) with an impossible position (the first: latitude 95, longitude 14)",
+        ),
+        (46.0, -200.0, "impossible position (the first: latitude 46, longitude -200)"),
+        (0.0, 0.0, "1 point(s) at latitude 0, longitude 0 (no GPS fix yet)"),
+    ],
+)
+def test_an_impossible_position_is_no_position_not_two_jumps(
+    lat: float, lon: float, note: str
+) -> None:
+    # 10 minutes due north along a meridian: 1e-5 deg of latitude a second
+    t = np.arange(N, dtype=float)
+    track = pd.DataFrame({"elapsed_s": t, "latitude_deg": 46.0 + 1e-5 * t, "longitude_deg": 14.0})
+    arc_m = 6_371_008.8 * np.radians(1e-5 * (N - 1))  # the great circle's length, by hand
+    bad = track.copy()
+    bad.loc[300, ["latitude_deg", "longitude_deg"]] = (lat, lon)
+    r = rc.estimate_activity(bad, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(arc_m, rel=1e-9)
+    assert note in r.summary["warnings"]
+    assert r.summary["moving_s"] == N - 1  # (it was two intervals at rest as too fast)
+
+
+@pytest.mark.parametrize("mass", [-70, 0, float("nan"), float("inf")])
+def test_a_mass_that_is_none_is_refused_before_reading(mass: float) -> None:
+    with pytest.raises(ValueError, match=r"mass_kg: expected a body mass > 0 kg"):
+        rc.estimate_activity("no such file.gpx", mass_kg=mass)

@@ -11,6 +11,7 @@ gross energy), with the resting rate that :func:`retrocalc.estimate` used (gross
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Mapping
@@ -204,9 +205,10 @@ def estimate_activity(
     check_arguments("estimate_activity", {**options, **own})
     if isinstance(gait, str) and gait.strip().lower() == "auto":
         gait = "auto"  # (any spelling: the hysteresis below, not rc.estimate's per-row rule)
-    if isinstance(mass_kg, float) and mass_kg != mass_kg:
-        # NaN would give NaN per sample and totals of 0 kcal (rc.estimate flags, not refuses)
-        raise ValueError("mass_kg: expected a body mass > 0 kg, got nan")
+    if isinstance(mass_kg, int | float) and not 0 < mass_kg < math.inf:
+        # one mass for the recording: refused once, before reading (NaN would give NaN per
+        # sample and totals of 0 kcal; -70 was refused "at index 0" of the samples)
+        raise ValueError(f"mass_kg: expected a body mass > 0 kg, got {mass_kg!r}")
     if isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):

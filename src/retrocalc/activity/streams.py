@@ -43,6 +43,32 @@ def _haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.in
     return out
 
 
+def _fixes(lat: FloatArray, lon: FloatArray, notes: list[str]) -> tuple[FloatArray, FloatArray]:
+    """The positions that are fixes: a latitude beyond +-90 deg or a longitude beyond
+    +-180 deg (a corrupt value; a Fault) and latitude and longitude both exactly 0 (what some
+    devices write before a fix) are left out, as a point without a position. Left in, each
+    would be two jumps of thousands of km, at rest as ``too_fast`` with their intervals."""
+    impossible = (np.abs(lat) > 90) | (np.abs(lon) > 180)  # (NaN compares False)
+    zeros = (lat == 0) & (lon == 0)
+    if not (impossible.any() or zeros.any()):
+        return lat, lon
+    if impossible.any():
+        i = int(np.flatnonzero(impossible)[0])
+        notes.append(
+            Fault(
+                f"{int(impossible.sum())} point(s) with an impossible position (the first: "
+                f"latitude {lat[i]:g}, longitude {lon[i]:g}): left out of the distance"
+            )
+        )
+    if zeros.any():
+        notes.append(
+            f"{int(zeros.sum())} point(s) at latitude 0, longitude 0 (no GPS fix yet): left "
+            "out of the distance"
+        )
+    off = impossible | zeros
+    return np.where(off, np.nan, lat), np.where(off, np.nan, lon)
+
+
 def _fill_gaps(values: FloatArray) -> FloatArray:
     """Fill gaps (interpolate inside, hold at the ends); the order is checked later
     (:func:`without_jumps`)."""
@@ -137,6 +163,7 @@ def distance_of(
     if np.isfinite(device).sum() >= 2:
         return _fill_gaps(device)
     lat, lon = s["latitude_deg"].to_numpy(np.float64), s["longitude_deg"].to_numpy(np.float64)
+    lat, lon = _fixes(lat, lon, notes)
     seg = s["segment"].to_numpy(np.int64)
     if (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
         return _fill_gaps(_haversine_distance(lat, lon, seg))
