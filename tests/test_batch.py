@@ -692,3 +692,22 @@ def test_bad_inputs_and_options_are_named(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\xff\xfe" * 10)
     with pytest.raises(BatchError, match=r"b\.csv"):
         estimate_file(binary, out)
+
+
+def test_summary_says_the_part_of_the_totals_in_out_of_range_rows(tmp_path: Path) -> None:
+    # a distance of 1,234.5 "km" walked in an hour: 343 m/s, a unit mistake kept as flagged
+    src = tmp_path / "a.csv"
+    src.write_text("gait,distance_km,duration_s\nrun,10.02,3133\nwalk,1234.5,3723\nrun,5,1500\n")
+    out = tmp_path / "out.csv"
+    summary = rc.estimate_file(src, out, mass_kg=70, progress=False)
+    frame = pd.read_csv(out)
+    oor = frame[frame["status"] == "out_of_range"]
+    assert len(oor) == summary.out_of_range == 1
+    assert summary.out_of_range_gross_kcal == pytest.approx(
+        oor["energy_gross_kcal"].sum(), rel=1e-12
+    )
+    assert summary.out_of_range_net_kcal == pytest.approx(oor["energy_net_kcal"].sum(), rel=1e-12)
+    assert summary.energy_gross_kcal == pytest.approx(frame["energy_gross_kcal"].sum(), rel=1e-12)
+    assert "of which in out_of_range rows:" in str(summary)
+    clean = rc.estimate_file(example_path(), tmp_path / "b.csv", progress=False)
+    assert clean.out_of_range_gross_kcal == 0 and "of which" not in str(clean)

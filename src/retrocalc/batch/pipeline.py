@@ -405,12 +405,15 @@ def _write_error(out: str, exc: Exception) -> Exception:
 
 def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:
     pl = load_polars()
+    out = pl.col("status") == "out_of_range"
     counts = results.select(
         ok=(pl.col("status") == "ok").sum(),
         out_of_range=(pl.col("status") == "out_of_range").sum(),
         error=(pl.col("status") == "error").sum(),
         gross=pl.col("energy_gross_kcal").fill_nan(None).sum(),
         net=pl.col("energy_net_kcal").fill_nan(None).sum(),
+        oor_gross=pl.col("energy_gross_kcal").filter(out).fill_nan(None).sum(),
+        oor_net=pl.col("energy_net_kcal").filter(out).fill_nan(None).sum(),
     ).row(0, named=True)
     summary.rows += results.height
     summary.ok += int(counts["ok"])
@@ -418,3 +421,5 @@ def _tally(summary: BatchSummary, results: pl.DataFrame) -> None:
     summary.error += int(counts["error"])
     summary.energy_gross_kcal += float(counts["gross"] or 0.0)
     summary.energy_net_kcal += float(counts["net"] or 0.0)
+    summary.out_of_range_gross_kcal += float(counts["oor_gross"] or 0.0)
+    summary.out_of_range_net_kcal += float(counts["oor_net"] or 0.0)

@@ -104,6 +104,10 @@ class BatchSummary:
         Rows read and written, and how many have each status.
     energy_gross_kcal, energy_net_kcal : float [kcal]
         Totals over the rows with energy (``ok`` and ``out_of_range``).
+    out_of_range_gross_kcal, out_of_range_net_kcal : float [kcal]
+        The part of those totals in ``out_of_range`` rows: estimates outside a model's
+        validity, and inputs that look like another unit (a distance in m read as km makes
+        one row's energy dwarf the rest), said apart so a total is never taken as sound.
     elapsed_s : float [s]
         Wall time of the run.
     columns : dict
@@ -121,6 +125,8 @@ class BatchSummary:
     error: int = 0
     energy_gross_kcal: float = 0.0
     energy_net_kcal: float = 0.0
+    out_of_range_gross_kcal: float = 0.0
+    out_of_range_net_kcal: float = 0.0
     elapsed_s: float = 0.0
     columns: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -140,6 +146,12 @@ class BatchSummary:
             f"  ok {self.ok:,} | out_of_range {self.out_of_range:,} | error {self.error:,}\n"
             f"  energy: {self.energy_gross_kcal:,.0f} kcal gross (total), "
             f"{self.energy_net_kcal:,.0f} kcal net (active)\n"
-            f"  {self.elapsed_s:.2f} s, {self.rows_per_s:,.0f} rows/s"
+            + (
+                f"    of which in out_of_range rows: {self.out_of_range_gross_kcal:,.0f} kcal "
+                f"gross, {self.out_of_range_net_kcal:,.0f} kcal net (see their reasons)\n"
+                if self.out_of_range_gross_kcal or self.out_of_range_net_kcal
+                else ""
+            )
+            + f"  {self.elapsed_s:.2f} s, {self.rows_per_s:,.0f} rows/s"
             + "".join(f"\n  note: {note}" for note in self.notes)
         )
