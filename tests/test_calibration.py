@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -129,3 +131,17 @@ def test_measured_text_is_named_with_its_row() -> None:
     frame.loc[2, "measured_kcal"] = "x"
     with pytest.raises(TypeError, match=r"^measured_kcal must be numeric; got 'x' at index 2$"):
         calibrate(frame)
+
+
+def test_a_factor_at_its_bound_is_said_with_the_ratio_behind_it() -> None:
+    # a device's kJ typed as kcal: measured 4.184x the energy, beyond the bound 2
+    frame = _person(1.0, 10, seed=5)
+    frame["measured_kcal"] *= 4.184
+    with pytest.warns(
+        rc.UnitWarning, match=r"stopped at its bound 2: .* a median 4\.1\dx the predicted"
+    ):
+        cal = calibrate(frame, n_bootstrap=20)
+    assert cal.factors[0].k == pytest.approx(2.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        calibrate(_person(1.2, 10, seed=5), n_bootstrap=20)  # inside the bounds: quiet

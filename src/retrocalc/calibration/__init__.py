@@ -110,6 +110,12 @@ def calibrate(
         When no group has enough sessions long enough (the reasons are listed).
     ValueError
         Missing or impossible columns.
+
+    Warns
+    -----
+    UnitWarning
+        A factor stopped at a bound: the measurements are most likely in another unit (kJ as
+        kcal) or on the other basis; the warning gives their median ratio to the estimate.
     """
     import pandas as pd
     from scipy.optimize import least_squares
@@ -194,6 +200,8 @@ def calibrate(
             continue
         r = np.log(long_enough["m"].to_numpy() / long_enough["p"].to_numpy())
         k = fit(r)
+        if min(abs(k / lo_b - 1.0), abs(k / hi_b - 1.0)) < 1e-6:
+            _at_bound(f"{fam} {gait} {direction_}", k, float(np.exp(np.median(r))), basis)
         n = r.size
         boot = np.array([fit(r[rng.integers(0, n, n)]) for _ in range(n_bootstrap)])
         alpha = (1.0 - level) / 2.0
@@ -228,6 +236,23 @@ def calibrate(
             "min_sessions": min_sessions,
             "min_session_minutes": min_session_minutes,
         },
+    )
+
+
+def _at_bound(group: str, k: float, ratio: float, basis: str) -> None:
+    """Warn that a factor stopped at a bound: the measurements are then not the model's
+    quantity (kJ given as kcal is 4.184x, net given as gross about 0.9x the other way...),
+    and the factor is the bound, not a fit."""
+    import warnings
+
+    from ..exceptions import UnitWarning
+
+    warnings.warn(
+        f"calibration factor of {group} stopped at its bound {k:.4g}: the measured energies "
+        f"are a median {ratio:.3g}x the predicted {basis} energies (kJ given as kcal is "
+        "4.184x; check the unit and the basis), so this factor is the bound, not a fit",
+        UnitWarning,
+        stacklevel=3,
     )
 
 
