@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import retrocalc as rc
@@ -139,3 +140,15 @@ def test_input_bounds_from_the_nomenclature() -> None:
             var.impossible(np.array([var.lower - 1.0, np.nan, var.lower + 1.0])),
             [True, False, False],
         )
+
+
+def test_a_model_given_as_its_spec_is_the_model_of_that_name() -> None:
+    spec = rc.get_model("acsm_running")
+    speeds = np.array([2.5, 3.0, 3.5])
+    by_name = rc.estimate(speed_m_s=speeds, mass_kg=70, duration_s=600, model="acsm_running")
+    by_spec = rc.estimate(speed_m_s=speeds, mass_kg=70, duration_s=600, model=spec)
+    np.testing.assert_array_equal(by_spec.energy_gross_kcal, by_name.energy_gross_kcal)
+    assert list(by_spec.model_used) == ["acsm_running"] * 3
+    # one bout: ACSM running, 3 m/s on the level: VO2 = 3.5 + 0.2 * 180 = 39.5 ml/kg/min
+    one = rc.estimate(speed_m_s=3.0, mass_kg=70, duration_s=600, model=spec)
+    assert one.vo2_gross_ml_kg_min == pytest.approx(39.5)

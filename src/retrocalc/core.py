@@ -40,6 +40,7 @@ from ._types import (
 )
 from ._wrap import is_dataframe
 from .composition.rules import DEFAULT_MODELS, WALK_RUN_TRANSITION_M_S
+from .models import ModelSpec
 from .result import EstimateResult, result_of
 
 if TYPE_CHECKING:
@@ -146,8 +147,9 @@ def estimate(
     gait : {"auto", "walk", "run"} or array_like of them, default "auto"
         ``"auto"`` runs at or above :data:`WALK_RUN_TRANSITION_M_S` for the direction.
     direction : {"forward", "backward"} or array_like of them, default "forward"
-    model : str or array_like of str, optional
-        A registered base model (:func:`retrocalc.models`); default per gait and grade.
+    model : str, ModelSpec or array_like of str, optional
+        A registered base model (:func:`retrocalc.models`), by name or as its spec
+        (:func:`retrocalc.get_model`); default per gait and grade.
     load_kg : float, array_like or Series [kg], default 0
         Carried load; only Pandolf's models take it (others flag a load as out of range).
     terrain_factor : float, array_like or Series [1], default 1
@@ -266,7 +268,9 @@ def estimate(
         "grade": grade,
         "gait": gait,
         "direction": direction,
-        "model": model,
+        # a model given as the registry's spec (rc.get_model(...)) is its name (after the
+        # plain-float path: one isinstance there would cost every single-bout call)
+        "model": model.name if isinstance(model, ModelSpec) else model,
         "load_kg": load_kg,
         "terrain_factor": terrain_factor,
         "resting_vo2_ml_kg_min": resting_vo2_ml_kg_min,
