@@ -712,3 +712,17 @@ def test_summary_says_the_part_of_the_totals_in_out_of_range_rows(tmp_path: Path
     clean = rc.estimate_file(example_path(), tmp_path / "b.csv", progress=False)
     assert clean.out_of_range_gross_kcal == 0
     assert "of which" not in str(clean)
+
+
+def test_a_derived_speed_that_looks_like_another_unit_names_its_columns(tmp_path: Path) -> None:
+    # 1234.5 km in 62 min is 332 m/s: the distance's unit is wrong, not a speed column
+    src = tmp_path / "a.csv"
+    src.write_text("gait,distance_km,duration_s\nwalk,1234.5,3723\nrun,5,1500\n")
+    out = tmp_path / "out.csv"
+    rc.estimate_file(src, out, mass_kg=70, progress=False)
+    frame = pd.read_csv(out)
+    assert frame.loc[0, "error"] == (
+        "speed_m_s (distance_km / duration_s) > 10.5 m/s looks like km/h: check the unit of "
+        "distance_km"
+    )
+    assert frame.loc[1, "status"] == "ok"

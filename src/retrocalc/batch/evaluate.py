@@ -105,6 +105,23 @@ def _solve(
         errors.add(rows[np.flatnonzero(wrong.codes == code)], text)
 
 
+def _derived_speed_said(texts: list[str], plan: Mapping[str, Any]) -> list[str]:
+    """Reasons about a speed the file does not have, said of what it came from: a speed of
+    343 m/s "looks like km/h" when it is distance / duration with the distance in the wrong
+    unit (m read as km), which is the column to look at."""
+    if "speed_m_s" in plan or not {"distance_m", "duration_s"} <= plan.keys():
+        return texts
+    made = f"speed_m_s ({plan['distance_m'].column} / {plan['duration_s'].column})"
+    out = []
+    for text in texts:
+        if text.startswith("speed_m_s"):
+            text = made + text.removeprefix("speed_m_s")
+            if "looks like" in text:
+                text += f": check the unit of {plan['distance_m'].column}"
+        out.append(text)
+    return out
+
+
 def _strip_position(message: str) -> str:
     """A message without " at index 0" (a position inside a piece of a block, which would
     mislead: the row number is the file's, in the status)."""
@@ -237,6 +254,7 @@ def evaluate_block(
                 pl.when(pl.lit(pl.Series(blank))).then(pl.lit(BLANK_LINE)).otherwise(pl.lit(why))
             ).to_series()
     if flagged.texts:  # the range each flagged row leaves, or the unit it seems to be in
+        flagged.texts = _derived_speed_said(flagged.texts, plan)
         why = why.fill_null(_texts(flagged))
     unexplained = ~in_range & ~bad & ~suspect
     if unexplained.any():  # a safety net: a row that is not ok always says why
