@@ -461,6 +461,44 @@ def test_label_keys_pack_each_text_exactly(texts: list[str]) -> None:
     assert [int(k) for k in keys] == want
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("gait", "run"),
+        ("gait", " Run "),
+        ("gait", "nan"),
+        ("direction", "backward"),
+        ("sex", "female"),
+        ("model", "acsm_minetti_running"),
+    ],
+)
+@pytest.mark.parametrize("other", [None, 0, 4096, -1])
+def test_a_block_of_one_text_codes_as_each_row(name: str, text: str, other: int | None) -> None:
+    # one text over a block is coded once (a contiguous comparison finds it); a block with
+    # one row different (first, sampled, last) is coded row by row: the same codes
+    from retrocalc._wrap import Locator, label_codes
+
+    values = np.full(8192, text)
+    if other is not None:
+        values = values.astype("<U24")
+        values[other] = {"gait": "walk", "direction": "forward", "sex": "male"}.get(
+            name, "lcda2019_walking"
+        )
+    labels = engine._Labels(name, values, Locator(values.shape), values.size)
+    got = labels.block(0, values.size)
+    want = label_codes(Locator(values.shape), name, values, labels.allowed)
+    assert engine._uniform(values) is (other is None)
+    np.testing.assert_array_equal(np.broadcast_to(got, want.shape), want)
+    assert (type(got) is int) is (other is None)
+
+
+def test_a_block_of_one_wrong_text_is_refused_at_its_first_row() -> None:
+    gait = np.full(70000, "run")
+    gait[65536:] = "jog"
+    with pytest.raises(ValueError, match=r"gait must be one of .*; got 'jog' at index 65536"):
+        rc.estimate(speed_m_s=np.full(70000, 3.0), mass_kg=70.0, gait=gait)
+
+
 @pytest.mark.parametrize("equation", ["mifflin_st_jeor", "harris_benedict_revised"])
 def test_sex_labels_of_every_width_give_the_rmr_of_each_row(equation: Any) -> None:
     # "male"/"female" (6 characters wide) and "m"/"f": the coded equation row by row (sex

@@ -248,6 +248,27 @@ def _narrowed(points: NDArray[np.uint32], data: NDArray[np.uint8]) -> bool:
     return True
 
 
+#: Rows compared with the block's first before a block is tested for one text over it.
+_SAMPLE_ROWS = 8
+
+
+def _uniform(values: NDArray[Any]) -> bool:
+    """Whether every row of a block of fixed-width text is the same text: a few spread
+    rows compared with the first, then, only if they agree, every row with the next one
+    bytewise (a contiguous comparison of words, a fraction of coding each row)."""
+    if values.dtype.kind != "U" or values.size < 2 or not values.flags.c_contiguous:
+        return False
+    first = values[0]
+    step = max(1, values.size // _SAMPLE_ROWS)
+    # (one row at a time: a vectorised comparison of a few rows costs more than these)
+    if values[-1] != first or any(values[i] != first for i in range(step, values.size, step)):
+        return False
+    word = np.uint64 if values.dtype.itemsize % 8 == 0 else np.uint32
+    words = values.view(word)
+    width = words.size // values.size
+    return bool(np.array_equal(words[width:], words[:-width]))
+
+
 class _Labels:
     """Codes of one text input, per block (a constant: one code)."""
 
@@ -287,13 +308,22 @@ class _Labels:
             return self.constant
         assert self.values is not None
         values = self.values[i0:i1]
+        if _uniform(values):
+            # one text over the block (a person's sex, a file of runs): its code, as the
+            # comparisons below would give it, without coding every row
+            code = label_code(self.where.shifted(i0), self.name, values[0], self.allowed, 0)
+            self._refuse_direction_model(code, i0)
+            return code
         keys = _keys(values) if self.keyed else None
         one: Any = None  # whether one label fills the block, when known without a pass
         if keys is None:
             codes: Any = label_codes(self.where.shifted(i0), self.name, values, self.allowed)
         else:
-            # sums of masks: np.where is several times slower on these small types
-            codes = np.zeros(values.size, dtype=np.int8)
+            # sums of masks: np.where is several times slower on these small types; the
+            # first label with a code of 1 gives the codes as its mask itself (no zeros, no
+            # addition); each later one adds a new array, never in place (``matched``
+            # keeps the masks)
+            codes = None
             found, hits, seen = 0, [0] * len(self.keyed), set()
             matched: list[NDArray[np.bool_]] = []
             for j, (key, code) in enumerate(self.keyed):
@@ -304,10 +334,13 @@ class _Labels:
                 found += hits[j]
                 seen.add(code)
                 if code:
-                    codes += equal.view(np.int8) if code == 1 else equal.view(np.int8) * code
+                    add = equal.view(np.int8) if code == 1 else equal.view(np.int8) * code
+                    codes = add if codes is None else codes + add
                 if found == values.size:
                     break  # every row matched: the labels left are not compared
                 matched.append(equal)
+            if codes is None:
+                codes = np.zeros(values.size, dtype=np.int8)
             # the labels seen most first in the next block (exact matches are disjoint)
             order = sorted(range(len(hits)), key=lambda j: -hits[j])
             self.keyed = [self.keyed[j] for j in order]
