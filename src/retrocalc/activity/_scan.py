@@ -45,6 +45,8 @@ from ._words import (
 
 __all__ = ["SKIP", "Marks", "Tags", "marks", "running_sum", "scan"]
 
+_INT32_LIMIT = 2**31 - 2**16  # texts shorter than this: tag positions as int32 (with room
+# for the offsets added to them)
 _PAD = 64  # bytes read past a start tag's ">" at most (or zero bytes added to the text)
 _SPACE_LIMIT = ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
 _COLONS = ONES * np.uint64(ord(":"))
@@ -277,10 +279,10 @@ def _local_codes(
     return codes, known
 
 
-def running_sum(steps: NDArray[Any]) -> NDArray[np.int64]:
-    """Cumulative sum as int64, summed in place in a copy (a cumsum of booleans or int8 into
-    a new array costs twice as much)."""
-    out = steps.astype(np.int64)
+def running_sum(steps: NDArray[Any], dtype: type[np.signedinteger[Any]] = np.int64) -> Int:
+    """Cumulative sum as ``dtype``, summed in place in a copy (a cumsum of booleans or int8
+    into a new array costs twice as much)."""
+    out: Int = steps.astype(dtype)
     np.cumsum(out, out=out)
     return out
 
@@ -321,24 +323,38 @@ class Marks:
 def marks(data: bytes) -> Marks | None:
     """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
     a = np.frombuffer(data, np.uint8)
-    flags = np.bitwise_or(a, 2)  # "<" (60) and ">" (62) become 62; in place: one temporary
-    np.equal(flags, ord(">"), out=flags.view(bool))
-    both = np.flatnonzero(flags.view(bool))
-    del flags
-    kinds = a[both]
-    if (
-        both.size
-        and both.size % 2 == 0
-        and (kinds[0::2] == ord("<")).all()
-        and (kinds[1::2] == ord(">")).all()
-    ):
-        lt, end = both[0::2], both[1::2]  # they alternate: every ">" closes the tag before it
-    else:
+    lt = _positions(a, ord("<"))
+    end = _positions(a, ord(">"))
+    if not (lt.size and lt.size == end.size and (lt < end).all() and (end[:-1] < lt[1:]).all()):
         found = _tag_ends(data, a)
         if found is None:
             return None
         lt, end = found
+    # (else they alternate: every ">" closes the tag before it)
     return Marks(data=data, lt=lt, end=end, lead=a[1:][lt])  # (a "<" is never last)
+
+
+_CHUNK = 1 << 16  # bytes compared at a time (a mask of the whole text: page faults, above)
+
+
+def _positions(a: NDArray[np.uint8], byte: int) -> Int:
+    """Offsets of ``byte`` in ``a``, as int32 when the text is under 2 GB (half the memory
+    of the tag arrays that follow, each paid in page faults at the next read: see
+    :func:`_local_codes`). Found a piece at a time into one reused mask: no temporary of
+    the text's size."""
+    mask = np.empty(min(a.size, _CHUNK), dtype=bool)
+    parts = []
+    for i in range(0, a.size, _CHUNK):
+        piece = a[i : i + _CHUNK]
+        m = mask[: piece.size]
+        np.equal(piece, byte, out=m)
+        hits = np.flatnonzero(m)
+        if i:
+            hits += i
+        parts.append(hits)
+    dtype = np.int32 if a.size < _INT32_LIMIT else np.int64
+    out: Int = np.concatenate(parts, dtype=dtype) if parts else np.empty(0, dtype)
+    return out
 
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
@@ -379,7 +395,10 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     codes, known = found
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
     # (after the names, so that it does not add to their peak of memory)
-    depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
+    # (as the tag positions' type: the depth is at most the number of tags)
+    depth = running_sum(
+        (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8), lt.dtype.type
+    )
     # the start tags of the elements named in ``ends`` (not self-closing)
     closing = {starts[name]: c for name, c in ends.items()}
     is_closing = np.zeros(max(starts.values(), default=0) + 2, dtype=bool)  # by code + 1

@@ -296,7 +296,7 @@ def _end_tags(
     if inner.size:
         key = level[order[0::2]].astype(np.int64) << 32
         key |= opens
-        wanted = depth[elements[inner]] << 32
+        wanted = depth[elements[inner]].astype(np.int64) << 32
         wanted |= elements[inner]
         out[inner] = closes[np.searchsorted(key, wanted)]
     return out
