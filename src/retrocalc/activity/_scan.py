@@ -35,7 +35,6 @@ from . import _wellformed, _words
 from ._words import (
     HIGHS,
     MASKS,
-    MASKS16,
     MAX_WORDS,
     ONES,
     Bool,
@@ -161,7 +160,9 @@ class _Names:
 
     def _slots(self, first: Words) -> Int:
         with np.errstate(over="ignore"):
-            out: Int = ((first * self.multiplier) >> self.shift).astype(np.intp)
+            slots = first * self.multiplier
+        slots >>= self.shift  # (in place, and below 2 ** 62: an intp as it stands)
+        out: Int = slots.view(np.intp)
         return out
 
     def lookup(self, first: Words, second: Words) -> Int:
@@ -169,7 +170,9 @@ class _Names:
         pos = self._slots(first)
         hit = self.first[pos] == first
         hit &= self.second[pos] == second
-        out: Int = np.where(hit, self.codes[pos], -1)
+        out: Int = self.codes[pos]
+        del pos
+        out[~hit] = -1
         return out
 
 
@@ -255,8 +258,12 @@ def _local_codes(
     # the text has _PAD bytes past every start tag. Both words in one 16-byte gather: as
     # quick as one word)
     both = sixteens[start].view(np.uint64).reshape(-1, 2)
-    both &= MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
     first, second = both[:, 0], both[:, 1]
+    shift = np.minimum(length, 8, out=np.empty(length.size, np.uint8), casting="unsafe")
+    _words.keep_low_bytes(first, np.subtract(8, shift, out=shift))
+    np.clip(length, 8, 16, out=shift, casting="unsafe")
+    _words.keep_low_bytes(second, np.subtract(16, shift, out=shift))
+    del shift
     codes = names.lookup(first, second)
     del both, first, second
     codes[length > 16] = -1

@@ -43,9 +43,17 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
     """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
     byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
     length."""
-    parts = [words[start + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)]
-    rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
-    return np.ascontiguousarray(rows.reshape(start.size, width).T)
+    # each word of the texts gathered, masked and turned into its 8 rows in turn: no
+    # temporary of the whole block but the block (each is paid in page faults next read)
+    out = np.empty((width, start.size), dtype=np.uint8)
+    planes = out.reshape(width // 8, 8, start.size)
+    drop = np.empty(start.size, dtype=np.uint8)
+    for k in range(width // 8):
+        word = words[start + 8 * k]
+        np.clip(length, 8 * k, 8 * k + 8, out=drop, casting="unsafe")  # (width < 248)
+        _words.keep_low_bytes(word, np.subtract(8 * k + 8, drop, out=drop))
+        planes[k] = word.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8).T
+    return out
 
 
 def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from . import _words
-from ._words import HIGHS, MASKS, MASKS16, MAX_WORDS, ONES, Bool, Int, Words
+from ._words import HIGHS, MASKS, MAX_WORDS, ONES, Bool, Int, Words
 
 if TYPE_CHECKING:
     from ._scan import Marks
@@ -327,10 +327,13 @@ def _same_bytes(
     found = pairs[first].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
     found ^= pairs[second].view(np.uint64)
     found = found.reshape(-1, 2)
-    found &= _rows(MASKS16, np.minimum(length, 16))
+    drop = np.minimum(length, 8, out=np.empty(length.size, np.uint8), casting="unsafe")
+    _words.keep_low_bytes(found[:, 0], np.subtract(8, drop, out=drop))
+    np.clip(length, 8, 16, out=drop, casting="unsafe")
+    _words.keep_low_bytes(found[:, 1], np.subtract(16, drop, out=drop))
     if found.any():
         return False
-    del found
+    del found, drop
     more = np.flatnonzero(length > 16)
     for w in range(2, MAX_WORDS):  # names of 17 to 48 bytes: word by word
         if more.size == 0:
@@ -340,10 +343,3 @@ def _same_bytes(
             return False
         more = more[length[more] > 8 * (w + 1)]
     return more.size == 0
-
-
-def _rows(table: NDArray[np.uint64], i: NDArray[Any]) -> NDArray[np.uint64]:
-    """``table[i]`` for a table of two words a row, gathered as 16-byte items (a row gather
-    of a 2-d array is several times slower)."""
-    out: NDArray[np.uint64] = table.view("V16").ravel()[i].view(np.uint64).reshape(-1, 2)
-    return out
