@@ -89,13 +89,14 @@ class Tags:
     """The wanted tags of a document, in document order.
 
     ``code``, ``selfclosing``, ``text_start`` and ``text_end`` have one value per wanted
-    tag: the caller's code, ``<name .../>``, and where the element's text (for a start tag)
-    lies in ``buffer``. The attributes of wanted tag ``i`` are read by :meth:`attributes`.
+    tag: the caller's code (int8), ``<name .../>``, and where the element's text (for a start
+    tag) lies in ``buffer`` (int32 positions for a text under 2 GB). The attributes of
+    wanted tag ``i`` are read by :meth:`attributes`.
     """
 
     buffer: bytes
     words: Words
-    code: Int
+    code: NDArray[np.int8]
     selfclosing: Bool
     text_start: Int
     text_end: Int
@@ -137,6 +138,8 @@ class _Names:
     def __init__(self, names: dict[str, int]) -> None:
         if not all(1 <= len(name.encode()) <= 16 for name in names):
             raise ValueError("tag names: 1 to 16 bytes")
+        if not all(-2 <= code <= 126 for code in names.values()):
+            raise ValueError("tag codes: -2 to 126")  # (int8 arrays, code + 1 included)
         if not all(_XML_NAME.fullmatch(name) for name in names):
             raise ValueError("tag names: ASCII XML names")  # (a name found is one: _wellformed)
         buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
@@ -153,7 +156,7 @@ class _Names:
                 break
         self.first = np.zeros(2**bits, dtype=np.uint64)
         self.second = np.zeros(2**bits, dtype=np.uint64)
-        self.codes = np.full(2**bits, -1, dtype=np.int64)
+        self.codes = np.full(2**bits, -1, dtype=np.int8)  # (a byte a tag: the peak, below)
         self.first[slots] = w[:, 0]
         self.second[slots] = w[:, 1]
         self.codes[slots] = list(names.values())
@@ -165,12 +168,12 @@ class _Names:
         out: Int = slots.view(np.intp)
         return out
 
-    def lookup(self, first: Words, second: Words) -> Int:
+    def lookup(self, first: Words, second: Words) -> NDArray[np.int8]:
         """Code of each name (given by its words, zero past its end); -1: not wanted."""
         pos = self._slots(first)
         hit = self.first[pos] == first
         hit &= self.second[pos] == second
-        out: Int = self.codes[pos]
+        out: NDArray[np.int8] = self.codes[pos]
         del pos
         out[~hit] = -1
         return out
@@ -246,7 +249,7 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
 
 def _local_codes(
     words: Words, sixteens: NDArray[np.void], names: _Names, start: Int, length: Int
-) -> tuple[Int, Bool] | None:
+) -> tuple[NDArray[np.int8], Bool] | None:
     """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
     if a name is longer than 48 bytes. Also whether each name was found as it stands (for
     :func:`._wellformed.proven`)."""
@@ -374,7 +377,7 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
-    tag = np.flatnonzero(opening)  # start tags (self-closing included)
+    tag = np.flatnonzero(opening).astype(lt.dtype)  # start tags (self-closing included)
     if tag.size == 0:
         return None
     # words are read up to _PAD bytes past a start tag's ">" (names, texts, values): zero
@@ -420,14 +423,14 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         matched = _matching_ends(depth, tag[closed])
     del names, known, depth
     # every tag's code (-1: not wanted), the wanted elements' end tags included
-    code = np.full(lt.size, -1, dtype=np.int64)
+    code = np.full(lt.size, -1, dtype=np.int8)
     code[tag] = codes
     if closed.size:
-        end_code = np.full(max(closing) + 1, -1, dtype=np.int64)
+        end_code = np.full(max(closing) + 1, -1, dtype=np.int8)
         end_code[list(closing)] = list(closing.values())
         code[matched] = end_code[codes[closed]]
     del matched, codes  # (each array let go when done: the peak of memory, see _local_codes)
-    keep = np.flatnonzero(code >= 0)
+    keep = np.flatnonzero(code >= 0).astype(lt.dtype)
     code = code[keep]
     next_lt = np.minimum(keep + 1, lt.size - 1)
     text_end = np.where(keep + 1 < lt.size, lt[next_lt], data_size)

@@ -83,13 +83,15 @@ def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], B
         digits += digit
         dots += dot
         fraction += digit & (dots > 0)
-        # Horner; a byte that is not a digit leaves the mantissa as it is
+        # Horner; a byte that is not a digit leaves the mantissa as it is (in place:
+        # each temporary of the texts' size is paid in page faults by the next read)
         d *= digit
-        mantissa *= np.where(digit, 10.0, 1.0)
+        np.multiply(mantissa, 10.0, out=mantissa, where=digit)
         mantissa += d
     ok &= (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
-    number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
-    return np.where(first == ord("-"), -number, number), ok
+    mantissa /= _POW10[np.minimum(fraction, _MAX_DIGITS)]
+    np.negative(mantissa, out=mantissa, where=first == ord("-"))
+    return mantissa, ok
 
 
 def _others(n: int, done: Int) -> Int:
@@ -271,6 +273,7 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
         m[10] * 10 + m[11],
         m[12] * 10 + m[13],
     )
+    del m, date  # (each array let go when done: the peak of memory is paid in page faults)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)

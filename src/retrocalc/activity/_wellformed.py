@@ -47,6 +47,7 @@ _RANGES = tuple(
     for lo, hi in ((0x2D, 0x2F), (0x30, 0x3B), (0x61, 0x7B))
 )
 _DEL = ONES * np.uint64(0x7F)
+_BLOCK = 1 << 13  # names compared at a time (see _same_bytes)
 _NAME_START = np.zeros(256, dtype=bool)
 _NAME_START[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")] = True
 
@@ -324,16 +325,19 @@ def _same_bytes(
                 return False
         keep = np.flatnonzero((second <= limit) & (first <= limit))
         first, second, length = first[keep], second[keep], length[keep]
-    found = pairs[first].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
-    found ^= pairs[second].view(np.uint64)
-    found = found.reshape(-1, 2)
-    drop = np.minimum(length, 8, out=np.empty(length.size, np.uint8), casting="unsafe")
-    _words.keep_low_bytes(found[:, 0], np.subtract(8, drop, out=drop))
-    np.clip(length, 8, 16, out=drop, casting="unsafe")
-    _words.keep_low_bytes(found[:, 1], np.subtract(16, drop, out=drop))
-    if found.any():
-        return False
-    del found, drop
+    # in blocks: the two gathers of 16 bytes a name are the peak of memory of a read
+    # otherwise (paid in page faults by the next read)
+    for i in range(0, first.size, _BLOCK):
+        at, span = slice(i, i + _BLOCK), length[i : i + _BLOCK]
+        found = pairs[first[at]].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
+        found ^= pairs[second[at]].view(np.uint64)
+        found = found.reshape(-1, 2)
+        drop = np.minimum(span, 8, out=np.empty(span.size, np.uint8), casting="unsafe")
+        _words.keep_low_bytes(found[:, 0], np.subtract(8, drop, out=drop))
+        np.clip(span, 8, 16, out=drop, casting="unsafe")
+        _words.keep_low_bytes(found[:, 1], np.subtract(16, drop, out=drop))
+        if found.any():
+            return False
     more = np.flatnonzero(length > 16)
     for w in range(2, MAX_WORDS):  # names of 17 to 48 bytes: word by word
         if more.size == 0:
