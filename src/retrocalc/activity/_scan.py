@@ -1,7 +1,7 @@
 """Array primitives of the GPX/TCX fast path: where the tags lie and which are wanted.
 
 Used on a text that holds no DTD, entity or character reference, comment, CDATA section or
-processing instruction but the XML declaration (:func:`retrocalc.activity._xml._plain`);
+processing instruction but the XML declaration (:func:`retrocalc.activity._fast.plain`);
 :func:`scan` reads the wanted tags only if the text is also well-formed (proven from its
 arrays by :func:`._wellformed.proven`, else asked of expat). In such a text every ``<`` opens
 a tag, a tag ends at the first ``>`` outside its quoted attribute values, an element's text
