@@ -135,11 +135,13 @@ def read(data: bytes, kind: str) -> Parts | None:
     n = int(opened.sum())
     if n == 0 or n != int(closed.sum()):
         return None
-    small = tags.text_start.dtype.type  # (int32 for a text under 2 GB: fewer page faults)
-    point = _scan.running_sum(opened, small)
+    point = _scan.running_sum(opened)  # (int64: an index, below)
     point -= 1  # the point a tag belongs to
-    # points open after each tag
-    level = _scan.running_sum(opened.view(np.int8) - closed.view(np.int8), small)
+    # points open after each tag (int32 for a text under 2 GB: less memory, paid in page
+    # faults by the next read)
+    level = _scan.running_sum(
+        opened.view(np.int8) - closed.view(np.int8), tags.text_start.dtype.type
+    )
     inside = (level > 0) | (opened & ~selfclosing)
     del level
     table = np.full((n, len(NAMES)), np.nan)

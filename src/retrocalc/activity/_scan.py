@@ -35,6 +35,7 @@ from . import _wellformed, _words
 from ._words import (
     HIGHS,
     MASKS,
+    MASKS16,
     MAX_WORDS,
     ONES,
     Bool,
@@ -156,7 +157,7 @@ class _Names:
                 break
         self.first = np.zeros(2**bits, dtype=np.uint64)
         self.second = np.zeros(2**bits, dtype=np.uint64)
-        self.codes = np.full(2**bits, -1, dtype=np.int8)  # (a byte a tag: the peak, below)
+        self.codes = np.full(2**bits, -1, dtype=np.int8)  # (a byte a tag: less memory)
         self.first[slots] = w[:, 0]
         self.second[slots] = w[:, 1]
         self.codes[slots] = list(names.values())
@@ -261,12 +262,8 @@ def _local_codes(
     # the text has _PAD bytes past every start tag. Both words in one 16-byte gather: as
     # quick as one word)
     both = sixteens[start].view(np.uint64).reshape(-1, 2)
+    both &= MASKS16.view("V16").ravel()[np.minimum(length, 16)].view(np.uint64).reshape(-1, 2)
     first, second = both[:, 0], both[:, 1]
-    shift = np.minimum(length, 8, out=np.empty(length.size, np.uint8), casting="unsafe")
-    _words.keep_low_bytes(first, np.subtract(8, shift, out=shift))
-    np.clip(length, 8, 16, out=shift, casting="unsafe")
-    _words.keep_low_bytes(second, np.subtract(16, shift, out=shift))
-    del shift
     codes = names.lookup(first, second)
     del both, first, second
     codes[length > 16] = -1
@@ -377,7 +374,7 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     a = np.frombuffer(marks.data, np.uint8)
     selfclosing = a[end - 1] == ord("/")
     opening = (lead != ord("/")) & (lead != ord("?"))
-    tag = np.flatnonzero(opening).astype(lt.dtype)  # start tags (self-closing included)
+    tag = np.flatnonzero(opening)  # start tags (self-closing included)
     if tag.size == 0:
         return None
     # words are read up to _PAD bytes past a start tag's ">" (names, texts, values): zero
@@ -430,7 +427,7 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         end_code[list(closing)] = list(closing.values())
         code[matched] = end_code[codes[closed]]
     del matched, codes  # (each array let go when done: the peak of memory, see _local_codes)
-    keep = np.flatnonzero(code >= 0).astype(lt.dtype)
+    keep = np.flatnonzero(code >= 0)
     code = code[keep]
     next_lt = np.minimum(keep + 1, lt.size - 1)
     text_end = np.where(keep + 1 < lt.size, lt[next_lt], data_size)

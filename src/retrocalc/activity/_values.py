@@ -43,17 +43,9 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
     """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
     byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
     length."""
-    # each word of the texts gathered, masked and turned into its 8 rows in turn: no
-    # temporary of the whole block but the block (each is paid in page faults next read)
-    out = np.empty((width, start.size), dtype=np.uint8)
-    planes = out.reshape(width // 8, 8, start.size)
-    drop = np.empty(start.size, dtype=np.uint8)
-    for k in range(width // 8):
-        word = words[start + 8 * k]
-        np.clip(length, 8 * k, 8 * k + 8, out=drop, casting="unsafe")  # (width < 248)
-        _words.keep_low_bytes(word, np.subtract(8 * k + 8, drop, out=drop))
-        planes[k] = word.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8).T
-    return out
+    parts = [words[start + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)]
+    rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
+    return np.ascontiguousarray(rows.reshape(start.size, width).T)
 
 
 def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], Bool]:
@@ -83,15 +75,13 @@ def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], B
         digits += digit
         dots += dot
         fraction += digit & (dots > 0)
-        # Horner; a byte that is not a digit leaves the mantissa as it is (in place:
-        # each temporary of the texts' size is paid in page faults by the next read)
+        # Horner; a byte that is not a digit leaves the mantissa as it is
         d *= digit
-        np.multiply(mantissa, 10.0, out=mantissa, where=digit)
+        mantissa *= np.where(digit, 10.0, 1.0)
         mantissa += d
     ok &= (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
-    mantissa /= _POW10[np.minimum(fraction, _MAX_DIGITS)]
-    np.negative(mantissa, out=mantissa, where=first == ord("-"))
-    return mantissa, ok
+    number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
+    return np.where(first == ord("-"), -number, number), ok
 
 
 def _others(n: int, done: Int) -> Int:

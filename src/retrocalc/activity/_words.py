@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["HIGHS", "MASKS", "MAX_WORDS", "ONES", "Bool", "Int", "Words", "keep_low_bytes",
+__all__ = ["HIGHS", "MASKS", "MASKS16", "MAX_WORDS", "ONES", "Bool", "Int", "Words",
            "sixteens", "words"]  # fmt: skip
 
-Int = NDArray[np.int64]  # (tag positions are int32 for a text under 2 GB: see _scan)
+Int = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 Words = NDArray[np.uint64]
 
@@ -24,6 +24,10 @@ ONES = np.uint64(0x0101010101010101)
 HIGHS = ONES * np.uint64(0x80)
 #: ``MASKS[k]``: the ``k`` low bytes of a word (0 to 8).
 MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+#: ``MASKS16[k]``: the ``k`` low bytes of two words (16 bytes; 0 to 16).
+MASKS16 = np.stack(
+    [MASKS[np.minimum(np.arange(17), 8)], MASKS[np.clip(np.arange(17) - 8, 0, 8)]], 1
+)
 #: Tag names (prefix included) of more than this many words, 48 bytes: not for the fast path.
 MAX_WORDS = 6
 
@@ -36,15 +40,3 @@ def words(buffer: bytes) -> Words:
 def sixteens(buffer: bytes) -> NDArray[np.void]:
     """The 16 bytes starting at each offset of ``buffer`` (a view)."""
     return np.ndarray((len(buffer) - 15,), dtype="V16", buffer=buffer, strides=(1,))
-
-
-def keep_low_bytes(words: Words, drop: NDArray[np.uint8]) -> None:
-    """Zero the ``drop`` (0 to 8; overwritten) high bytes of each word, in place.
-
-    By two shifts (numpy shifts a word by 64 to 0): no temporary of the words' size, as a
-    gathered mask (``MASKS[k]``) would be; each such temporary is paid in page faults by the
-    next read (glibc returns the memory freed after a read to the system).
-    """
-    drop <<= 3  # bytes to bits
-    words <<= drop
-    words >>= drop
