@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import retrocalc as rc
 from activity_files import steady, write_fit, write_gpx, write_tcx
-from retrocalc.activity import _xml
+from retrocalc.activity import _fast, _xml
 from retrocalc.exceptions import ActivityWarning
 
 pytest.importorskip("fitdecode")
@@ -42,7 +42,7 @@ def _read(path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> rc.acti
 
 def _same(path: Path, monkeypatch: pytest.MonkeyPatch) -> rc.activity.Activity:
     """Read both ways; assert the fast path was taken and agrees with iterparse."""
-    assert _xml._plain(path.read_bytes()) is not None, "the fast path should apply"
+    assert _fast.plain(path.read_bytes()) is not None, "the fast path should apply"
     fast = _read(path, fast=True, monkeypatch=monkeypatch)
     full = _read(path, fast=False, monkeypatch=monkeypatch)
     pd.testing.assert_frame_equal(fast.samples, full.samples)
@@ -120,7 +120,7 @@ def test_documents_the_fast_path_cannot_read_go_to_iterparse(
     plain.write_text(text, encoding="utf-8")
     other = tmp_path / "other.gpx"
     other.write_text(text.replace(*change), encoding="utf-8")
-    assert _xml._plain(other.read_bytes()) is None
+    assert _fast.plain(other.read_bytes()) is None
     a = _read(plain, fast=True, monkeypatch=monkeypatch)
     b = _read(other, fast=True, monkeypatch=monkeypatch)
     pd.testing.assert_frame_equal(a.samples, b.samples)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import retrocalc as rc
 from activity_files import Track, steady, write_gpx, write_tcx
-from retrocalc.activity import _scan, _values, _wellformed, _xml
+from retrocalc.activity import _fast, _scan, _values, _wellformed, _xml
 from retrocalc.activity.read import ActivityError
 from retrocalc.exceptions import ActivityWarning
 
@@ -466,7 +466,7 @@ PARAMETER_TCX = BILLION_LAUGHS_TCX.replace(
     "content", [BILLION_LAUGHS_TCX, EXTERNAL_TCX, PARAMETER_TCX], ids=["laughs", "external", "pe"]
 )
 def test_hostile_tcx_is_refused_naming_the_file(content: bytes, tmp_path: Path) -> None:
-    assert _xml._plain(content) is None  # never the fast path
+    assert _fast.plain(content) is None  # never the fast path
     path = tmp_path / "evil.tcx"
     path.write_bytes(content)
     with pytest.raises(ActivityError, match=r"evil\.tcx: refused unsafe XML"):
@@ -495,7 +495,7 @@ def test_a_dtd_without_entities_is_not_for_the_fast_path(
     ],
 )
 def test_documents_left_to_the_full_parser(text: str) -> None:
-    assert _xml._plain(text.encode("latin-1")) is None
+    assert _fast.plain(text.encode("latin-1")) is None
 
 
 @pytest.mark.parametrize("tail", range(0, 90, 6))
@@ -567,7 +567,7 @@ def _verdict(doc: bytes, kind: str) -> bool | None:
         marks = _scan.marks(doc)
         if marks is not None:
             try:
-                _scan.scan(marks, _xml._STARTS[kind], _xml._ENDS[kind])
+                _scan.scan(marks, _fast._STARTS[kind], _fast._ENDS[kind])
             except Exception:
                 if seen and seen[0]:
                     return True  # (after a wrong "yes" the scan may fail: the verdict counts)
@@ -755,7 +755,7 @@ def test_the_check_never_accepts_what_expat_refuses(tmp_path: Path) -> None:
             verdict = _verdict(doc, kind)
             assert not (verdict and not accepted), (case, doc)
             if not accepted:
-                assert _xml._plain(doc, kind) is None, (case, doc)
+                assert _fast.plain(doc, kind) is None, (case, doc)
             outcome = "proven" if verdict else "left to expat" if accepted else "refused by expat"
             counts[outcome] += 1
     # the test has teeth: many ill-formed documents, and many proven ones
@@ -773,7 +773,7 @@ def test_the_check_proves_the_usual_files(tmp_path: Path) -> None:
     files = sorted(FIXTURES.glob("*.gpx")) + sorted(FIXTURES.glob("*.tcx"))
     docs += [(p.suffix[1:], p.read_bytes()) for p in files]
     for kind, doc in docs:
-        assert _xml._plain(doc, kind) is not None
+        assert _fast.plain(doc, kind) is not None
         with pytest.MonkeyPatch.context() as m:
             m.setattr(_wellformed, "_SPACED_SHARE", 0)
             # (an end tag with white space before ">" is left to expat)

@@ -1,7 +1,7 @@
 """Array primitives of the GPX/TCX fast path: where the tags lie and which are wanted.
 
 Used on a text that holds no DTD, entity or character reference, comment, CDATA section or
-processing instruction but the XML declaration (:func:`retrocalc.activity._xml._plain`);
+processing instruction but the XML declaration (:func:`retrocalc.activity._fast.plain`);
 :func:`scan` reads the wanted tags only if the text is also well-formed (proven from its
 arrays by :func:`._wellformed.proven`, else asked of expat). In such a text every ``<`` opens
 a tag, a tag ends at the first ``>`` outside its quoted attribute values, an element's text
@@ -45,6 +45,8 @@ from ._words import (
 
 __all__ = ["SKIP", "Marks", "Tags", "marks", "running_sum", "scan"]
 
+_INT32_LIMIT = 2**31 - 2**16  # texts shorter than this: tag positions as int32 (with room
+# for the offsets added to them)
 _PAD = 64  # bytes read past a start tag's ">" at most (or zero bytes added to the text)
 _SPACE_LIMIT = ONES * np.uint64(33)  # bytes < 33: XML white space (other controls are invalid)
 _COLONS = ONES * np.uint64(ord(":"))
@@ -88,13 +90,14 @@ class Tags:
     """The wanted tags of a document, in document order.
 
     ``code``, ``selfclosing``, ``text_start`` and ``text_end`` have one value per wanted
-    tag: the caller's code, ``<name .../>``, and where the element's text (for a start tag)
-    lies in ``buffer``. The attributes of wanted tag ``i`` are read by :meth:`attributes`.
+    tag: the caller's code (int8), ``<name .../>``, and where the element's text (for a start
+    tag) lies in ``buffer`` (int32 positions for a text under 2 GB). The attributes of
+    wanted tag ``i`` are read by :meth:`attributes`.
     """
 
     buffer: bytes
     words: Words
-    code: Int
+    code: NDArray[np.int8]
     selfclosing: Bool
     text_start: Int
     text_end: Int
@@ -136,6 +139,8 @@ class _Names:
     def __init__(self, names: dict[str, int]) -> None:
         if not all(1 <= len(name.encode()) <= 16 for name in names):
             raise ValueError("tag names: 1 to 16 bytes")
+        if not all(-2 <= code <= 126 for code in names.values()):
+            raise ValueError("tag codes: -2 to 126")  # (int8 arrays, code + 1 included)
         if not all(_XML_NAME.fullmatch(name) for name in names):
             raise ValueError("tag names: ASCII XML names")  # (a name found is one: _wellformed)
         buf = b"".join(name.encode().ljust(16, b"\0") for name in names) + bytes(8)
@@ -152,22 +157,26 @@ class _Names:
                 break
         self.first = np.zeros(2**bits, dtype=np.uint64)
         self.second = np.zeros(2**bits, dtype=np.uint64)
-        self.codes = np.full(2**bits, -1, dtype=np.int64)
+        self.codes = np.full(2**bits, -1, dtype=np.int8)  # (a byte a tag: less memory)
         self.first[slots] = w[:, 0]
         self.second[slots] = w[:, 1]
         self.codes[slots] = list(names.values())
 
     def _slots(self, first: Words) -> Int:
         with np.errstate(over="ignore"):
-            out: Int = ((first * self.multiplier) >> self.shift).astype(np.intp)
+            slots = first * self.multiplier
+        slots >>= self.shift  # (in place, and below 2 ** 62: an intp as it stands)
+        out: Int = slots.view(np.intp)
         return out
 
-    def lookup(self, first: Words, second: Words) -> Int:
+    def lookup(self, first: Words, second: Words) -> NDArray[np.int8]:
         """Code of each name (given by its words, zero past its end); -1: not wanted."""
         pos = self._slots(first)
         hit = self.first[pos] == first
         hit &= self.second[pos] == second
-        out: Int = np.where(hit, self.codes[pos], -1)
+        out: NDArray[np.int8] = self.codes[pos]
+        del pos
+        out[~hit] = -1
         return out
 
 
@@ -241,7 +250,7 @@ def _colon_positions(words: Words, start: Int, length: Int) -> Int | None:
 
 def _local_codes(
     words: Words, sixteens: NDArray[np.void], names: _Names, start: Int, length: Int
-) -> tuple[Int, Bool] | None:
+) -> tuple[NDArray[np.int8], Bool] | None:
     """Code of each tag name (``words`` at ``start``, ``length`` bytes), any prefix; None
     if a name is longer than 48 bytes. Also whether each name was found as it stands (for
     :func:`._wellformed.proven`)."""
@@ -277,10 +286,10 @@ def _local_codes(
     return codes, known
 
 
-def running_sum(steps: NDArray[Any]) -> NDArray[np.int64]:
-    """Cumulative sum as int64, summed in place in a copy (a cumsum of booleans or int8 into
-    a new array costs twice as much)."""
-    out = steps.astype(np.int64)
+def running_sum(steps: NDArray[Any], dtype: type[np.signedinteger[Any]] = np.int64) -> Int:
+    """Cumulative sum as ``dtype``, summed in place in a copy (a cumsum of booleans or int8
+    into a new array costs twice as much)."""
+    out: Int = steps.astype(dtype)
     np.cumsum(out, out=out)
     return out
 
@@ -321,24 +330,38 @@ class Marks:
 def marks(data: bytes) -> Marks | None:
     """Where the tags of ``data`` lie (see :class:`Marks`); None if it has none."""
     a = np.frombuffer(data, np.uint8)
-    flags = np.bitwise_or(a, 2)  # "<" (60) and ">" (62) become 62; in place: one temporary
-    np.equal(flags, ord(">"), out=flags.view(bool))
-    both = np.flatnonzero(flags.view(bool))
-    del flags
-    kinds = a[both]
-    if (
-        both.size
-        and both.size % 2 == 0
-        and (kinds[0::2] == ord("<")).all()
-        and (kinds[1::2] == ord(">")).all()
-    ):
-        lt, end = both[0::2], both[1::2]  # they alternate: every ">" closes the tag before it
-    else:
+    lt = _positions(a, ord("<"))
+    end = _positions(a, ord(">"))
+    if not (lt.size and lt.size == end.size and (lt < end).all() and (end[:-1] < lt[1:]).all()):
         found = _tag_ends(data, a)
         if found is None:
             return None
         lt, end = found
+    # (else they alternate: every ">" closes the tag before it)
     return Marks(data=data, lt=lt, end=end, lead=a[1:][lt])  # (a "<" is never last)
+
+
+_CHUNK = 1 << 16  # bytes compared at a time (a mask of the whole text: page faults, above)
+
+
+def _positions(a: NDArray[np.uint8], byte: int) -> Int:
+    """Offsets of ``byte`` in ``a``, as int32 when the text is under 2 GB (half the memory
+    of the tag arrays that follow, each paid in page faults at the next read: see
+    :func:`_local_codes`). Found a piece at a time into one reused mask: no temporary of
+    the text's size."""
+    mask = np.empty(min(a.size, _CHUNK), dtype=bool)
+    parts = []
+    for i in range(0, a.size, _CHUNK):
+        piece = a[i : i + _CHUNK]
+        m = mask[: piece.size]
+        np.equal(piece, byte, out=m)
+        hits = np.flatnonzero(m)
+        if i:
+            hits += i
+        parts.append(hits)
+    dtype = np.int32 if a.size < _INT32_LIMIT else np.int64
+    out: Int = np.concatenate(parts, dtype=dtype) if parts else np.empty(0, dtype)
+    return out
 
 
 def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | None:
@@ -379,7 +402,10 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
     codes, known = found
     # depth after each tag: +1 for a start tag that is not self-closing, -1 for an end tag
     # (after the names, so that it does not add to their peak of memory)
-    depth = running_sum((opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8))
+    # (as the tag positions' type: the depth is at most the number of tags)
+    depth = running_sum(
+        (opening & ~selfclosing).view(np.int8) - (lead == ord("/")).view(np.int8), lt.dtype.type
+    )
     # the start tags of the elements named in ``ends`` (not self-closing)
     closing = {starts[name]: c for name, c in ends.items()}
     is_closing = np.zeros(max(starts.values(), default=0) + 2, dtype=bool)  # by code + 1
@@ -394,10 +420,10 @@ def scan(marks: Marks, starts: dict[str, int], ends: dict[str, int]) -> Tags | N
         matched = _matching_ends(depth, tag[closed])
     del names, known, depth
     # every tag's code (-1: not wanted), the wanted elements' end tags included
-    code = np.full(lt.size, -1, dtype=np.int64)
+    code = np.full(lt.size, -1, dtype=np.int8)
     code[tag] = codes
     if closed.size:
-        end_code = np.full(max(closing) + 1, -1, dtype=np.int64)
+        end_code = np.full(max(closing) + 1, -1, dtype=np.int8)
         end_code[list(closing)] = list(closing.values())
         code[matched] = end_code[codes[closed]]
     del matched, codes  # (each array let go when done: the peak of memory, see _local_codes)

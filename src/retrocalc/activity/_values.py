@@ -43,8 +43,13 @@ def _byte_columns(words: Words, start: Int, length: Int, width: int) -> NDArray[
     """Bytes ``[start, start + length)`` of each text as a (width, texts) array: one row per
     byte position, zero past a text's end. ``width`` is a multiple of 8, at least every
     length."""
-    parts = [words[start + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)]
-    rows = np.stack(parts, axis=1).astype("<u8", copy=False).view(np.uint8)
+    # (the words as a list inside the call: let go before the copy below, not after it; each
+    # temporary at the peak of a read's memory is paid in page faults by the next read)
+    rows = np.stack(
+        [words[start + 8 * k] & MASKS[np.clip(length - 8 * k, 0, 8)] for k in range(width // 8)],
+        axis=1,
+    )
+    rows = rows.astype("<u8", copy=False).view(np.uint8)
     return np.ascontiguousarray(rows.reshape(start.size, width).T)
 
 
@@ -80,8 +85,8 @@ def _simple_decimals(columns: NDArray[np.uint8]) -> tuple[NDArray[np.float64], B
         mantissa *= np.where(digit, 10.0, 1.0)
         mantissa += d
     ok &= (dots <= 1) & (digits >= 1) & (digits <= _MAX_DIGITS)
-    number = mantissa / _POW10[np.minimum(fraction, _MAX_DIGITS)]
-    return np.where(first == ord("-"), -number, number), ok
+    mantissa /= _POW10[np.minimum(fraction, _MAX_DIGITS)]  # (in place: one array less)
+    return np.where(first == ord("-"), -mantissa, mantissa), ok
 
 
 def _others(n: int, done: Int) -> Int:
@@ -263,6 +268,7 @@ def iso_times(tags: Tags, index: Int) -> tuple[Int, str] | None:
         m[10] * 10 + m[11],
         m[12] * 10 + m[13],
     )
+    del m, date  # (each array let go when done: the peak of memory is paid in page faults)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     days_in = _DAYS[np.where(month_ok, month, 0)] + ((month == 2) & leap)

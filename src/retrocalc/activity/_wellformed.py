@@ -47,6 +47,7 @@ _RANGES = tuple(
     for lo, hi in ((0x2D, 0x2F), (0x30, 0x3B), (0x61, 0x7B))
 )
 _DEL = ONES * np.uint64(0x7F)
+_BLOCK = 1 << 13  # names compared at a time (see _same_bytes)
 _NAME_START = np.zeros(256, dtype=bool)
 _NAME_START[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:")] = True
 
@@ -296,7 +297,7 @@ def _end_tags(
     if inner.size:
         key = level[order[0::2]].astype(np.int64) << 32
         key |= opens
-        wanted = depth[elements[inner]] << 32
+        wanted = depth[elements[inner]].astype(np.int64) << 32
         wanted |= elements[inner]
         out[inner] = closes[np.searchsorted(key, wanted)]
     return out
@@ -324,13 +325,16 @@ def _same_bytes(
                 return False
         keep = np.flatnonzero((second <= limit) & (first <= limit))
         first, second, length = first[keep], second[keep], length[keep]
-    found = pairs[first].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
-    found ^= pairs[second].view(np.uint64)
-    found = found.reshape(-1, 2)
-    found &= _rows(MASKS16, np.minimum(length, 16))
-    if found.any():
-        return False
-    del found
+    # in blocks: the 16-byte gathers of all the names would be the peak of memory of a read
+    # (paid in page faults by the next read)
+    for i in range(0, first.size, _BLOCK):
+        at = slice(i, i + _BLOCK)
+        found = pairs[first[at]].view(np.uint64)  # (a 16-byte gather: as quick as one of 8)
+        found ^= pairs[second[at]].view(np.uint64)
+        found = found.reshape(-1, 2)
+        found &= _rows(MASKS16, np.minimum(length[at], 16))
+        if found.any():
+            return False
     more = np.flatnonzero(length > 16)
     for w in range(2, MAX_WORDS):  # names of 17 to 48 bytes: word by word
         if more.size == 0:
