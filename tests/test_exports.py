@@ -655,3 +655,39 @@ def test_a_malformed_duration_does_not_offer_a_number_of_seconds(tmp_path: Path)
         rc.estimate(speed_m_s=2.0, mass_kg=70, duration="abc")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match=re.escape(f"{expected} (or a number of seconds)")):
         rc.units.parse_durations("abc")
+
+
+@pytest.mark.parametrize(
+    ("column", "cells", "reason"),
+    [
+        ("speed_kmh", [12.0, "fast", None], "speed_kmh must be numeric; got 'fast'"),
+        ("pace", ["5:00/km", "x", None], "pace: 'x' is not of the form 'M:SS/km'"),
+        ("pace_min_km", [5.0, "5:00", None], "pace_min_km must be numeric; got '5:00'"),
+    ],
+)
+def test_status_answers_a_unit_alias_cell_per_row_as_the_command_line(
+    tmp_path: Path, column: str, cells: list[object], reason: str
+) -> None:
+    # estimate(df, status=True) raised for the whole frame where the command line gives the
+    # row its error and estimates the others
+    frame = pd.DataFrame({column: cells, "mass_kg": MASS_KG, "duration_s": 600.0, "gait": "run"})
+    got = rc.estimate(frame, status=True)
+    assert list(got["status"].astype(str)) == ["ok", "error", "error"]
+    assert got["error"].iloc[1].startswith(reason)
+    assert got["error"].iloc[2] == "speed_m_s: missing value"
+    # the first row, 12 km/h = 5:00/km = 200 m/min running: ACSM net VO2 0.2 x 200
+    net = 0.2 * 200 * MASS_KG * 600 / 60 / 1000 * 5
+    assert got["energy_net_kcal"].iloc[0] == pytest.approx(net)
+    assert np.isnan(got["energy_net_kcal"].iloc[1])
+
+
+def test_status_answers_a_duration_cell_per_row() -> None:
+    frame = pd.DataFrame(
+        {"speed_m_s": 3.0, "mass_kg": MASS_KG, "duration": ["0:10:00", "ten", None], "gait": "run"}
+    )
+    got = rc.estimate(frame, status=True)
+    assert list(got["status"].astype(str)) == ["ok", "error", "error"]
+    assert got["error"].iloc[1].startswith("duration: 'ten' is not of the form")
+    assert got["error"].iloc[2] == "duration_s: missing value"
+    with pytest.raises(ValueError, match="'ten' is not of the form"):
+        rc.estimate(frame)  # without status: an error, as before

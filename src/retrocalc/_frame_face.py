@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from numbers import Number
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -86,6 +87,42 @@ def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
     return native(result) if native is not None else result
 
 
+def _converted_cells(
+    alias: str, values: Any, pace_unit: str | None, name: str
+) -> tuple[NDArray[np.float64], NDArray[Any]]:
+    """A unit alias's column that :func:`_converted` refused, cell by cell (for
+    ``status=True``, which answers per row as the command line does): the canonical values
+    (NaN where a cell is none) and why each row has none (``""`` where it has one)."""
+    from . import units
+
+    pd = pandas()
+    raw = np.asarray(values.to_numpy(dtype=object), dtype=object)
+    missing = np.asarray(pd.isna(raw), dtype=bool)
+    # (a missing cell said as when no cell is refused: by the input's name)
+    why = np.where(missing, f"{ALIASES[alias].canonical}: missing value", "").astype(object)
+    out = np.full(raw.size, np.nan)
+    kept = np.flatnonzero(~missing)
+    if ALIASES[alias].unit == "text":  # pace or duration text: each distinct text once
+        distinct, inverse = np.unique(raw[kept].astype(str), return_inverse=True)
+        if alias == "pace":
+            parsed, errors = units.parse_paces(distinct.tolist(), unit=pace_unit)
+        else:  # (a plain number is refused: seconds or minutes?)
+            parsed, errors = units.parse_duration_texts(distinct.tolist(), numbers=False)
+        said = np.array([e.removeprefix(f"{alias} ") for e in errors], dtype=object)
+        out[kept] = parsed[inverse]
+        why[kept] = np.where(said[inverse] != "", f"{name}: " + said[inverse], "")
+        return out, why
+    number = np.frompyfunc(
+        lambda v: isinstance(v, Number) and not isinstance(v, bool | np.bool_), 1, 1
+    )
+    ok = np.asarray(number(raw[kept]), dtype=bool)
+    for i in kept[~ok]:  # (the cells that are not numbers: a few, worded as pack words them)
+        why[i] = f"{name} must be numeric; got {raw[i]!r}"
+    good = kept[ok]
+    out[good] = np.asarray(convert(alias, raw[good].astype(np.float64), pace_unit=pace_unit))
+    return out, why
+
+
 def estimate_frame(
     data: pd.DataFrame,
     given: dict[str, Any],
@@ -125,13 +162,25 @@ def estimate_frame(
                 "give it once"
             )
         found[canonical] = column
+    cells: NDArray[Any] | None = None  # under status, why a unit alias's cell is no value
+    said: set[str] = set()
     for canonical, column in found.items():
         alias = lookup(column)[1]  # type: ignore[index]
-        given[canonical] = (
-            data[column] if alias is None else _converted(alias, data[column], pace_unit, column)
-        )
-    extra = _activity(data, given)
-    skip = {"gait", "direction"} if extra is not None else set()  # the type's reason instead
+        if alias is None:
+            given[canonical] = data[column]
+            continue
+        try:
+            given[canonical] = _converted(alias, data[column], pace_unit, column)
+        except (TypeError, ValueError):
+            if not status:
+                raise
+            given[canonical], why = _converted_cells(alias, data[column], pace_unit, column)
+            cells = _join(cells, why)
+            said.add(canonical)  # (its missing cells are said there)
+    typed = _activity(data, given)
+    skip = {"gait", "direction"} if typed is not None else set()  # the type's reason instead
+    skip |= said
+    extra = _join(typed, cells)
     derived = given["speed_m_s"] is None
     if given["duration_s"] is not None and given["distance_m"] is not None:
         if derived and status:  # a missing speed is a missing distance or duration
