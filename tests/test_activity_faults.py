@@ -23,6 +23,7 @@ import retrocalc as rc
 from activity_files import Track, steady, write_fit, write_gpx, write_tcx
 from retrocalc.activity import ActivityError, Fault, GradeSettings, PauseSettings
 from retrocalc.activity.grade import filtered_grade
+from retrocalc.exceptions import ActivityWarning
 
 pytest.importorskip("fitdecode")
 pytest.importorskip("defusedxml")
@@ -545,3 +546,22 @@ def test_an_upload_s_bytes_read_as_the_file_does(tmp_path: Path) -> None:
         rc.read_activity(3)  # type: ignore[arg-type]
     with pytest.raises(ActivityError, match="<bytes>: the file is empty"):
         rc.read_activity(b"")
+
+
+@pytest.mark.parametrize("comment", [b"", b"<!-- the full parser -->"])
+def test_a_time_that_does_not_read_is_named(comment: bytes) -> None:
+    # "1 of 3 points have no time" alone did not say the file has a time that is not one
+    points = b"".join(
+        b'<trkpt lat="46.0%d" lon="14.0"><time>%s</time></trkpt>' % (i, t)
+        for i, t in enumerate([b"2020-01-01T00:00:00Z", b"not-a-time", b"2020-01-01T00:00:02Z"])
+    )
+    gpx = b"<gpx>" + comment + b"<trk><trkseg>" + points + b"</trkseg></trk></gpx>"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        act = rc.read_activity(gpx)
+    said = [str(w.message) for w in seen if issubclass(w.category, ActivityWarning)]
+    assert any(
+        "1 time(s) could not be read as ISO 8601 (the first: 'not-a-time')" in m for m in said
+    )
+    assert any(isinstance(n, Fault) and "not-a-time" in n for n in act.warnings)
+    assert act.samples["time"].isna().tolist() == [False, True, False]

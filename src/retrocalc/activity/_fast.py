@@ -28,7 +28,9 @@ __all__ = ["NAMES", "POINT_FIELDS", "Parts", "plain", "read"]
 _Array = np.ndarray[Any, Any]
 #: What :func:`read` gives: point table, times, segment and lap of each point, laps, sport
 #: and device
-Parts = tuple[_Array, pd.DatetimeIndex, _Array, _Array, list[tuple[Any, ...]], dict[str, Any]]
+Parts = tuple[
+    _Array, pd.DatetimeIndex, _Array, _Array, list[tuple[Any, ...]], dict[str, Any], list[str]
+]
 
 # local element name -> column of the point row
 POINT_FIELDS = {
@@ -124,7 +126,7 @@ def plain(data: bytes, kind: str = "gpx") -> _scan.Tags | None:
 
 
 def read(data: bytes, kind: str) -> Parts | None:
-    """The parts of the activity (:data:`Parts`: the arguments of ``._xml._build`` before
+    """The parts of the activity (:data:`Parts`: the arguments of ``._xml._build`` up to
     its notes); None when the document needs the full parser."""
     tags = plain(data, kind)
     if tags is None or (kind == "tcx" and np.count_nonzero(tags.code == _C_ACTIVITY) > 1):
@@ -157,12 +159,13 @@ def read(data: bytes, kind: str) -> Parts | None:
     timed = np.flatnonzero(inside & (code == _C_TIME) & ~selfclosing)
     if timed.size:  # the last time element of a point counts
         timed = timed[np.append(point[timed][1:] != point[timed][:-1], True)]
-    time = _point_times(tags, timed, point[timed], n)
+    notes: list[str] = []
+    time = _point_times(tags, timed, point[timed], n, notes)
     if kind == "gpx" and not _lat_lon(tags, np.flatnonzero(opened), table):
         return None
     segments, lap_of, laps = _structure(tags, point, opened, inside, n)
     meta = _meta(tags, kind)
-    return table, time, segments, lap_of, laps, meta
+    return table, time, segments, lap_of, laps, meta, notes
 
 
 def _lat_lon(tags: _scan.Tags, opens: _Array, table: _Array) -> bool:
@@ -187,14 +190,17 @@ def _lat_lon(tags: _scan.Tags, opens: _Array, table: _Array) -> bool:
     return True
 
 
-def _point_times(tags: _scan.Tags, timed: _Array, owner: _Array, n: int) -> pd.DatetimeIndex:
-    """UTC time of each point (NaT where it has none) from its time element's text."""
+def _point_times(
+    tags: _scan.Tags, timed: _Array, owner: _Array, n: int, notes: list[str]
+) -> pd.DatetimeIndex:
+    """UTC time of each point (NaT where it has none) from its time element's text (a text
+    that does not read is noted, as the full parser notes it)."""
     parsed = _values.iso_times(tags, timed)
     if parsed is None:  # another spelling somewhere: pandas parses them all, as iterparse does
         texts: list[str | None] = [None] * n
         for i, p in zip(timed.tolist(), owner.tolist(), strict=True):
             texts[p] = tags.text(i)
-        return _values.time_texts(texts)
+        return _values.time_texts(texts, notes)
     ns, unit = parsed
     values = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)  # NaT
     values[owner] = ns

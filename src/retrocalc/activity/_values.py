@@ -332,8 +332,20 @@ def float_texts(texts: list[list[str]], notes: list[str]) -> NDArray[np.float64]
     return out
 
 
-def time_texts(texts: Sequence[Any]) -> pd.DatetimeIndex:
-    """UTC times of ISO 8601 texts (NaT where missing or unreadable)."""
+def time_texts(texts: Sequence[Any], notes: list[str] | None = None) -> pd.DatetimeIndex:
+    """UTC times of ISO 8601 texts (NaT where missing or unreadable); with ``notes``, a
+    Fault naming the first text that does not read (such a point has no time)."""
     values = np.empty(len(texts), dtype=object)
     values[:] = texts
-    return pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
+    times = pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
+    if notes is not None:
+        given = np.array([t is not None and str(t).strip() != "" for t in texts], dtype=bool)
+        unread = np.flatnonzero(given & np.asarray(times.isna()))
+        if unread.size:
+            notes.append(
+                Fault(
+                    f"{unread.size} time(s) could not be read as ISO 8601 (the first: "
+                    f"{str(texts[unread[0]])[:40]!r}): those points have no time"
+                )
+            )
+    return times

@@ -175,7 +175,8 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
         text = f"the file holds {activities} activities: the first is read"
         notes.append(Fault(f"{text} (left out: {others} points of the others)"))
     table = _values.float_texts(rows, notes)
-    return _build(table, _values.time_texts(times), segments, lap_of, laps, meta, notes, name, kind)
+    time = _values.time_texts(times, notes)
+    return _build(table, time, segments, lap_of, laps, meta, notes, name, kind)
 
 
 _PREFIX_USED = re.compile(rb"[<\s/]([A-Za-z_][\w.\-]*):[A-Za-z_]")
@@ -275,4 +276,4 @@ def _numbers(texts: list[Any]) -> Any:
 def _read_plain(data: bytes, name: str, kind: str) -> Activity | None:
     """The fast path (:mod:`._fast`); None when the document needs the full parser."""
     parts = _fast.read(data, kind)
-    return None if parts is None else _build(*parts, [], name, kind)
+    return None if parts is None else _build(*parts, name, kind)
