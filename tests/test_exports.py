@@ -691,3 +691,20 @@ def test_status_answers_a_duration_cell_per_row() -> None:
     assert got["error"].iloc[2] == "duration_s: missing value"
     with pytest.raises(ValueError, match="'ten' is not of the form"):
         rc.estimate(frame)  # without status: an error, as before
+
+
+def test_a_clock_pace_under_pace_min_km_says_where_it_is_read(tmp_path: Path) -> None:
+    src = tmp_path / "p.csv"
+    src.write_text("pace_min_km,duration_s\n5:00,600\nx,600\n5,600\n")
+    out = tmp_path / "o.csv"
+    estimate_file(src, out, progress=False, mass_kg=MASS_KG)
+    rows = rows_of(out)
+    assert [r["status"] for r in rows] == ["error", "error", "ok"]
+    assert rows[0]["error"].endswith(
+        "'5:00' is not a number (minutes as a number; a pace such as 5:30 goes in a column "
+        "named pace, with --pace-unit km)"
+    )
+    assert rows[1]["error"].endswith("'x' is not a number")  # no clock: no hint
+    frame = pd.DataFrame({"pace_min_km": ["5:00"], "mass_kg": MASS_KG, "duration_s": 600.0})
+    with pytest.raises(TypeError, match=r"goes under the name pace, with pace_unit='km'"):
+        rc.estimate(frame)

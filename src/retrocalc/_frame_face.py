@@ -3,6 +3,7 @@ unit aliases converted, the activity type as gait, and the command line's status
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from numbers import Number
@@ -78,13 +79,28 @@ def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
         # numbers read as every input is (None and pd.NA missing; text named with its
         # position, never parsed): "5" was parsed from a list, and a column of text failed
         # inside pandas ("operation 'truediv' not supported for dtype 'str'")
-        packed = pack({name: value})
+        try:
+            packed = pack({name: value})
+        except TypeError as exc:
+            clock = re.search(r"got '[^']*:[^']*'", str(exc)) is not None
+            raise TypeError(f"{exc}{_clock_hint(alias) if clock else ''}") from None
         value = packed.unpack(packed.arrays[name], getattr(value, "name", None))
     try:
         result = convert(alias, value, pace_unit=pace_unit)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"{name}: {exc}") from None
     return native(result) if native is not None else result
+
+
+def _clock_hint(alias: str) -> str:
+    """For text under ``pace_min_km`` or ``pace_min_mi`` ("5:00": a clock pace where minutes
+    as a number belong), where such a pace is read."""
+    if alias not in ("pace_min_km", "pace_min_mi"):
+        return ""
+    return (
+        " (minutes as a number; a pace such as '5:30' goes under the name pace, with "
+        f"pace_unit='{alias[-2:]}')"
+    )
 
 
 def _converted_cells(
@@ -117,7 +133,8 @@ def _converted_cells(
     )
     ok = np.asarray(number(raw[kept]), dtype=bool)
     for i in kept[~ok]:  # (the cells that are not numbers: a few, worded as pack words them)
-        why[i] = f"{name} must be numeric; got {raw[i]!r}"
+        clock = isinstance(raw[i], str) and ":" in raw[i]
+        why[i] = f"{name} must be numeric; got {raw[i]!r}{_clock_hint(alias) if clock else ''}"
     good = kept[ok]
     out[good] = np.asarray(convert(alias, raw[good].astype(np.float64), pace_unit=pace_unit))
     return out, why

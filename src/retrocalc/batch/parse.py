@@ -105,7 +105,22 @@ def _parse_number(
         if not optional:
             reasons.add(missing, f"{label}: missing value")
         not_number = parsed.is_null() & ~missing
-        reasons.add(not_number, pl.format("{}: {} is not a number", pl.lit(label), _quoted(values)))
+        hint: Any = pl.lit("")
+        if alias in ("pace_min_km", "pace_min_mi") and values.dtype == pl.String:
+            # "5:00" under pace_min_km: minutes as a number there; a clock pace has its name
+            hint = (
+                pl.when(values.str.contains(":", literal=True))
+                .then(
+                    pl.lit(
+                        " (minutes as a number; a pace such as 5:30 goes in a column named pace, "
+                        f"with --pace-unit {alias[-2:]})"
+                    )
+                )
+                .otherwise(pl.lit(""))
+            )
+        reasons.add(
+            not_number, pl.format("{}: {} is not a number{}", pl.lit(label), _quoted(values), hint)
+        )
         infinite = pl.Series(np.isinf(raw))
         reasons.add(infinite, pl.format("{}: {} is not finite", pl.lit(label), _quoted(values)))
     out: NDArray[np.float64] = np.asarray(
