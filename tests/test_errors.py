@@ -246,9 +246,13 @@ def test_acsm_downhill_is_out_of_range() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"speed_m_s": 15.0}, r"speed_m_s=15 .* looks like km/h"),
-        ({"grade": 5.0}, r"grade=5 .* looks like percent"),
-        ({"mass_kg": 12.0}, r"mass_kg=12 .* implausible body mass"),
+        # one number: no position nor count ("at the scalar input ... (1 such value)")
+        (
+            {"speed_m_s": 15.0},
+            r"^speed_m_s=15 looks like km/h; .*speed_kmh: a keyword or a column\)$",
+        ),
+        ({"grade": 5.0}, r"^grade=5 looks like percent; "),
+        ({"mass_kg": 12.0}, r"^mass_kg=12 is an implausible body mass"),
     ],
 )
 def test_unit_warnings(kwargs: dict[str, object], pattern: str) -> None:
@@ -256,6 +260,10 @@ def test_unit_warnings(kwargs: dict[str, object], pattern: str) -> None:
     base.update(kwargs)
     with pytest.warns(rc.UnitWarning, match=pattern):
         rc.estimate(**base)  # type: ignore[arg-type]
+    # arrays keep the position of the first and the count
+    arrays = {k: np.array([v, v]) for k, v in kwargs.items()}
+    with pytest.warns(rc.UnitWarning, match=r" at index 0 .*\(2 such values\)$"):
+        rc.estimate(**{**base, **arrays})  # type: ignore[arg-type]
 
 
 def test_warning_hierarchy_and_stacklevel() -> None:

@@ -77,7 +77,7 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         10.5,
         "",
         "looks like km/h",
-        "convert with retrocalc.units.kmh_to_m_s (or name the column speed_kmh)",
+        "convert with retrocalc.units.kmh_to_m_s (or give it as speed_kmh: a keyword or a column)",
         "faster than the 100 m world record's mean speed (100 m in 9.58 s = 10.4 m/s)",
     ),
     Plausible(
@@ -86,7 +86,7 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         3.0,
         "",
         "looks like km/h",
-        "convert with retrocalc.units.kmh_to_m_s (or name the column speed_kmh)",
+        "convert with retrocalc.units.kmh_to_m_s (or give it as speed_kmh: a keyword or a column)",
         "walking, 50 % above the walk-run transition (about 2 m/s); only race walkers "
         "go faster (check such rows)",
         gait="walk",
@@ -108,7 +108,7 @@ UNIT_LIMITS: tuple[Plausible, ...] = (
         400.0,
         "is an implausible body mass in kg",
         "is an implausible body mass in kg (looks like lb or g)",
-        "convert with retrocalc.units.lb_to_kg (or name the column mass_lb)",
+        "convert with retrocalc.units.lb_to_kg (or give it as mass_lb: a keyword or a column)",
         "an adult body mass: the models were fitted on adults (about 45-120 kg); 20 kg is a "
         "young child, 400 kg beyond all but a few recorded people (a heavy person in lb)",
     ),

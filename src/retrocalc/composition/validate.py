@@ -388,12 +388,13 @@ class Flags:
     def unit_texts(self) -> list[str]:
         """The UnitWarning texts of the values found to look like another unit."""
         texts = []
+        # one number given (a body mass for a whole recording): no position, no count
+        scalar = getattr(self.where, "shape", None) == ()
         for rule, side, count, first, value in self.unit_suspects():
             who = f" (gait {rule.gait})" if rule.gait else ""
-            texts.append(
-                f"{rule.name}={value:g}{who} at {self.where(first)} {rule.hint(side)}; "
-                f"{rule.advice} ({counted(count, 'such value')})"
-            )
+            at = "" if scalar else f" at {self.where(first)}"
+            many = "" if scalar else f" ({counted(count, 'such value')})"
+            texts.append(f"{rule.name}={value:g}{who}{at} {rule.hint(side)}; {rule.advice}{many}")
         return texts
 
     def finish(self, policy: str, size: int) -> None:
