@@ -57,6 +57,13 @@ def _narwhals() -> Any:
     return nw
 
 
+def _eager(data: Any) -> tuple[Any, bool]:
+    """The frame as a narwhals eager frame (a LazyFrame collected: an estimate needs every
+    row), and whether it was lazy."""
+    lazy = _key(data) == ("polars", "LazyFrame")
+    return _narwhals().from_native(data.collect() if lazy else data, eager_only=True), lazy
+
+
 def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
     """The input columns of a frame as pandas, and the function adding a pandas result's
     columns to the frame in its own type.
@@ -68,8 +75,7 @@ def to_pandas(data: Any) -> tuple[pd.DataFrame, Callable[[pd.DataFrame], Any]]:
     from .nomenclature import ACTIVITY_TYPE, lookup, normalise
 
     nw = _narwhals()
-    lazy = _key(data) == ("polars", "LazyFrame")
-    frame = nw.from_native(data.collect() if lazy else data, eager_only=True)
+    frame, lazy = _eager(data)
     backend = nw.get_native_namespace(frame)
     names = [
         c
@@ -108,8 +114,8 @@ def frame_to_pandas(data: Any) -> pd.DataFrame:
     import pandas as pd
 
     nw = _narwhals()
-    native = nw.from_native(data.collect() if _key(data)[1] == "LazyFrame" else data)
-    out = pd.DataFrame(index=range(len(native)))
+    native, _ = _eager(data)
+    out = _empty_pandas(len(native))
     for name in native.columns:
         series = native[name]
         if series.dtype == nw.Datetime:
