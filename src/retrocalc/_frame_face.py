@@ -3,7 +3,6 @@ unit aliases converted, the activity type as gait, and the command line's status
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping
 from numbers import Number
@@ -82,8 +81,7 @@ def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
         try:
             packed = pack({name: value})
         except TypeError as exc:
-            clock = re.search(r"got '[^']*:[^']*'", str(exc)) is not None
-            raise TypeError(f"{exc}{_clock_hint(alias) if clock else ''}") from None
+            raise TypeError(f"{exc}{_clock_hint(alias, value)}") from None
         value = packed.unpack(packed.arrays[name], getattr(value, "name", None))
     try:
         result = convert(alias, value, pace_unit=pace_unit)
@@ -92,10 +90,13 @@ def _converted(alias: str, value: Any, pace_unit: str | None, name: str) -> Any:
     return native(result) if native is not None else result
 
 
-def _clock_hint(alias: str) -> str:
-    """For text under ``pace_min_km`` or ``pace_min_mi`` ("5:00": a clock pace where minutes
-    as a number belong), where such a pace is read."""
+def _clock_hint(alias: str, values: Any) -> str:
+    """For a clock pace ("5:00") among ``values`` under ``pace_min_km`` or ``pace_min_mi``,
+    where minutes as a number belong: where such a pace is read."""
     if alias not in ("pace_min_km", "pace_min_mi"):
+        return ""
+    texts = np.asarray(values, dtype=object).reshape(-1)
+    if not any(isinstance(t, str) and ":" in t for t in texts):  # (on the error path only)
         return ""
     return (
         " (minutes as a number; a pace such as '5:30' goes under the name pace, with "
@@ -132,9 +133,11 @@ def _converted_cells(
         lambda v: isinstance(v, Number) and not isinstance(v, bool | np.bool_), 1, 1
     )
     ok = np.asarray(number(raw[kept]), dtype=bool)
-    for i in kept[~ok]:  # (the cells that are not numbers: a few, worded as pack words them)
-        clock = isinstance(raw[i], str) and ":" in raw[i]
-        why[i] = f"{name} must be numeric; got {raw[i]!r}{_clock_hint(alias) if clock else ''}"
+    for i in kept[~ok]:  # (the cells that are not numbers: a few, each worded by pack)
+        try:
+            pack({name: raw[i : i + 1]})
+        except (TypeError, ValueError) as exc:
+            why[i] = str(exc).removesuffix(" at index 0") + _clock_hint(alias, raw[i])
     good = kept[ok]
     out[good] = np.asarray(convert(alias, raw[good].astype(np.float64), pace_unit=pace_unit))
     return out, why
