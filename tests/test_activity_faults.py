@@ -438,7 +438,7 @@ def test_a_missing_mass_or_labels_of_the_wrong_length_are_errors_naming_them() -
     # ended in numpy's broadcast message
     t = np.arange(61.0)
     frame = pd.DataFrame({"elapsed_s": t, "distance_m": 3.0 * t})
-    with pytest.raises(ValueError, match="mass_kg: expected a body mass > 0 kg, got nan"):
+    with pytest.raises(ValueError, match="mass_kg: expected a body mass in kg above 0, got nan"):
         rc.estimate_activity(frame, mass_kg=math.nan)
     with pytest.raises(ValueError, match=r"direction: expected one label or one per sample \(61\)"):
         rc.estimate_activity(frame, mass_kg=70.0, direction=["backward"] * 3)

@@ -161,5 +161,5 @@ def test_an_impossible_position_is_no_position_not_two_jumps(
 
 @pytest.mark.parametrize("mass", [-70, 0, float("nan"), float("inf")])
 def test_a_mass_that_is_none_is_refused_before_reading(mass: float) -> None:
-    with pytest.raises(ValueError, match=r"mass_kg: expected a body mass > 0 kg"):
+    with pytest.raises(ValueError, match=r"mass_kg: expected a body mass in kg above 0"):
         rc.estimate_activity("no such file.gpx", mass_kg=mass)

@@ -12,6 +12,7 @@ gross energy), with the resting rate that :func:`retrocalc.estimate` used (gross
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import warnings
 from collections.abc import Mapping
@@ -205,10 +206,7 @@ def estimate_activity(
     check_arguments("estimate_activity", {**options, **own})
     if isinstance(gait, str) and gait.strip().lower() == "auto":
         gait = "auto"  # (any spelling: the hysteresis below, not rc.estimate's per-row rule)
-    if isinstance(mass_kg, int | float) and not 0 < mass_kg < math.inf:
-        # one mass for the recording: refused once, before reading (NaN would give NaN per
-        # sample and totals of 0 kcal; -70 was refused "at index 0" of the samples)
-        raise ValueError(f"mass_kg: expected a body mass > 0 kg, got {mass_kg!r}")
+    check_mass(mass_kg)
     if isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):
@@ -419,6 +417,22 @@ def check_arguments(caller: str, given: Mapping[str, Any]) -> None:
     for name in ("direction", "gait"):
         if isinstance(given.get(name), str):
             label_code(Locator(()), name, given[name], LABELS[name][0], 0)
+
+
+def check_mass(mass_kg: Any) -> None:
+    """Refuse a body mass that is not one number above 0 kg, once, before any file is read
+    (NaN would give NaN per sample and totals of 0 kcal; -70 was refused "at index 0" of
+    the samples, once per file in a batch).
+
+    Raises
+    ------
+    ValueError
+        Naming ``mass_kg`` and the value.
+    """
+    if isinstance(mass_kg, bool) or not (
+        isinstance(mass_kg, numbers.Real) and 0 < float(mass_kg) < math.inf
+    ):
+        raise ValueError(f"mass_kg: expected a body mass in kg above 0, got {mass_kg!r}")
 
 
 # estimate_activity's own keywords (the others go on to rc.estimate: _PASSED)

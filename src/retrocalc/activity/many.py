@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
-import math
 import os
 import sys
 import tempfile
@@ -392,7 +391,7 @@ def estimate_activities(
         ``athlete``, ``mass_kg`` and the summary of :func:`retrocalc.estimate_activity`
         (sport, start time, totals...).
     """
-    from .estimate import check_arguments
+    from .estimate import check_arguments, check_mass
 
     check_arguments("estimate_activities", options)  # once, not once per file
     if processes is not None and not (isinstance(processes, int) and processes >= 1):
@@ -407,9 +406,8 @@ def estimate_activities(
         from ..batch.write import check_output
 
         check_output(output)  # before any work: a bad output is found at once
-    if mass_kg is not None and not (isinstance(mass_kg, int | float) and 0 < mass_kg < math.inf):
-        # (checked once here: per file it would be the same error, once per row)
-        raise ValueError(f"mass_kg: expected a body mass in kg above 0, got {mass_kg!r}")
+    if mass_kg is not None:
+        check_mass(mass_kg)  # (once here: per file it would be the same error, once per row)
     folder = None
     if samples_dir is not None:
         folder = os.fspath(samples_dir)
