@@ -726,3 +726,14 @@ def test_a_derived_speed_that_looks_like_another_unit_names_its_columns(tmp_path
         "distance_km"
     )
     assert frame.loc[1, "status"] == "ok"
+
+
+def test_a_derived_speed_from_a_constant_names_the_constant(tmp_path: Path) -> None:
+    src = tmp_path / "a.csv"
+    src.write_text("gait,distance_km\nwalk,1234.5\n")
+    out = tmp_path / "out.csv"
+    rc.estimate_file(src, out, mass_kg=70, duration_s=3723, progress=False)
+    assert pd.read_csv(out).loc[0, "error"] == (
+        "speed_m_s (distance_km / duration_s (constant)) > 10.5 m/s looks like km/h: check "
+        "the unit of distance_km"
+    )  # it said "distance_km / None"

@@ -17,7 +17,7 @@ from ..composition.validate import NOT_FINITE
 from ..engine import RowReasons
 from ..exceptions import RetrocalcWarning
 from ..nomenclature import ALIASES, OUTPUTS
-from .parse import _blank_bad_rows, _inputs_of, _Reasons, load_polars
+from .parse import _blank_bad_rows, _inputs_of, _label, _Reasons, load_polars
 from .personal import calibrate, heart_rate_columns, interval_columns
 from .types import CALIBRATION_COLUMN, Source
 
@@ -111,13 +111,14 @@ def _derived_speed_said(texts: list[str], plan: Mapping[str, Any]) -> list[str]:
     unit (m read as km), which is the column to look at."""
     if "speed_m_s" in plan or not {"distance_m", "duration_s"} <= plan.keys():
         return texts
-    made = f"speed_m_s ({plan['distance_m'].column} / {plan['duration_s'].column})"
+    distance, duration = _label(plan["distance_m"]), _label(plan["duration_s"])
+    made = f"speed_m_s ({distance} / {duration})"
     out = []
     for text in texts:
         if text.startswith("speed_m_s"):
             text = made + text.removeprefix("speed_m_s")
             if "looks like" in text:
-                text += f": check the unit of {plan['distance_m'].column}"
+                text += f": check the unit of {distance}"
         out.append(text)
     return out
 
