@@ -339,12 +339,13 @@ def time_texts(texts: Sequence[Any], notes: list[str] | None = None) -> pd.Datet
     values[:] = texts
     times = pd.DatetimeIndex(pd.to_datetime(values, utc=True, format="ISO8601", errors="coerce"))
     if notes is not None:
-        given = np.array([t is not None and str(t).strip() != "" for t in texts], dtype=bool)
-        unread = np.flatnonzero(given & np.asarray(times.isna()))
-        if unread.size:
+        # (the points without a time only: a text there did not read)
+        nat = np.flatnonzero(np.asarray(times.isna())).tolist()
+        unread = [i for i in nat if texts[i] is not None and str(texts[i]).strip()]
+        if unread:
             notes.append(
                 Fault(
-                    f"{unread.size} time(s) could not be read as ISO 8601 (the first: "
+                    f"{len(unread)} time(s) could not be read as ISO 8601 (the first: "
                     f"{str(texts[unread[0]])[:40]!r}): those points have no time"
                 )
             )
