@@ -53,11 +53,20 @@ def best(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def side_by_side(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """Best time of each, the contenders interleaved so that noise hits them alike."""
+    """Best time of each, the contenders interleaved so that noise hits them alike.
+
+    The order turns by one each round, so that no contender always runs first: the first
+    run after a round's large arrays are freed pays most of the kernel's work of handing
+    the memory back (system time of 0.4-1.4 s against 0.02-0.2 s for the same call in
+    another place, measured on 5 M rows), whoever it is.
+    """
+    names = list(fns)
     times = {k: float("inf") for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
-            times[k] = min(times[k], best(fn, 1))
+    # with repeats, at least one round per contender: each runs once in every place
+    rounds = max(repeat, len(names)) if repeat > 1 else 1
+    for r in range(rounds):
+        for k in names[r % len(names) :] + names[: r % len(names)]:
+            times[k] = min(times[k], best(fns[k], 1))
     return times
 
 
@@ -93,6 +102,11 @@ def arrays(rows: int, repeat: int, sample: int) -> list[Row]:
 
 def _rate(seconds: float, rows: int) -> str:
     return f"{rows / seconds / 1e6:.3g} M rows/s"
+
+
+# the release before the one composition (0.1.0, 3246d59), measured by this suite: issue 9
+# asks for no worse (docs/performance.md, "One composition")
+_NUMBA_BEFORE = {"mixed": 0.90, "running": 0.75}
 
 
 def _arrays(mix: str, rows: int, repeat: int, sample: int) -> list[Row]:
@@ -149,7 +163,7 @@ def _arrays(mix: str, rows: int, repeat: int, sample: int) -> list[Row]:
             "fused numba loop, allocating",
             lib_rate,
             _rate(t["numba"], rows),
-            f"{t['numba'] / t['lib']:.2f}x (>= 0.8x)",
+            f"{t['numba'] / t['lib']:.2f}x (>= {_NUMBA_BEFORE[mix]:.2f}x)",
         ),
         (
             label,
