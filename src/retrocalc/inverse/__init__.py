@@ -118,6 +118,14 @@ _PASSED: tuple[str, ...] = ("load_kg", "terrain_factor", "resting_vo2_ml_kg_min"
 _PASSED += ("sex", "age_years", "height_cm", "rer")  # (the keywords estimate() takes too)
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """A target :func:`equivalent_speed` computed, not a caller's: a model extrapolated
+    downhill can give a negative power, which is no caller's mistake to refuse."""
+
+    value: Any
+
+
 class NoSolutionWarning(RetrocalcWarning):
     """No speed in the model's range reaches the target for some rows (they are NaN)."""
 
@@ -229,43 +237,9 @@ def speed_for(
     >>> round(speed_for(600, quantity="kcal_per_h", mass_kg=70), 3)
     2.089
     """
-    return _speed_for(
-        target,
-        True,
-        quantity=quantity,
-        mass_kg=mass_kg,
-        grade=grade,
-        gait=gait,
-        direction=direction,
-        model=model,
-        duration_s=duration_s,
-        backward_factor=backward_factor,
-        within_range=within_range,
-        max_speed_m_s=max_speed_m_s,
-        full_output=full_output,
-        **options,
-    )
-
-
-def _speed_for(
-    target: Any,
-    user_target: bool,
-    *,
-    quantity: str = "power_gross_w",
-    mass_kg: Any,
-    grade: Any = 0.0,
-    gait: Any = "run",
-    direction: Any = "forward",
-    model: Any = None,
-    duration_s: Any = None,
-    backward_factor: Any = None,
-    within_range: bool = True,
-    max_speed_m_s: float = 10.0,
-    full_output: bool = False,
-    **options: Any,
-) -> Any:
-    """:func:`speed_for`; ``user_target`` False for a target computed by
-    :func:`equivalent_speed` (a model extrapolated downhill can give a negative power)."""
+    user_target = not isinstance(target, _Computed)
+    if not user_target:
+        target = target.value
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}; got {quantity!r}")
     unknown = set(options) - set(_PASSED)
@@ -484,9 +458,8 @@ def equivalent_speed(
         out_of_range="flag",
         **options,
     ).power_gross_w
-    return _speed_for(
-        power,
-        False,
+    return speed_for(
+        _Computed(power),
         quantity="power_gross_w",
         mass_kg=mass_kg,
         grade=to_grade,
