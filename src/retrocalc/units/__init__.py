@@ -23,30 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import convert as _convert
-from .convert import (
-    degrees_to_grade,
-    grade_to_degrees,
-    grade_to_percent,
-    hours_to_s,
-    inches_to_cm,
-    kcal_to_kj,
-    kg_to_lb,
-    kj_to_kcal,
-    km_to_m,
-    kmh_to_m_s,
-    lb_to_kg,
-    m_s_to_kmh,
-    m_s_to_mph,
-    m_to_km,
-    m_to_mi,
-    mi_to_m,
-    minutes_to_s,
-    mph_to_m_s,
-    pace_min_km_to_speed,
-    pace_min_mi_to_speed,
-    percent_to_grade,
-    s_to_minutes,
-)
+from .convert import *  # noqa: F403 (its __all__: the numeric conversions and constants)
 
 if TYPE_CHECKING:
     from .text import _is_plain_number as _is_plain_number
@@ -68,37 +45,13 @@ LB_TO_KG = _convert.LB_TO_KG
 KCAL_TO_KJ = _convert.KCAL_TO_KJ
 
 __all__ = [
-    "KCAL_TO_KJ",
-    "LB_TO_KG",
-    "MILE_M",
-    "degrees_to_grade",
-    "grade_to_degrees",
-    "grade_to_percent",
-    "hours_to_s",
-    "inches_to_cm",
-    "kcal_to_kj",
-    "kg_to_lb",
-    "kj_to_kcal",
-    "km_to_m",
-    "kmh_to_m_s",
-    "lb_to_kg",
-    "m_s_to_kmh",
-    "m_s_to_mph",
-    "m_to_km",
-    "m_to_mi",
-    "mi_to_m",
-    "minutes_to_s",
-    "mph_to_m_s",
-    "pace_min_km_to_speed",
-    "pace_min_mi_to_speed",
     "pace_to_speed",
     "parse_duration_texts",
     "parse_durations",
     "parse_paces",
-    "percent_to_grade",
-    "s_to_minutes",
     "speed_to_pace",
 ]
+__all__ += _convert.__all__  # (the constants and numeric conversions, listed there)
 
 # The names of units.text, imported on first use of any of them: no text is parsed while
 # retrocalc is imported. (The batch and the nomenclature read the two helpers as
