@@ -413,3 +413,49 @@ def test_a_semicolon_file_with_decimal_commas_is_read(tmp_path: Path) -> None:
     # speed = (VO2 - 3.5) / 0.2 m/min
     vo2 = 700 / (80.5 * 60 / 1000 * 5)
     assert frame["speed_m_s_out"][1] == pytest.approx((vo2 - 3.5) / 0.2 / 60, abs=1e-8)
+
+
+def _answers(tmp_path: Path, text: str, *args: str) -> pd.DataFrame:
+    src = tmp_path / "questions.csv"
+    src.write_text(text)
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), *args])
+    assert out.exit_code == 0, out.output
+    return pd.read_csv(io.StringIO(out.stdout), keep_default_na=False)
+
+
+def test_a_question_file_reads_unit_aliases_as_estimate_does(tmp_path: Path) -> None:
+    # ACSM running, 3 m/s (10.8 km/h, 5:33.3/km): net VO2 0.2 x 180 m/min; backward x1.35
+    # gives 48.6, the forward speed of that cost 243 m/min = 4.05 m/s; 5 % up costs
+    # (0.2 + 0.9 x 0.05) x 180 = 44.1, the level speed 220.5 m/min = 3.675 m/s
+    want = [0.2 * 180 * 1.35 / 0.2 / 60, (0.2 + 0.9 * 0.05) * 180 / 0.2 / 60]
+    canonical = "speed_m_s,mass_kg,direction,grade\n3.0,70,backward,0\n3.0,70,forward,0.05\n"
+    aliases = (
+        "Speed_KMH,mass_lb,Direction,grade_pct\n"
+        "10.8,154.32358,backward,0\n10.8,154.32358,forward,5\n"
+    )
+    paces = "pace_min_km,grade_pct,direction\n5.5555556,0,backward\n5.5555556,5,forward\n"
+    for text in (canonical, aliases, paces):
+        got = _answers(tmp_path, text)
+        np.testing.assert_allclose(got["speed_m_s_out"], want, rtol=1e-6)
+        assert list(got["status"]) == ["ok", "ok"]
+
+
+def test_a_question_file_with_two_columns_for_one_input_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "questions.csv"
+    src.write_text("speed_kmh,pace\n10.8,5:00/km\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 1
+    assert "columns 'speed_kmh' and 'pace' both give speed_m_s" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_a_bad_cell_of_an_alias_column_is_named_as_the_file_names_it(tmp_path: Path) -> None:
+    got = _answers(tmp_path, "Speed_KMH\n10.8\nfast\n")
+    assert list(got["status"]) == ["ok", "invalid"]
+    assert got["reason"][1] == "Speed_KMH: 'fast' is not a number"
+    # and a value in the alias's unit that looks like another is said in its column's name
+    src = tmp_path / "questions.csv"
+    src.write_text("mass_lb\n1543\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--target", "600"])
+    assert out.exit_code == 0, out.output
+    assert "mass_lb in row 1 is 699.893 kg" in out.stderr  # 1543 x 0.45359237

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._csv import delimiter_of
 from ..inverse import TARGET_RULE, equivalent_speed, speed_for
+from ..nomenclature import convert
 from ..units import speed_to_pace
 from .text import _DIRECTIONS, _GAITS, _label, _option, _read_paces, _say_units, _write_atomic
 
@@ -44,13 +45,21 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             old = cells[rows]
             cells[rows] = np.where(old == "", texts, old + "; " + texts)
 
+    # the columns of each input: its canonical name or a unit alias (speed_kmh, mass_lb,
+    # grade_pct, duration_min...), matched as `retrocalc estimate` matches them
+    source = _sources(path, frame.columns)
     numbers: dict[str, Any] = {}
     for name in ("target", "speed_m_s", "mass_kg", "grade", "to_grade"):
-        if name in frame.columns:
-            raw = frame[name]
+        if name in source and source[name][1] != "pace":
+            column, alias = source[name]
+            raw = frame[column]
             values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
             wrong = raw.notna().to_numpy() & np.isnan(values)
-            bad_cells(wrong, raw, lambda value, name=name: f"{name}: {value!r} is not a number")
+            bad_cells(
+                wrong, raw, lambda value, column=column: f"{column}: {value!r} is not a number"
+            )
+            if alias is not None:
+                values = np.asarray(convert(alias, values), dtype=float)
             var = INPUTS.get("grade" if name == "to_grade" else name)
             impossible = np.asarray(var.impossible(values), dtype=bool) if var else None
             if name == "target" and (values < TARGET_RULE[1]).any():
@@ -69,8 +78,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 bad_cells(
                     impossible,
                     raw,
-                    lambda value, name=name, var=var: (
-                        f"{name}: {str(value)!r} is impossible: must be {var.bound} "
+                    lambda value, column=column, var=var: (
+                        f"{column}: {str(value)!r} is impossible: must be {var.bound} "
                         f"({var.expected})"
                     ),
                 )
@@ -83,8 +92,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     # column does, and a bad one is solved with it, then said invalid
     for name, choices in (("gait", _GAITS), ("direction", _DIRECTIONS),
                           ("to_direction", _DIRECTIONS)):  # fmt: skip
-        if name in frame.columns:
-            raw = frame[name]
+        if name in source:
+            raw = frame[source[name][0]]
             codes, uniques = pd.factorize(raw)  # (a missing cell: -1)
             read = np.array([_label(name, v, choices) for v in uniques.tolist()] + [-1])
             cell = read[codes]  # -1 missing, -2 not a label the solver takes
@@ -103,11 +112,11 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     def col(name: str, default: Any) -> Any:
         if name in numbers:
             return numbers[name]
-        return frame[name].to_numpy() if name in frame.columns else default
+        return frame[source[name][0]].to_numpy() if name in source else default
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if "target" in frame.columns or given["target"] is not None:
+        if "target" in source or given["target"] is not None:
             result = speed_for(
                 np.broadcast_to(np.asarray(col("target", given["target"]), dtype=float), (n,)),
                 quantity=opts["quantity"],
@@ -120,10 +129,13 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 full_output=True,
             )
         else:
-            if "speed_m_s" in frame.columns:
-                v = numbers["speed_m_s"]
-            elif "pace" in frame.columns:
-                codes, uniques = pd.factorize(frame["pace"])  # (missing: -1)
+            if "speed_m_s" not in source:
+                raise click.ClickException(
+                    f"{path} needs a column target, or a speed: speed_m_s, speed_kmh, "
+                    "speed_mph, pace (5:30/km), pace_min_km or pace_min_mi (or give --target)"
+                )
+            if source["speed_m_s"][1] == "pace":  # text: each distinct pace read once
+                codes, uniques = pd.factorize(frame[source["speed_m_s"][0]])  # (missing: -1)
                 speeds, faults = _read_paces(np.asarray(uniques, dtype=object), opts["unit"])
                 v = np.where(codes >= 0, speeds[codes], np.nan)
                 if faults:
@@ -133,9 +145,7 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                         lambda code: faults[code],
                     )
             else:
-                raise click.ClickException(
-                    f"{path} needs a column target, speed_m_s or pace (or give --target)"
-                )
+                v = numbers["speed_m_s"]
             result = equivalent_speed(
                 v,
                 grade=col("grade", opts["grade"]),
@@ -151,15 +161,14 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
                 full_output=True,
             )
     del caught  # said in the file's columns and the options' names:
-    columns = frame.columns
-    speed_column = next((c for c in ("speed_m_s", "pace") if c in columns), None)
+    asked_speed = "target" not in source and given["target"] is None
     _say_units(
         [
-            *([(speed_column, "speed_m_s", v, speed_column == "speed_m_s")]
-              if "target" not in columns and given["target"] is None and speed_column else []),
+            *([(source["speed_m_s"][0], "speed_m_s", v, source["speed_m_s"][1] is None)]
+              if asked_speed else []),
             *[
-                (name, canonical, col(name, None), True)
-                if name in columns
+                (source[name][0], canonical, numbers[name], source[name][1] is None)
+                if name in source
                 else (_option(option, opts[name]), canonical, opts[name], True)
                 for name, canonical, option in (
                     ("mass_kg", "mass_kg", "--mass-kg"),
@@ -183,3 +192,36 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
     out["status"] = np.where(cells != "", "invalid", status)
     out["reason"] = np.where(cells != "", cells, reason)
     _write_atomic(out, output, path)
+
+
+#: The inputs a question file may give, by the name of their column: the canonical names and
+#: unit aliases of :data:`retrocalc.nomenclature.ALIASES` for speed, mass and grade; the
+#: solver's own names for the rest.
+_READ = ("speed_m_s", "mass_kg", "grade")
+_OWN = ("target", "to_grade", "gait", "direction", "to_direction")
+
+
+def _sources(path: str, columns: Any) -> dict[str, tuple[str, str | None]]:
+    """``{input: (column, alias or None)}`` of a question file, names matched as
+    `retrocalc estimate` matches them (case, blanks and hyphens aside).
+
+    Raises
+    ------
+    click.ClickException
+        Two columns for one input (``speed_kmh`` and ``pace``), naming both.
+    """
+    from ..nomenclature import lookup, normalise
+
+    found: dict[str, tuple[str, str | None]] = {}
+    for column in columns:
+        key = normalise(str(column))
+        named = (key, None) if key in _OWN else lookup(key)
+        if named is None or named[0] not in (*_OWN, *_READ):
+            continue
+        if named[0] in found:
+            raise click.ClickException(
+                f"{path}: columns {found[named[0]][0]!r} and {column!r} both give {named[0]}; "
+                "keep one"
+            )
+        found[named[0]] = (str(column), named[1])
+    return found
