@@ -364,7 +364,8 @@ def read_activity(
     source : str, path, binary file object or bytes
         The file (or its content, e.g. an upload's); its format is recognised from the
         content (the extension is a fallback). Gzip-compressed content (``.fit.gz``,
-        ``.gpx.gz``, ``.tcx.gz``, as in Strava's bulk export) is decompressed first.
+        ``.gpx.gz``, ``.tcx.gz``, as in Strava's bulk export) is decompressed first; a
+        UTF-16 GPX or TCX text (with a byte order mark) is decoded.
     format : {"fit", "gpx", "tcx"}, optional
         Force the format.
 
@@ -416,9 +417,9 @@ def read_activity(
         )
     if not data:
         raise ActivityError(f"{name}: the file is empty")
-    from ._content import format_of, unzipped
+    from ._content import format_of, unzipped, utf8
 
-    data = unzipped(data, name)
+    data = utf8(unzipped(data, name), name)
     kind = format.lower() if format else format_of(data[:512], name)
     if kind == "fit":
         from ._fit import read_fit
