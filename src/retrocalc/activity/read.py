@@ -74,6 +74,11 @@ _SPORTS = {
 }
 
 
+#: How an activity's note starts when its file is a GPX route without times (the estimate's
+#: error then says so).
+UNTIMED_ROUTE = "the file is a GPX route without times"
+
+
 class ActivityError(ValueError):
     """An activity file or stream that cannot be read or estimated; the message names it."""
 
@@ -379,7 +384,8 @@ def read_activity(
     ActivityError
         The file does not exist, is empty, is not an activity, is hostile XML (entities,
         external references), is damaged gzip or expands beyond
-        512 MiB, or holds no track point. The message names the file.
+        512 MiB, or holds no track point (a GPX route's points are read when there is no
+        track point). The message names the file.
 
     Warns
     -----
@@ -448,7 +454,8 @@ def check_times(activity: Activity) -> None:
     elapsed = samples["elapsed_s"].to_numpy(np.float64)
     untimed = int(pd.isna(samples["time"].array).sum()) if activity.format != "fit" else 0
     untimed = untimed or int(np.isnan(elapsed).sum())
-    if untimed:
+    # (a route's own note says it has no time: nothing is interpolated over no time)
+    if untimed and not any(w.startswith(UNTIMED_ROUTE) for w in activity.warnings):
         activity.warnings.append(
             f"{untimed} of {len(samples)} points have no time (times are interpolated "
             "over distance between the timed points when estimating)"

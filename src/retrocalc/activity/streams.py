@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning
 from .pauses import PauseSettings, interval_steps
-from .read import Activity, ActivityError, Fault
+from .read import UNTIMED_ROUTE, Activity, ActivityError, Fault
 
 __all__ = ["EARTH_RADIUS_M", "distance_of", "speed_of", "times_of", "without_jumps"]
 
@@ -184,6 +184,12 @@ def times_of(
     elapsed = s["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
     if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
+        if any(note.startswith(UNTIMED_ROUTE) for note in act.warnings):
+            raise ActivityError(
+                f"{act.source}: {UNTIMED_ROUTE} (a planned course, not a recording): no "
+                "speed, so no energy (record the walk or run, or estimate the route's "
+                "distance at a chosen speed with retrocalc.estimate)"
+            )
         raise ActivityError(
             f"{act.source}: {int(timed.sum())} of {elapsed.size} points have a time and they "
             "span less than 1 s: no speed, so no energy (give the streams' times)"
