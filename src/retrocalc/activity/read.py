@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..exceptions import ActivityWarning
+from ..exceptions import ActivityWarning, UnitWarning
 
 __all__ = ["COLUMNS", "Activity", "ActivityError", "Fault", "read_activity"]
 
@@ -190,7 +190,8 @@ class Activity:
         ----------
         frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
             Columns by the names of :data:`COLUMNS` (any subset); it needs ``time`` or
-            ``elapsed_s`` [s] (numbers or timedeltas), and ``distance_m`` [m],
+            ``elapsed_s`` [s] (numbers or timedeltas; or ``elapsed_ms`` [ms]), and
+            ``distance_m`` [m],
             ``speed_m_s`` [m/s] or positions. A column named as other tools name a stream
             (``distance``, ``altitude``, ``heartrate``, ``distance_km``...) is not read and
             is named in a warning (polars and pyarrow: ``retrocalc[frames]``).
@@ -207,12 +208,19 @@ class Activity:
         -----
         ActivityWarning
             A column not read whose name says it holds a stream.
+        UnitWarning
+            ``elapsed_s`` looks like milliseconds (a sample every ~1,000 s, each far slower
+            than walking); the note is a :class:`Fault`.
         """
-        from ._frame import stream_columns
+        from ._frame import millisecond_note, stream_columns
 
         columns, notes = stream_columns(frame, source, COLUMNS)
         for note in notes:
             warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=2)
+        unit = millisecond_note(columns)
+        if unit is not None:  # a unit mistake: a Fault (a batch row's status is a warning)
+            notes.append(Fault(unit))
+            warnings.warn(f"{source}: {unit}", UnitWarning, stacklevel=2)
         return cls(
             # (the length of a column: a LazyFrame has none of its own)
             samples=make_samples(columns, len(next(iter(columns.values())))),
