@@ -216,6 +216,25 @@ def test_a_timed_gpx_route_estimates_as_its_track(
     assert rows["energy_net_kcal"].iloc[1] == rows["energy_net_kcal"].iloc[0]
 
 
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"shared fixtures not found at {FIXTURES}")
+@pytest.mark.parametrize("name", ["gpxpy-korita-zbevnica.gpx", "runpandas-run.gpx"])
+def test_real_tracks_as_routes_read_the_same_both_ways(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each trk's trksegs become routes (its name, type... left where they were)
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    text = re.sub(r"</?trk>", "", text).replace("<trkseg>", "<rte>").replace("</trkseg>", "</rte>")
+    text = text.replace("<trkpt ", "<rtept ").replace("</trkpt>", "</rtept>")
+    path = tmp_path / name
+    for times in (True, False):
+        path.write_text(text if times else re.sub(r"<time>[^<]*</time>", "", text), "utf-8")
+        act = _same(path, monkeypatch)
+        track = _read(FIXTURES / name, fast=True, monkeypatch=monkeypatch).samples
+        columns = ["latitude_deg", "longitude_deg", "altitude_m"]
+        pd.testing.assert_frame_equal(act.samples[columns], track[columns])
+        assert act.samples["time"].isna().all() != times
+
+
 def test_a_track_wins_over_a_route_in_the_same_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
