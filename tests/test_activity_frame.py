@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import retrocalc as rc
-from retrocalc.activity import Activity, ActivityError
-from retrocalc.exceptions import ActivityWarning
+from retrocalc.activity import Activity, ActivityError, Fault
+from retrocalc.exceptions import ActivityWarning, UnitWarning
 
 N = 601
 
@@ -60,6 +60,7 @@ def test_an_altitude_under_another_name_is_named_not_lost_silently(column: str, 
             "'distance_km' is not read: name it 'distance_m' \\(in m\\)",
         ),
         ({"elapsed_s": "elapsed_time"}, "'elapsed_time' is not read: name it 'elapsed_s'"),
+        ({"elapsed_s": "elapsed_min"}, "'elapsed_min' is not read: name it 'elapsed_s' \\(in s\\)"),
         ({"elapsed_s": "timestamp"}, "'timestamp' is not read: name it 'time'"),
     ],
 )
@@ -163,3 +164,66 @@ def test_an_impossible_position_is_no_position_not_two_jumps(
 def test_a_mass_that_is_none_is_refused_before_reading(mass: float) -> None:
     with pytest.raises(ValueError, match=r"mass_kg: expected a body mass in kg above 0"):
         rc.estimate_activity("no such file.gpx", mass_kg=mass)
+
+
+# --- elapsed_s in milliseconds ----------------------------------------------------------------
+
+
+def walk(speed: float, n: int = 1201, step: float = 1.0, seed: int = 0) -> pd.DataFrame:
+    """A level walk at ``speed`` [m/s], a sample every ``step`` s, GPS distance noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * step
+    d = np.cumsum(np.r_[0.0, speed * step * (1 + rng.normal(0, 0.15, n - 1)).clip(0)])
+    return pd.DataFrame({"elapsed_s": t, "distance_m": d, "altitude_m": 100.0})
+
+
+def _degrees(frame: pd.DataFrame) -> pd.DataFrame:
+    """The distance as positions due east at 46 deg N (a GPS track without a distance)."""
+    lon = 7.0 + np.degrees(frame["distance_m"] / (6_371_008.8 * np.cos(np.radians(46.0))))
+    return frame.drop(columns="distance_m").assign(latitude_deg=46.0, longitude_deg=lon)
+
+
+@pytest.mark.parametrize("positions", [False, True])
+def test_elapsed_in_milliseconds_is_flagged_as_a_unit_mistake(positions: bool) -> None:
+    seconds = walk(1.3)
+    ms = seconds.assign(elapsed_s=1000 * seconds["elapsed_s"])
+    if positions:
+        seconds, ms = _degrees(seconds), _degrees(ms)
+    with pytest.warns(
+        UnitWarning,
+        match=r"elapsed_s looks like milliseconds: a sample every 1000 s \(the median step\)"
+        r", 1\.\d+ m apart: .*far below walking .*; divide it by 1000 or name the column "
+        "elapsed_ms",
+    ):
+        flagged = rc.estimate_activity(ms, mass_kg=70)
+    # read as seconds it is 20 minutes standing for 1,000 times as long: flagged as a fault,
+    # which makes a batch row's status a warning, never ok
+    faults = [w for w in flagged.warnings if isinstance(w, Fault)]
+    assert len(faults) == 1
+    assert faults[0].startswith("elapsed_s looks like milliseconds")
+    # named elapsed_ms, the same column is the walk itself, without a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        right = rc.estimate_activity(ms.rename(columns={"elapsed_s": "elapsed_ms"}), mass_kg=70)
+        want = rc.estimate_activity(seconds, mass_kg=70)
+    assert right.summary["elapsed_s"] == want.summary["elapsed_s"] == 1200
+    assert right.summary["energy_net_kcal"] == pytest.approx(want.summary["energy_net_kcal"])
+    assert flagged.summary["elapsed_s"] == 1000 * 1200
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        walk(0.5),  # a very slow walk, 1 s samples
+        # a walk with three long pauses (no samples for 20 minutes each)
+        walk(1.3).assign(elapsed_s=lambda f: f["elapsed_s"] + 1200 * (f.index // 300)),
+        walk(1.2, n=61, step=300.0),  # a logger writing every 5 minutes
+        walk(0.0, n=61, step=120.0),  # standing, a sample every 2 minutes
+    ],
+    ids=["slow-walk", "long-pauses", "5-min-logger", "standing"],
+)
+def test_genuine_seconds_are_not_flagged_as_milliseconds(frame: pd.DataFrame) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)
+        act = Activity.from_frame(frame)
+    assert not [w for w in act.warnings if "milliseconds" in w]

@@ -10,6 +10,7 @@ random tracks (hypothesis) and on the real fixtures.
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -155,6 +156,103 @@ def test_undeclared_prefixes_are_read_by_both_paths(
     )
 
 
+# --- GPX routes (route planners' exports) ------------------------------------------------
+
+ROUTE = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx:gpx version="1.1" creator="planner" xmlns:gpx="http://www.topografix.com/GPX/1/1">
+<gpx:wpt lat="45.9" lon="6.9"><gpx:ele>1</gpx:ele><gpx:time>2020-01-01T00:00:00Z</gpx:time>
+</gpx:wpt>
+<gpx:rte><gpx:name>Up</gpx:name><gpx:type>hiking</gpx:type>
+  <gpx:rtept lat="46.0" lon="7.000"><gpx:ele>100</gpx:ele><gpx:name>start</gpx:name></gpx:rtept>
+  <gpx:rtept lon="7.001" lat="46.0"><gpx:ele> 110 </gpx:ele></gpx:rtept>
+  <gpx:rtept lat="46.0" lon="7.002"/>
+</gpx:rte>
+<gpx:rte/>
+<gpx:rte><gpx:rtept lat="46.0" lon="7.003"><gpx:ele>130</gpx:ele></gpx:rtept>
+  <gpx:rtept lat="46.0" lon="7.004"><gpx:ele>140</gpx:ele></gpx:rtept></gpx:rte>
+</gpx:gpx>
+"""
+
+
+def test_a_gpx_route_without_times_reads_and_says_why_it_has_no_energy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "planned.gpx"
+    path.write_text(ROUTE, encoding="utf-8")
+    act = _same(path, monkeypatch)  # the fast path and the full parser agree
+    s = act.samples
+    # values read by eye from the document above (not the waypoint's)
+    np.testing.assert_array_equal(s["longitude_deg"], [7.0, 7.001, 7.002, 7.003, 7.004])
+    np.testing.assert_array_equal(s["altitude_m"], [100.0, 110.0, np.nan, 130.0, 140.0])
+    assert s["segment"].tolist() == [0, 0, 0, 1, 1]  # one per route (the empty one: none)
+    assert s["time"].isna().all()
+    assert (act.sport, act.device) == ("hiking", "planner")
+    with pytest.warns(ActivityWarning, match="GPX route without times"):
+        rc.read_activity(path)
+    act = _read(path, fast=True, monkeypatch=monkeypatch)
+    with pytest.raises(rc.activity.ActivityError, match=r"planned\.gpx: .*route without times"):
+        rc.estimate_activity(act, mass_kg=70)
+    table = rc.estimate_activities([path], mass_kg=70, processes=1, progress=False)
+    assert table["status"].tolist() == ["error"]
+    assert "GPX route without times" in table["reason"].iloc[0]
+
+
+def test_a_timed_gpx_route_estimates_as_its_track(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    track = steady(3.0, 300, grade=0.03)
+    track.segment = (track.t > 150).astype(int)
+    path = write_gpx(track, tmp_path / "a.gpx")
+    route = _as_route(path)
+    act = _same(route, monkeypatch)
+    pd.testing.assert_frame_equal(
+        act.samples, _read(path, fast=True, monkeypatch=monkeypatch).samples
+    )
+    assert "the file is a GPX route (<rte>, 301 points): read as the recording's track" in (
+        act.warnings
+    )
+    rows = rc.estimate_activities([path, route], mass_kg=70, processes=1, progress=False)
+    assert rows["status"].tolist() == ["ok", "ok"]
+    assert rows["energy_net_kcal"].iloc[1] == rows["energy_net_kcal"].iloc[0]
+
+
+@pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"shared fixtures not found at {FIXTURES}")
+@pytest.mark.parametrize("name", ["gpxpy-korita-zbevnica.gpx", "runpandas-run.gpx"])
+def test_real_tracks_as_routes_read_the_same_both_ways(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # each trk's trksegs become routes (its name, type... left where they were)
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    text = re.sub(r"</?trk>", "", text).replace("<trkseg>", "<rte>").replace("</trkseg>", "</rte>")
+    text = text.replace("<trkpt ", "<rtept ").replace("</trkpt>", "</rtept>")
+    path = tmp_path / name
+    for times in (True, False):
+        path.write_text(text if times else re.sub(r"<time>[^<]*</time>", "", text), "utf-8")
+        act = _same(path, monkeypatch)
+        track = _read(FIXTURES / name, fast=True, monkeypatch=monkeypatch).samples
+        columns = ["latitude_deg", "longitude_deg", "altitude_m"]
+        pd.testing.assert_frame_equal(act.samples[columns], track[columns])
+        assert act.samples["time"].isna().all() != times
+
+
+def test_a_track_wins_over_a_route_in_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_gpx(steady(3.0, 60), tmp_path / "a.gpx")
+    text = path.read_text(encoding="utf-8")
+    # routes come before tracks in a GPX file
+    rte = ROUTE[ROUTE.index("<gpx:rte>") : ROUTE.rindex("</gpx:rte>") + 10].replace("gpx:", "")
+    both = tmp_path / "both.gpx"
+    both.write_text(text.replace("<trk>", rte + "<trk>"), encoding="utf-8")
+    act = _same(both, monkeypatch)
+    pd.testing.assert_frame_equal(
+        act.samples, _read(path, fast=True, monkeypatch=monkeypatch).samples
+    )
+    assert "the file also holds a GPX route (<rte>, 5 points): not read, its track is" in (
+        act.warnings
+    )
+
+
 def _tcx(laps: list[tuple[str, float, float, list[list[str]]]]) -> str:
     """TCX text: per lap (start, TotalTimeSeconds, DistanceMeters, tracks of point times)."""
     out = []
@@ -209,6 +307,22 @@ def test_tcx_laps_timer_and_elapsed_time(tmp_path: Path, monkeypatch: pytest.Mon
     assert (act.sport, act.device) == ("walking", "Forerunner")
 
 
+def _as_route(path: Path, *, times: bool = True) -> Path:
+    """The GPX track of ``path`` written as a route (what route planners export): each
+    ``trkseg`` a ``rte``, each ``trkpt`` a ``rtept``; its times dropped unless ``times``."""
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("<trk>")
+    sport = rest[: rest.index("</type>") + len("</type>")] if rest.startswith("<type>") else ""
+    body = rest.removeprefix(sport).replace("</trk>", "")
+    body = body.replace("<trkseg>", "<rte>" + sport).replace("</trkseg>", "</rte>")
+    body = body.replace("<trkpt ", "<rtept ").replace("</trkpt>", "</rtept>")
+    if not times:
+        body = re.sub(r"<time>[^<]*</time>", "", body)
+    out = path.with_name(path.stem + "-route.gpx")
+    out.write_text(head + body, encoding="utf-8")
+    return out
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     n=st.integers(1, 40),
@@ -216,9 +330,16 @@ def test_tcx_laps_timer_and_elapsed_time(tmp_path: Path, monkeypatch: pytest.Mon
     prefix=st.sampled_from(["ns3", "gpxtpx"]),
     hr=st.booleans(),
     segments=st.integers(1, 3),
+    route=st.sampled_from([None, "timed", "untimed"]),
 )
 def test_random_gpx_reads_the_same_both_ways(
-    n: int, seed: int, prefix: str, hr: bool, segments: int, tmp_path_factory: Any
+    n: int,
+    seed: int,
+    prefix: str,
+    hr: bool,
+    segments: int,
+    route: str | None,
+    tmp_path_factory: Any,
 ) -> None:
     rng = np.random.default_rng(seed)
     track = steady(2.0 + rng.random(), n)
@@ -226,8 +347,11 @@ def test_random_gpx_reads_the_same_both_ways(
     track.hr = np.round(120 + 20 * rng.random(track.t.size)) if hr else None
     track.segment = np.sort(rng.integers(0, segments, track.t.size))
     path = write_gpx(track, tmp_path_factory.mktemp("gpx") / "r.gpx", prefix=prefix)
+    if route is not None:  # the same points as a route (one rte per trkseg)
+        path = _as_route(path, times=route == "timed")
     with pytest.MonkeyPatch.context() as mp:
         act = _same(path, mp)
+    assert act.samples["time"].isna().all() == (route == "untimed")
     np.testing.assert_allclose(act.samples["altitude_m"], track.z, atol=0.005)
     assert act.samples["segment"].tolist() == list(np.unique(track.segment, return_inverse=True)[1])
 

@@ -15,6 +15,7 @@ worked around; :func:`read` gives the parts of the activity that :mod:`._xml` bu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -58,11 +59,27 @@ NAMES = ("altitude_m", "latitude_deg", "longitude_deg", "distance_m", "speed_m_s
 # codes of the tags that are not point fields (those are 0-6, the columns of NAMES)
 _C_TIME, _C_OPEN, _C_CLOSE, _C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END = range(10, 17)
 _C_TOTAL, _C_TYPE, _C_ACTIVITY, _C_CREATOR, _C_CREATOR_END, _C_NAME, _C_ROOT = range(17, 24)
+# a GPX route's points and routes (read as a track's points and segments when the file has
+# no track point), and a code no one reads
+_C_RTEPT, _C_RTEPT_END, _C_RTE, _C_RTE_END, _C_UNUSED = range(24, 29)
 _STRUCTURE = (_C_SEG, _C_SEG_END, _C_LAP, _C_LAP_END)
-_IS_STRUCTURE = np.zeros(_C_ROOT + 1, dtype=bool)  # by code: the tags _structure reads
+_IS_STRUCTURE = np.zeros(_C_UNUSED + 1, dtype=bool)  # by code: the tags _structure reads
 _IS_STRUCTURE[[*_STRUCTURE, _C_TOTAL, 3]] = True
+# by code: the codes of a GPX route read as a track (its trksegs, without points, unread)
+_ROUTE_AS_TRACK = np.arange(_C_UNUSED + 1, dtype=np.int8)
+_ROUTE_AS_TRACK[[_C_RTEPT, _C_RTEPT_END, _C_RTE, _C_RTE_END]] = (_C_OPEN, _C_CLOSE, _C_SEG,
+                                                                 _C_SEG_END)  # fmt: skip
+_ROUTE_AS_TRACK[[_C_SEG, _C_SEG_END]] = _C_UNUSED
 _TAGS = {
-    "gpx": {"trkpt": _C_OPEN, "trkseg": _C_SEG, "time": _C_TIME, "type": _C_TYPE, "gpx": _C_ROOT},
+    "gpx": {
+        "trkpt": _C_OPEN,
+        "trkseg": _C_SEG,
+        "time": _C_TIME,
+        "type": _C_TYPE,
+        "gpx": _C_ROOT,
+        "rtept": _C_RTEPT,
+        "rte": _C_RTE,
+    },
     "tcx": {
         "Trackpoint": _C_OPEN,
         "Track": _C_SEG,
@@ -75,7 +92,7 @@ _TAGS = {
     },
 }
 _ENDS = {
-    "gpx": {"trkpt": _C_CLOSE, "trkseg": _C_SEG_END},
+    "gpx": {"trkpt": _C_CLOSE, "trkseg": _C_SEG_END, "rtept": _C_RTEPT_END, "rte": _C_RTE_END},
     "tcx": {"Trackpoint": _C_CLOSE, "Track": _C_SEG_END, "Lap": _C_LAP_END,
             "Creator": _C_CREATOR_END},
 }  # fmt: skip
@@ -131,6 +148,9 @@ def read(data: bytes, kind: str) -> Parts | None:
     tags = plain(data, kind)
     if tags is None or (kind == "tcx" and np.count_nonzero(tags.code == _C_ACTIVITY) > 1):
         return None  # (several TCX activities: the full parser reads the first)
+    route: dict[str, Any] = {}
+    if kind == "gpx":
+        tags, route = _route(tags)
     code, selfclosing = tags.code, tags.selfclosing
     opened = code == _C_OPEN
     closed = (code == _C_CLOSE) | (opened & selfclosing)
@@ -164,8 +184,22 @@ def read(data: bytes, kind: str) -> Parts | None:
     if kind == "gpx" and not _lat_lon(tags, np.flatnonzero(opened), table):
         return None
     segments, lap_of, laps = _structure(tags, point, opened, inside, n)
-    meta = _meta(tags, kind)
+    meta = _meta(tags, kind) | route
     return table, time, segments, lap_of, laps, meta, notes
+
+
+def _route(tags: _scan.Tags) -> tuple[_scan.Tags, dict[str, Any]]:
+    """The tags with a GPX route's points and routes as a track's points and segments when
+    the file has route points and no track point, and what the route was (``route_points``,
+    ``route_read``: the meta :func:`._xml._build` words a note from); the tags as they are
+    otherwise (a track wins over a route)."""
+    routed = int(np.count_nonzero(tags.code == _C_RTEPT))
+    if routed == 0:
+        return tags, {}
+    if np.count_nonzero(tags.code == _C_OPEN):
+        return tags, {"route_points": routed, "route_read": False}
+    code = _ROUTE_AS_TRACK[tags.code]
+    return dataclasses.replace(tags, code=code), {"route_points": routed, "route_read": True}
 
 
 def _lat_lon(tags: _scan.Tags, opens: _Array, table: _Array) -> bool:

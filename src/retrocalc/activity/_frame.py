@@ -7,7 +7,8 @@ left out is level ground, a heart rate left out is no heart rate. So a column wh
 one of those spellings (or a known stream with another unit, ``distance_km``) is named in a
 warning with the name it would be read under, or in the error when no stream is usable.
 Numbers are converted as :func:`retrocalc.estimate` converts them (text refused, naming the
-column and row); ``elapsed_s`` may be given as durations (timedelta).
+column and row); ``elapsed_s`` may be given as durations (timedelta), or as ``elapsed_ms``
+[ms]. An ``elapsed_s`` that looks like milliseconds (:func:`millisecond_note`) is flagged.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ import pandas as pd
 
 from .._frames import frame_kind, frame_to_pandas
 
-__all__ = ["stream_columns"]
+__all__ = ["millisecond_note", "stream_columns"]
+
+# an elapsed_s of milliseconds: a median step of this many "seconds" or more...
+_MS_STEP = 100.0
+# ...over which the distance grows slower than this [m/s] (95 % of the steps: a GPS jump
+# aside), ten times below the slowest walk (about 0.5 m/s)...
+_FAR_BELOW_WALKING = 0.05
+# ...while, read as milliseconds, the mean speed [m/s] is that of someone on foot
+_ON_FOOT = (0.3, 12.5)
 
 # other tools' names of the streams -> ours (Strava's streams, fitdecode's record fields,
 # gpxpy, runpandas and heartandsole, and plain words)
@@ -57,8 +66,11 @@ _OTHER_NAMES = {
     "cad": "cadence_rpm",
 }
 # a stream's word with a unit of its own: "distance_km", "altitude_ft", "speed_kmh"
-_STEM = re.compile(r"(distance|altitude|elevation|speed|heart_?rate|cadence|latitude|longitude)_")
+_STEM = re.compile(
+    r"(distance|altitude|elevation|speed|heart_?rate|cadence|latitude|longitude|elapsed)_"
+)
 _STEMS = {
+    "elapsed": "elapsed_s",
     "distance": "distance_m",
     "altitude": "altitude_m",
     "elevation": "altitude_m",
@@ -107,7 +119,7 @@ def _numbers(name: str, column: pd.Series, source: str) -> Any:
     from .._wrap import Locator, pack
     from .read import ActivityError
 
-    if name == "elapsed_s" and column.dtype.kind == "m":
+    if name in ("elapsed_s", "elapsed_ms") and column.dtype.kind == "m":
         return pd.to_timedelta(column).dt.total_seconds().to_numpy(np.float64)
     try:
         values = pack({name: column}).arrays[name]
@@ -159,10 +171,15 @@ def stream_columns(
         frame = frame_to_pandas(frame)
     if not isinstance(frame, pd.DataFrame):
         raise ActivityError(f"{source}: expected a pandas DataFrame, got {type(frame)!r}")
-    unread = _unread(list(frame.columns), read)
+    # elapsed_ms: read as elapsed_s [s] when there is none
+    ms = "elapsed_ms" in frame and "elapsed_s" not in frame
+    unread = _unread(list(frame.columns), (*read, "elapsed_ms") if ms else read)
     hints = f" ({_hints(unread)})" if unread else ""
-    if "time" not in frame and "elapsed_s" not in frame:
-        raise ActivityError(f"{source}: the streams need a 'time' or an 'elapsed_s' column{hints}")
+    if "time" not in frame and "elapsed_s" not in frame and not ms:
+        raise ActivityError(
+            f"{source}: the streams need a 'time' or an 'elapsed_s' [s] (or 'elapsed_ms') "
+            f"column{hints}"
+        )
     if not (
         "distance_m" in frame
         or "speed_m_s" in frame
@@ -178,7 +195,52 @@ def stream_columns(
     for name in read[1:]:
         if name in frame:
             columns[name] = _numbers(name, frame[name], source)
+    if ms:
+        column = frame["elapsed_ms"]
+        values = _numbers("elapsed_ms", column, source)
+        columns["elapsed_s"] = values if column.dtype.kind == "m" else values / 1000.0
     return columns, [_hints({k: v}) for k, v in unread.items()]
+
+
+def millisecond_note(columns: dict[str, Any]) -> str | None:
+    """What is wrong when the streams' ``elapsed_s`` looks like milliseconds, else None.
+
+    Read as seconds, a millisecond clock makes a 1 Hz recording a sample every 1,000 s, each
+    a few metres on: standing still for 1,000 times as long (rest energy only, and nothing
+    looks wrong). Physics tells: a median step of :data:`_MS_STEP` s or more over which
+    the distance (the streams' own, else between positions) grows far slower than any walk
+    at nearly every step, while read as milliseconds the mean speed is one on foot. A slow
+    walk of 1 s samples, or a recording with a few long pauses, has a median step of about
+    a second; a logger writing every few minutes records metres per minute.
+    """
+    elapsed = columns.get("elapsed_s")
+    if elapsed is None:
+        return None
+    distance = columns.get("distance_m")
+    if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
+        lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
+        if lat is None or lon is None:
+            return None
+        from .streams import haversine_distance
+
+        segment = columns.get("segment")
+        segment = np.zeros(lat.size, np.int64) if segment is None else segment.astype(np.int64)
+        distance = haversine_distance(lat, lon, segment)
+    ok = np.isfinite(elapsed) & np.isfinite(distance)
+    dt, dd = np.diff(elapsed[ok]), np.diff(distance[ok])
+    dt, dd = dt[dt > 0], dd[dt > 0]
+    if dt.size < 3 or (step := float(np.median(dt))) < _MS_STEP:
+        return None
+    mean = float(dd.sum() / dt.sum())  # [m/s]
+    low, high = _ON_FOOT
+    if np.percentile(dd / dt, 95) >= _FAR_BELOW_WALKING or not low <= 1000 * mean <= high:
+        return None
+    return (
+        f"elapsed_s looks like milliseconds: a sample every {step:g} s (the median step), "
+        f"{float(np.median(dd)):.3g} m apart: {mean:.2g} m/s on average, far below walking "
+        f"({1000 * mean:.3g} m/s if the steps are milliseconds); divide it by 1000 or name "
+        "the column elapsed_ms"
+    )
 
 
 def _times(times: pd.Series, source: str) -> pd.DatetimeIndex:

@@ -10,6 +10,9 @@ cleared, so memory does not grow with the file's text.
 Both read the same values (tested against each other). Heart rate, cadence and speed are
 matched by local name under any namespace prefix (``ns3:hr``, ``gpxtpx:hr``, TCX
 ``HeartRateBpm/Value``, ``RunCadence``, ``ns3:Speed``).
+A GPX file without track points but with a route (``<rte>``: route planners export one,
+often without times) is read as a track of the route's points, one segment per route; when it
+has both, the track is read and a note says that the route was not.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from . import _fast, _values
 from ._fast import NAMES, POINT_FIELDS
 from ._table import frame
 from .read import (
+    UNTIMED_ROUTE,
     Activity,
     ActivityError,
     Fault,
@@ -104,6 +108,10 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     code: dict[str, int] = {}  # tag -> column, _TIME or _OTHER
     segment = lap = tracks_in_lap = 0
     activities = others = 0  # TCX activities ended; points of the later ones left out
+    # a GPX route's points (rows, times, route of each): the points when there is no track
+    # point (a track wins, and routes come before tracks in a GPX file)
+    route: tuple[list[list[str]], list[str | None], list[int]] = ([], [], [])
+    routes = 0
     try:
         for _event, elem in _iterparse(stream, det):
             tag = elem.tag
@@ -116,7 +124,7 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
                 others += short == "Trackpoint"
                 elem.clear()
                 continue
-            if short == point_tag:
+            if short == point_tag or (short == "rtept" and kind == "gpx"):
                 row = _EMPTY.copy()
                 when = None
                 attrib = elem.attrib
@@ -133,10 +141,19 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
                             row[j] = text
                     elif j == _TIME:
                         when = child.text
-                rows.append(row)
-                times.append(when)
-                segments.append(segment)
-                lap_of.append(lap)
+                if short == "rtept":
+                    route[0].append(row)
+                    route[1].append(when)
+                    route[2].append(routes)
+                else:
+                    rows.append(row)
+                    times.append(when)
+                    segments.append(segment)
+                    lap_of.append(lap)
+                elem.clear()
+            elif short == "rte" and kind == "gpx":
+                if route[2] and route[2][-1] == routes:  # (a route without points: none)
+                    routes += 1
                 elem.clear()
             elif short == segment_tag:
                 # a new GPX trkseg, or a second TCX Track inside one Lap, follows a pause
@@ -166,9 +183,15 @@ def read_xml(stream: IO[bytes], name: str, kind: str) -> Activity:
     except LookupError as exc:  # the declaration names an encoding Python does not know
         raise ActivityError(f"{name}: cannot read the XML ({exc})") from None
     except (det.ParseError, SyntaxError) as exc:
-        if not rows:
+        kept = len(rows) or len(route[0])
+        if not kept:
             raise ActivityError(f"{name}: not well-formed XML ({exc})") from None
-        notes.append(Fault(f"XML ends early ({exc}): kept the {len(rows)} points read before it"))
+        notes.append(Fault(f"XML ends early ({exc}): kept the {kept} points read before it"))
+    if route[0]:
+        meta.update(route_points=len(route[0]), route_read=not rows)
+        if not rows:  # a route alone: its points are the track's, each route a segment
+            rows, times, segments = route
+            lap_of = [0] * len(rows)
     if not rows:
         raise ActivityError(f"{name}: no track points in the {kind.upper()} file")
     if activities > 1:
@@ -228,6 +251,8 @@ def _build(
     elapsed = columns["elapsed_s"] = elapsed_seconds(time)  # (here: the laps use it too)
     columns.update(time=time, segment=np.asarray(segments), lap=np.asarray(lap_of))
     samples = make_samples(columns, len(table), copy=False)  # the arrays are this reader's
+    if meta.get("route_points"):
+        notes.append(_route_note(meta["route_points"], meta["route_read"], time))
     lap_frame = _empty_laps() if not laps else _lap_frame(laps, time, elapsed)
     sport = meta.get("sport")
     return Activity(
@@ -239,6 +264,19 @@ def _build(
         laps=lap_frame,
         warnings=notes,
     )
+
+
+def _route_note(points: int, read: bool, time: pd.DatetimeIndex) -> str:
+    """What the activity's points are when the GPX file holds a route (``<rte>``): route
+    planners export one, often without times."""
+    if not read:
+        return f"the file also holds a GPX route (<rte>, {points} points): not read, its track is"
+    if time.isna().all():
+        return (
+            f"{UNTIMED_ROUTE} (<rte>, {points} points, a planned course): its distance and "
+            "climb are read, but energy needs times (a speed), and a route has none"
+        )
+    return f"the file is a GPX route (<rte>, {points} points): read as the recording's track"
 
 
 def _lap_frame(

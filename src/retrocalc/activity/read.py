@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..exceptions import ActivityWarning
+from ..exceptions import ActivityWarning, UnitWarning
 
 __all__ = ["COLUMNS", "Activity", "ActivityError", "Fault", "read_activity"]
 
@@ -72,6 +72,11 @@ _SPORTS = {
     "biking": "cycling",
     "ride": "cycling",
 }
+
+
+#: How an activity's note starts when its file is a GPX route without times (the estimate's
+#: error then says so).
+UNTIMED_ROUTE = "the file is a GPX route without times"
 
 
 class ActivityError(ValueError):
@@ -185,7 +190,8 @@ class Activity:
         ----------
         frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
             Columns by the names of :data:`COLUMNS` (any subset); it needs ``time`` or
-            ``elapsed_s`` [s] (numbers or timedeltas), and ``distance_m`` [m],
+            ``elapsed_s`` [s] (numbers or timedeltas; or ``elapsed_ms`` [ms]), and
+            ``distance_m`` [m],
             ``speed_m_s`` [m/s] or positions. A column named as other tools name a stream
             (``distance``, ``altitude``, ``heartrate``, ``distance_km``...) is not read and
             is named in a warning (polars and pyarrow: ``retrocalc[frames]``).
@@ -202,12 +208,19 @@ class Activity:
         -----
         ActivityWarning
             A column not read whose name says it holds a stream.
+        UnitWarning
+            ``elapsed_s`` looks like milliseconds (a sample every ~1,000 s, each far slower
+            than walking); the note is a :class:`Fault`.
         """
-        from ._frame import stream_columns
+        from ._frame import millisecond_note, stream_columns
 
         columns, notes = stream_columns(frame, source, COLUMNS)
         for note in notes:
             warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=2)
+        unit = millisecond_note(columns)
+        if unit is not None:  # a unit mistake: a Fault (a batch row's status is a warning)
+            notes.append(Fault(unit))
+            warnings.warn(f"{source}: {unit}", UnitWarning, stacklevel=2)
         return cls(
             # (the length of a column: a LazyFrame has none of its own)
             samples=make_samples(columns, len(next(iter(columns.values())))),
@@ -364,7 +377,8 @@ def read_activity(
     source : str, path, binary file object or bytes
         The file (or its content, e.g. an upload's); its format is recognised from the
         content (the extension is a fallback). Gzip-compressed content (``.fit.gz``,
-        ``.gpx.gz``, ``.tcx.gz``, as in Strava's bulk export) is decompressed first.
+        ``.gpx.gz``, ``.tcx.gz``, as in Strava's bulk export) is decompressed first; a
+        UTF-16 GPX or TCX text (with a byte order mark) is decoded.
     format : {"fit", "gpx", "tcx"}, optional
         Force the format.
 
@@ -378,7 +392,8 @@ def read_activity(
     ActivityError
         The file does not exist, is empty, is not an activity, is hostile XML (entities,
         external references), is damaged gzip or expands beyond
-        512 MiB, or holds no track point. The message names the file.
+        512 MiB, or holds no track point (a GPX route's points are read when there is no
+        track point). The message names the file.
 
     Warns
     -----
@@ -416,9 +431,9 @@ def read_activity(
         )
     if not data:
         raise ActivityError(f"{name}: the file is empty")
-    from ._content import format_of, unzipped
+    from ._content import format_of, unzipped, utf8
 
-    data = unzipped(data, name)
+    data = utf8(unzipped(data, name), name)
     kind = format.lower() if format else format_of(data[:512], name)
     if kind == "fit":
         from ._fit import read_fit
@@ -447,7 +462,8 @@ def check_times(activity: Activity) -> None:
     elapsed = samples["elapsed_s"].to_numpy(np.float64)
     untimed = int(pd.isna(samples["time"].array).sum()) if activity.format != "fit" else 0
     untimed = untimed or int(np.isnan(elapsed).sum())
-    if untimed:
+    # (a route's own note says it has no time: nothing is interpolated over no time)
+    if untimed and not any(w.startswith(UNTIMED_ROUTE) for w in activity.warnings):
         activity.warnings.append(
             f"{untimed} of {len(samples)} points have no time (times are interpolated "
             "over distance between the timed points when estimating)"

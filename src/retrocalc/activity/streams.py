@@ -18,9 +18,16 @@ from numpy.typing import NDArray
 
 from ..exceptions import ActivityWarning
 from .pauses import PauseSettings, interval_steps
-from .read import Activity, ActivityError, Fault
+from .read import UNTIMED_ROUTE, Activity, ActivityError, Fault
 
-__all__ = ["EARTH_RADIUS_M", "distance_of", "speed_of", "times_of", "without_jumps"]
+__all__ = [
+    "EARTH_RADIUS_M",
+    "distance_of",
+    "haversine_distance",
+    "speed_of",
+    "times_of",
+    "without_jumps",
+]
 
 FloatArray = NDArray[np.float64]
 #: Mean Earth radius [m] (IUGG), for the haversine distance.
@@ -28,7 +35,7 @@ EARTH_RADIUS_M = 6_371_008.8
 _SPEED_WINDOW = 5  # intervals in the derived-speed window
 
 
-def _haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.int64]) -> FloatArray:
+def haversine_distance(lat: FloatArray, lon: FloatArray, segment: NDArray[np.int64]) -> FloatArray:
     """Cumulative great-circle distance [m], not counted across segments or missing fixes."""
     ok = np.isfinite(lat) & np.isfinite(lon)
     idx = np.flatnonzero(ok)
@@ -166,7 +173,7 @@ def distance_of(
     lat, lon = _fixes(lat, lon, notes)
     seg = s["segment"].to_numpy(np.int64)
     if (np.isfinite(lat) & np.isfinite(lon)).sum() >= 2:
-        return _fill_gaps(_haversine_distance(lat, lon, seg))
+        return _fill_gaps(haversine_distance(lat, lon, seg))
     speed = s["speed_m_s"].to_numpy(np.float64)
     if np.isfinite(speed).sum() >= 2 and np.isfinite(elapsed).sum() >= 2:
         notes.append("no distance or positions: distance integrated from the device speed")
@@ -184,6 +191,12 @@ def times_of(
     elapsed = s["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
     if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
+        if any(note.startswith(UNTIMED_ROUTE) for note in act.warnings):
+            raise ActivityError(
+                f"{act.source}: {UNTIMED_ROUTE} (a planned course, not a recording): no "
+                "speed, so no energy (record the walk or run, or estimate the route's "
+                "distance at a chosen speed with retrocalc.estimate)"
+            )
         raise ActivityError(
             f"{act.source}: {int(timed.sum())} of {elapsed.size} points have a time and they "
             "span less than 1 s: no speed, so no energy (give the streams' times)"
