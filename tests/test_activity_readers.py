@@ -533,3 +533,25 @@ def test_altered_fit_file_warns_about_its_checksum(tmp_path: Path) -> None:
     altered.write_bytes(bytes(data))
     with pytest.warns(ActivityWarning, match="FIT checksum mismatch"):
         rc.read_activity(altered)
+
+
+def test_a_track_without_any_time_says_so_not_that_times_are_interpolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a route planner's export as a track: "5 of 5 points have no time (times are
+    # interpolated over distance between the timed points...)" spoke of timed points
+    # where there are none
+    text = (
+        '<?xml version="1.0"?><gpx version="1.1" creator="planner" '
+        'xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+        + "".join(f'<trkpt lat="46.0" lon="7.00{i}"><ele>{100 + i}</ele></trkpt>' for i in range(5))
+        + "</trkseg></trk></gpx>"
+    )
+    path = tmp_path / "untimed.gpx"
+    path.write_text(text, encoding="utf-8")
+    act = _same(path, monkeypatch)
+    n = len(act.samples)
+    assert f"none of the {n} points has a time" in " ".join(act.warnings)
+    assert "interpolated" not in " ".join(act.warnings)
+    with pytest.raises(rc.activity.ActivityError, match="no speed, so no energy"):
+        rc.estimate_activity(act, mass_kg=70)

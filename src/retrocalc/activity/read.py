@@ -462,8 +462,13 @@ def check_times(activity: Activity) -> None:
     elapsed = samples["elapsed_s"].to_numpy(np.float64)
     untimed = int(pd.isna(samples["time"].array).sum()) if activity.format != "fit" else 0
     untimed = untimed or int(np.isnan(elapsed).sum())
-    # (a route's own note says it has no time: nothing is interpolated over no time)
-    if untimed and not any(w.startswith(UNTIMED_ROUTE) for w in activity.warnings):
+    route = any(w.startswith(UNTIMED_ROUTE) for w in activity.warnings)  # (it says so)
+    if untimed == len(samples) and not route:
+        activity.warnings.append(
+            f"none of the {len(samples)} points has a time: distance and climb are read, but "
+            "energy needs times (a speed)"
+        )
+    elif untimed and not route:
         activity.warnings.append(
             f"{untimed} of {len(samples)} points have no time (times are interpolated "
             "over distance between the timed points when estimating)"
