@@ -227,3 +227,14 @@ def test_genuine_seconds_are_not_flagged_as_milliseconds(frame: pd.DataFrame) ->
         warnings.simplefilter("error", UnitWarning)
         act = Activity.from_frame(frame)
     assert not [w for w in act.warnings if "milliseconds" in w]
+
+
+def test_a_frame_s_warnings_point_at_the_caller_s_line() -> None:
+    # from_frame warned with stacklevel=2: called by estimate_activity, the warning named
+    # a line of retrocalc's estimate.py, not the caller's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rc.estimate_activity(hill(altitude_m="altitude"), mass_kg=700, gait="run")
+    kinds = {w.category for w in caught}
+    assert {ActivityWarning, UnitWarning} <= kinds
+    assert {w.filename for w in caught} == {__file__}

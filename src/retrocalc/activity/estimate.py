@@ -24,7 +24,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .._frames import frame_kind
-from ..composition.validate import unit_findings
+from ..composition.validate import stacklevel, unit_findings
 from ..exceptions import ActivityWarning, UnitWarning
 from ._energy import call_estimate, from_heart_rate, rest_for_pauses
 from ._table import frame
@@ -221,7 +221,7 @@ def estimate_activity(
             "that of walking or running at the recorded speeds, not of this sport"
         )
         notes.append(text)
-        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=2)
+        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=stacklevel())
     elif off_foot:
         # a multisport file read whole: its ride would be estimated as a run
         text = (
@@ -230,7 +230,7 @@ def estimate_activity(
             "split_sessions() estimates each session with its own sport"
         )
         notes.append(text)
-        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=2)
+        warnings.warn(f"{act.source}: {text}", ActivityWarning, stacklevel=stacklevel())
     grade_settings = grade_settings or GradeSettings()
     pause_settings = pause_settings or PauseSettings()
     n = len(act.samples)
@@ -303,7 +303,7 @@ def estimate_activity(
     person = {"mass_kg": mass_kg, **{k: v for k, v in options.items() if k in _PERSON}}
     for text in unit_findings(person):
         notes.append(Fault(text))
-        warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=2)
+        warnings.warn(f"{act.source}: {text}", UnitWarning, stacklevel=stacklevel())
 
     # one vectorised call for every interval; pauses at rest speed on level ground
     v = np.where(moving, finite(speed), 0.0)
@@ -353,7 +353,7 @@ def estimate_activity(
             f"{act.source}: {share:.1%} of the moving samples lie outside a model's validity "
             "range (estimated anyway, flagged in_range=False)",
             ActivityWarning,
-            stacklevel=2,
+            stacklevel=stacklevel(),
         )
     settings = {
         "mass_kg": mass_kg,

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..composition.validate import stacklevel
 from ..exceptions import ActivityWarning, UnitWarning
 
 __all__ = ["COLUMNS", "Activity", "ActivityError", "Fault", "read_activity"]
@@ -216,11 +217,11 @@ class Activity:
 
         columns, notes = stream_columns(frame, source, COLUMNS)
         for note in notes:
-            warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=2)
+            warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=stacklevel())
         unit = millisecond_note(columns)
         if unit is not None:  # a unit mistake: a Fault (a batch row's status is a warning)
             notes.append(Fault(unit))
-            warnings.warn(f"{source}: {unit}", UnitWarning, stacklevel=2)
+            warnings.warn(f"{source}: {unit}", UnitWarning, stacklevel=stacklevel())
         return cls(
             # (the length of a column: a LazyFrame has none of its own)
             samples=make_samples(columns, len(next(iter(columns.values())))),
@@ -449,7 +450,7 @@ def read_activity(
         raise ActivityError(f"{name}: unknown format {format!r}; expected fit, gpx or tcx")
     check_times(activity)
     for text in activity.warnings:
-        warnings.warn(f"{name}: {text}", ActivityWarning, stacklevel=2)
+        warnings.warn(f"{name}: {text}", ActivityWarning, stacklevel=stacklevel())
     return activity
 
 
