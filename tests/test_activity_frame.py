@@ -238,3 +238,52 @@ def test_a_frame_s_warnings_point_at_the_caller_s_line() -> None:
     kinds = {w.category for w in caught}
     assert {ActivityWarning, UnitWarning} <= kinds
     assert {w.filename for w in caught} == {__file__}
+
+
+def _strava(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The frame as the Strava API's streams response (GET /activities/{id}/streams):
+    ``time`` in seconds from the start, positions as ``latlng`` pairs."""
+    names = {"elapsed_s": "time", "distance_m": "distance", "altitude_m": "altitude"}
+    out: list[dict[str, object]] = [
+        {"type": names[c], "data": frame[c].tolist(), "series_type": "distance",
+         "original_size": len(frame), "resolution": "high"}
+        for c in frame.columns
+    ]  # fmt: skip
+    out.append({"type": "moving", "data": [True] * len(frame)})  # (not a stream we read)
+    return out
+
+
+def test_streams_as_a_mapping_or_as_strava_gives_them_are_the_frame() -> None:
+    frame = hill()
+    want = whole(0.05)  # one bout up the 5 % hill, as the frame's own test
+    listed = _strava(frame)
+    keyed = {s["type"]: {k: v for k, v in s.items() if k != "type"} for s in listed}
+    plain = {c: frame[c].to_numpy() for c in frame.columns}
+    for streams in (listed, keyed, plain):
+        r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+        assert r.summary["energy_net_kcal"] == pytest.approx(want, rel=0.01)
+        assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1))
+
+
+def test_strava_positions_are_latlng_pairs() -> None:
+    # 601 s north at 2.5 m/s: 1 degree of latitude is 111,195 m on the mean Earth radius
+    t = np.arange(N, dtype=float)
+    lat = 46.0 + 2.5 * t / (6_371_008.8 * np.pi / 180)
+    streams = [
+        {"type": "time", "data": t.tolist()},
+        {"type": "latlng", "data": [[a, 7.0] for a in lat]},
+    ]
+    r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
+    assert r.summary["energy_net_kcal"] == pytest.approx(whole(0.0), rel=0.01)
+
+
+def test_streams_of_different_lengths_or_shapes_are_named() -> None:
+    with pytest.raises(ActivityError, match=r"differ in length \(elapsed_s: 3, distance_m: 2\)"):
+        rc.estimate_activity({"elapsed_s": [0, 1, 2], "distance_m": [0, 1]}, mass_kg=70)
+    with pytest.raises(ActivityError, match="stream 1 is not a Strava stream"):
+        rc.estimate_activity([{"type": "time", "data": [0, 1]}, {"data": [0, 1]}], mass_kg=70)
+    with pytest.raises(ActivityError, match="stream 'distance_m' is float"):
+        rc.estimate_activity({"elapsed_s": [0, 1], "distance_m": 5.0}, mass_kg=70)
+    with pytest.raises(TypeError, match=r"many files: retrocalc\.estimate_activities"):
+        rc.estimate_activity(["a.gpx", "b.gpx"], mass_kg=70)

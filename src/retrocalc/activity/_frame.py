@@ -14,6 +14,7 @@ column and row); ``elapsed_s`` may be given as durations (timedelta), or as ``el
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -167,10 +168,15 @@ def stream_columns(
     """
     from .read import ActivityError
 
-    if frame_kind(frame) is not None:
+    if isinstance(frame, (Mapping, list, tuple)):
+        frame = mapping_frame(frame, source)
+    elif frame_kind(frame) is not None:
         frame = frame_to_pandas(frame)
     if not isinstance(frame, pd.DataFrame):
-        raise ActivityError(f"{source}: expected a pandas DataFrame, got {type(frame)!r}")
+        raise ActivityError(
+            f"{source}: expected streams (a DataFrame, or a mapping of stream name to "
+            f"values), got {type(frame)!r}"
+        )
     # elapsed_ms: read as elapsed_s [s] when there is none
     ms = "elapsed_ms" in frame and "elapsed_s" not in frame
     unread = _unread(list(frame.columns), (*read, "elapsed_ms") if ms else read)
@@ -200,6 +206,75 @@ def stream_columns(
         values = _numbers("elapsed_ms", column, source)
         columns["elapsed_s"] = values if column.dtype.kind == "m" else values / 1000.0
     return columns, [_hints({k: v}) for k, v in unread.items()]
+
+
+# Strava's stream types -> ours ("time" is seconds from the start there); the types not
+# listed (moving, grade_smooth, watts, temp) are not streams retrocalc reads
+_STRAVA = {
+    "time": "elapsed_s",
+    "distance": "distance_m",
+    "altitude": "altitude_m",
+    "velocity_smooth": "speed_m_s",
+    "heartrate": "heart_rate_bpm",
+    "cadence": "cadence_rpm",
+}
+_STRAVA_UNREAD = ("moving", "grade_smooth", "watts", "temp")
+
+
+def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
+    """A DataFrame of streams given as a mapping of stream name to values, or as the Strava
+    API gives them: a list of ``{"type": ..., "data": [...]}`` objects, or (``key_by_type``)
+    a mapping of type to such an object.
+
+    Strava's types are read under their meaning there: ``time`` is seconds from the start
+    (``elapsed_s``), ``latlng`` pairs are the positions, ``velocity_smooth`` the speed;
+    ``moving``, ``grade_smooth``, ``watts`` and ``temp`` are not read (the grade comes from
+    the altitude, filtered as for a recording).
+
+    Raises
+    ------
+    ActivityError
+        Streams of different lengths (each named with its length), a stream that is not a
+        sequence of values, an object without ``type`` or ``data``.
+    """
+    from .read import ActivityError
+
+    strava = isinstance(streams, (list, tuple)) or (
+        bool(streams) and all(isinstance(v, Mapping) for v in streams.values())
+    )
+    named: dict[str, Any] = {}
+    if not strava:
+        named = dict(streams)
+    else:
+        items = streams if isinstance(streams, (list, tuple)) else [
+            {"type": k, **v} for k, v in streams.items()
+        ]  # fmt: skip
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping) or "type" not in item or "data" not in item:
+                raise ActivityError(
+                    f"{source}: stream {i} is not a Strava stream (an object with 'type' "
+                    "and 'data')"
+                )
+            kind, data = str(item["type"]), item["data"]
+            if kind == "latlng":
+                pairs = np.asarray(data, dtype=np.float64).reshape(-1, 2)
+                named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
+            elif kind not in _STRAVA_UNREAD:
+                named[_STRAVA.get(kind, kind)] = data
+    lengths = {}
+    for name, values in named.items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise ActivityError(
+                f"{source}: stream {name!r} is {type(values).__name__}, not a sequence of values"
+            )
+        lengths[name] = len(values)
+    if len(set(lengths.values())) > 1:
+        said = ", ".join(f"{k}: {n}" for k, n in lengths.items())
+        raise ActivityError(f"{source}: the streams differ in length ({said})")
+    # (a Series' own index is not the samples' order: its values, as a list's)
+    return pd.DataFrame(
+        {k: v.to_numpy() if isinstance(v, pd.Series) else v for k, v in named.items()}
+    )
 
 
 def millisecond_note(columns: dict[str, Any]) -> str | None:

@@ -126,7 +126,15 @@ def _timer_events(act: Activity) -> tuple[FloatArray, NDArray[np.bool_]] | None:
 
 
 def estimate_activity(
-    activity: Activity | pd.DataFrame | str | os.PathLike[str] | IO[bytes] | bytes | bytearray,
+    activity: Activity
+    | pd.DataFrame
+    | Mapping[str, Any]
+    | list[Mapping[str, Any]]
+    | str
+    | os.PathLike[str]
+    | IO[bytes]
+    | bytes
+    | bytearray,
     *,
     mass_kg: float,
     direction: str | Any = "forward",
@@ -142,11 +150,13 @@ def estimate_activity(
 
     Parameters
     ----------
-    activity : Activity, DataFrame, path, binary file object or bytes
+    activity : Activity, DataFrame, mapping, list, path, binary file object or bytes
         A recording (:func:`retrocalc.read_activity`), a file (or its content) to read,
-        or a pandas or polars DataFrame or pyarrow Table of streams (``time`` or
+        or streams: a pandas or polars DataFrame or pyarrow Table (``time`` or
         ``elapsed_s`` [s], ``distance_m`` [m], ``altitude_m`` [m], optional ``speed_m_s``
-        [m/s], ``heart_rate_bpm``... see :meth:`Activity.from_frame`).
+        [m/s], ``heart_rate_bpm``... see :meth:`Activity.from_frame`), a mapping of those
+        names to values, or the Strava API's streams as they come (a list of
+        ``{"type", "data"}`` objects, or keyed by type).
     mass_kg : float [kg]
         Body mass.
     direction : {"forward", "backward"} or array_like of them per sample
@@ -207,10 +217,14 @@ def estimate_activity(
     if isinstance(gait, str) and gait.strip().lower() == "auto":
         gait = "auto"  # (any spelling: the hysteresis below, not rc.estimate's per-row rule)
     check_mass(mass_kg)
-    if isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
+    if isinstance(activity, Mapping) or (
+        isinstance(activity, (list, tuple)) and activity and isinstance(activity[0], Mapping)
+    ):  # streams by name, or as Strava's API gives them
+        activity = Activity.from_frame(activity, source="<streams>")
+    elif isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):
-        activity = read_activity(activity)
+        activity = read_activity(activity)  # type: ignore[arg-type]  # (a list: said there)
     act = activity
     notes = list(act.warnings)
     off_foot = not_on_foot(act)

@@ -185,15 +185,17 @@ class Activity:
     def from_frame(
         cls, frame: Any, *, sport: str | None = None, source: str = "<DataFrame>"
     ) -> Activity:
-        """An activity from a DataFrame of streams.
+        """An activity from streams: a DataFrame, a mapping, or the Strava API's streams.
 
         Parameters
         ----------
-        frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
-            Columns by the names of :data:`COLUMNS` (any subset); it needs ``time`` or
-            ``elapsed_s`` [s] (numbers or timedeltas; or ``elapsed_ms`` [ms]), and
-            ``distance_m`` [m],
-            ``speed_m_s`` [m/s] or positions. A column named as other tools name a stream
+        frame : pandas.DataFrame, polars.DataFrame, pyarrow.Table, mapping or list
+            Columns by the names of :data:`COLUMNS` (any subset), or a mapping of those names
+            to values, or the Strava API's streams as they come (a list of ``{"type": ...,
+            "data": [...]}`` objects, or keyed by type: ``time`` is seconds from the start
+            there, ``latlng`` the positions). It needs ``time`` or ``elapsed_s`` [s] (numbers
+            or timedeltas; or ``elapsed_ms`` [ms]), and ``distance_m`` [m], ``speed_m_s``
+            [m/s] or positions. A column named as other tools name a stream
             (``distance``, ``altitude``, ``heartrate``, ``distance_km``...) is not read and
             is named in a warning (polars and pyarrow: ``retrocalc[frames]``).
         sport : str, optional
@@ -426,9 +428,11 @@ def read_activity(
             )
         data = read
     else:
+        many = isinstance(source, (list, tuple))
         raise TypeError(
             "read_activity: expected a path, a binary file object or bytes, got "
             f"{type(source).__name__}"
+            + (" (many files: retrocalc.estimate_activities)" if many else "")
         )
     if not data:
         raise ActivityError(f"{name}: the file is empty")
