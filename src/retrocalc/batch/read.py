@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .._csv import blank_lines_before_header, delimiter_of
+from .stdin import StdinInput, is_stdin, local_path
 from .types import _PARQUET_BATCH_ROWS, _READ_BYTES, VARIABLES, BatchError
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 
 def is_parquet(path: str) -> bool:
+    if is_stdin(path):
+        return bool(path.parquet)  # by its magic bytes
     return path.lower().endswith((".parquet", ".pq"))
 
 
@@ -27,6 +30,9 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
     """
     import pyarrow as pa
 
+    if is_stdin(path):
+        yield path.stream, path.stream
+        return
     with pa.OSFile(path, "r") as raw:
         if path.lower().endswith(".gz"):
             with pa.CompressedInputStream(raw, "gzip") as stream:
@@ -40,7 +46,14 @@ _MAX_READ_BYTES = 1 << 30  # a CSV field or header larger than this is refused
 
 def delimiter(path: str) -> str:
     """The CSV's field delimiter (:func:`retrocalc._csv.delimiter_of`); ``,`` for Parquet."""
-    return "," if is_parquet(path) else delimiter_of(path)
+    if is_parquet(path):
+        return ","
+    return path.delimiter if is_stdin(path) else delimiter_of(path)
+
+
+def _blank_lines(path: str) -> int:
+    """Blank lines before a CSV's header (:func:`retrocalc._csv.blank_lines_before_header`)."""
+    return path.blank if is_stdin(path) else blank_lines_before_header(path)
 
 
 def _parse_options(path: str) -> Any:
@@ -106,14 +119,18 @@ def _header(path: str) -> list[str]:
         import pyarrow.parquet as pq
 
         try:
-            names = list(pq.read_schema(path).names)
+            names = list(pq.read_schema(local_path(path)).names)
         except (pa.ArrowException, OSError) as exc:
             if isinstance(exc, IsADirectoryError | PermissionError):
                 raise _read_error(path, exc) from None
+            if is_stdin(path):  # known as Parquet by its first bytes: cut short
+                raise BatchError(f"{path}: a truncated or corrupt Parquet file ({exc})") from None
             raise BatchError(
                 f"{path}: not a Parquet file, or a corrupt one ({exc}); a CSV file must be "
                 "named .csv or .csv.gz"
             ) from None
+    elif is_stdin(path):
+        names = _stdin_header(path)
     else:
         names = _csv_header(path)
     seen: set[str] = set()
@@ -135,9 +152,7 @@ def _csv_header(path: str) -> list[str]:
             with _csv_stream(path) as (stream, _):
                 reader = pacsv.open_csv(
                     stream,
-                    read_options=pacsv.ReadOptions(
-                        block_size=block, skip_rows=blank_lines_before_header(path)
-                    ),
+                    read_options=pacsv.ReadOptions(block_size=block, skip_rows=_blank_lines(path)),
                     parse_options=_parse_options(path),
                     convert_options=pacsv.ConvertOptions(
                         column_types={}, strings_can_be_null=False
@@ -157,6 +172,34 @@ def _csv_header(path: str) -> list[str]:
             if "Empty CSV" in text:
                 raise BatchError(f"{path}: the file is empty (not even a header row)") from None
             raise _read_error(path, exc) from None
+
+
+def _stdin_header(path: StdinInput) -> list[str]:
+    """The header of CSV on standard input, read from its first lines (held by ``path``)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    head = path.head
+    if path.at_end:
+        head = head if head.endswith(b"\n") or not head.strip() else head + b"\n"
+    else:
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only
+        if not head.strip():
+            raise BatchError(f"{path}: no header line in its first {len(path.head) >> 20} MiB")
+    try:
+        reader = pacsv.open_csv(
+            pa.BufferReader(head),
+            read_options=pacsv.ReadOptions(
+                block_size=max(len(head), 1 << 16), skip_rows=_blank_lines(path)
+            ),
+            parse_options=_parse_options(path),
+            convert_options=pacsv.ConvertOptions(column_types={}, strings_can_be_null=False),
+        )
+        return list(reader.schema.names)
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+        if "Empty CSV" in str(exc):
+            raise BatchError(f"{path}: standard input is empty (not even a header row)") from None
+        raise _read_error(path, exc) from None
 
 
 def _size_at_least(path: str, size: int) -> bool:
@@ -251,7 +294,7 @@ def unified_schema(paths: Sequence[str], headers: Sequence[Sequence[str]]) -> An
     per_file = []
     for path, header in zip(paths, headers, strict=True):
         if is_parquet(path):
-            schema = pq.read_schema(path)
+            schema = pq.read_schema(local_path(path))
             types = [_decoded(schema.field(i).type) for i in range(len(schema))]
         else:
             types = [pa.string()] * len(header)
@@ -317,8 +360,8 @@ def _blocks(
         import pyarrow.parquet as pq
 
         try:
-            file = pq.ParquetFile(path)
-            size = os.path.getsize(path)
+            file = pq.ParquetFile(local_path(path))
+            size = os.path.getsize(local_path(path))
             rows = max(file.metadata.num_rows, 1)
             for batch in file.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
                 progress(int(size * batch.num_rows / rows))
@@ -337,6 +380,12 @@ def _blocks(
         except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
             if "Empty CSV" in str(exc) and done_rows == 0:
                 return  # a header without a final newline and no rows (checked by _header)
+            if "straddling" in str(exc) and is_stdin(path):  # it cannot be read again
+                raise BatchError(
+                    f"{path}: a row is longer than {read_bytes >> 20} MiB, the block standard "
+                    "input is read in; give the input as a file, which is read again with "
+                    "larger blocks"
+                ) from None
             if "straddling" in str(exc) and read_bytes < _MAX_READ_BYTES:
                 # a field larger than the read block: read again from the first row not
                 # yet given out, with larger blocks
@@ -362,7 +411,7 @@ def _csv_blocks(
             read_options=pacsv.ReadOptions(
                 block_size=read_bytes,
                 use_threads=False,
-                skip_rows=blank_lines_before_header(path),
+                skip_rows=_blank_lines(path),
                 skip_rows_after_names=skip,
             ),
             parse_options=_parse_options(path),
