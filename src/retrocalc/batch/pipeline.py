@@ -275,12 +275,12 @@ def estimate_file(
         # options are checked once, up front: a bad one is a usage error, not bad rows
         options = run_options(rmr_equation, backward_factor, out_of_range, interval, calibration)
         check_result_names(headers[0], result_names(headers[0], plans[0], options), paths[0])
-        schema = unified_schema(paths, headers)
-        for path in paths:
+        for path in paths:  # first: a column no file may have is named as such
             if is_parquet(path):
                 import pyarrow.parquet as pq
 
                 check_types(path, pq.read_schema(local_path(path)), plans[0])
+        schema = unified_schema(paths, headers)
         if kind != "parquet":
             check_csv_output(schema)
         summary = BatchSummary(

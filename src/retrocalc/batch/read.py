@@ -238,7 +238,8 @@ def check_types(path: str, schema: Any, plan: Mapping[str, Any]) -> None:
 
     Numbers come from numeric or text columns (and durations from Arrow durations); a
     boolean speed or a timestamp duration would be silently reinterpreted (as 1/0 m/s, as
-    epoch milliseconds), so they are refused, naming the column and its type.
+    epoch milliseconds), so they are refused, naming the file, the column, what the input
+    expects and the type the file was written with (:func:`written_types`).
     """
     import pyarrow as pa
 
@@ -254,28 +255,74 @@ def check_types(path: str, schema: Any, plan: Mapping[str, Any]) -> None:
             pa.types.is_string(kind)
             or pa.types.is_large_string(kind)
             or pa.types.is_null(kind)
-            or (
-                numeric
-                and (
-                    pa.types.is_integer(kind)
-                    or pa.types.is_floating(kind)
-                    or pa.types.is_decimal(kind)
-                )
-            )
+            or (numeric and _is_number(kind))
             or (canonical == "duration_s" and pa.types.is_duration(kind))
         )
         if not ok:
-            expected = (
-                "numbers or text (or an Arrow duration)"
-                if canonical == "duration_s"
-                else "numbers or text"
-                if numeric
-                else "text"
+            alias = getattr(source, "alias", None)
+            kind = _decoded(written_types(path).get(column, kind))
+            family = str(kind).split("[")[0].rstrip("0123456789")  # timestamp, date32...
+            meaning = f" ({_MEANINGS[family]})" if family in _MEANINGS else ""
+            hint = (
+                "; a duration is the time between two points (end - start)"
+                if canonical == "duration_s" and family in ("timestamp", "date", "time")
+                else ""
             )
+            name = alias or canonical
             raise BatchError(
-                f"{path}: column {column!r} ({canonical}) has type {kind}, which cannot mean "
-                f"{canonical}; expected {expected}"
+                f"{path}: column {column!r}{f' ({name})' if name != column else ''}: expected "
+                f"{_expected(canonical, alias)}; the file has {kind}{meaning}{hint}"
             )
+
+
+# what an Arrow type that cannot be an input's value means, for its message
+_MEANINGS = {
+    "timestamp": "a point in time",
+    "date": "a calendar date",
+    "time": "a time of day",
+    "bool": "true or false",
+}
+_UNIT_WORDS = {"s": "seconds", "min": "minutes", "h": "hours", "year": "years"}
+
+
+def _expected(canonical: str, alias: str | None) -> str:
+    """What a column of an input (read in ``alias``'s unit) may hold, in words."""
+    from ..nomenclature import ALIASES
+
+    unit = ALIASES[alias].unit if alias else VARIABLES[canonical].unit
+    if VARIABLES[canonical].dtype != "float":
+        return "text"
+    if unit == "text":  # pace, duration
+        if canonical == "speed_m_s":
+            return "text such as 5:30/km"
+        return "text such as 1:02:03, or an Arrow duration"
+    number = (
+        f"a number of {_UNIT_WORDS[unit]}"
+        if unit in _UNIT_WORDS
+        else f"a number in {unit}"
+        if unit not in ("", "1")
+        else "a number"
+    )
+    if canonical == "duration_s":
+        return f"{number} (or text holding one), or an Arrow duration"
+    return f"{number} (or text holding one)"
+
+
+def written_types(path: str) -> dict[str, Any]:
+    """A Parquet file's column types as its writer gave them: pyarrow (pandas) keeps the
+    writer's Arrow schema in the file (ARROW:schema), and Parquet itself has no such type as
+    timestamp[s] (stored, and read back, as timestamp[ms]); {} without that schema."""
+    import base64
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        stored = (pq.read_metadata(local_path(path)).metadata or {})[b"ARROW:schema"]
+        schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(stored)))
+    except (KeyError, ValueError, pa.ArrowException, OSError):
+        return {}
+    return {field.name: field.type for field in schema}
 
 
 def unified_schema(paths: Sequence[str], headers: Sequence[Sequence[str]]) -> Any:
@@ -309,7 +356,10 @@ def unified_schema(paths: Sequence[str], headers: Sequence[Sequence[str]]) -> An
         elif all(pa.types.is_string(k) or pa.types.is_large_string(k) for k in kinds):
             kind = pa.large_string()
         else:
-            found = ", ".join(f"{p}: {types[i]}" for p, types in per_file)
+            found = ", ".join(
+                f"{p}: {written_types(p).get(name, types[i]) if is_parquet(p) else types[i]}"
+                for p, types in per_file
+            )
             raise BatchError(
                 f"column {name!r} has types that cannot be combined across the inputs "
                 f"({found}); convert the files to one type"
