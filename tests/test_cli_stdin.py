@@ -171,3 +171,18 @@ def test_rows_stream_through_a_pipe_before_it_closes() -> None:
             reader.join(timeout=30)
     assert proc.returncode == 0
     assert len(got) == 1 + 200_010
+
+
+def test_a_truncated_gzip_on_stdin_is_an_error_not_a_bug_report(tmp_path: Path) -> None:
+    text = "speed_kmh,mass_kg,duration_min\n" + "".join(
+        f"{8 + i % 70 / 10},{60 + i % 30},{i % 90 + 1}\n" for i in range(100_000)
+    )
+    packed = gzip.compress(text.encode())
+    out = tmp_path / "out.csv"
+    result = run("estimate", "-", "-o", str(out), stdin=packed[: len(packed) // 2])
+    assert result.exit_code == 2, result.output
+    assert "Error: <stdin>: the gzip stream is corrupt or truncated" in result.stderr
+    assert not out.exists()
+    garbage = run("estimate", "-", "-o", str(out), stdin=b"\x1f\x8bnot gzip at all")
+    assert garbage.exit_code == 2
+    assert "Error: <stdin>: the gzip stream is corrupt or truncated" in garbage.stderr

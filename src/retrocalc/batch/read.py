@@ -27,6 +27,9 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
 
     Native files, not a Python file object wrapped by pyarrow: through a Python object the
     reader buffers far ahead (memory grew with the file). ``raw.tell()`` is the progress.
+    Standard input is the exception (it cannot be opened natively with its first lines
+    already read): its Python stream, read with ``use_threads=False``, kept peak memory flat
+    (about 400 MiB with 8 MiB blocks for 30 MB and for 90 MB piped in, as for the file).
     """
     import pyarrow as pa
 

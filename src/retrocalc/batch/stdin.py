@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TypeGuard
 
@@ -64,6 +65,22 @@ class _Prefixed:
 
     def close(self) -> None:
         self.closed = True  # standard input itself stays open (it is not ours)
+
+
+class _Gunzipped:
+    """A gzip stream whose damage is a :class:`BatchError` naming standard input: raised
+    inside pyarrow's reader it reaches the caller as it is (an EOFError was a bug report)."""
+
+    def __init__(self, stream: gzip.GzipFile) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BatchError(
+                f"{STDIN_NAME}: the gzip stream is corrupt or truncated ({exc})"
+            ) from None
 
 
 class StdinInput(str):
@@ -134,11 +151,8 @@ def open_stdin(stdin: Any = None) -> StdinInput:
         return source
     raw: Any = _Prefixed(magic, stdin)
     if magic.startswith(_GZIP_MAGIC):
-        raw = gzip.GzipFile(fileobj=raw, mode="rb")
-    try:
-        head, source.at_end = _head(raw)
-    except (OSError, EOFError) as exc:
-        raise BatchError(f"{STDIN_NAME}: the gzip stream is corrupt or truncated ({exc})") from None
+        raw = _Gunzipped(gzip.GzipFile(fileobj=raw, mode="rb"))
+    head, source.at_end = _head(raw)
     source.head = head
     source.stream = _Prefixed(head, raw)
     source.delimiter, source.blank = _layout(head)
