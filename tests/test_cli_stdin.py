@@ -186,3 +186,18 @@ def test_a_truncated_gzip_on_stdin_is_an_error_not_a_bug_report(tmp_path: Path) 
     garbage = run("estimate", "-", "-o", str(out), stdin=b"\x1f\x8bnot gzip at all")
     assert garbage.exit_code == 2
     assert "Error: <stdin>: the gzip stream is corrupt or truncated" in garbage.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\nspeed_kmh,mass_kg,duration_min\r\n10,70,30\r\n\r\n11,70,30",  # blank lines, CRLF
+        "\ufeffspeed_kmh,mass_kg,duration_min\n10,70,30\n",  # a byte-order mark
+        "speed_kmh\tmass_kg\tduration_min\n10\t70\t30\n",  # tabs
+        "speed_kmh,mass_kg,duration_min",  # a header alone, without a final newline
+    ],
+)
+def test_stdin_is_read_by_the_rules_a_file_is_read_by(tmp_path: Path, text: str) -> None:
+    result = run("estimate", "-", "-o", "-", "-q", stdin=text.encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout == by_file(tmp_path, text)

@@ -23,7 +23,7 @@ from typing import IO, Any, TypeGuard
 from .._csv import blank_lines_before_header, delimiter_of
 from .types import BatchError
 
-__all__ = ["STDIN_NAME", "StdinInput", "is_stdin", "open_stdin", "released"]
+__all__ = ["STDIN_NAME", "StdinInput", "is_stdin", "local_path", "open_stdin", "released"]
 
 #: How standard input is named in messages and in the summary.
 STDIN_NAME = "<stdin>"
