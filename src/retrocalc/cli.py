@@ -279,6 +279,9 @@ def estimate(
 ) -> None:
     """Estimate the energy of every row of workout files (CSV, CSV.gz or Parquet).
 
+    An INPUT of - reads standard input (cat runs.csv | retrocalc estimate - -o out.csv):
+    CSV is streamed, Parquet buffered to a temporary file first.
+
     Writes every input column unchanged and in order, then the results, a status
     (ok / out_of_range / error) and the reason; one output row per input row, in order.
     Inputs are found by name (speed_m_s, speed_kmh, pace, mass_lb, duration_min...),

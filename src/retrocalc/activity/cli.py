@@ -5,12 +5,15 @@ from __future__ import annotations
 import signal
 import sys
 from types import FrameType
+from typing import Any
 
 import click
 import pandas as pd
 
 from .._cli_checks import number
-from .many import estimate_activities
+from ..composition.plausible import UNIT_LIMITS
+from ..units import lb_to_kg
+from .many import estimate_activities, write_table
 
 __all__ = ["activity"]
 
@@ -42,6 +45,13 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     callback=number("a body mass in kg above 0", low=0.0, low_open=True),
     default=None,
     help="Body mass [kg] for every activity.",
+)
+@click.option(
+    "--mass-lb",
+    type=float,
+    callback=number("a body mass in lb above 0", low=0.0, low_open=True),
+    default=None,
+    help="Body mass [lb] for every activity (instead of --mass-kg).",
 )
 @click.option(
     "--athletes",
@@ -79,6 +89,7 @@ def activity(
     samples_dir: str | None,
     example: bool,
     mass_kg: float | None,
+    mass_lb: float | None,
     athletes: str | None,
     athlete: str | None,
     direction: str,
@@ -101,6 +112,10 @@ def activity(
     marked status=warning (without energy when it cannot be estimated: a pool swim). Outputs
     are written atomically. Exit status 1 when any file failed.
     """  # fmt: skip
+    if mass_kg is not None and mass_lb is not None:
+        raise click.UsageError("give --mass-kg or --mass-lb, not both")
+    if mass_lb is not None:
+        mass_kg = float(lb_to_kg(mass_lb))
     if example:
         from ..data import example_path
 
@@ -112,15 +127,20 @@ def activity(
     if output is None:
         raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
     if mass_kg is None and athletes is None:
-        raise click.UsageError("give --mass-kg or --athletes")
+        raise click.UsageError("give --mass-kg or --athletes (or --mass-lb for pounds)")
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        from ..batch.write import check_output
+
+        check_output(output)  # before any work (the table is written here, once reworded)
         table = estimate_activities(
-            list(inputs), output, mass_kg=mass_kg, athletes=athletes, athlete=athlete,
+            list(inputs), None, mass_kg=mass_kg, athletes=athletes, athlete=athlete,
             samples_dir=samples_dir, processes=processes, engine=engine,  # type: ignore[arg-type]
             scheduler=scheduler, progress=False if quiet else None,
             direction=direction, gait=gait, grade=grade,
         )  # fmt: skip
+        _reword_advice(table, _mass_advice(mass_lb, athletes))
+        write_table(table, output)
     except (FileNotFoundError, ValueError, ImportError) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
@@ -143,3 +163,31 @@ def activity(
             click.echo(f"  {where}: {status}: {reason}", err=True)
     if failed:
         sys.exit(1)
+
+
+# the library's advice for an implausible body mass names its keyword and column mass_lb; on
+# the command line the mass comes from an option or the athletes table
+_LIBRARY_MASS_ADVICE = next(r.advice for r in UNIT_LIMITS if r.name == "mass_kg")
+
+
+def _mass_advice(mass_lb: float | None, athletes: str | None) -> str:
+    """How a command-line user gives a body mass in the right unit."""
+    if athletes is not None:
+        return (
+            "the athletes table's mass_kg and --mass-kg are in kg (1 lb = 0.45359237 kg); "
+            "--mass-lb takes pounds"
+        )
+    if mass_lb is not None:
+        return f"it came from --mass-lb {mass_lb:g}: check that value (--mass-lb takes pounds)"
+    return "--mass-kg is in kg: give a mass in pounds with --mass-lb"
+
+
+def _reword_advice(table: pd.DataFrame, advice: str) -> None:
+    """Name the command's options, not the library's keywords, in the table's reasons."""
+
+    def reword(text: Any) -> Any:
+        return text.replace(_LIBRARY_MASS_ADVICE, advice) if isinstance(text, str) else text
+
+    for column in ("reason", "warnings"):
+        if column in table.columns:
+            table[column] = table[column].map(reword)

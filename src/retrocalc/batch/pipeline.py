@@ -31,6 +31,7 @@ from .read import (
     polars_frame,
     unified_schema,
 )
+from .stdin import is_stdin, local_path, open_stdin, released
 from .types import (
     _QUEUE_DEPTH,
     BLOCK_BYTES,
@@ -110,12 +111,19 @@ def _threaded(items: Iterable[T], depth: int, stop: threading.Event) -> Iterator
 
 
 def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
-    """Input paths with globs expanded (sorted), in the order given."""
+    """Input paths with globs expanded (sorted), in the order given; ``-`` is standard input
+    (:mod:`.stdin`), opened last, once every other input was found."""
     items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
     paths: list[str] = []
+    stdin_at: int | None = None
     for item in items:
         text = os.fspath(item)
-        if glob.has_magic(text):
+        if text == "-":
+            if stdin_at is not None:
+                raise BatchError("input '-' (standard input) is given twice; it can be read once")
+            stdin_at = len(paths)
+            paths.append(text)
+        elif glob.has_magic(text):
             matches = sorted(glob.glob(text))
             files = [m for m in matches if os.path.isfile(m)]  # folders are not inputs
             if not files:
@@ -130,6 +138,8 @@ def expand_inputs(inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[st
             paths.append(text)
     if not paths:
         raise BatchError("no input file given")
+    if stdin_at is not None:  # read (and a Parquet input buffered) once the rest is known
+        paths[stdin_at] = open_stdin()
     return paths
 
 
@@ -155,7 +165,9 @@ def estimate_file(
     Parameters
     ----------
     inputs : path, glob or sequence of them
-        CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``) files with the same columns.
+        CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``) files with the same columns;
+        ``"-"`` reads standard input (named ``<stdin>`` in messages): CSV (gzipped too) is
+        streamed, Parquet (known by its magic bytes) copied to a temporary file first.
     output : path
         ``.csv``, ``.csv.gz`` or ``.parquet``; ``"-"`` writes CSV to standard output. Written
         atomically; never one of the inputs.
@@ -230,76 +242,86 @@ def estimate_file(
         raise BatchError(f"block_bytes must be an integer from 1024 to 2**40, got {block_bytes!r}")
     if engine not in ("local", "dask"):
         raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
-    paths = expand_inputs(inputs)
     out = os.fspath(output)
     kind = check_output(out)
-    if out != "-":
-        for path in paths:
-            if same_file(path, out):
-                raise BatchError(f"output {out!r} is one of the inputs; refusing to overwrite it")
-    headers = [_header(p) for p in paths]
-    for path, header in zip(paths[1:], headers[1:], strict=True):
-        if header != headers[0]:
+    paths = expand_inputs(inputs)
+    with released(paths):
+        if engine == "dask" and any(is_stdin(p) for p in paths):
             raise BatchError(
-                f"{path}: its columns {header} differ from those of {paths[0]}: {headers[0]}"
+                "engine='dask' reads the inputs on its workers: standard input ('-') cannot "
+                "be one; save it to a file first"
             )
-    # a file separated by semicolons comes from a locale whose decimal mark is the comma
-    plans = [
-        resolve_columns(
-            h,
-            columns,
-            constants,
-            rmr_equation=rmr_equation,
-            where=p,
-            decimal_comma=delimiter(p) == ";",
+        for path in paths:
+            if out != "-" and not is_stdin(path) and same_file(path, out):
+                raise BatchError(f"output {out!r} is one of the inputs; refusing to overwrite it")
+        headers = [_header(p) for p in paths]
+        for path, header in zip(paths[1:], headers[1:], strict=True):
+            if header != headers[0]:
+                raise BatchError(
+                    f"{path}: its columns {header} differ from those of {paths[0]}: {headers[0]}"
+                )
+        # a file separated by semicolons comes from a locale whose decimal mark is the comma
+        plans = [
+            resolve_columns(
+                h,
+                columns,
+                constants,
+                rmr_equation=rmr_equation,
+                where=p,
+                decimal_comma=delimiter(p) == ";",
+            )
+            for p, h in zip(paths, headers, strict=True)
+        ]
+        # options are checked once, up front: a bad one is a usage error, not bad rows
+        options = run_options(rmr_equation, backward_factor, out_of_range, interval, calibration)
+        check_result_names(headers[0], result_names(headers[0], plans[0], options), paths[0])
+        for path in paths:  # first: a column no file may have is named as such
+            if is_parquet(path):
+                import pyarrow.parquet as pq
+
+                check_types(path, pq.read_schema(local_path(path)), plans[0])
+        schema = unified_schema(paths, headers)
+        if kind != "parquet":
+            check_csv_output(schema)
+        summary = BatchSummary(
+            inputs=[str(p) for p in paths],  # plain names (<stdin>), as asdict() copies them
+            output=out,
+            columns={k: s.describe() for k, s in plans[0].items()},
+            notes=[n for n in [heart_rate_note(headers[0], plans[0])] if n is not None],
         )
-        for p, h in zip(paths, headers, strict=True)
-    ]
-    # options are checked once, up front: a bad one is a usage error, not bad rows
-    options = run_options(rmr_equation, backward_factor, out_of_range, interval, calibration)
-    check_result_names(headers[0], result_names(headers[0], plans[0], options), paths[0])
-    schema = unified_schema(paths, headers)
-    for path in paths:
-        if is_parquet(path):
-            import pyarrow.parquet as pq
+        # CSV on standard input: a stream of unknown size (the bar counts bytes)
+        streamed = any(is_stdin(p) and not p.parquet for p in paths)
+        size = sum(os.path.getsize(local_path(p)) for p in paths if not is_stdin(p) or p.parquet)
+        bar = _progress_bar(None if streamed else size, progress)
+        blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]
+        stop = threading.Event()
+        try:
+            if engine == "dask":
+                from ..dask import run_files
 
-            check_types(path, pq.read_schema(path), plans[0])
-    if kind != "parquet":
-        check_csv_output(schema)
-    summary = BatchSummary(
-        inputs=paths,
-        output=out,
-        columns={k: s.describe() for k, s in plans[0].items()},
-        notes=[n for n in [heart_rate_note(headers[0], plans[0])] if n is not None],
-    )
-    if engine not in ("local", "dask"):
-        raise BatchError(f"engine must be 'local' or 'dask', got {engine!r}")
-    bar = _progress_bar(sum(os.path.getsize(p) for p in paths), progress)
-    blocks: Iterable[tuple[str, int, pl.DataFrame, pl.DataFrame, NDArray[np.bool_]]]
-    stop = threading.Event()
-    try:
-        if engine == "dask":
-            from ..dask import run_files
-
-            update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
-            blocks = run_files(paths, headers[0], plans[0], options, block_bytes, scheduler, update)
-        else:  # three stages in three threads: read, estimate, write
-            read = _threaded(
-                _read_files(paths, headers[0], block_bytes, bar, stop, schema), _QUEUE_DEPTH, stop
-            )
-            blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
-        _write_all(blocks, out, kind, on_error, summary, schema)
-    except BaseException as exc:
-        if out == "-" and summary.rows:
-            # rows already went out: whoever reads standard output must know it is cut short
-            exc.rows_written = summary.rows  # type: ignore[attr-defined]
-        raise
-    finally:
-        stop.set()
-        if bar is not None:
-            bar.close()
-    summary.elapsed_s = time.perf_counter() - start
-    return summary
+                update: Callable[[int], None] = bar.update if bar is not None else lambda _: None
+                blocks = run_files(
+                    paths, headers[0], plans[0], options, block_bytes, scheduler, update
+                )
+            else:  # three stages in three threads: read, estimate, write
+                read = _threaded(
+                    _read_files(paths, headers[0], block_bytes, bar, stop, schema),
+                    _QUEUE_DEPTH,
+                    stop,
+                )
+                blocks = _threaded(_evaluate_blocks(read, plans[0], options), _QUEUE_DEPTH, stop)
+            _write_all(blocks, out, kind, on_error, summary, schema)
+        except BaseException as exc:
+            if out == "-" and summary.rows:
+                # rows already went out: whoever reads standard output must know it is cut short
+                exc.rows_written = summary.rows  # type: ignore[attr-defined]
+            raise
+        finally:
+            stop.set()
+            if bar is not None:
+                bar.close()
+        summary.elapsed_s = time.perf_counter() - start
+        return summary
 
 
 def _read_files(
@@ -344,7 +366,7 @@ def _evaluate_blocks(
         yield path, first, frame, results, bad
 
 
-def _progress_bar(total: int, progress: bool | None) -> Any:
+def _progress_bar(total: int | None, progress: bool | None) -> Any:
     if progress is None:
         progress = sys.stderr.isatty()
     if not progress:

@@ -1,0 +1,248 @@
+"""Standard input (``-``) as a batch input: CSV streamed, Parquet buffered to a temporary file.
+
+CSV (gzipped too) is read as it arrives, in blocks, as a file is: memory stays bounded and
+the first rows are written before the last ones are read. Only its first lines are held
+(the delimiter and the blank lines before the header are found from them, as
+:mod:`retrocalc._csv` finds them in a file). Parquet keeps its index at the end of the
+file, so it cannot be read from a pipe: it is recognised by its magic bytes (``PAR1``) and
+copied to a temporary file first, which is removed when the run ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, TypeGuard
+
+from .._csv import blank_lines_before_header, delimiter_of
+from .types import BatchError
+
+__all__ = ["STDIN_NAME", "StdinInput", "is_stdin", "local_path", "open_stdin", "released"]
+
+#: How standard input is named in messages and in the summary.
+STDIN_NAME = "<stdin>"
+_PARQUET_MAGIC = b"PAR1"
+_GZIP_MAGIC = b"\x1f\x8b"
+_HEAD_LINES = 102  # the header, and the 100 lines after it that delimiter_of looks at
+_HEAD_BYTES = 4 << 20  # ... at most: a longer header is sniffed from this much
+
+
+class _Prefixed:
+    """A binary stream: ``head`` (bytes already read), then the rest of ``rest``.
+
+    ``tell()`` counts the bytes given out (the progress of a stream of unknown size).
+    """
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest, self._position = head, rest, 0
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+            else:
+                data, self._head = self._head[:size], self._head[size:]
+        else:
+            data = self._rest.read(-1 if size is None else size)
+        self._position += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        self.closed = True  # standard input itself stays open (it is not ours)
+
+
+class _Gunzipped:
+    """A gzip stream whose damage is a :class:`BatchError` naming standard input: raised
+    inside pyarrow's reader it reaches the caller as it is (an EOFError was a bug report)."""
+
+    def __init__(self, stream: gzip.GzipFile) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._stream.read(size)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BatchError(
+                f"{STDIN_NAME}: the gzip stream is corrupt or truncated ({exc})"
+            ) from None
+
+
+class StdinInput(str):
+    """The name ``<stdin>`` of standard input among the input paths, with how to read it.
+
+    A ``str`` so that every message naming an input names it as it names a file; the
+    readers ask :func:`is_stdin` and read ``stream`` (CSV) or ``spooled`` (Parquet).
+
+    Attributes
+    ----------
+    parquet : bool
+        The data began with Parquet's magic bytes.
+    spooled : str or None
+        The temporary copy of a Parquet input.
+    stream : file-like or None
+        A CSV input: its first lines, then the rest of standard input.
+    delimiter : str
+        The CSV field delimiter, found as :func:`retrocalc._csv.delimiter_of` finds it.
+    blank : int
+        Blank lines before the header.
+    head : bytes
+        The first lines of a CSV input (its header is read from them).
+    at_end : bool
+        ``head`` is the whole input.
+    """
+
+    parquet: bool
+    spooled: str | None
+    stream: Any
+    delimiter: str
+    blank: int
+    head: bytes
+    at_end: bool
+
+    def __new__(cls) -> StdinInput:
+        return super().__new__(cls, STDIN_NAME)
+
+
+def is_stdin(path: str) -> TypeGuard[StdinInput]:
+    """Whether an input path is standard input."""
+    return isinstance(path, StdinInput)
+
+
+def open_stdin(stdin: Any = None) -> StdinInput:
+    """Standard input as an input: sniffed (Parquet, gzip, CSV) and ready to be read.
+
+    Raises
+    ------
+    BatchError
+        Standard input is a terminal (nothing was piped into it).
+    """
+    if stdin is None:
+        if sys.stdin is None:
+            raise BatchError(f"{STDIN_NAME}: there is no standard input to read")
+        if sys.stdin.isatty():
+            raise BatchError(
+                "input '-' reads standard input, which is a terminal here: pipe a file into "
+                "it, e.g. cat runs.csv | retrocalc estimate - -o out.csv"
+            )
+        stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+    source = StdinInput()
+    magic = _read_at_least(stdin, len(_PARQUET_MAGIC))
+    source.parquet = magic.startswith(_PARQUET_MAGIC)
+    source.spooled = None
+    source.stream = None
+    if source.parquet:
+        source.spooled = _spool(magic, stdin)
+        return source
+    raw: Any = _Prefixed(magic, stdin)
+    if magic.startswith(_GZIP_MAGIC):
+        raw = _Gunzipped(gzip.GzipFile(fileobj=raw, mode="rb"))
+    head, source.at_end = _head(raw)
+    source.head = head
+    source.stream = _Prefixed(head, raw)
+    source.delimiter, source.blank = _layout(head)
+    return source
+
+
+def _read_at_least(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes (fewer at the end of the stream): a pipe's read may give fewer."""
+    data = b""
+    while len(data) < size:
+        more = stream.read(size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _head(stream: IO[bytes]) -> tuple[bytes, bool]:
+    """The first lines of a CSV stream (enough to sniff its layout) and whether that is all."""
+    chunks: list[bytes] = []
+    size = lines = 0
+    while lines < _HEAD_LINES and size < _HEAD_BYTES:
+        chunk = stream.read(1 << 16)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    return b"".join(chunks), False
+
+
+def _layout(head: bytes) -> tuple[str, int]:
+    """(delimiter, blank lines before the header) of a CSV's first lines, found by
+    :func:`retrocalc._csv.delimiter_of` and :func:`~retrocalc._csv.blank_lines_before_header`
+    themselves (they read a file: the lines are written to a temporary one), so that
+    standard input is read by the rules a file is read by."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="retrocalc-stdin-", suffix=".csv")
+    except OSError as exc:
+        raise _no_room(exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(head)
+        return delimiter_of(path), blank_lines_before_header(path)
+    except OSError as exc:
+        raise _no_room(exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _spool(magic: bytes, stdin: IO[bytes]) -> str:
+    """Copy a Parquet input to a temporary file (Parquet needs to seek); its path."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="retrocalc-stdin-", suffix=".parquet")
+    except OSError as exc:
+        raise _no_room(exc) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(magic)
+            shutil.copyfileobj(stdin, handle, 1 << 20)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        if isinstance(exc, OSError):
+            raise _no_room(exc) from None
+        raise
+    return path
+
+
+def _no_room(exc: OSError) -> BatchError:
+    return BatchError(
+        f"{STDIN_NAME}: cannot write a temporary file in {tempfile.gettempdir()} "
+        f"({exc.strerror or exc}); set TMPDIR to a folder with room, or give the input as a file"
+    )
+
+
+def local_path(path: str) -> str:
+    """The file to open for an input: the temporary copy of a Parquet standard input."""
+    return getattr(path, "spooled", None) or path
+
+
+@contextlib.contextmanager
+def released(paths: Sequence[str]) -> Iterator[None]:
+    """Remove the temporary copy of a Parquet standard input when the run ends."""
+    try:
+        yield
+    finally:
+        for path in paths:
+            spooled = getattr(path, "spooled", None)
+            if spooled is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(spooled)
