@@ -11,9 +11,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["blank_lines_before_header", "delimiter_of", "header_alone"]
+__all__ = ["blank_lines_before_header", "delimiter_of", "header_alone", "layout_of_stream"]
 
 _OTHERS = ";\t|"  # tried, in this order of preference on a tie, when a header has no comma
 
@@ -63,18 +63,26 @@ def _read_layout(path: str, size: int, mtime_ns: int) -> tuple[str, int, bool]:
     import gzip
 
     opener: Any = gzip.open if path.lower().endswith(".gz") else open
-    blank = 0
     try:
         with opener(path, "rb") as handle:
-            first = handle.readline(1 << 20)
-            while blank < _MAX_BLANK_LINES and first and not first.lstrip(b"\xef\xbb\xbf").strip():
-                blank += 1
-                first = handle.readline(1 << 20)
-            delimiter = _delimiter(first)
-            if delimiter is None:  # one column: are its rows decimal-comma numbers?
-                delimiter = _one_column(handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT))
+            return layout_of_stream(handle)
     except (OSError, EOFError):
         return ",", 0, False
+
+
+def layout_of_stream(handle: IO[bytes]) -> tuple[str, int, bool]:
+    """(delimiter, blank lines before the header, header alone) of a CSV read from a binary
+    stream's first lines: the rules of :func:`delimiter_of`, :func:`blank_lines_before_header`
+    and :func:`header_alone` for a stream that is not a file (standard input's first lines).
+    """
+    blank = 0
+    first = handle.readline(1 << 20)
+    while blank < _MAX_BLANK_LINES and first and not first.lstrip(b"\xef\xbb\xbf").strip():
+        blank += 1
+        first = handle.readline(1 << 20)
+    delimiter = _delimiter(first)
+    if delimiter is None:  # one column: are its rows decimal-comma numbers?
+        delimiter = _one_column(handle.readline(1 << 20) for _ in range(_ROWS_LOOKED_AT))
     alone = bool(first.strip()) and not first.endswith(b"\n") and len(first) < 1 << 20
     return delimiter, blank, alone
 

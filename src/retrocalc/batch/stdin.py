@@ -2,8 +2,8 @@
 
 CSV (gzipped too) is read as it arrives, in blocks, as a file is: memory stays bounded and
 the first rows are written before the last ones are read. Only its first lines are held
-(the delimiter and the blank lines before the header are found from them, as
-:mod:`retrocalc._csv` finds them in a file). Parquet keeps its index at the end of the
+(the delimiter and the blank lines before the header are found from them by the rules
+:mod:`retrocalc._csv` reads a file by). Parquet keeps its index at the end of the
 file, so it cannot be read from a pipe: it is recognised by its magic bytes (``PAR1``) and
 copied to a temporary file first, which is removed when the run ends.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import os
 import shutil
 import sys
@@ -20,7 +21,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TypeGuard
 
-from .._csv import blank_lines_before_header, delimiter_of
+from .._csv import layout_of_stream
 from .types import BatchError
 
 __all__ = ["STDIN_NAME", "StdinInput", "is_stdin", "local_path", "open_stdin", "released"]
@@ -185,23 +186,10 @@ def _head(stream: IO[bytes]) -> tuple[bytes, bool]:
 
 
 def _layout(head: bytes) -> tuple[str, int]:
-    """(delimiter, blank lines before the header) of a CSV's first lines, found by
-    :func:`retrocalc._csv.delimiter_of` and :func:`~retrocalc._csv.blank_lines_before_header`
-    themselves (they read a file: the lines are written to a temporary one), so that
-    standard input is read by the rules a file is read by."""
-    try:
-        fd, path = tempfile.mkstemp(prefix="retrocalc-stdin-", suffix=".csv")
-    except OSError as exc:
-        raise _no_room(exc) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(head)
-        return delimiter_of(path), blank_lines_before_header(path)
-    except OSError as exc:
-        raise _no_room(exc) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    """(delimiter, blank lines before the header) of a CSV's first lines, by the rules a
+    file is read by (:func:`retrocalc._csv.layout_of_stream`)."""
+    delimiter, blank, _ = layout_of_stream(io.BytesIO(head))
+    return delimiter, blank
 
 
 def _spool(magic: bytes, stdin: IO[bytes]) -> str:
