@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -199,3 +200,27 @@ def write_fit(
     event(track.t[-1], EventType.STOP_ALL)
     builder.build().to_file(str(path))
     return path
+
+
+def read_noting_path(source: Any, monkeypatch: Any, *, fast: bool = True) -> tuple[Any, bool]:
+    """``rc.read_activity(source)`` (its ActivityWarnings silenced), and whether the GPX/TCX
+    fast path read it; ``fast=False`` turns the fast path off (the full parser reads)."""
+    import warnings
+
+    import retrocalc as rc
+    from retrocalc.activity import _xml
+    from retrocalc.exceptions import ActivityWarning
+
+    taken = []
+    original = _xml._read_plain
+
+    def spy(*args: Any) -> Any:
+        out = original(*args) if fast else None
+        taken.append(out is not None)
+        return out
+
+    with monkeypatch.context() as m:
+        m.setattr(_xml, "_read_plain", spy)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ActivityWarning)
+            return rc.read_activity(source), any(taken)

@@ -4,17 +4,14 @@ and GPX/TCX texts in UTF-16 or with a UTF-8 byte order mark (Windows tools save 
 from __future__ import annotations
 
 import gzip
-import warnings
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 import retrocalc as rc
-from activity_files import steady, write_fit, write_gpx, write_tcx
-from retrocalc.activity import ActivityError, _content, _xml
-from retrocalc.exceptions import ActivityWarning
+from activity_files import read_noting_path, steady, write_fit, write_gpx, write_tcx
+from retrocalc.activity import ActivityError, _content
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "activities"
 
@@ -92,22 +89,6 @@ _ENCODINGS = {
 }
 
 
-def _fast_path_taken(source: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, bool]:
-    taken = []
-    original = _xml._read_plain
-
-    def spy(*args: Any) -> Any:
-        out = original(*args)
-        taken.append(out is not None)
-        return out
-
-    with monkeypatch.context() as m:
-        m.setattr(_xml, "_read_plain", spy)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ActivityWarning)
-            return rc.read_activity(source), any(taken)
-
-
 @pytest.mark.parametrize("encoding", list(_ENCODINGS))
 @pytest.mark.parametrize("declared", ["UTF-8", "UTF-16", None])
 @pytest.mark.parametrize("kind", ["gpx", "tcx"])
@@ -128,7 +109,7 @@ def test_utf16_and_bom_texts_read_as_their_utf8(
     nameless = tmp_path / "upload"
     nameless.write_bytes(data)
     for source in (data, nameless):
-        got, fast = _fast_path_taken(source, monkeypatch)
+        got, fast = read_noting_path(source, monkeypatch)
         pd.testing.assert_frame_equal(got.samples, want.samples)
         assert (got.format, got.sport, got.device) == (want.format, want.sport, want.device)
         assert fast  # decoded once, then the fast path as for any UTF-8 text

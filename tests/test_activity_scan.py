@@ -9,7 +9,6 @@ read both ways (the fast path, and iterparse with the fast path disabled) and co
 from __future__ import annotations
 
 import random
-import warnings
 import xml.parsers.expat
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import retrocalc as rc
-from activity_files import Track, steady, write_gpx, write_tcx
+from activity_files import Track, read_noting_path, steady, write_gpx, write_tcx
 from retrocalc.activity import _fast, _scan, _values, _wellformed, _xml
 from retrocalc.activity.read import ActivityError
-from retrocalc.exceptions import ActivityWarning
 
 pytest.importorskip("defusedxml")
 
@@ -33,19 +31,7 @@ def _read(
     path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[rc.activity.Activity, bool]:
     """The activity, and whether the fast path read it."""
-    taken = []
-    original = _xml._read_plain
-
-    def spy(*args: Any) -> Any:
-        out = original(*args) if fast else None
-        taken.append(out is not None)
-        return out
-
-    with monkeypatch.context() as m:
-        m.setattr(_xml, "_read_plain", spy)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ActivityWarning)
-            return rc.read_activity(path), any(taken)
+    return read_noting_path(path, monkeypatch, fast=fast)
 
 
 def _both(
