@@ -287,3 +287,32 @@ def test_streams_of_different_lengths_or_shapes_are_named() -> None:
         rc.estimate_activity({"elapsed_s": [0, 1], "distance_m": 5.0}, mass_kg=70)
     with pytest.raises(TypeError, match=r"many files: retrocalc\.estimate_activities"):
         rc.estimate_activity(["a.gpx", "b.gpx"], mass_kg=70)
+
+
+def test_strava_latlng_with_a_missing_fix_or_of_another_shape() -> None:
+    # a null pair (no fix) raised numpy's "inhomogeneous shape" ValueError; pairs of three
+    # or a flat list were split into streams "of another length" (latitude_deg: 90)
+    t = np.arange(N, dtype=float)
+    lat = 46.0 + 2.5 * t / (6_371_008.8 * np.pi / 180)
+    pairs: list[list[float] | None] = [[a, 7.0] for a in lat]
+    pairs[300] = None
+    streams = [{"type": "time", "data": t.tolist()}, {"type": "latlng", "data": pairs}]
+    r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
+    for data, said in (
+        ([[46.0, 7.0, 500.0]] * N, r"holds \[46.0, 7.0, 500.0\] at index 0"),
+        ([46.0] * (2 * N), "holds 46.0 at index 0"),
+        ([["46", "x"]] * N, r"holds \['46', 'x'\] at index 0"),
+        (None, "is NoneType"),
+    ):
+        bad = [{"type": "time", "data": t.tolist()}, {"type": "latlng", "data": data}]
+        expected = rf"stream 'latlng' {said}.*\[latitude, longitude\]"
+        with pytest.raises(ActivityError, match=expected):
+            rc.estimate_activity(bad, mass_kg=70)
+
+
+def test_a_stream_of_two_dimensions_is_named() -> None:
+    # pandas' "Per-column arrays must each be 1-dimensional" ValueError named no stream
+    t = np.arange(3.0)
+    with pytest.raises(ActivityError, match=r"stream 'distance_m' has shape \(3, 2\)"):
+        rc.estimate_activity({"elapsed_s": t, "distance_m": np.stack([t, t], 1)}, mass_kg=70)

@@ -257,7 +257,7 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
                 )
             kind, data = str(item["type"]), item["data"]
             if kind == "latlng":
-                pairs = np.asarray(data, dtype=np.float64).reshape(-1, 2)
+                pairs = _pairs(data, source)
                 named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
             elif kind not in _STRAVA_UNREAD:
                 named[_STRAVA.get(kind, kind)] = data
@@ -267,6 +267,10 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
             raise ActivityError(
                 f"{source}: stream {name!r} is {type(values).__name__}, not a sequence of values"
             )
+        if getattr(values, "ndim", 1) != 1:  # a 2-D array or a DataFrame: not one stream
+            raise ActivityError(
+                f"{source}: stream {name!r} has shape {values.shape}; expected one value per sample"
+            )
         lengths[name] = len(values)
     if len(set(lengths.values())) > 1:
         said = ", ".join(f"{k}: {n}" for k, n in lengths.items())
@@ -275,6 +279,32 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     return pd.DataFrame(
         {k: v.to_numpy() if isinstance(v, pd.Series) else v for k, v in named.items()}
     )
+
+
+def _pairs(data: Any, source: str) -> Any:
+    """Strava's ``latlng`` stream as an (n, 2) array; a missing fix (None) is NaN, NaN."""
+    from .read import ActivityError
+
+    if isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
+        raise ActivityError(
+            f"{source}: stream 'latlng' is {type(data).__name__}; expected a list of "
+            "[latitude, longitude] pairs [deg]"
+        )
+    pairs = np.full((len(data), 2), np.nan)
+    for i, pair in enumerate(data):
+        if pair is None:
+            continue
+        try:
+            values = np.asarray(pair, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = np.empty(0)
+        if values.shape != (2,):
+            raise ActivityError(
+                f"{source}: stream 'latlng' holds {pair!r} at index {i}; expected a "
+                "[latitude, longitude] pair of numbers [deg] (or null: no fix)"
+            )
+        pairs[i] = values
+    return pairs
 
 
 def millisecond_note(columns: dict[str, Any]) -> str | None:
