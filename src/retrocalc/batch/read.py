@@ -34,7 +34,7 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
     import pyarrow as pa
 
     if is_stdin(path):
-        yield path.stream, path.stream
+        yield path.stream.reader(), path.stream
         return
     with pa.OSFile(path, "r") as raw:
         if path.lower().endswith(".gz"):
