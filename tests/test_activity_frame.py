@@ -316,3 +316,24 @@ def test_a_stream_of_two_dimensions_is_named() -> None:
     t = np.arange(3.0)
     with pytest.raises(ActivityError, match=r"stream 'distance_m' has shape \(3, 2\)"):
         rc.estimate_activity({"elapsed_s": t, "distance_m": np.stack([t, t], 1)}, mass_kg=70)
+
+
+def test_milliseconds_with_a_speed_and_no_distance_are_flagged() -> None:
+    # Strava's time and velocity_smooth alone, the time in ms: 20 minutes at 1.3 m/s read
+    # as 333 h and 1,560 km (the distance integrated from the speed), reported as fine
+    t = np.arange(1201.0)
+    streams = [
+        {"type": "time", "data": (1000 * t).tolist()},
+        {"type": "velocity_smooth", "data": [1.3] * t.size},
+    ]
+    with pytest.warns(
+        UnitWarning,
+        match=r"elapsed_s looks like milliseconds: a sample every 1000 s \(the median step\) "
+        r"at 1\.3 m/s, 333 h mostly on foot \(20 min if the steps are milliseconds\)",
+    ):
+        flagged = rc.estimate_activity(streams, mass_kg=70)
+    assert sum(isinstance(w, Fault) for w in flagged.warnings) == 1
+    # a speed logged every 5 minutes for 5 hours is seconds
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)
+        rc.estimate_activity({"elapsed_s": 300 * t[:61], "speed_m_s": [1.2] * 61}, mass_kg=70)

@@ -31,6 +31,9 @@ _MS_STEP = 100.0
 _FAR_BELOW_WALKING = 0.05
 # ...while, read as milliseconds, the mean speed [m/s] is that of someone on foot
 _ON_FOOT = (0.3, 12.5)
+# with a speed alone (no distance to compare): such steps at speeds on foot for longer than
+# this [s] without a pause; a logger that records every few minutes for days has positions
+_NONSTOP_S = 24 * 3600.0
 
 # other tools' names of the streams -> ours (Strava's streams, fitdecode's record fields,
 # gpxpy, runpandas and heartandsole, and plain words)
@@ -325,7 +328,7 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
     if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
         lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
         if lat is None or lon is None:
-            return None
+            return _speed_only(elapsed, columns.get("speed_m_s"))
         from .streams import haversine_distance
 
         segment = columns.get("segment")
@@ -345,6 +348,27 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
         f"{float(np.median(dd)):.3g} m apart: {mean:.2g} m/s on average, far below walking "
         f"({1000 * mean:.3g} m/s if the steps are milliseconds); divide it by 1000 or name "
         "the column elapsed_ms"
+    )
+
+
+def _speed_only(elapsed: Any, speed: Any) -> str | None:
+    """:func:`millisecond_note` for streams of a speed alone (no distance: it is integrated
+    from the speed over the steps): the steps of :data:`_MS_STEP` or more at speeds on foot
+    span days (:data:`_NONSTOP_S`), minutes if they are milliseconds."""
+    if speed is None:
+        return None
+    ok = np.isfinite(elapsed) & np.isfinite(speed)
+    dt = np.diff(elapsed[ok])
+    dt = dt[dt > 0]
+    if dt.size < 3 or (step := float(np.median(dt))) < _MS_STEP:
+        return None
+    span, pace = float(dt.sum()), float(np.median(speed[ok]))
+    if span < _NONSTOP_S or not _ON_FOOT[0] <= pace <= _ON_FOOT[1]:
+        return None
+    return (
+        f"elapsed_s looks like milliseconds: a sample every {step:g} s (the median step) "
+        f"at {pace:.3g} m/s, {span / 3600:.3g} h mostly on foot ({span / 60000:.3g} "
+        "min if the steps are milliseconds); divide it by 1000 or name the column elapsed_ms"
     )
 
 
