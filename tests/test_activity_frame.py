@@ -337,3 +337,15 @@ def test_milliseconds_with_a_speed_and_no_distance_are_flagged() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnitWarning)
         rc.estimate_activity({"elapsed_s": 300 * t[:61], "speed_m_s": [1.2] * 61}, mass_kg=70)
+
+
+def test_a_plain_mapping_s_latlng_is_the_positions() -> None:
+    # Strava's data by type ({s["type"]: s["data"]}) with the positions as latlng pairs:
+    # "the streams need ... 'latitude_deg' and 'longitude_deg'", latlng not even named
+    t = np.arange(N, dtype=float)
+    lat = 46.0 + 2.5 * t / (6_371_008.8 * np.pi / 180)
+    streams = {"elapsed_s": t, "latlng": [[a, 7.0] for a in lat]}
+    r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
+    with pytest.raises(ActivityError, match=r"stream 'latlng' holds 46.0 at index 0"):
+        rc.estimate_activity({"elapsed_s": t, "latlng": [46.0] * N}, mass_kg=70)

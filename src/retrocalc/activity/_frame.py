@@ -232,7 +232,8 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     Strava's types are read under their meaning there: ``time`` is seconds from the start
     (``elapsed_s``), ``latlng`` pairs are the positions, ``velocity_smooth`` the speed;
     ``moving``, ``grade_smooth``, ``watts`` and ``temp`` are not read (the grade comes from
-    the altitude, filtered as for a recording).
+    the altitude, filtered as for a recording). A plain mapping's ``latlng`` (Strava's data
+    by type, ``{s["type"]: s["data"] ...}``) is read as those pairs too.
 
     Raises
     ------
@@ -248,6 +249,9 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     named: dict[str, Any] = {}
     if not strava:
         named = dict(streams)
+        if "latlng" in named and "latitude_deg" not in named:  # Strava's data by type
+            pairs = _pairs(named.pop("latlng"), source)
+            named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
     else:
         items = streams if isinstance(streams, (list, tuple)) else [
             {"type": k, **v} for k, v in streams.items()
