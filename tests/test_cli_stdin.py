@@ -233,3 +233,15 @@ def test_an_error_while_the_pipe_is_still_written_ends_the_run_cleanly() -> None
         assert proc.returncode == 2, text
         assert text.strip() == text.strip().splitlines()[0], text  # the message alone
         assert text.startswith("Error: <stdin>: a row is longer than 1 MiB"), text
+
+
+def test_a_text_stream_in_place_of_stdin_is_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # sys.stdin replaced by a text stream without a binary buffer (io.StringIO, as a test
+    # harness or an embedding application does): "TypeError: can't concat str to bytes"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + ROWS.replace("\n", "\r\n")))
+    out = tmp_path / "out.csv"
+    summary = estimate_file("-", out, progress=False)
+    assert summary.inputs == ["<stdin>"]
+    assert out.read_text() == by_file(tmp_path, ROWS)

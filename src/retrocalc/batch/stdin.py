@@ -133,6 +133,22 @@ class _Gunzipped:
             ) from None
 
 
+class _Encoded:
+    """A text stream (without a binary ``buffer``) as the UTF-8 bytes the readers take."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._text, self._pending = text, b""
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            data, self._pending = self._pending + self._text.read().encode(), b""
+            return data
+        while len(self._pending) < size and (more := self._text.read(size)):
+            self._pending += more.encode()
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
+
+
 class StdinInput(str):
     """The name ``<stdin>`` of standard input among the input paths, with how to read it.
 
@@ -191,6 +207,8 @@ def open_stdin(stdin: Any = None) -> StdinInput:
                 "it, e.g. cat runs.csv | retrocalc estimate - -o out.csv"
             )
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+    if isinstance(stdin, io.TextIOBase):  # a text stream put in its place (io.StringIO)
+        stdin = _Encoded(stdin)
     source = StdinInput()
     magic = _read_at_least(stdin, len(_PARQUET_MAGIC))
     source.parquet = magic.startswith(_PARQUET_MAGIC)
