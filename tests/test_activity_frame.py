@@ -349,3 +349,26 @@ def test_a_plain_mapping_s_latlng_is_the_positions() -> None:
     assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
     with pytest.raises(ActivityError, match=r"stream 'latlng' holds 46.0 at index 0"):
         rc.estimate_activity({"elapsed_s": t, "latlng": [46.0] * N}, mass_kg=70)
+
+
+@pytest.mark.parametrize("positions", [False, True])
+def test_elapsed_ms_that_holds_seconds_is_flagged(positions: bool) -> None:
+    # seconds named elapsed_ms: the 20-minute walk read as 1.2 s, 0 kcal, its steps taken
+    # for GPS jumps (a Fault without a warning), the unit not said
+    seconds = walk(1.3)
+    wrong = seconds.rename(columns={"elapsed_s": "elapsed_ms"})
+    if positions:
+        wrong = _degrees(wrong)
+    with pytest.warns(
+        UnitWarning,
+        match=r"elapsed_ms looks like seconds: 1\d\d\d m in 1200 ms, 1\.\d+e\+03 m/s, far "
+        r"above running \(1\.\d+ m/s if the steps are seconds\); name the column elapsed_s",
+    ):
+        flagged = rc.estimate_activity(wrong, mass_kg=70)
+    said = [w for w in flagged.warnings if isinstance(w, Fault) and "elapsed_ms" in w]
+    assert len(said) == 1
+    # real milliseconds are not
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)
+        ms = seconds.assign(elapsed_s=1000 * seconds["elapsed_s"])
+        rc.estimate_activity(ms.rename(columns={"elapsed_s": "elapsed_ms"}), mass_kg=70)

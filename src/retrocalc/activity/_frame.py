@@ -31,6 +31,8 @@ _MS_STEP = 100.0
 _FAR_BELOW_WALKING = 0.05
 # ...while, read as milliseconds, the mean speed [m/s] is that of someone on foot
 _ON_FOOT = (0.3, 12.5)
+# an elapsed_ms over which the distance grows faster than this [m/s]: seconds, most likely
+_FAR_ABOVE_RUNNING = 100.0
 # with a speed alone (no distance to compare): such steps at speeds on foot for longer than
 # this [s] without a pause; a logger that records every few minutes for days has positions
 _NONSTOP_S = 24 * 3600.0
@@ -208,7 +210,12 @@ def stream_columns(
         column = frame["elapsed_ms"]
         values = _numbers("elapsed_ms", column, source)
         columns["elapsed_s"] = values if column.dtype.kind == "m" else values / 1000.0
-    return columns, [_hints({k: v}) for k, v in unread.items()]
+    notes = [_hints({k: v}) for k, v in unread.items()]
+    if ms and column.dtype.kind != "m" and (seconds := _seconds_note(columns)) is not None:
+        from .read import Fault
+
+        notes.append(Fault(seconds))  # a unit mistake (a UnitWarning, as millisecond_note's)
+    return columns, notes
 
 
 # Strava's stream types -> ours ("time" is seconds from the start there); the types not
@@ -328,16 +335,9 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
     elapsed = columns.get("elapsed_s")
     if elapsed is None:
         return None
-    distance = columns.get("distance_m")
-    if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
-        lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
-        if lat is None or lon is None:
-            return _speed_only(elapsed, columns.get("speed_m_s"))
-        from .streams import haversine_distance
-
-        segment = columns.get("segment")
-        segment = np.zeros(lat.size, np.int64) if segment is None else segment.astype(np.int64)
-        distance = haversine_distance(lat, lon, segment)
+    distance = _distance(columns)
+    if distance is None:
+        return _speed_only(elapsed, columns.get("speed_m_s"))
     ok = np.isfinite(elapsed) & np.isfinite(distance)
     dt, dd = np.diff(elapsed[ok]), np.diff(distance[ok])
     dt, dd = dt[dt > 0], dd[dt > 0]
@@ -352,6 +352,43 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
         f"{float(np.median(dd)):.3g} m apart: {mean:.2g} m/s on average, far below walking "
         f"({1000 * mean:.3g} m/s if the steps are milliseconds); divide it by 1000 or name "
         "the column elapsed_ms"
+    )
+
+
+def _distance(columns: dict[str, Any]) -> Any:
+    """The streams' distance [m]: their own, else between positions; None without both."""
+    distance = columns.get("distance_m")
+    if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
+        lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
+        if lat is None or lon is None:
+            return None
+        from .streams import haversine_distance
+
+        segment = columns.get("segment")
+        segment = np.zeros(lat.size, np.int64) if segment is None else segment.astype(np.int64)
+        distance = haversine_distance(lat, lon, segment)
+    return distance
+
+
+def _seconds_note(columns: dict[str, Any]) -> str | None:
+    """What is wrong when an ``elapsed_ms`` (read /1000 as ``elapsed_s``) looks like
+    seconds: its distance covered at far above any run (:data:`_FAR_ABOVE_RUNNING`), on
+    foot if the steps are seconds (a 1 h walk read as 3.6 s: no energy, nothing said)."""
+    elapsed, distance = columns.get("elapsed_s"), _distance(columns)
+    if elapsed is None or distance is None:
+        return None
+    ok = np.isfinite(elapsed) & np.isfinite(distance)
+    if np.count_nonzero(ok) < 2:
+        return None
+    span, covered = float(np.ptp(elapsed[ok])), float(np.ptp(distance[ok]))
+    if not span > 0 or (mean := float(covered / span)) < _FAR_ABOVE_RUNNING:
+        return None
+    if not _ON_FOOT[0] <= mean / 1000 <= _ON_FOOT[1]:
+        return None
+    return (
+        f"elapsed_ms looks like seconds: {covered:.4g} m in {1000 * span:g} ms, {mean:.3g} m/s, "
+        f"far above running ({mean / 1000:.3g} m/s if the steps are seconds); name the column "
+        "elapsed_s"
     )
 
 
