@@ -479,3 +479,12 @@ def test_the_grade_aimed_at_is_read_in_a_unit_of_its_own(tmp_path: Path) -> None
     out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
     assert out.exit_code == 1
     assert "columns 'to_grade' and 'to_grade_pct' both give to_grade" in out.output
+
+
+def test_a_grade_in_percent_that_looks_wrong_is_said_as_a_grade(tmp_path: Path) -> None:
+    # "grade_pct in row 1 is 5.000 1": the grade's unit (1, a fraction) printed as a number
+    src = tmp_path / "questions.csv"
+    src.write_text("pace,grade_pct\n5:00,500\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    assert "Warning: grade_pct in row 1 is a grade of 5.000 (1 such value): steeper" in (out.stderr)
