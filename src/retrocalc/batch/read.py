@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -430,7 +431,11 @@ def _blocks(
                 done_rows += table.num_rows
                 yield table
             return
+        except BatchError as exc:  # raised by standard input's stream inside the reader
+            _let_go(path, exc)
+            raise
         except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+            _let_go(path, exc)
             if "Empty CSV" in str(exc) and done_rows == 0:
                 return  # a header without a final newline and no rows (checked by _header)
             if "straddling" in str(exc) and is_stdin(path):  # it cannot be read again
@@ -445,6 +450,13 @@ def _blocks(
                 read_bytes *= 8
                 continue
             raise _read_error(path, exc) from None
+
+
+def _let_go(path: str, exc: BaseException) -> None:
+    """Standard input's pyarrow reader let go at once, not with the traceback of ``exc``
+    (it holds the reader's frame): the end of the run waits for it (:func:`.stdin.released`)."""
+    if is_stdin(path):
+        traceback.clear_frames(exc.__traceback__)
 
 
 def _csv_blocks(
