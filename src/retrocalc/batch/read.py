@@ -453,8 +453,7 @@ def _blocks(
 
 
 def _let_go(path: str, exc: BaseException) -> None:
-    """Standard input's pyarrow reader let go at once, not with the traceback of ``exc``
-    (it holds the reader's frame): the end of the run waits for it (:func:`.stdin.released`)."""
+    """Standard input's reader let go now, not with ``exc``'s traceback (:func:`.released`)."""
     if is_stdin(path):
         traceback.clear_frames(exc.__traceback__)
 
