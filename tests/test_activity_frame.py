@@ -287,3 +287,88 @@ def test_streams_of_different_lengths_or_shapes_are_named() -> None:
         rc.estimate_activity({"elapsed_s": [0, 1], "distance_m": 5.0}, mass_kg=70)
     with pytest.raises(TypeError, match=r"many files: retrocalc\.estimate_activities"):
         rc.estimate_activity(["a.gpx", "b.gpx"], mass_kg=70)
+
+
+def test_strava_latlng_with_a_missing_fix_or_of_another_shape() -> None:
+    # a null pair (no fix) raised numpy's "inhomogeneous shape" ValueError; pairs of three
+    # or a flat list were split into streams "of another length" (latitude_deg: 90)
+    t = np.arange(N, dtype=float)
+    lat = 46.0 + 2.5 * t / (6_371_008.8 * np.pi / 180)
+    pairs: list[list[float] | None] = [[a, 7.0] for a in lat]
+    pairs[300] = None
+    streams = [{"type": "time", "data": t.tolist()}, {"type": "latlng", "data": pairs}]
+    r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
+    for data, said in (
+        ([[46.0, 7.0, 500.0]] * N, r"holds \[46.0, 7.0, 500.0\] at index 0"),
+        ([46.0] * (2 * N), "holds 46.0 at index 0"),
+        ([["46", "x"]] * N, r"holds \['46', 'x'\] at index 0"),
+        (None, "is NoneType"),
+    ):
+        bad = [{"type": "time", "data": t.tolist()}, {"type": "latlng", "data": data}]
+        expected = rf"stream 'latlng' {said}.*\[latitude, longitude\]"
+        with pytest.raises(ActivityError, match=expected):
+            rc.estimate_activity(bad, mass_kg=70)
+
+
+def test_a_stream_of_two_dimensions_is_named() -> None:
+    # pandas' "Per-column arrays must each be 1-dimensional" ValueError named no stream
+    t = np.arange(3.0)
+    with pytest.raises(ActivityError, match=r"stream 'distance_m' has shape \(3, 2\)"):
+        rc.estimate_activity({"elapsed_s": t, "distance_m": np.stack([t, t], 1)}, mass_kg=70)
+
+
+def test_milliseconds_with_a_speed_and_no_distance_are_flagged() -> None:
+    # Strava's time and velocity_smooth alone, the time in ms: 20 minutes at 1.3 m/s read
+    # as 333 h and 1,560 km (the distance integrated from the speed), reported as fine
+    t = np.arange(1201.0)
+    streams = [
+        {"type": "time", "data": (1000 * t).tolist()},
+        {"type": "velocity_smooth", "data": [1.3] * t.size},
+    ]
+    with pytest.warns(
+        UnitWarning,
+        match=r"elapsed_s looks like milliseconds: a sample every 1000 s \(the median step\) "
+        r"at 1\.3 m/s, 333 h mostly on foot \(20 min if the steps are milliseconds\)",
+    ):
+        flagged = rc.estimate_activity(streams, mass_kg=70)
+    assert sum(isinstance(w, Fault) for w in flagged.warnings) == 1
+    # a speed logged every 5 minutes for 5 hours is seconds
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)
+        rc.estimate_activity({"elapsed_s": 300 * t[:61], "speed_m_s": [1.2] * 61}, mass_kg=70)
+
+
+def test_a_plain_mapping_s_latlng_is_the_positions() -> None:
+    # Strava's data by type ({s["type"]: s["data"]}) with the positions as latlng pairs:
+    # "the streams need ... 'latitude_deg' and 'longitude_deg'", latlng not even named
+    t = np.arange(N, dtype=float)
+    lat = 46.0 + 2.5 * t / (6_371_008.8 * np.pi / 180)
+    streams = {"elapsed_s": t, "latlng": [[a, 7.0] for a in lat]}
+    r = rc.estimate_activity(streams, mass_kg=70, gait="run")
+    assert r.summary["distance_m"] == pytest.approx(2.5 * (N - 1), rel=1e-6)
+    with pytest.raises(ActivityError, match=r"stream 'latlng' holds 46.0 at index 0"):
+        rc.estimate_activity({"elapsed_s": t, "latlng": [46.0] * N}, mass_kg=70)
+
+
+@pytest.mark.parametrize("positions", [False, True])
+def test_elapsed_ms_that_holds_seconds_is_flagged(positions: bool) -> None:
+    # seconds named elapsed_ms: the 20-minute walk read as 1.2 s, 0 kcal, its steps taken
+    # for GPS jumps (a Fault without a warning), the unit not said
+    seconds = walk(1.3)
+    wrong = seconds.rename(columns={"elapsed_s": "elapsed_ms"})
+    if positions:
+        wrong = _degrees(wrong)
+    with pytest.warns(
+        UnitWarning,
+        match=r"elapsed_ms looks like seconds: 1\d\d\d m in 1200 ms, 1\.\d+e\+03 m/s, far "
+        r"above running \(1\.\d+ m/s if the steps are seconds\); name the column elapsed_s",
+    ):
+        flagged = rc.estimate_activity(wrong, mass_kg=70)
+    said = [w for w in flagged.warnings if isinstance(w, Fault) and "elapsed_ms" in w]
+    assert len(said) == 1
+    # real milliseconds are not
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnitWarning)
+        ms = seconds.assign(elapsed_s=1000 * seconds["elapsed_s"])
+        rc.estimate_activity(ms.rename(columns={"elapsed_s": "elapsed_ms"}), mass_kg=70)

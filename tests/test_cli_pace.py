@@ -459,3 +459,32 @@ def test_a_bad_cell_of_an_alias_column_is_named_as_the_file_names_it(tmp_path: P
     out = CliRunner().invoke(cli, ["pace", "-i", str(src), "--target", "600"])
     assert out.exit_code == 0, out.output
     assert "mass_lb in row 1 is 699.893 kg" in out.stderr  # 1543 x 0.45359237
+
+
+def test_the_grade_aimed_at_is_read_in_a_unit_of_its_own(tmp_path: Path) -> None:
+    # to_grade_pct was not read: every row answered for level ground, status ok.
+    # ACSM running at 3 m/s (10.8 km/h) 5 % up: (0.2 + 0.9 x 0.05) x 180 = 44.1 net VO2,
+    # the level speed 220.5 m/min = 3.675 m/s; the other way, 3 m/s level is 36, the speed
+    # 5 % up 36 / 0.245 = 146.94 m/min
+    want = [(0.2 + 0.9 * 0.05) * 180 / 0.2 / 60, 0.2 * 180 / (0.2 + 0.9 * 0.05) / 60]
+    text = "speed_kmh,grade_pct,{}\n10.8,5,0\n10.8,0,{}\n"
+    for column, up in (("to_grade", "0.05"), ("to_grade_pct", "5"), ("To Grade Pct", "5")):
+        got = _answers(tmp_path, text.format(column, up))
+        np.testing.assert_allclose(got["speed_m_s_out"], want, rtol=1e-6)
+        assert list(got["status"]) == ["ok", "ok"]
+    got = _answers(tmp_path, "speed_kmh,to_grade_pct\n10.8,steep\n")
+    assert got["reason"][0] == "to_grade_pct: 'steep' is not a number"
+    src = tmp_path / "questions.csv"
+    src.write_text("speed_kmh,to_grade,to_grade_pct\n10.8,0.05,5\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 1
+    assert "columns 'to_grade' and 'to_grade_pct' both give to_grade" in out.output
+
+
+def test_a_grade_in_percent_that_looks_wrong_is_said_as_a_grade(tmp_path: Path) -> None:
+    # "grade_pct in row 1 is 5.000 1": the grade's unit (1, a fraction) printed as a number
+    src = tmp_path / "questions.csv"
+    src.write_text("pace,grade_pct\n5:00,500\n")
+    out = CliRunner().invoke(cli, ["pace", "-i", str(src)])
+    assert out.exit_code == 0, out.output
+    assert "Warning: grade_pct in row 1 is a grade of 5.000 (1 such value): steeper" in (out.stderr)

@@ -6,6 +6,7 @@ tested against an independent reference in test_batch.py).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -15,6 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 import pytest
@@ -201,3 +203,45 @@ def test_stdin_is_read_by_the_rules_a_file_is_read_by(tmp_path: Path, text: str)
     result = run("estimate", "-", "-o", "-", "-q", stdin=text.encode())
     assert result.exit_code == 0, result.output
     assert result.stdout == by_file(tmp_path, text)
+
+
+def test_an_error_while_the_pipe_is_still_written_ends_the_run_cleanly() -> None:
+    """A row longer than a block while the writer is still writing: pyarrow's read-ahead
+    thread was still reading the pipe when the interpreter exited (aborted with 'terminate
+    called without an active exception' or a fatal GIL error, or hung; most runs)."""
+    command = [sys.executable, "-m", "retrocalc", "estimate", "-", "-o", "-", "-q"]
+    data = b"speed_kmh,mass_kg,duration_min,note\n10,70,30," + b"x" * 6_000_000 + b"\n"
+    for _ in range(4):
+        with subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        ) as proc:
+            assert proc.stdin is not None
+
+            def write(stdin: IO[bytes] = proc.stdin) -> None:
+                with contextlib.suppress(BrokenPipeError):
+                    stdin.write(data)
+                    stdin.close()
+
+            writer = threading.Thread(target=write, daemon=True)
+            writer.start()
+            try:
+                _, err = proc.communicate(timeout=60)
+            finally:
+                proc.kill()
+                writer.join(timeout=10)
+        text = err.decode()
+        assert proc.returncode == 2, text
+        assert text.strip() == text.strip().splitlines()[0], text  # the message alone
+        assert text.startswith("Error: <stdin>: a row is longer than 1 MiB"), text
+
+
+def test_a_text_stream_in_place_of_stdin_is_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # sys.stdin replaced by a text stream without a binary buffer (io.StringIO, as a test
+    # harness or an embedding application does): "TypeError: can't concat str to bytes"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\ufeff" + ROWS.replace("\n", "\r\n")))
+    out = tmp_path / "out.csv"
+    summary = estimate_file("-", out, progress=False)
+    assert summary.inputs == ["<stdin>"]
+    assert out.read_text() == by_file(tmp_path, ROWS)

@@ -31,6 +31,11 @@ _MS_STEP = 100.0
 _FAR_BELOW_WALKING = 0.05
 # ...while, read as milliseconds, the mean speed [m/s] is that of someone on foot
 _ON_FOOT = (0.3, 12.5)
+# an elapsed_ms over which the distance grows faster than this [m/s]: seconds, most likely
+_FAR_ABOVE_RUNNING = 100.0
+# with a speed alone (no distance to compare): such steps at speeds on foot for longer than
+# this [s] without a pause; a logger that records every few minutes for days has positions
+_NONSTOP_S = 24 * 3600.0
 
 # other tools' names of the streams -> ours (Strava's streams, fitdecode's record fields,
 # gpxpy, runpandas and heartandsole, and plain words)
@@ -205,7 +210,12 @@ def stream_columns(
         column = frame["elapsed_ms"]
         values = _numbers("elapsed_ms", column, source)
         columns["elapsed_s"] = values if column.dtype.kind == "m" else values / 1000.0
-    return columns, [_hints({k: v}) for k, v in unread.items()]
+    notes = [_hints({k: v}) for k, v in unread.items()]
+    if ms and column.dtype.kind != "m" and (seconds := _seconds_note(columns)) is not None:
+        from .read import Fault
+
+        notes.append(Fault(seconds))  # a unit mistake (a UnitWarning, as millisecond_note's)
+    return columns, notes
 
 
 # Strava's stream types -> ours ("time" is seconds from the start there); the types not
@@ -229,7 +239,8 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     Strava's types are read under their meaning there: ``time`` is seconds from the start
     (``elapsed_s``), ``latlng`` pairs are the positions, ``velocity_smooth`` the speed;
     ``moving``, ``grade_smooth``, ``watts`` and ``temp`` are not read (the grade comes from
-    the altitude, filtered as for a recording).
+    the altitude, filtered as for a recording). A plain mapping's ``latlng`` (Strava's data
+    by type, ``{s["type"]: s["data"] ...}``) is read as those pairs too.
 
     Raises
     ------
@@ -245,6 +256,9 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     named: dict[str, Any] = {}
     if not strava:
         named = dict(streams)
+        if "latlng" in named and "latitude_deg" not in named:  # Strava's data by type
+            pairs = _pairs(named.pop("latlng"), source)
+            named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
     else:
         items = streams if isinstance(streams, (list, tuple)) else [
             {"type": k, **v} for k, v in streams.items()
@@ -257,7 +271,7 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
                 )
             kind, data = str(item["type"]), item["data"]
             if kind == "latlng":
-                pairs = np.asarray(data, dtype=np.float64).reshape(-1, 2)
+                pairs = _pairs(data, source)
                 named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
             elif kind not in _STRAVA_UNREAD:
                 named[_STRAVA.get(kind, kind)] = data
@@ -267,6 +281,10 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
             raise ActivityError(
                 f"{source}: stream {name!r} is {type(values).__name__}, not a sequence of values"
             )
+        if getattr(values, "ndim", 1) != 1:  # a 2-D array or a DataFrame: not one stream
+            raise ActivityError(
+                f"{source}: stream {name!r} has shape {values.shape}; expected one value per sample"
+            )
         lengths[name] = len(values)
     if len(set(lengths.values())) > 1:
         said = ", ".join(f"{k}: {n}" for k, n in lengths.items())
@@ -275,6 +293,32 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     return pd.DataFrame(
         {k: v.to_numpy() if isinstance(v, pd.Series) else v for k, v in named.items()}
     )
+
+
+def _pairs(data: Any, source: str) -> Any:
+    """Strava's ``latlng`` stream as an (n, 2) array; a missing fix (None) is NaN, NaN."""
+    from .read import ActivityError
+
+    if isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
+        raise ActivityError(
+            f"{source}: stream 'latlng' is {type(data).__name__}; expected a list of "
+            "[latitude, longitude] pairs [deg]"
+        )
+    pairs = np.full((len(data), 2), np.nan)
+    for i, pair in enumerate(data):
+        if pair is None:
+            continue
+        try:
+            values = np.asarray(pair, dtype=np.float64)
+        except (TypeError, ValueError):
+            values = np.empty(0)
+        if values.shape != (2,):
+            raise ActivityError(
+                f"{source}: stream 'latlng' holds {pair!r} at index {i}; expected a "
+                "[latitude, longitude] pair of numbers [deg] (or null: no fix)"
+            )
+        pairs[i] = values
+    return pairs
 
 
 def millisecond_note(columns: dict[str, Any]) -> str | None:
@@ -291,16 +335,9 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
     elapsed = columns.get("elapsed_s")
     if elapsed is None:
         return None
-    distance = columns.get("distance_m")
-    if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
-        lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
-        if lat is None or lon is None:
-            return None
-        from .streams import haversine_distance
-
-        segment = columns.get("segment")
-        segment = np.zeros(lat.size, np.int64) if segment is None else segment.astype(np.int64)
-        distance = haversine_distance(lat, lon, segment)
+    distance = _distance(columns)
+    if distance is None:
+        return _speed_only(elapsed, columns.get("speed_m_s"))
     ok = np.isfinite(elapsed) & np.isfinite(distance)
     dt, dd = np.diff(elapsed[ok]), np.diff(distance[ok])
     dt, dd = dt[dt > 0], dd[dt > 0]
@@ -315,6 +352,64 @@ def millisecond_note(columns: dict[str, Any]) -> str | None:
         f"{float(np.median(dd)):.3g} m apart: {mean:.2g} m/s on average, far below walking "
         f"({1000 * mean:.3g} m/s if the steps are milliseconds); divide it by 1000 or name "
         "the column elapsed_ms"
+    )
+
+
+def _distance(columns: dict[str, Any]) -> Any:
+    """The streams' distance [m]: their own, else between positions; None without both."""
+    distance = columns.get("distance_m")
+    if distance is None or np.count_nonzero(np.isfinite(distance)) < 2:
+        lat, lon = columns.get("latitude_deg"), columns.get("longitude_deg")
+        if lat is None or lon is None:
+            return None
+        from .streams import haversine_distance
+
+        segment = columns.get("segment")
+        segment = np.zeros(lat.size, np.int64) if segment is None else segment.astype(np.int64)
+        distance = haversine_distance(lat, lon, segment)
+    return distance
+
+
+def _seconds_note(columns: dict[str, Any]) -> str | None:
+    """What is wrong when an ``elapsed_ms`` (read /1000 as ``elapsed_s``) looks like
+    seconds: its distance covered at far above any run (:data:`_FAR_ABOVE_RUNNING`), on
+    foot if the steps are seconds (a 1 h walk read as 3.6 s: no energy, nothing said)."""
+    elapsed, distance = columns.get("elapsed_s"), _distance(columns)
+    if elapsed is None or distance is None:
+        return None
+    ok = np.isfinite(elapsed) & np.isfinite(distance)
+    if np.count_nonzero(ok) < 2:
+        return None
+    span, covered = float(np.ptp(elapsed[ok])), float(np.ptp(distance[ok]))
+    if not span > 0 or (mean := float(covered / span)) < _FAR_ABOVE_RUNNING:
+        return None
+    if not _ON_FOOT[0] <= mean / 1000 <= _ON_FOOT[1]:
+        return None
+    return (
+        f"elapsed_ms looks like seconds: {covered:.4g} m in {1000 * span:g} ms, {mean:.3g} m/s, "
+        f"far above running ({mean / 1000:.3g} m/s if the steps are seconds); name the column "
+        "elapsed_s"
+    )
+
+
+def _speed_only(elapsed: Any, speed: Any) -> str | None:
+    """:func:`millisecond_note` for streams of a speed alone (no distance: it is integrated
+    from the speed over the steps): the steps of :data:`_MS_STEP` or more at speeds on foot
+    span days (:data:`_NONSTOP_S`), minutes if they are milliseconds."""
+    if speed is None:
+        return None
+    ok = np.isfinite(elapsed) & np.isfinite(speed)
+    dt = np.diff(elapsed[ok])
+    dt = dt[dt > 0]
+    if dt.size < 3 or (step := float(np.median(dt))) < _MS_STEP:
+        return None
+    span, pace = float(dt.sum()), float(np.median(speed[ok]))
+    if span < _NONSTOP_S or not _ON_FOOT[0] <= pace <= _ON_FOOT[1]:
+        return None
+    return (
+        f"elapsed_s looks like milliseconds: a sample every {step:g} s (the median step) "
+        f"at {pace:.3g} m/s, {span / 3600:.3g} h mostly on foot ({span / 60000:.3g} "
+        "min if the steps are milliseconds); divide it by 1000 or name the column elapsed_ms"
     )
 
 

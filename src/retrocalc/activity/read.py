@@ -218,8 +218,9 @@ class Activity:
         from ._frame import millisecond_note, stream_columns
 
         columns, notes = stream_columns(frame, source, COLUMNS)
-        for note in notes:
-            warnings.warn(f"{source}: {note}", ActivityWarning, stacklevel=stacklevel())
+        for note in notes:  # (a Fault: an elapsed_ms that looks like seconds)
+            kind = UnitWarning if isinstance(note, Fault) else ActivityWarning
+            warnings.warn(f"{source}: {note}", kind, stacklevel=stacklevel())
         unit = millisecond_note(columns)
         if unit is not None:  # a unit mistake: a Fault (a batch row's status is a warning)
             notes.append(Fault(unit))

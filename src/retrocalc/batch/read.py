@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,7 @@ def _csv_stream(path: str) -> Iterator[tuple[Any, Any]]:
     import pyarrow as pa
 
     if is_stdin(path):
-        yield path.stream, path.stream
+        yield path.stream.reader(), path.stream
         return
     with pa.OSFile(path, "r") as raw:
         if path.lower().endswith(".gz"):
@@ -430,7 +431,11 @@ def _blocks(
                 done_rows += table.num_rows
                 yield table
             return
+        except BatchError as exc:  # raised by standard input's stream inside the reader
+            _let_go(path, exc)
+            raise
         except (pa.ArrowException, OSError, UnicodeDecodeError) as exc:
+            _let_go(path, exc)
             if "Empty CSV" in str(exc) and done_rows == 0:
                 return  # a header without a final newline and no rows (checked by _header)
             if "straddling" in str(exc) and is_stdin(path):  # it cannot be read again
@@ -445,6 +450,12 @@ def _blocks(
                 read_bytes *= 8
                 continue
             raise _read_error(path, exc) from None
+
+
+def _let_go(path: str, exc: BaseException) -> None:
+    """Standard input's reader let go now, not with ``exc``'s traceback (:func:`.released`)."""
+    if is_stdin(path):
+        traceback.clear_frames(exc.__traceback__)
 
 
 def _csv_blocks(

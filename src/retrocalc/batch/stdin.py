@@ -17,6 +17,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
+import time
+import weakref
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, TypeGuard
@@ -32,28 +35,43 @@ _PARQUET_MAGIC = b"PAR1"
 _GZIP_MAGIC = b"\x1f\x8b"
 _HEAD_LINES = 102  # the header, and the 100 lines after it that delimiter_of looks at
 _HEAD_BYTES = 4 << 20  # ... at most: a longer header is sniffed from this much
+_CLOSE_WAIT_S = 5.0  # how long the end of a run waits for pyarrow's last read of the input
 
 
 class _Prefixed:
     """A binary stream: ``head`` (bytes already read), then the rest of ``rest``.
 
     ``tell()`` counts the bytes given out (the progress of a stream of unknown size).
+    Closed, it reads nothing more, and :meth:`close` waits for a read under way: pyarrow
+    reads ahead in a thread of its own, and a read still blocked on the pipe when the
+    interpreter exits (a run ended early, by an error) aborted it or hung it.
     """
 
     def __init__(self, head: bytes, rest: IO[bytes]) -> None:
         self._head, self._rest, self._position = head, rest, 0
+        self._reading = threading.Lock()
+        self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self.closed = False
 
+    def reader(self) -> _Reader:
+        """This stream for one pyarrow reader: :meth:`close` waits until pyarrow let it go."""
+        reader = _Reader(self)
+        self._readers.add(reader)
+        return reader
+
     def read(self, size: int = -1) -> bytes:
-        if self._head:
-            if size is None or size < 0:
-                data, self._head = self._head + self._rest.read(), b""
+        with self._reading:
+            if self.closed:
+                return b""
+            if self._head:
+                if size is None or size < 0:
+                    data, self._head = self._head + self._rest.read(), b""
+                else:
+                    data, self._head = self._head[:size], self._head[size:]
             else:
-                data, self._head = self._head[:size], self._head[size:]
-        else:
-            data = self._rest.read(-1 if size is None else size)
-        self._position += len(data)
-        return data
+                data = self._rest.read(-1 if size is None else size)
+            self._position += len(data)
+            return data
 
     def readable(self) -> bool:
         return True
@@ -65,7 +83,38 @@ class _Prefixed:
         return self._position
 
     def close(self) -> None:
-        self.closed = True  # standard input itself stays open (it is not ours)
+        # standard input itself stays open (it is not ours)
+        self.closed = True
+        # a read under way ends when its block arrives or the input ends; a writer that
+        # stalls is waited for a few seconds only
+        deadline = time.monotonic() + _CLOSE_WAIT_S
+        if self._reading.acquire(timeout=_CLOSE_WAIT_S):
+            self._reading.release()
+        while self._readers and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+class _Reader:
+    """A :class:`_Prefixed` as one pyarrow reader holds it (see :meth:`_Prefixed.reader`)."""
+
+    def __init__(self, stream: _Prefixed) -> None:
+        self._stream = stream
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class _Gunzipped:
@@ -82,6 +131,22 @@ class _Gunzipped:
             raise BatchError(
                 f"{STDIN_NAME}: the gzip stream is corrupt or truncated ({exc})"
             ) from None
+
+
+class _Encoded:
+    """A text stream (without a binary ``buffer``) as the UTF-8 bytes the readers take."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._text, self._pending = text, b""
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            data, self._pending = self._pending + self._text.read().encode(), b""
+            return data
+        while len(self._pending) < size and (more := self._text.read(size)):
+            self._pending += more.encode()
+        data, self._pending = self._pending[:size], self._pending[size:]
+        return data
 
 
 class StdinInput(str):
@@ -142,6 +207,8 @@ def open_stdin(stdin: Any = None) -> StdinInput:
                 "it, e.g. cat runs.csv | retrocalc estimate - -o out.csv"
             )
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+    if isinstance(stdin, io.TextIOBase):  # a text stream put in its place (io.StringIO)
+        stdin = _Encoded(stdin)
     source = StdinInput()
     magic = _read_at_least(stdin, len(_PARQUET_MAGIC))
     source.parquet = magic.startswith(_PARQUET_MAGIC)
@@ -225,11 +292,15 @@ def local_path(path: str) -> str:
 
 @contextlib.contextmanager
 def released(paths: Sequence[str]) -> Iterator[None]:
-    """Remove the temporary copy of a Parquet standard input when the run ends."""
+    """When the run ends: standard input's CSV stream closed (:meth:`_Prefixed.close`),
+    the temporary copy of a Parquet standard input removed."""
     try:
         yield
     finally:
         for path in paths:
+            stream = getattr(path, "stream", None)
+            if stream is not None:
+                stream.close()
             spooled = getattr(path, "spooled", None)
             if spooled is not None:
                 with contextlib.suppress(OSError):

@@ -195,8 +195,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
 
 
 #: The inputs a question file may give, by the name of their column: the canonical names and
-#: unit aliases of :data:`retrocalc.nomenclature.ALIASES` for speed, mass and grade; the
-#: solver's own names for the rest.
+#: unit aliases of :data:`retrocalc.nomenclature.ALIASES` for speed, mass and grade (and
+#: ``to_`` and the grade's, ``to_grade_pct``); the solver's own names for the rest.
 _READ = ("speed_m_s", "mass_kg", "grade")
 _OWN = ("target", "to_grade", "gait", "direction", "to_direction")
 
@@ -216,6 +216,9 @@ def _sources(path: str, columns: Any) -> dict[str, tuple[str, str | None]]:
     for column in columns:
         key = normalise(str(column))
         named = (key, None) if key in _OWN else lookup(key)
+        if named is None and key.startswith("to_") and (aimed := lookup(key[3:])) is not None:
+            # the grade aimed at, in a unit of its own as the grade's (to_grade_pct)
+            named = ("to_grade", aimed[1]) if aimed[0] == "grade" else None
         if named is None or named[0] not in (*_OWN, *_READ):
             continue
         if named[0] in found:

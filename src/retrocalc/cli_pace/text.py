@@ -65,7 +65,13 @@ def _say_units(checks: list[tuple[str, str, Any, bool]]) -> None:
                 text = f"{subject} {rule.hint(side)}{tail}"
             else:  # given in another unit (km/h, a pace): its own unit is not the question
                 unit = INPUTS[name].unit
-                text = f"{subject} is {_number(value, 3)} {unit}{tail}: {rule.why}"
+                # a grade is a fraction (unit 1): "is 5.000 1" read as a typo
+                said = (
+                    f"a {name} of {_number(value, 3)}"
+                    if unit == "1"
+                    else f"{_number(value, 3)} {unit}"
+                )
+                text = f"{subject} is {said}{tail}: {rule.why}"
             retype = _RETYPE.get((what.split(" ")[0], side))
             click.echo(f"Warning: {text}{'; ' + retype if retype else ''}", err=True)
 
