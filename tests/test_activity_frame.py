@@ -372,3 +372,11 @@ def test_elapsed_ms_that_holds_seconds_is_flagged(positions: bool) -> None:
         warnings.simplefilter("error", UnitWarning)
         ms = seconds.assign(elapsed_s=1000 * seconds["elapsed_s"])
         rc.estimate_activity(ms.rename(columns={"elapsed_s": "elapsed_ms"}), mass_kg=70)
+
+
+def test_no_streams_is_said_as_such() -> None:
+    # Strava answers [] for an activity recorded without GPS or a sensor: it was taken for a
+    # list of files ("many files: retrocalc.estimate_activities")
+    for empty in ([], {}):
+        with pytest.raises(ActivityError, match=r"<streams>: no streams \(an empty"):
+            rc.estimate_activity(empty, mass_kg=70)

@@ -250,6 +250,8 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
     """
     from .read import ActivityError
 
+    if not streams:  # (Strava's answer for an activity recorded without GPS or a sensor)
+        raise ActivityError(f"{source}: no streams (an empty {type(streams).__name__})")
     strava = isinstance(streams, (list, tuple)) or (
         bool(streams) and all(isinstance(v, Mapping) for v in streams.values())
     )

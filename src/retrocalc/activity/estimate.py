@@ -218,13 +218,13 @@ def estimate_activity(
         gait = "auto"  # (any spelling: the hysteresis below, not rc.estimate's per-row rule)
     check_mass(mass_kg)
     if isinstance(activity, Mapping) or (
-        isinstance(activity, (list, tuple)) and activity and isinstance(activity[0], Mapping)
+        isinstance(activity, (list, tuple)) and (not activity or isinstance(activity[0], Mapping))
     ):  # streams by name, or as Strava's API gives them
         activity = Activity.from_frame(activity, source="<streams>")
     elif isinstance(activity, pd.DataFrame) or frame_kind(activity) is not None:
         activity = Activity.from_frame(activity)
     elif not isinstance(activity, Activity):
-        activity = read_activity(activity)  # type: ignore[arg-type]  # (a list: said there)
+        activity = read_activity(activity)  # (a list of paths: said there)
     act = activity
     notes = list(act.warnings)
     off_foot = not_on_foot(act)

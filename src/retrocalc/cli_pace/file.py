@@ -45,8 +45,8 @@ def _answer_file(path: str, output: str, given: dict[str, Any], opts: dict[str, 
             old = cells[rows]
             cells[rows] = np.where(old == "", texts, old + "; " + texts)
 
-    # the columns of each input: its canonical name or a unit alias (speed_kmh, mass_lb,
-    # grade_pct, duration_min...), matched as `retrocalc estimate` matches them
+    # the columns of each input: its canonical name or a unit alias (speed_kmh, pace,
+    # mass_lb, grade_pct...), matched as `retrocalc estimate` matches them
     source = _sources(path, frame.columns)
     numbers: dict[str, Any] = {}
     for name in ("target", "speed_m_s", "mass_kg", "grade", "to_grade"):
