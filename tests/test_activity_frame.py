@@ -380,3 +380,14 @@ def test_no_streams_is_said_as_such() -> None:
     for empty in ([], {}):
         with pytest.raises(ActivityError, match=r"<streams>: no streams \(an empty"):
             rc.estimate_activity(empty, mass_kg=70)
+
+
+def test_two_strava_streams_of_one_type_are_refused() -> None:
+    # the second replaced the first silently
+    streams = [
+        {"type": "time", "data": [0, 1, 2]},
+        {"type": "distance", "data": [0, 3, 6]},
+        {"type": "distance", "data": [0, 30, 60]},
+    ]
+    with pytest.raises(ActivityError, match=r"two streams of type 'distance' \(streams 1 and 2\)"):
+        rc.estimate_activity(streams, mass_kg=70)

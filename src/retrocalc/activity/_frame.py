@@ -265,6 +265,7 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
         items = streams if isinstance(streams, (list, tuple)) else [
             {"type": k, **v} for k, v in streams.items()
         ]  # fmt: skip
+        seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if not isinstance(item, Mapping) or "type" not in item or "data" not in item:
                 raise ActivityError(
@@ -272,6 +273,11 @@ def mapping_frame(streams: Any, source: str) -> pd.DataFrame:
                     "and 'data')"
                 )
             kind, data = str(item["type"]), item["data"]
+            if kind in seen:  # (one would silently replace the other)
+                raise ActivityError(
+                    f"{source}: two streams of type {kind!r} (streams {seen[kind]} and {i})"
+                )
+            seen[kind] = i
             if kind == "latlng":
                 pairs = _pairs(data, source)
                 named["latitude_deg"], named["longitude_deg"] = pairs[:, 0], pairs[:, 1]
