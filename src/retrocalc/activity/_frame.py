@@ -312,6 +312,12 @@ def _pairs(data: Any, source: str) -> Any:
             f"{source}: stream 'latlng' is {type(data).__name__}; expected a list of "
             "[latitude, longitude] pairs [deg]"
         )
+    try:  # the usual case, pairs of numbers throughout: one conversion, no Python loop
+        whole = np.asarray(data, dtype=np.float64)
+    except (TypeError, ValueError):  # a null fix, or an item of another shape: pair by pair
+        whole = np.empty(0)
+    if whole.ndim == 2 and whole.shape[1] == 2:
+        return whole
     pairs = np.full((len(data), 2), np.nan)
     for i, pair in enumerate(data):
         if pair is None:
