@@ -49,10 +49,26 @@ _OWN_PROCESS = [False]  # main() runs the process (not a caller's CliRunner or i
 _EXIT_PIPE = 141  # the reader of standard output went away (128 + SIGPIPE), e.g. `| head`
 
 
+# standard input is being read by pyarrow's read-ahead thread, which a failed run cannot stop
+# while the writer still writes: left running, the interpreter's exit aborts ("terminate
+# called without an active exception") or hangs. The command's own process then ends at once
+# (the outputs are already cleaned up by then: the batch removes them as the error leaves it).
+_PIPED = [False]
+
+
+def _exit(status: int) -> NoReturn:
+    if _PIPED[0] and _OWN_PROCESS[0]:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 def _fail(message: str, status: int) -> NoReturn:
     with contextlib.suppress(OSError):
         click.echo(f"Error: {message}", err=True)
-    sys.exit(status)
+    _exit(status)
 
 
 def _bug(exc: BaseException) -> NoReturn:
@@ -302,6 +318,7 @@ def estimate(
         raise click.UsageError("give at least one INPUT file (or --example)")
     if output is None:
         raise click.UsageError("give an OUTPUT with -o (a .csv, .csv.gz or .parquet file, or -)")
+    _PIPED[0] = "-" in inputs
     previous = signal.signal(signal.SIGTERM, _terminate)
     previous_int = signal.signal(signal.SIGINT, _interrupt)
     try:
@@ -327,6 +344,10 @@ def estimate(
             )
     except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
         raise  # click words usage errors itself (exit status 2)
+    except SystemExit as exc:  # SIGTERM (_terminate)
+        if _PIPED[0]:
+            _exit(exc.code if isinstance(exc.code, int) else 1)
+        raise
     except RowError as exc:
         _fail(f"{exc}{_incomplete(exc)}", _EXIT_ROW)
     except OutputError as exc:
@@ -335,7 +356,7 @@ def estimate(
         _fail(f"{exc}{_incomplete(exc) if getattr(exc, 'rows_written', 0) else ''}", _EXIT_USAGE)
     except BrokenPipeError:
         _quiet_stdout()
-        sys.exit(_EXIT_PIPE)
+        _exit(_EXIT_PIPE)
     except KeyboardInterrupt as exc:
         if committed():  # Ctrl-C after the output was in place: a success
             return
