@@ -245,3 +245,18 @@ def test_a_text_stream_in_place_of_stdin_is_read(
     summary = estimate_file("-", out, progress=False)
     assert summary.inputs == ["<stdin>"]
     assert out.read_text() == by_file(tmp_path, ROWS)
+
+
+def test_a_failed_stdin_run_after_main_in_this_process_leaves_the_process_alone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # main() marked the process as the command's own and never unmarked it: a later failed
+    # run on standard input in the same process (a test session) ended it with os._exit
+    from retrocalc.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["models"])
+    capsys.readouterr()
+    result = run("estimate", "-", "-o", "-", "-q", "--on-error", "raise", stdin=ROWS.encode())
+    assert result.exit_code == 1, result.output
+    assert "<stdin>: data row 2" in result.output

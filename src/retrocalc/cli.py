@@ -418,4 +418,7 @@ _add_activity()
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``retrocalc`` command."""
     _OWN_PROCESS[0] = True
-    cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="retrocalc")
+    finally:  # (main() called in a process that goes on, a test's: the next command is not)
+        _OWN_PROCESS[0] = False
