@@ -174,6 +174,11 @@ class Activity:
             f"samples={len(self.samples)}, laps={len(self.laps)}, warnings={len(self.warnings)})"
         )
 
+    @property
+    def untimed_route(self) -> bool:
+        """Whether the file is a GPX route without times (its reader's note says so)."""
+        return any(w.startswith(UNTIMED_ROUTE) for w in self.warnings)
+
     def _repr_html_(self) -> str:
         """Source, format, sport, device, start, samples, duration, laps, streams and
         warnings, for Jupyter."""
@@ -468,7 +473,7 @@ def check_times(activity: Activity) -> None:
     elapsed = samples["elapsed_s"].to_numpy(np.float64)
     untimed = int(pd.isna(samples["time"].array).sum()) if activity.format != "fit" else 0
     untimed = untimed or int(np.isnan(elapsed).sum())
-    route = any(w.startswith(UNTIMED_ROUTE) for w in activity.warnings)  # (it says so)
+    route = activity.untimed_route  # (its own note says it has no time)
     if untimed == len(samples) and not route:
         activity.warnings.append(
             f"none of the {len(samples)} points has a time: distance and climb are read, but "

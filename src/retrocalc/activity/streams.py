@@ -191,7 +191,7 @@ def times_of(
     elapsed = s["elapsed_s"].to_numpy(np.float64).copy()
     timed = np.isfinite(elapsed)
     if timed.sum() < 2 or np.ptp(elapsed[timed]) < 1.0:
-        if any(note.startswith(UNTIMED_ROUTE) for note in act.warnings):
+        if act.untimed_route:
             raise ActivityError(
                 f"{act.source}: {UNTIMED_ROUTE} (a planned course, not a recording): no "
                 "speed, so no energy (record the walk or run, or estimate the route's "
